@@ -1,0 +1,86 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// The function side (CCurl, CCrypto, CurlHTTP, LambdaRuntime, AWSShapes and every product under functions/)
+// never depends on NIO, Hummingbird or GRDB: small binaries and fast cold starts.
+let functionSide: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+/// Every directory under functions/ is one Lambda function: an executable product of the same name.
+let functionNames = ["Hello"]
+
+let package = Package(
+    name: "serverless-commerce",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "host", targets: ["host"]),
+        .executable(name: "bench", targets: ["bench"]),
+        .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
+        .library(name: "AWSShapes", targets: ["AWSShapes"]),
+    ] + functionNames.map { .executable(name: $0, targets: [$0]) },
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        // MARK: function side
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "AWSShapes", swiftSettings: functionSide),
+        .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: functionSide),
+        .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "AWSShapes"], swiftSettings: functionSide),
+
+        // MARK: host side
+        .target(name: "CSpawn"),
+        .target(
+            name: "Host",
+            dependencies: [
+                "AWSShapes", "CSpawn",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .executableTarget(
+            name: "host",
+            dependencies: ["Host", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "bench",
+            dependencies: [
+                "Host", "CurlHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: tests
+        // A Lambda function used only by tests and the benchmark: its behaviour is chosen by the event.
+        .executableTarget(
+            name: "TestFunction",
+            dependencies: ["LambdaRuntime"],
+            path: "Tests/Fixtures/TestFunction",
+            swiftSettings: functionSide
+        ),
+        .testTarget(name: "AWSShapesTests", dependencies: ["AWSShapes"]),
+        .testTarget(name: "HostTests", dependencies: ["Host", "LambdaRuntime", "CurlHTTP"]),
+    ] + functionNames.map {
+        .executableTarget(name: $0, dependencies: ["LambdaRuntime"], path: "functions/\($0)", swiftSettings: functionSide)
+    }
+)

@@ -1,0 +1,55 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The host's one endpoint for every AWS API (default `127.0.0.1:4566`): requests are dispatched on their path
+/// (REST APIs such as Lambda's) or their `X-Amz-Target` (JSON APIs), so the `aws` CLI and SDKs work unchanged
+/// with `--endpoint-url`.
+public struct AWSEndpoint: HTTPResponder {
+    public typealias Context = HostRequestContext
+    let lambda: LambdaService
+
+    public init(lambda: LambdaService) {
+        self.lambda = lambda
+    }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        do {
+            return try await dispatch(request, context: context)
+        } catch let error as AWSError {
+            return error.response
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            return AWSError("RequestTooLargeException", "Request must be smaller than 6291456 bytes for the InvokeFunction operation", status: .contentTooLarge).response
+        } catch {
+            return AWSError("ServiceException", "\(error)", status: .internalServerError).response
+        }
+    }
+
+    private func dispatch(_ request: Request, context: Context) async throws -> Response {
+        let path = request.uri.path
+        let segments = path.split(separator: "/").map { String($0).removingPercentEncodingLeniently }
+        if path == "/_host/health" {
+            return .json(#"{"status":"ready","functions":\#(jsonArray(lambda.functionNames))}"#)
+        }
+        if segments.first == "2015-03-31", segments.count >= 2, segments[1] == "functions" {
+            return try await LambdaAPI(lambda: lambda).handle(request, segments: Array(segments.dropFirst(2)), context: context)
+        }
+        if let target = request.headers[HTTPField.Name("X-Amz-Target")!] {
+            throw AWSError("UnknownOperationException", "The host does not implement \(target) yet")
+        }
+        throw AWSError("UnknownOperationException", "No AWS API at \(request.method) \(path)", status: .notFound)
+    }
+}
+
+func jsonArray(_ strings: [String]) -> String {
+    let data = (try? JSONSerialization.data(withJSONObject: strings)) ?? Data("[]".utf8)
+    return String(decoding: data, as: UTF8.self)
+}
+
+extension Response {
+    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

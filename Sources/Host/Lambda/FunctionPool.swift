@@ -1,0 +1,521 @@
+import AWSShapes
+import DequeModule
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// What the environments of one function are started with.
+struct FunctionRuntimeSettings: Sendable {
+    var function: FunctionConfiguration
+    /// The resolved executable (the function's `bootstrap`).
+    var executable: String
+    var functionARN: String
+    /// The environment every execution environment shares; each adds its own Runtime API address and log stream.
+    var environment: [String: String]
+    /// How long init may take before the environment is abandoned (AWS: 10 s for on-demand functions).
+    var initTimeout: Duration = .seconds(10)
+}
+
+/// The execution environments of one function: cold starts up to the concurrency limit, warm reuse, a queue
+/// beyond it, deadlines, crashes and init errors. One lock guards all of it; every effect (a socket write, a
+/// spawn, a resumed caller) runs after the lock is released.
+final class FunctionPool: Sendable {
+    let settings: FunctionRuntimeSettings
+    private let group: any EventLoopGroup
+    private let sink: FunctionLogSink
+    private let state = Mutex(State())
+
+    private struct Slot {
+        var machine = RuntimeAPIStateMachine<RuntimeAPIResponder>()
+        var process: ChildProcess?
+        var server: RuntimeAPIServer?
+        var timer: Scheduled<Void>?
+        var spawnedAt = ContinuousClock.now
+        /// Set when init ends; reported by the first REPORT line only.
+        var initDuration: Duration?
+        var reportInit = true
+        var invocationStartedAt = ContinuousClock.now
+        var logLines: [String] = []
+    }
+
+    private struct State {
+        var slots: [Int: Slot] = [:]
+        /// Slots that can take an invocation now; the most recently used is reused first (the warmest).
+        var available: [Int] = []
+        var queue = Deque<Invocation>()
+        var waiters: [String: CheckedContinuation<InvocationResult, Never>] = [:]
+        var finished: [String: InvocationResult] = [:]
+        var nextSlotID = 1
+        var isShuttingDown = false
+    }
+
+    /// Work decided under the lock and done after it.
+    private enum Effect {
+        case deliver(slotID: Int, Invocation, RuntimeAPIResponder)
+        case spawn(slotID: Int)
+        case finish(Completion)
+        case respond(RuntimeAPIResponder, status: HTTPResponseStatus, body: String)
+        case cancel(Scheduled<Void>)
+        case stop(ChildProcess?, RuntimeAPIServer?)
+    }
+
+    private struct Completion {
+        var invocation: Invocation
+        var outcome: InvocationOutcome
+        var logLines: [String]
+        var duration: Duration
+        var initDuration: Duration?
+        var process: ChildProcess?
+    }
+
+    init(settings: FunctionRuntimeSettings, group: any EventLoopGroup, sink: FunctionLogSink) {
+        self.settings = settings
+        self.group = group
+        self.sink = sink
+    }
+
+    var name: String { settings.function.name }
+
+    /// Number of live execution environments.
+    var environmentCount: Int { state.withLock { $0.slots.count } }
+
+    // MARK: invoking
+
+    /// Runs one invocation to its end and returns what the Invoke API answers.
+    func invoke(_ invocation: Invocation) async -> InvocationResult {
+        let effects = state.withLock { state -> [Effect] in
+            state.queue.append(invocation)
+            return schedule(&state)
+        }
+        perform(effects)
+        return await withCheckedContinuation { continuation in
+            let done = state.withLock { state -> InvocationResult? in
+                if let result = state.finished.removeValue(forKey: invocation.requestID) { return result }
+                state.waiters[invocation.requestID] = continuation
+                return nil
+            }
+            if let done { continuation.resume(returning: done) }
+        }
+    }
+
+    /// Hands queued invocations to available environments, starting new ones up to the concurrency limit.
+    private func schedule(_ state: inout State) -> [Effect] {
+        var effects: [Effect] = []
+        while let invocation = state.queue.first {
+            if let slotID = state.available.popLast() {
+                state.queue.removeFirst()
+                if case .deliver(let invocation, let waiter) = state.slots[slotID]?.machine.assign(invocation) {
+                    effects.append(startInvocation(&state, slotID: slotID, invocation, waiter))
+                }
+            } else if state.slots.count < settings.function.maxConcurrency && !state.isShuttingDown {
+                state.queue.removeFirst()
+                let slotID = state.nextSlotID
+                state.nextSlotID += 1
+                var slot = Slot()
+                _ = slot.machine.assign(invocation)
+                state.slots[slotID] = slot
+                effects.append(.spawn(slotID: slotID))
+            } else {
+                break
+            }
+        }
+        return effects
+    }
+
+    private func startInvocation(_ state: inout State, slotID: Int, _ invocation: Invocation, _ waiter: RuntimeAPIResponder) -> Effect {
+        state.slots[slotID]?.invocationStartedAt = .now
+        state.slots[slotID]?.logLines.append("START RequestId: \(invocation.requestID) Version: $LATEST")
+        return .deliver(slotID: slotID, invocation, waiter)
+    }
+
+    /// After a transition: a slot that can take work takes the next queued invocation or waits in `available`.
+    private func release(_ state: inout State, slotID: Int) -> [Effect] {
+        guard let slot = state.slots[slotID], slot.machine.isAvailable, !state.available.contains(slotID) else { return [] }
+        state.available.append(slotID)
+        return schedule(&state)
+    }
+
+    /// Removes a finished slot; returns what it owed and its resources to stop.
+    private func remove(_ state: inout State, slotID: Int) -> (Slot, Invocation?)? {
+        guard var slot = state.slots.removeValue(forKey: slotID) else { return nil }
+        state.available.removeAll { $0 == slotID }
+        let owed = slot.machine.terminate()
+        return (slot, owed)
+    }
+
+    private func completion(_ slot: inout Slot, _ invocation: Invocation, _ outcome: InvocationOutcome) -> Completion {
+        let completion = Completion(
+            invocation: invocation, outcome: outcome, logLines: slot.logLines, duration: .now - slot.invocationStartedAt,
+            initDuration: slot.reportInit ? slot.initDuration : nil, process: slot.process)
+        if slot.initDuration != nil { slot.reportInit = false }
+        slot.logLines = []
+        return completion
+    }
+
+    // MARK: the Runtime API
+
+    private func handle(slotID: Int, _ request: RuntimeAPIRequest, _ responder: RuntimeAPIResponder) {
+        switch request.route {
+        case .next:
+            let effects = state.withLock { state -> [Effect] in
+                guard var slot = state.slots[slotID] else { return [] }
+                let action = slot.machine.nextRequested(by: responder)
+                var effects: [Effect] = []
+                switch action {
+                case .deliver(_, let initCompleted), .park(let initCompleted):
+                    if initCompleted {
+                        slot.initDuration = .now - slot.spawnedAt
+                        if let timer = slot.timer { effects.append(.cancel(timer)) }
+                        slot.timer = nil
+                    }
+                case .reject, .ignore: break
+                }
+                state.slots[slotID] = slot
+                switch action {
+                case .deliver(let invocation, _):
+                    effects.append(startInvocation(&state, slotID: slotID, invocation, responder))
+                case .park:
+                    effects += release(&state, slotID: slotID)
+                case .reject(let rejection):
+                    effects.append(.respond(responder, status: .init(statusCode: rejection.status), body: rejection.json))
+                case .ignore: break
+                }
+                return effects
+            }
+            perform(effects)
+
+        case .response(let requestID), .error(let requestID):
+            if let mode = request.headers.first(name: "Lambda-Runtime-Function-Response-Mode"), mode.lowercased() != "streaming" {
+                responder.sendJSON(status: .badRequest, #"{"errorType":"InvalidFunctionResponseMode","errorMessage":"Invalid function response mode"}"#)
+                return
+            }
+            drainOutput(slotID: slotID)
+            let outcome = Self.outcome(of: request)
+            let effects = state.withLock { state -> [Effect] in
+                guard var slot = state.slots[slotID] else {
+                    return [.respond(responder, status: .badRequest, body: RuntimeAPIRejection.invalidRequestID.json)]
+                }
+                switch slot.machine.posted(requestID: requestID, outcome: outcome) {
+                case .reject(let rejection):
+                    return [.respond(responder, status: .init(statusCode: rejection.status), body: rejection.json)]
+                case .complete(let invocation, let outcome):
+                    var effects: [Effect] = []
+                    if let timer = slot.timer { effects.append(.cancel(timer)) }
+                    slot.timer = nil
+                    if case .responseTooLarge = outcome {
+                        effects.append(.respond(responder, status: .payloadTooLarge, body: RuntimeAPIRejection.tooLarge.json))
+                    } else {
+                        effects.append(.respond(responder, status: .accepted, body: #"{"status":"OK"}"#))
+                    }
+                    effects.append(.finish(completion(&slot, invocation, outcome)))
+                    state.slots[slotID] = slot
+                    return effects + release(&state, slotID: slotID)
+                }
+            }
+            perform(effects)
+
+        case .initError:
+            drainOutput(slotID: slotID)
+            let body = Self.errorBody(of: request)
+            let effects = state.withLock { state -> [Effect] in
+                guard var slot = state.slots[slotID] else { return [] }
+                switch slot.machine.initErrorPosted() {
+                case .reject(let rejection):
+                    return [.respond(responder, status: .init(statusCode: rejection.status), body: rejection.json)]
+                case .terminate(let pending):
+                    var effects: [Effect] = [.respond(responder, status: .accepted, body: #"{"status":"OK"}"#)]
+                    slot.initDuration = .now - slot.spawnedAt
+                    if let timer = slot.timer { effects.append(.cancel(timer)) }
+                    if let pending { effects.append(.finish(completion(&slot, pending, .error(body)))) }
+                    state.slots[slotID] = slot
+                    if let (removed, _) = remove(&state, slotID: slotID) {
+                        effects.append(.stop(removed.process, removed.server))
+                    }
+                    return effects + schedule(&state)
+                }
+            }
+            perform(effects)
+
+        case .unknown:
+            responder.sendJSON(status: .notFound, #"{"errorType":"NotFound","errorMessage":"Unknown Runtime API path"}"#)
+        }
+    }
+
+    private func drainOutput(slotID: Int) {
+        state.withLock { $0.slots[slotID]?.process }?.drainOutput()
+    }
+
+    private static func outcome(of request: RuntimeAPIRequest) -> InvocationOutcome {
+        if request.isTooLarge { return .responseTooLarge(bytes: request.receivedBytes) }
+        if case .error = request.route { return .error(errorBody(of: request)) }
+        // A streamed response that failed midway says so in its trailers.
+        if let type = request.trailers?.first(name: "Lambda-Runtime-Function-Error-Type") {
+            let message = request.trailers?.first(name: "Lambda-Runtime-Function-Error-Body")
+                .flatMap { Data(base64Encoded: $0) }
+                .flatMap { try? JSONDecoder().decode(LambdaErrorBody.self, from: $0) }
+            return .error(message ?? LambdaErrorBody(errorMessage: "", errorType: type))
+        }
+        return .response(request.body)
+    }
+
+    /// The posted error document; when the body is missing or unreadable, Lambda builds one from the header.
+    private static func errorBody(of request: RuntimeAPIRequest) -> LambdaErrorBody {
+        if let body = try? JSONDecoder().decode(LambdaErrorBody.self, from: Data(request.body)) { return body }
+        let type = request.headers.first(name: "Lambda-Runtime-Function-Error-Type") ?? "Runtime.Unknown"
+        return LambdaErrorBody(errorMessage: String(decoding: request.body, as: UTF8.self), errorType: type)
+    }
+
+    // MARK: the environment's life
+
+    private func startEnvironment(slotID: Int) async {
+        var server: RuntimeAPIServer?
+        do {
+            let started = try await RuntimeAPIServer.start(group: group) { [self] request, responder in
+                handle(slotID: slotID, request, responder)
+            }
+            server = started
+            var environment = settings.environment
+            environment["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:\(started.port)"
+            environment["AWS_LAMBDA_LOG_STREAM_NAME"] = Self.logStreamName()
+            let process = try ChildProcess(
+                executable: settings.executable,
+                arguments: settings.function.arguments,
+                environment: environment,
+                directory: environment["LAMBDA_TASK_ROOT"],
+                onLine: { [self] _, line in appendLog(slotID: slotID, line) },
+                onExit: { [self] status in exited(slotID: slotID, status: status) }
+            )
+            let timer = started.channel.eventLoop.scheduleTask(in: .nanoseconds(settings.initTimeout.nanoseconds)) { [self] in
+                initTimedOut(slotID: slotID)
+            }
+            let wanted = state.withLock { state -> Bool in
+                guard state.slots[slotID] != nil else { return false }
+                state.slots[slotID]?.process = process
+                state.slots[slotID]?.server = started
+                state.slots[slotID]?.timer = timer
+                return true
+            }
+            if !wanted {
+                timer.cancel()
+                process.signalGroup(SIGKILL)
+                started.close()
+            }
+        } catch {
+            server?.close()
+            let effects = state.withLock { state -> [Effect] in
+                guard let removed = remove(&state, slotID: slotID) else { return [] }
+                var slot = removed.0
+                let owed = removed.1
+                var effects: [Effect] = []
+                if let owed {
+                    effects.append(.finish(completion(&slot, owed, .invalidEntrypoint("Couldn't start the runtime: \(error)"))))
+                }
+                return effects + schedule(&state)
+            }
+            sink.write(function: name, "could not start \(settings.executable): \(error)")
+            perform(effects)
+        }
+    }
+
+    private func appendLog(slotID: Int, _ line: String) {
+        sink.write(function: name, line)
+        state.withLock { state in
+            guard state.slots[slotID] != nil else { return }
+            state.slots[slotID]?.logLines.append(line)
+        }
+    }
+
+    private func exited(slotID: Int, status: String) {
+        let effects = state.withLock { state -> [Effect] in
+            guard let removed = remove(&state, slotID: slotID) else { return [] }
+                var slot = removed.0
+                let owed = removed.1
+            var effects: [Effect] = [.stop(nil, slot.server)]
+            if let timer = slot.timer { effects.append(.cancel(timer)) }
+            if let owed { effects.append(.finish(completion(&slot, owed, .exited(status: status)))) }
+            return effects + schedule(&state)
+        }
+        if !effects.isEmpty { sink.write(function: name, "runtime process exited: \(status)") }
+        perform(effects)
+    }
+
+    private func timedOut(slotID: Int, requestID: String) {
+        let effects = state.withLock { state -> [Effect] in
+            guard var slot = state.slots[slotID], let invocation = slot.machine.deadlinePassed(requestID: requestID) else { return [] }
+            let completion = completion(&slot, invocation, .timedOut(seconds: settings.function.timeout))
+            state.slots[slotID] = slot
+            _ = remove(&state, slotID: slotID)
+            return [.finish(completion), .stop(slot.process, slot.server)] + schedule(&state)
+        }
+        perform(effects)
+    }
+
+    private func initTimedOut(slotID: Int) {
+        let effects = state.withLock { state -> [Effect] in
+            guard var slot = state.slots[slotID], case .initializing = slot.machine.state else { return [] }
+            let owed = slot.machine.terminate()
+            var effects: [Effect] = [.stop(slot.process, slot.server)]
+            let seconds = Int(settings.initTimeout.components.seconds)
+            if let owed { effects.append(.finish(completion(&slot, owed, .timedOut(seconds: seconds)))) }
+            _ = remove(&state, slotID: slotID)
+            return effects + schedule(&state)
+        }
+        perform(effects)
+    }
+
+    // MARK: effects
+
+    private func perform(_ effects: [Effect]) {
+        for effect in effects {
+            switch effect {
+            case .deliver(let slotID, let invocation, let responder):
+                deliver(slotID: slotID, invocation, responder)
+            case .spawn(let slotID):
+                Task { await self.startEnvironment(slotID: slotID) }
+            case .finish(let completion):
+                finish(completion)
+            case .respond(let responder, let status, let body):
+                responder.sendJSON(status: status, body)
+            case .cancel(let timer):
+                timer.cancel()
+            case .stop(let process, let server):
+                server?.close()
+                if let process {
+                    // As RIE: SIGTERM to the process group, SIGKILL if it is still there shortly after.
+                    process.signalGroup(SIGTERM)
+                    group.next().scheduleTask(in: .milliseconds(500)) { process.signalGroup(SIGKILL) }
+                }
+            }
+        }
+    }
+
+    private func deliver(slotID: Int, _ invocation: Invocation, _ responder: RuntimeAPIResponder) {
+        sink.write(function: name, "START RequestId: \(invocation.requestID) Version: $LATEST")
+        let timeout = settings.function.timeout
+        let deadline = Int64(Date().timeIntervalSince1970 * 1000) + Int64(timeout) * 1000
+        var headers = [
+            ("Lambda-Runtime-Aws-Request-Id", invocation.requestID),
+            ("Lambda-Runtime-Deadline-Ms", String(deadline)),
+            ("Lambda-Runtime-Invoked-Function-Arn", settings.functionARN),
+            ("Lambda-Runtime-Trace-Id", invocation.traceID),
+            ("Content-Type", invocation.contentType),
+        ]
+        if let value = invocation.clientContext { headers.append(("Lambda-Runtime-Client-Context", value)) }
+        if let value = invocation.cognitoIdentity { headers.append(("Lambda-Runtime-Cognito-Identity", value)) }
+        if let value = invocation.tenantID { headers.append(("Lambda-Runtime-Aws-Tenant-Id", value)) }
+        let timer = responder.channel.eventLoop.scheduleTask(in: .seconds(Int64(timeout))) { [self] in
+            timedOut(slotID: slotID, requestID: invocation.requestID)
+        }
+        let current = state.withLock { state -> Bool in
+            guard state.slots[slotID]?.machine.currentInvocation?.requestID == invocation.requestID else { return false }
+            state.slots[slotID]?.timer = timer
+            return true
+        }
+        if !current { timer.cancel() }
+        responder.send(status: .ok, headers: headers, body: invocation.payload)
+    }
+
+    private func finish(_ completion: Completion) {
+        let invocation = completion.invocation
+        var lines = completion.logLines
+        let end = "END RequestId: \(invocation.requestID)"
+        var report = "REPORT RequestId: \(invocation.requestID)"
+        if sink.isEnabled || invocation.wantsLogTail {
+            let milliseconds = Double(completion.duration.components.attoseconds) / 1e15
+                + Double(completion.duration.components.seconds) * 1000
+            let initMilliseconds = completion.initDuration.map {
+                Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1000
+            }
+            // Custom runtimes are billed for init too.
+            let billed = Int((milliseconds + (initMilliseconds ?? 0)).rounded(.up))
+            let memory = completion.process?.peakMemoryMegabytes() ?? 0
+            report += "\tDuration: \(Self.format(milliseconds)) ms\tBilled Duration: \(max(1, billed)) ms"
+            report += "\tMemory Size: \(settings.function.memorySize) MB\tMax Memory Used: \(memory) MB"
+            if let initMilliseconds { report += "\tInit Duration: \(Self.format(initMilliseconds)) ms" }
+            switch completion.outcome {
+            case .timedOut: report += "\tStatus: timeout"
+            case .exited: report += "\tStatus: error\tError Type: Runtime.ExitError"
+            default: break
+            }
+            sink.write(function: name, end)
+            sink.write(function: name, report)
+        }
+        lines.append(end)
+        lines.append(report)
+        let result = completion.outcome.result(requestID: invocation.requestID, logLines: lines)
+        let waiter = state.withLock { state -> CheckedContinuation<InvocationResult, Never>? in
+            if let waiter = state.waiters.removeValue(forKey: invocation.requestID) { return waiter }
+            state.finished[invocation.requestID] = result
+            return nil
+        }
+        waiter?.resume(returning: result)
+    }
+
+    // MARK: shutdown
+
+    /// Ends every environment: SIGTERM, then SIGKILL for those still running after `grace`; waits until all are
+    /// reaped. Invocations still running or queued end with `Runtime.ExitError`.
+    func shutdown(grace: Duration = .seconds(2)) async {
+        let (slots, queued) = state.withLock { state -> ([Slot], [Invocation]) in
+            state.isShuttingDown = true
+            let slots = Array(state.slots.values)
+            state.slots = [:]
+            state.available = []
+            let queued = Array(state.queue)
+            state.queue = []
+            return (slots, queued)
+        }
+        var effects: [Effect] = []
+        for var slot in slots {
+            slot.timer?.cancel()
+            if let owed = slot.machine.terminate() {
+                effects.append(.finish(completion(&slot, owed, .exited(status: "signal: terminated"))))
+            }
+        }
+        for invocation in queued {
+            var slot = Slot()
+            effects.append(.finish(completion(&slot, invocation, .exited(status: "signal: terminated"))))
+        }
+        perform(effects)
+        for slot in slots {
+            slot.server?.close()
+            slot.process?.signalGroup(SIGTERM)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for slot in slots {
+                guard let process = slot.process else { continue }
+                group.addTask {
+                    let killer = Task {
+                        try await Task.sleep(for: grace)
+                        process.signalGroup(SIGKILL)
+                    }
+                    _ = await process.waitForExit()
+                    killer.cancel()
+                }
+            }
+        }
+    }
+
+    // MARK: helpers
+
+    private static func format(_ milliseconds: Double) -> String {
+        let hundredths = Int((milliseconds * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+
+    private static func logStreamName() -> String {
+        let day = Date().formatted(.iso8601.year().month().day().dateSeparator(.dash)).replacingOccurrences(of: "-", with: "/")
+        let hex = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        return "\(day)/[$LATEST]\(hex)"
+    }
+}
+
+extension RuntimeAPIRejection {
+    var json: String { #"{"errorMessage":"\#(errorMessage)","errorType":"\#(errorType)"}"# }
+}
+
+extension Duration {
+    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
+}

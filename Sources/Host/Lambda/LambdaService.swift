@@ -1,0 +1,200 @@
+// LIMITATIONS (Lambda): functions run the local build, not the deployed architecture; only `$LATEST` (no versions,
+// aliases or layers); asynchronous (`Event`) invocations are queued in memory and not retried (AWS retries twice
+// and keeps them through restarts); no response streaming to the caller (a streamed response is buffered);
+// no provisioned concurrency or SnapStart; the Runtime API's HTTP parser limits request headers to 80 KB, so
+// awslambdaric's X-Ray error-cause header is refused above that; no Extensions, Logs or Telemetry APIs.
+
+import AWSShapes
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// A Lambda API failure, rendered as AWS renders it.
+public struct LambdaServiceError: Error, Equatable {
+    public var type: String
+    public var message: String
+    public var status: Int
+
+    static func notFound(_ arn: String) -> LambdaServiceError {
+        LambdaServiceError(type: "ResourceNotFoundException", message: "Function not found: \(arn)", status: 404)
+    }
+}
+
+/// How a caller invokes: the Invoke API's options.
+public struct InvokeOptions: Sendable {
+    public var clientContext: String?
+    public var traceID: String?
+    public var wantsLogTail = false
+    public var tenantID: String?
+
+    public init(clientContext: String? = nil, traceID: String? = nil, wantsLogTail: Bool = false, tenantID: String? = nil) {
+        self.clientContext = clientContext
+        self.traceID = traceID
+        self.wantsLogTail = wantsLogTail
+        self.tenantID = tenantID
+    }
+}
+
+/// The host's Lambda: every function of the topology, its execution environments, and the asynchronous queue.
+public final class LambdaService: Service {
+    public let region: String
+    public let accountID: String
+    private let pools: [String: FunctionPool]
+    private let asyncStream: AsyncStream<(FunctionPool, Invocation)>
+    private let asyncContinuation: AsyncStream<(FunctionPool, Invocation)>.Continuation
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - executables: the resolved executable of every function, by name.
+    ///   - awsEndpoint: `AWS_ENDPOINT_URL` for the functions: the host's AWS endpoint.
+    public init(
+        topology: Topology, executables: [String: String], awsEndpoint: String, group: any EventLoopGroup,
+        sink: FunctionLogSink, logger: Logger, hostPATH: String = ProcessInfo.processInfo.environment["PATH"] ?? ""
+    ) {
+        self.region = topology.region
+        self.accountID = topology.accountID
+        self.logger = logger
+        var pools: [String: FunctionPool] = [:]
+        for function in topology.functions {
+            let executable = executables[function.name] ?? function.executable ?? function.name
+            let arn = "arn:aws:lambda:\(topology.region):\(topology.accountID):function:\(function.name)"
+            let settings = FunctionRuntimeSettings(
+                function: function, executable: executable, functionARN: arn,
+                environment: Self.environment(
+                    for: function, executable: executable, region: topology.region, awsEndpoint: awsEndpoint,
+                    hostPATH: hostPATH))
+            pools[function.name] = FunctionPool(settings: settings, group: group, sink: sink)
+        }
+        self.pools = pools
+        (asyncStream, asyncContinuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+    }
+
+    /// The environment AWS gives a `provided.al2023` function; nothing of the host's own environment but `PATH`.
+    static func environment(
+        for function: FunctionConfiguration, executable: String, region: String, awsEndpoint: String, hostPATH: String
+    ) -> [String: String] {
+        let taskRoot = URL(fileURLWithPath: executable).deletingLastPathComponent().path
+        // AWS's PATH first; the host's after it, so interpreters a script bootstrap names (python3) are found.
+        let awsPATH = "/usr/local/bin:/usr/bin/:/bin:/opt/bin"
+        let extra = hostPATH.split(separator: ":").map(String.init).filter { !awsPATH.split(separator: ":").map(String.init).contains($0) }
+        var environment = function.environment
+        let platform: [String: String] = [
+            "_HANDLER": function.handler,
+            "LAMBDA_TASK_ROOT": taskRoot,
+            "LAMBDA_RUNTIME_DIR": taskRoot,
+            "AWS_LAMBDA_FUNCTION_NAME": function.name,
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": String(function.memorySize),
+            "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/\(function.name)",
+            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+            "AWS_REGION": region,
+            "AWS_DEFAULT_REGION": region,
+            "AWS_ACCESS_KEY_ID": "ASIAHOSTLOCALFUNCTION",
+            "AWS_SECRET_ACCESS_KEY": "host-local-function-secret",
+            "AWS_SESSION_TOKEN": "host-local-function-session",
+            "AWS_ENDPOINT_URL": awsEndpoint,
+            "LANG": "en_US.UTF-8",
+            "TZ": ":UTC",
+            "PATH": ([awsPATH] + extra).joined(separator: ":"),
+            "LD_LIBRARY_PATH": "/lib64:/usr/lib64:\(taskRoot):\(taskRoot)/lib:/opt/lib",
+        ]
+        environment.merge(platform) { _, platform in platform }
+        if let format = function.logFormat { environment["AWS_LAMBDA_LOG_FORMAT"] = format }
+        if let level = function.logLevel { environment["AWS_LAMBDA_LOG_LEVEL"] = level }
+        return environment
+    }
+
+    public var functionNames: [String] { pools.keys.sorted() }
+
+    public func functionARN(_ name: String) -> String {
+        "arn:aws:lambda:\(region):\(accountID):function:\(name)"
+    }
+
+    func configuration(of name: String) -> FunctionRuntimeSettings? { pools[name]?.settings }
+
+    /// Live execution environments of a function.
+    public func environmentCount(of name: String) -> Int { pools[name]?.environmentCount ?? 0 }
+
+    /// Finds a function by name, full ARN (`arn:aws:lambda:region:account:function:name[:qualifier]`) or partial
+    /// ARN (`account:function:name`). Only `$LATEST` exists.
+    func pool(for identifier: String, qualifier: String? = nil) throws(LambdaServiceError) -> FunctionPool {
+        var name = identifier
+        var qualifier = qualifier
+        let parts = identifier.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        if parts.count >= 7, parts[0] == "arn", parts[5] == "function" {
+            name = parts[6]
+            if parts.count == 8 { qualifier = parts[7] }
+        } else if parts.count >= 3, parts[1] == "function" {
+            name = parts[2]
+            if parts.count == 4 { qualifier = parts[3] }
+        } else if parts.count == 2 {
+            name = parts[0]
+            qualifier = parts[1]
+        }
+        guard let pool = pools[name], qualifier == nil || qualifier == "$LATEST" else {
+            throw .notFound(functionARN(name) + (qualifier.map { ":\($0)" } ?? ""))
+        }
+        return pool
+    }
+
+    /// Invokes synchronously (`RequestResponse`) and returns the function's result or error.
+    public func invoke(
+        _ function: String, payload: [UInt8], options: InvokeOptions = InvokeOptions()
+    ) async throws(LambdaServiceError) -> InvocationResult {
+        let pool = try pool(for: function)
+        return await pool.invoke(makeInvocation(payload: payload, options: options))
+    }
+
+    /// Queues an asynchronous (`Event`) invocation; returns its request id.
+    @discardableResult
+    public func invokeAsync(_ function: String, payload: [UInt8], options: InvokeOptions = InvokeOptions()) throws(LambdaServiceError) -> String {
+        let pool = try pool(for: function)
+        let invocation = makeInvocation(payload: payload, options: options)
+        asyncContinuation.yield((pool, invocation))
+        return invocation.requestID
+    }
+
+    func makeInvocation(payload: [UInt8], options: InvokeOptions) -> Invocation {
+        Invocation(
+            requestID: UUID().uuidString.lowercased(), payload: payload, clientContext: options.clientContext,
+            tenantID: options.tenantID, traceID: options.traceID ?? Self.newTraceID(), wantsLogTail: options.wantsLogTail)
+    }
+
+    /// `Root=1-<epoch hex>-<96 random bits>;Parent=<64 random bits>;Sampled=0`, the X-Ray header format.
+    static func newTraceID() -> String {
+        func hex(_ count: Int) -> String {
+            String((0..<count).map { _ in "0123456789abcdef".randomElement()! })
+        }
+        let epoch = String(UInt32(Date().timeIntervalSince1970), radix: 16)
+        return "Root=1-\(epoch)-\(hex(24));Parent=\(hex(16));Sampled=0"
+    }
+
+    /// Runs asynchronous invocations until shutdown, then stops every execution environment.
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                for await (pool, invocation) in asyncStream {
+                    group.addTask {
+                        let result = await pool.invoke(invocation)
+                        if result.functionError != nil {
+                            self.logger.warning("asynchronous invocation \(invocation.requestID) of \(pool.name) failed: \(String(decoding: result.payload, as: UTF8.self))")
+                        }
+                    }
+                }
+                // Still inside the group: stopping the environments ends the invocations it would wait for.
+                await self.shutdown()
+            }
+        } onGracefulShutdown: {
+            self.asyncContinuation.finish()
+        }
+    }
+
+    /// Stops every execution environment and reaps every process.
+    public func shutdown() async {
+        asyncContinuation.finish()
+        await withDiscardingTaskGroup { group in
+            for pool in pools.values { group.addTask { await pool.shutdown() } }
+        }
+    }
+}

@@ -1,0 +1,239 @@
+import AWSShapes
+import Foundation
+
+/// A topology mistake, named by its key path: `functions.Hello.timeout: must be an integer from 1 to 900 (got 0)`.
+public struct TopologyError: Error, CustomStringConvertible, Equatable {
+    public var path: String
+    public var reason: String
+    public var description: String { path.isEmpty ? reason : "\(path): \(reason)" }
+}
+
+extension Topology {
+    /// Reads and validates a topology file; relative executable paths are resolved against its folder.
+    public static func load(path: String) throws -> Topology {
+        let url = URL(fileURLWithPath: path)
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw TopologyError(path: "", reason: "cannot read \(path): \(error.localizedDescription)")
+        }
+        return try decode(data, baseDirectory: url.deletingLastPathComponent().path)
+    }
+
+    /// Validates a topology document.
+    public static func decode(_ data: Data, baseDirectory: String) throws -> Topology {
+        let root: JSONValue
+        do {
+            root = try JSONValue(parsing: data)
+        } catch {
+            throw TopologyError(path: "", reason: "not valid JSON: \(error)")
+        }
+        let reader = try TopologyReader(root, path: "")
+        try reader.allowOnly(["$schema", "description", "region", "accountId", "functions", "httpApi"])
+        var topology = Topology(baseDirectory: baseDirectory)
+        topology.region = try reader.string("region", default: "us-east-1", pattern: #"^[a-z]{2}(-[a-z]+)+-\d$"#)
+        topology.accountID = try reader.string("accountId", default: "000000000000", pattern: #"^\d{12}$"#)
+        if let functions = try reader.objectIfPresent("functions") {
+            for name in functions.keys.sorted() {
+                topology.functions.append(try FunctionConfiguration(try functions.object(name), name: name, base: baseDirectory))
+            }
+        }
+        if let api = try reader.objectIfPresent("httpApi") {
+            topology.httpAPI = try HTTPAPIConfiguration(api, functions: Set(topology.functions.map(\.name)))
+        }
+        return topology
+    }
+}
+
+extension FunctionConfiguration {
+    /// Reserved by Lambda: a function's environment may not set these (nor any name starting with `_`).
+    static let reservedVariables: Set<String> = [
+        "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE",
+        "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT",
+        "LAMBDA_RUNTIME_DIR",
+    ]
+
+    init(_ reader: TopologyReader, name: String, base: String) throws {
+        guard name.range(of: #"^[A-Za-z0-9_-]{1,64}$"#, options: .regularExpression) != nil else {
+            throw TopologyError(path: reader.path, reason: "a function name is 1 to 64 letters, digits, '-' or '_'")
+        }
+        try reader.allowOnly([
+            "description", "executable", "arguments", "handler", "memorySize", "timeout", "maxConcurrency",
+            "environment", "logFormat", "logLevel", "architecture",
+        ])
+        self.init(name: name)
+        if let path = try reader.stringIfPresent("executable") {
+            executable = path.hasPrefix("/") ? path : URL(fileURLWithPath: base).appendingPathComponent(path).standardized.path
+        }
+        arguments = try reader.stringArray("arguments")
+        handler = try reader.string("handler", default: "bootstrap")
+        memorySize = try reader.integer("memorySize", default: 128, range: 128...10240)
+        timeout = try reader.integer("timeout", default: 3, range: 1...900)
+        maxConcurrency = try reader.integer("maxConcurrency", default: 10, range: 1...1000)
+        logFormat = try reader.stringIfPresent("logFormat", oneOf: ["Text", "JSON"])
+        logLevel = try reader.stringIfPresent("logLevel", oneOf: ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"])
+        architecture = try reader.string("architecture", default: "arm64", oneOf: ["arm64", "x86_64"])
+        if let variables = try reader.objectIfPresent("environment") {
+            var size = 0
+            for key in variables.keys.sorted() {
+                let path = "\(variables.path).\(key)"
+                guard key.range(of: #"^[a-zA-Z][a-zA-Z0-9_]*$"#, options: .regularExpression) != nil else {
+                    throw TopologyError(path: path, reason: "a variable name starts with a letter and has only letters, digits and '_'")
+                }
+                guard !Self.reservedVariables.contains(key) else {
+                    throw TopologyError(path: path, reason: "\(key) is reserved by Lambda")
+                }
+                environment[key] = try variables.string(key)
+                size += key.utf8.count + (environment[key]?.utf8.count ?? 0)
+            }
+            guard size <= 4096 else {
+                throw TopologyError(path: variables.path, reason: "variables take \(size) bytes; Lambda allows 4 KB")
+            }
+        }
+    }
+}
+
+extension HTTPAPIConfiguration {
+    static let methods: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"]
+
+    init(_ reader: TopologyReader, functions: Set<String>) throws {
+        try reader.allowOnly(["name", "routes", "cors"])
+        self.init(name: try reader.string("name", default: "http-api"), routes: [])
+        let routes = try reader.object("routes")
+        for key in routes.keys.sorted() {
+            let path = "\(routes.path).\(key)"
+            try RouteKey.validate(key, path: path)
+            let function = try routes.string(key)
+            guard functions.contains(function) else {
+                throw TopologyError(path: path, reason: "names function '\(function)', which is not in functions")
+            }
+            self.routes.append(RouteConfiguration(key: key, function: function))
+        }
+        if let cors = try reader.objectIfPresent("cors") {
+            try cors.allowOnly(["allowOrigins", "allowMethods", "allowHeaders", "exposeHeaders", "maxAge", "allowCredentials"])
+            self.cors = CORSConfiguration(
+                allowOrigins: try cors.stringArray("allowOrigins"),
+                allowMethods: try cors.stringArray("allowMethods").map { $0.uppercased() },
+                allowHeaders: try cors.stringArray("allowHeaders").map { $0.lowercased() },
+                exposeHeaders: try cors.stringArray("exposeHeaders").map { $0.lowercased() },
+                maxAge: try cors.integerIfPresent("maxAge", range: -1...86400),
+                allowCredentials: try cors.bool("allowCredentials", default: false)
+            )
+        }
+    }
+}
+
+/// Reads one JSON object of the topology, knowing where it is.
+struct TopologyReader {
+    let fields: [String: JSONValue]
+    let path: String
+
+    init(_ value: JSONValue, path: String) throws {
+        guard case .object(let fields) = value else {
+            throw TopologyError(path: path, reason: "must be an object, got \(value.kindName)")
+        }
+        self.fields = fields
+        self.path = path
+    }
+
+    var keys: [String] { Array(fields.keys) }
+
+    func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func allowOnly(_ allowed: Set<String>) throws {
+        if let unknown = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw TopologyError(path: child(unknown), reason: "unknown key (allowed: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    func object(_ key: String) throws -> TopologyReader {
+        guard let value = fields[key] else { throw TopologyError(path: child(key), reason: "is required") }
+        return try TopologyReader(value, path: child(key))
+    }
+
+    func objectIfPresent(_ key: String) throws -> TopologyReader? {
+        guard let value = fields[key] else { return nil }
+        return try TopologyReader(value, path: child(key))
+    }
+
+    func string(_ key: String) throws -> String {
+        guard let value = fields[key] else { throw TopologyError(path: child(key), reason: "is required") }
+        guard case .string(let text) = value else {
+            throw TopologyError(path: child(key), reason: "must be a string, got \(value.kindName)")
+        }
+        return text
+    }
+
+    func stringIfPresent(_ key: String, oneOf allowed: [String]? = nil) throws -> String? {
+        guard fields[key] != nil else { return nil }
+        let text = try string(key)
+        if let allowed, !allowed.contains(text) {
+            throw TopologyError(path: child(key), reason: "must be one of \(allowed.joined(separator: ", ")) (got '\(text)')")
+        }
+        return text
+    }
+
+    func string(_ key: String, default fallback: String, oneOf allowed: [String]? = nil, pattern: String? = nil) throws -> String {
+        guard let text = try stringIfPresent(key, oneOf: allowed) else { return fallback }
+        if let pattern, text.range(of: pattern, options: .regularExpression) == nil {
+            throw TopologyError(path: child(key), reason: "'\(text)' is not valid")
+        }
+        return text
+    }
+
+    func stringArray(_ key: String) throws -> [String] {
+        guard let value = fields[key] else { return [] }
+        guard case .array(let items) = value else {
+            throw TopologyError(path: child(key), reason: "must be an array of strings, got \(value.kindName)")
+        }
+        return try items.enumerated().map { index, item in
+            guard case .string(let text) = item else {
+                throw TopologyError(path: "\(child(key))[\(index)]", reason: "must be a string, got \(item.kindName)")
+            }
+            return text
+        }
+    }
+
+    func integerIfPresent(_ key: String, range: ClosedRange<Int>) throws -> Int? {
+        guard let value = fields[key] else { return nil }
+        guard case .number(let number) = value, number.rounded() == number, range.contains(Int(exactly: number) ?? Int.min)
+        else {
+            throw TopologyError(
+                path: child(key),
+                reason: "must be an integer from \(range.lowerBound) to \(range.upperBound) (got \(value.compactText))")
+        }
+        return Int(number)
+    }
+
+    func integer(_ key: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        try integerIfPresent(key, range: range) ?? fallback
+    }
+
+    func bool(_ key: String, default fallback: Bool) throws -> Bool {
+        guard let value = fields[key] else { return fallback }
+        guard case .bool(let flag) = value else {
+            throw TopologyError(path: child(key), reason: "must be true or false, got \(value.kindName)")
+        }
+        return flag
+    }
+}
+
+extension JSONValue {
+    var kindName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
+    var compactText: String {
+        (try? encoded(sortedKeys: true)).map { String(decoding: $0, as: UTF8.self) } ?? kindName
+    }
+}

@@ -1,0 +1,116 @@
+import AWSShapes
+import Foundation
+
+/// The system description in `infra/topology.json`, read by both the host and Terraform.
+/// Names are AWS resource names. See README "Topology schema".
+public struct Topology: Sendable {
+    public var region: String
+    public var accountID: String
+    /// Functions by name, sorted by name.
+    public var functions: [FunctionConfiguration]
+    public var httpAPI: HTTPAPIConfiguration?
+    /// The folder of the topology file: relative paths in it start here.
+    public var baseDirectory: String
+
+    public init(
+        region: String = "us-east-1", accountID: String = "000000000000", functions: [FunctionConfiguration] = [],
+        httpAPI: HTTPAPIConfiguration? = nil, baseDirectory: String = "."
+    ) {
+        self.region = region
+        self.accountID = accountID
+        self.functions = functions
+        self.httpAPI = httpAPI
+        self.baseDirectory = baseDirectory
+    }
+
+    public func function(named name: String) -> FunctionConfiguration? {
+        functions.first { $0.name == name }
+    }
+}
+
+/// One Lambda function (`provided.al2023`, handler `bootstrap` by default).
+public struct FunctionConfiguration: Sendable, Equatable {
+    public var name: String
+    /// The executable the host starts as the function's `bootstrap`: an absolute path, or `nil` for the Swift
+    /// product named like the function (built by `swift run host`).
+    public var executable: String?
+    public var arguments: [String]
+    public var handler: String
+    /// Megabytes, 128 to 10240.
+    public var memorySize: Int
+    /// Seconds, 1 to 900.
+    public var timeout: Int
+    /// The most execution environments at once; invocations beyond wait in line.
+    public var maxConcurrency: Int
+    public var environment: [String: String]
+    /// `Text` or `JSON` (`AWS_LAMBDA_LOG_FORMAT`), with `logLevel` (`AWS_LAMBDA_LOG_LEVEL`).
+    public var logFormat: String?
+    public var logLevel: String?
+    /// `arm64` or `x86_64`: what Terraform deploys; the host runs the local build.
+    public var architecture: String
+
+    public init(
+        name: String, executable: String? = nil, arguments: [String] = [], handler: String = "bootstrap",
+        memorySize: Int = 128, timeout: Int = 3, maxConcurrency: Int = 10, environment: [String: String] = [:],
+        logFormat: String? = nil, logLevel: String? = nil, architecture: String = "arm64"
+    ) {
+        self.name = name
+        self.executable = executable
+        self.arguments = arguments
+        self.handler = handler
+        self.memorySize = memorySize
+        self.timeout = timeout
+        self.maxConcurrency = maxConcurrency
+        self.environment = environment
+        self.logFormat = logFormat
+        self.logLevel = logLevel
+        self.architecture = architecture
+    }
+}
+
+/// An API Gateway HTTP API (payload format 2.0, `$default` stage).
+public struct HTTPAPIConfiguration: Sendable, Equatable {
+    public var name: String
+    public var routes: [RouteConfiguration]
+    public var cors: CORSConfiguration?
+
+    public init(name: String, routes: [RouteConfiguration], cors: CORSConfiguration? = nil) {
+        self.name = name
+        self.routes = routes
+        self.cors = cors
+    }
+}
+
+/// `"METHOD /path"` (or `$default`) → a function.
+public struct RouteConfiguration: Sendable, Equatable {
+    /// The route key as AWS writes it: `GET /items/{id}`, `ANY /files/{proxy+}`, `$default`.
+    public var key: String
+    public var function: String
+
+    public init(key: String, function: String) {
+        self.key = key
+        self.function = function
+    }
+}
+
+/// The HTTP API's CORS configuration; preflight requests are answered by the API itself.
+public struct CORSConfiguration: Sendable, Equatable {
+    public var allowOrigins: [String]
+    public var allowMethods: [String]
+    public var allowHeaders: [String]
+    public var exposeHeaders: [String]
+    public var maxAge: Int?
+    public var allowCredentials: Bool
+
+    public init(
+        allowOrigins: [String] = [], allowMethods: [String] = [], allowHeaders: [String] = [],
+        exposeHeaders: [String] = [], maxAge: Int? = nil, allowCredentials: Bool = false
+    ) {
+        self.allowOrigins = allowOrigins
+        self.allowMethods = allowMethods
+        self.allowHeaders = allowHeaders
+        self.exposeHeaders = exposeHeaders
+        self.maxAge = maxAge
+        self.allowCredentials = allowCredentials
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import Host
+import Logging
+
+@main
+struct HostCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "host",
+        abstract: "A local mini-AWS that runs the project's Lambda functions against an emulated fabric.",
+        discussion: """
+            Reads the topology, builds the Swift function products that are missing or stale, starts one child \
+            process per execution environment on demand, and serves the AWS endpoint (Lambda Invoke API, \
+            GET /_host/health) and the API Gateway HTTP API. Ctrl-C or SIGTERM stops everything and reaps every \
+            function process.
+
+            Example: aws lambda invoke --endpoint-url http://127.0.0.1:4566 --function-name Hello out.json
+            """
+    )
+
+    @Option(help: "The system description to run.")
+    var topology = "infra/topology.json"
+
+    @Option(help: "Where durable state is kept.")
+    var dataDir = ".host-data"
+
+    @Option(help: "Port of the AWS endpoint (every AWS API; use with --endpoint-url).")
+    var awsPort = 4566
+
+    @Option(help: "Port of the API Gateway HTTP API.")
+    var apiPort = 3000
+
+    @Option(help: "Address to listen on.")
+    var bind = "127.0.0.1"
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. Above info, function logs are silenced.")
+    var logLevel = "info"
+
+    @Flag(help: "Do not build the Swift function products; use what is already built.")
+    var noBuild = false
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "host")
+
+        let system: Topology
+        do {
+            system = try Topology.load(path: topology)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(topology): \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let executables: [String: String]
+        do {
+            executables = try FunctionBuilder(topologyPath: topology, build: !noBuild).prepare(system)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+
+        let host = try HostRuntime(
+            topology: system, executables: executables,
+            configuration: HostConfiguration(
+                bindAddress: bind, awsPort: awsPort, apiPort: apiPort, dataDirectory: dataDir,
+                printFunctionLogs: level <= .info),
+            logger: logger)
+        let group = host.serviceGroup(logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            tasks.addTask {
+                let ports = await host.ready()
+                print(banner(host: host, ports: ports, executables: executables))
+            }
+            try await tasks.waitForAll()
+        }
+        print("host stopped")
+    }
+
+    func banner(host: HostRuntime, ports: (aws: Int, api: Int), executables: [String: String]) -> String {
+        var lines = [
+            "",
+            "host is ready  (topology \(topology), data \(dataDir))",
+            "  AWS endpoint   http://\(bind):\(ports.aws)   (aws --endpoint-url http://\(bind):\(ports.aws) …)",
+            "  health         http://\(bind):\(ports.aws)/_host/health",
+        ]
+        if let api = host.topology.httpAPI {
+            lines.append("  HTTP API       http://\(bind):\(ports.api)   (\(api.name), apiId \(host.apiID ?? "-"))")
+            for route in api.routes {
+                lines.append("    \(route.key.padding(toLength: 36, withPad: " ", startingAt: 0)) → \(route.function)")
+            }
+        }
+        lines.append("  functions")
+        for function in host.topology.functions {
+            let path = executables[function.name] ?? function.executable ?? "?"
+            lines.append(
+                "    \(function.name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(function.memorySize) MB, \(function.timeout) s, ≤ \(function.maxConcurrency) environments  \(path)"
+            )
+        }
+        lines.append("Press Ctrl-C to stop.")
+        return lines.joined(separator: "\n")
+    }
+}

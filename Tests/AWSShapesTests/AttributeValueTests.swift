@@ -1,0 +1,109 @@
+import AWSShapes
+import Foundation
+import Testing
+
+@Suite("AttributeValue (DynamoDB JSON)")
+struct AttributeValueTests {
+    static func decode(_ json: String) throws -> AttributeValue {
+        try JSONDecoder().decode(AttributeValue.self, from: Data(json.utf8))
+    }
+
+    static func encode(_ value: AttributeValue) throws -> JSONValue {
+        try JSONValue(parsing: JSONEncoder().encode(value))
+    }
+
+    /// The debug description of the `DecodingError` that decoding `json` throws.
+    static func decodingFailure(_ json: String) throws -> String {
+        let error = try #require(throws: DecodingError.self) { try decode(json) }
+        guard case .dataCorrupted(let context) = error else {
+            Issue.record("Expected dataCorrupted, got \(error)")
+            return ""
+        }
+        return context.debugDescription
+    }
+
+    @Test(arguments: [
+        (#"{"S": "Hello"}"#, AttributeValue.s("Hello")),
+        (#"{"N": "-123.45"}"#, .n("-123.45")),
+        (#"{"B": "AAEqQQ=="}"#, .b(Data([0x00, 0x01, 0x2A, 0x41]))),
+        (#"{"SS": ["Giraffe", "Zebra"]}"#, .ss(["Giraffe", "Zebra"])),
+        (#"{"NS": ["1234", "567.8"]}"#, .ns(["1234", "567.8"])),
+        (#"{"BS": ["AAEqQQ==", "QSoBAA=="]}"#, .bs([Data([0x00, 0x01, 0x2A, 0x41]), Data([0x41, 0x2A, 0x01, 0])])),
+        (#"{"M": {"Name": {"S": "Joe"}, "Age": {"N": "35"}}}"#, .m(["Name": .s("Joe"), "Age": .n("35")])),
+        (#"{"L": [{"S": "Cookies"}, {"N": "3.14159"}, {"L": []}]}"#, .l([.s("Cookies"), .n("3.14159"), .l([])])),
+        (#"{"NULL": true}"#, .null),
+        (#"{"BOOL": false}"#, .bool(false)),
+    ])
+    func eachTypeDecodesAndEncodesBack(json: String, expected: AttributeValue) throws {
+        #expect(try Self.decode(json) == expected)
+        #expect(try Self.encode(expected) == JSONValue(parsing: Data(json.utf8)))
+    }
+
+    @Test func numberKeepsItsExactDigits() throws {
+        let digits = "12345678901234567890123456789012345678"  // 38 significant digits, DynamoDB's maximum
+        #expect(digits.count == 38)
+        #expect(try Self.decode(#"{"N": "\#(digits)"}"#) == .n(digits))
+        let tiny = "-0.00000000000000000000000000000000000000012345678901234567890123456789012345678"
+        let nested = try Self.decode(#"{"NS": ["\#(digits)", "\#(tiny)", "1E+2"]}"#)
+        #expect(nested == .ns([digits, tiny, "1E+2"]))
+        let encoded = try String(decoding: JSONEncoder().encode(nested), as: UTF8.self)
+        #expect(encoded == #"{"NS":["\#(digits)","\#(tiny)","1E+2"]}"#)
+        // A Double would not have kept them.
+        #expect(String(describing: Double(digits) ?? 0) != digits)
+    }
+
+    @Test func binaryIsBase64OnTheWire() throws {
+        let bytes = Data((0...255).map { UInt8($0) })
+        let value = AttributeValue.b(bytes)
+        #expect(try Self.encode(value) == ["B": .string(bytes.base64EncodedString())])
+        #expect(try Self.decode(#"{"B": "\#(bytes.base64EncodedString())"}"#) == value)
+        #expect(try Self.encode(.b(Data("hello".utf8))) == ["B": "aGVsbG8="])
+        #expect(try Self.encode(.bs([Data(), Data([0xFF])])) == ["BS": ["", "/w=="]])
+    }
+
+    @Test func binaryRejectsInvalidBase64() throws {
+        let message = try Self.decodingFailure(#"{"B": "not base64!"}"#)
+        #expect(message.contains("base64"))
+        #expect(throws: DecodingError.self) { try Self.decode(#"{"BS": ["AAEqQQ==", "%%%"]}"#) }
+    }
+
+    @Test func attributeValueRejectsAnEmptyObject() throws {
+        let message = try Self.decodingFailure("{}")
+        #expect(message.contains("exactly one type key"))
+        #expect(message.contains("found none"))
+    }
+
+    @Test func attributeValueRejectsTwoTypeKeys() throws {
+        let message = try Self.decodingFailure(#"{"S": "1", "N": "1"}"#)
+        #expect(message.contains("exactly one type key"))
+        #expect(message.contains("N, S"))
+    }
+
+    @Test func attributeValueRejectsUnknownTypeKeys() throws {
+        let message = try Self.decodingFailure(#"{"X": "1"}"#)
+        #expect(message.contains("Unknown AttributeValue type key \"X\""))
+        #expect(throws: DecodingError.self) { try Self.decode(#"{"s": "lower case"}"#) }
+    }
+
+    @Test func attributeValueRejectsWrongPayloadTypes() {
+        #expect(throws: DecodingError.self) { try Self.decode(#"{"N": 42}"#) }
+        #expect(throws: DecodingError.self) { try Self.decode(#"{"NULL": false}"#) }
+        #expect(throws: DecodingError.self) { try Self.decode(#"{"BOOL": "true"}"#) }
+        #expect(throws: DecodingError.self) { try Self.decode(#"{"L": {"S": "x"}}"#) }
+        #expect(throws: DecodingError.self) { try Self.decode(#""plain string""#) }
+    }
+
+    @Test func errorsInNestedValuesAreReported() {
+        #expect(throws: DecodingError.self) { try Self.decode(#"{"M": {"a": {"L": [{"S": "ok"}, {}]}}}"#) }
+    }
+
+    @Test func itemsRoundTrip() throws {
+        let item: DynamoDBItem = [
+            "id": .s("42"),
+            "tags": .ss(["a", "b"]),
+            "nested": .m(["list": .l([.null, .bool(true), .m([:]), .n("0")])]),
+        ]
+        let data = try JSONEncoder().encode(item)
+        #expect(try JSONDecoder().decode(DynamoDBItem.self, from: data) == item)
+    }
+}

@@ -1,0 +1,70 @@
+import AWSShapes
+import Foundation
+import Testing
+
+@Suite("JSONValue")
+struct JSONValueTests {
+    static let document = #"""
+        {"s": "text \"quoted\" \u00e9 / ✓", "i": 1583348638390, "f": -12.5, "e": 1e-7, "t": true, "n": null,
+         "a": [1, "two", false, [], {}], "o": {"nested": {"deep": [null]}}}
+        """#
+
+    @Test func jsonValueRoundTrips() throws {
+        let value = try JSONValue(parsing: Data(Self.document.utf8))
+        #expect(try JSONValue(parsing: value.encoded()) == value)
+        #expect(try JSONValue(parsing: value.encoded(sortedKeys: false)) == value)
+        #expect(try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value)) == value)
+    }
+
+    @Test func parsingKeepsEveryKind() throws {
+        let value = try JSONValue(parsing: Data(Self.document.utf8))
+        #expect(value["s"] == .string("text \"quoted\" é / ✓"))
+        #expect(value["i"] == .number(1_583_348_638_390))
+        #expect(value["f"] == .number(-12.5))
+        #expect(value["e"] == .number(1e-7))
+        #expect(value["t"] == .bool(true))
+        #expect(value["n"] == .null)
+        #expect(value["a"] == .array([.number(1), .string("two"), .bool(false), .array([]), .object([:])]))
+        #expect(value["o"]?["nested"]?["deep"] == .array([.null]))
+        #expect(value["missing"] == nil)
+    }
+
+    @Test func booleansAndNumbersStayDistinct() throws {
+        let value = try JSONValue(parsing: Data("[true, 1, 0, false, 1.0]".utf8))
+        #expect(value == .array([.bool(true), .number(1), .number(0), .bool(false), .number(1)]))
+    }
+
+    @Test func encodingIsCompactAndSorted() throws {
+        let value: JSONValue = ["b": [1, 2.5, true, "x/y"], "a": .null, "c": ["z": 1_583_348_638_390, "y": -0.25]]
+        let text = try String(decoding: value.encoded(), as: UTF8.self)
+        #expect(text == #"{"a":null,"b":[1,2.5,true,"x/y"],"c":{"y":-0.25,"z":1583348638390}}"#)
+    }
+
+    @Test func topLevelScalarsAreAccepted() throws {
+        #expect(try JSONValue(parsing: Data("\"hi\"".utf8)) == "hi")
+        #expect(try JSONValue(parsing: Data("null".utf8)) == .null)
+        #expect(try String(decoding: JSONValue.number(3).encoded(), as: UTF8.self) == "3")
+    }
+
+    @Test func invalidJSONThrows() {
+        #expect(throws: (any Error).self) { try JSONValue(parsing: Data("{\"a\": }".utf8)) }
+        #expect(throws: (any Error).self) { try JSONValue(parsing: Data()) }
+    }
+
+    @Test func accessorsReturnNilForOtherKinds() {
+        let value: JSONValue = ["s": "x", "n": 2, "b": true, "a": [1], "o": ["k": "v"]]
+        #expect(value["s"]?.stringValue == "x")
+        #expect(value["n"]?.doubleValue == 2)
+        #expect(value["b"]?.boolValue == true)
+        #expect(value["a"]?.arrayValue == [1])
+        #expect(value["o"]?.objectValue == ["k": "v"])
+        #expect(value["s"]?.doubleValue == nil)
+        #expect(value["n"]?.stringValue == nil)
+        #expect(value["b"]?.arrayValue == nil)
+        #expect(value["a"]?.objectValue == nil)
+        #expect(value["o"]?.boolValue == nil)
+        #expect(value["a"]?["k"] == nil)
+        #expect(JSONValue.null.isNull)
+        #expect(!JSONValue.bool(false).isNull)
+    }
+}

@@ -1,0 +1,96 @@
+import AWSShapes
+import LambdaRuntime
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// A function for tests and benchmarks; the event says what to do:
+//   {"action":"echo"}                       returns the event bytes unchanged (also any event without "action")
+//   {"action":"sleep","ms":N}               sleeps, then returns {"slept":N}
+//   {"action":"crash","code":N}             exits the process with status N
+//   {"action":"throw","message":"…"}        throws (the runtime posts /error)
+//   {"action":"big","bytes":N}              returns a JSON string of N bytes
+//   {"action":"print","lines":["…"]}        prints each line to stdout and returns {"printed":N}
+//   {"action":"env"}                        returns the process environment as an object
+//   {"action":"context"}                    returns the invocation context
+// Init: TEST_INIT_FAIL=message throws during init; TEST_INIT_EXIT=N exits during init.
+
+struct Command: Decodable {
+    var action: String?
+    var ms: Int?
+    var code: Int32?
+    var message: String?
+    var bytes: Int?
+    var lines: [String]?
+}
+
+struct Failure: Error, CustomStringConvertible {
+    var description: String
+}
+
+struct ContextReport: Encodable {
+    var requestID: String
+    var deadlineMilliseconds: Int64
+    var remainingMilliseconds: Int64
+    var invokedFunctionARN: String
+    var traceID: String?
+    var traceEnvironment: String?
+    var clientContext: String?
+    var cognitoIdentity: String?
+    var tenantID: String?
+}
+
+struct TestHandler: LambdaByteHandler {
+    func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
+        let command = try? JSONDecoder().decode(Command.self, from: Data(event))
+        switch command?.action ?? "echo" {
+        case "echo":
+            return event
+        case "sleep":
+            let ms = command?.ms ?? 0
+            usleep(UInt32(ms) * 1000)
+            return Array(#"{"slept":\#(ms)}"#.utf8)
+        case "crash":
+            exit(command?.code ?? 1)
+        case "throw":
+            throw Failure(description: command?.message ?? "failure requested")
+        case "big":
+            return [UInt8(ascii: "\"")] + [UInt8](repeating: UInt8(ascii: "x"), count: max(0, (command?.bytes ?? 2) - 2))
+                + [UInt8(ascii: "\"")]
+        case "print":
+            for line in command?.lines ?? [] { print(line) }
+            return Array(#"{"printed":\#(command?.lines?.count ?? 0)}"#.utf8)
+        case "env":
+            return Array(try JSONEncoder().encode(ProcessInfo.processInfo.environment))
+        case "context":
+            let report = ContextReport(
+                requestID: context.requestID,
+                deadlineMilliseconds: context.deadlineMilliseconds,
+                remainingMilliseconds: context.remainingTime.components.seconds * 1000
+                    + context.remainingTime.components.attoseconds / 1_000_000_000_000_000,
+                invokedFunctionARN: context.invokedFunctionARN,
+                traceID: context.traceID,
+                traceEnvironment: ProcessInfo.processInfo.environment["_X_AMZN_TRACE_ID"],
+                clientContext: context.clientContext,
+                cognitoIdentity: context.cognitoIdentity,
+                tenantID: context.tenantID
+            )
+            return Array(try JSONEncoder().encode(report))
+        default:
+            throw Failure(description: "unknown action")
+        }
+    }
+}
+
+await LambdaRuntime.main { _ in
+    let environment = ProcessInfo.processInfo.environment
+    if let code = environment["TEST_INIT_EXIT"].flatMap(Int32.init) { exit(code) }
+    if let message = environment["TEST_INIT_FAIL"] { throw Failure(description: message) }
+    return TestHandler()
+}
