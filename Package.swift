@@ -79,7 +79,7 @@ let package = Package(
             swiftSettings: functionSide
         ),
         .testTarget(name: "AWSShapesTests", dependencies: ["AWSShapes"]),
-        .testTarget(name: "HostTests", dependencies: ["Host", "LambdaRuntime", "CurlHTTP"]),
+        .testTarget(name: "HostTests", dependencies: ["Host", "LambdaRuntime", "CurlHTTP", "AWSShapes"]),
     ] + functionNames.map {
         .executableTarget(name: $0, dependencies: ["LambdaRuntime"], path: "functions/\($0)", swiftSettings: functionSide)
     }

@@ -12,6 +12,7 @@ import Glibc
 
 // A function for tests and benchmarks; the event says what to do:
 //   {"action":"echo"}                       returns the event bytes unchanged (also any event without "action")
+// An API Gateway event carries the command in its body.
 //   {"action":"sleep","ms":N}               sleeps, then returns {"slept":N}
 //   {"action":"crash","code":N}             exits the process with status N
 //   {"action":"throw","message":"…"}        throws (the runtime posts /error)
@@ -28,6 +29,10 @@ struct Command: Decodable {
     var message: String?
     var bytes: Int?
     var lines: [String]?
+}
+
+struct Envelope: Decodable {
+    var body: String?
 }
 
 struct Failure: Error, CustomStringConvertible {
@@ -48,14 +53,18 @@ struct ContextReport: Encodable {
 
 struct TestHandler: LambdaByteHandler {
     func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
-        let command = try? JSONDecoder().decode(Command.self, from: Data(event))
+        var command = try? JSONDecoder().decode(Command.self, from: Data(event))
+        // Through API Gateway, the command is the request body.
+        if command?.action == nil, let body = (try? JSONDecoder().decode(Envelope.self, from: Data(event)))?.body {
+            command = try? JSONDecoder().decode(Command.self, from: Data(body.utf8))
+        }
         switch command?.action ?? "echo" {
         case "echo":
             return event
         case "sleep":
             let ms = command?.ms ?? 0
             usleep(UInt32(ms) * 1000)
-            return Array(#"{"slept":\#(ms)}"#.utf8)
+            return Array(#"{"slept":\#(ms),"pid":\#(getpid())}"#.utf8)
         case "crash":
             exit(command?.code ?? 1)
         case "throw":

@@ -1,0 +1,117 @@
+import CurlHTTP
+import Foundation
+import Host
+import Logging
+import Testing
+
+/// The package's root folder.
+func packageRoot() -> URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+}
+
+/// A file of `../shared/testdata/` (beside the checkout).
+func testData(_ path: String) -> URL {
+    if let root = ProcessInfo.processInfo.environment["SHARED_TESTDATA"] {
+        return URL(fileURLWithPath: root).appendingPathComponent(path)
+    }
+    return packageRoot().deletingLastPathComponent().appendingPathComponent("shared/testdata").appendingPathComponent(path)
+}
+
+/// A fixture runtime script under Tests/Fixtures/runtimes.
+func fixture(_ name: String) -> String {
+    packageRoot().appendingPathComponent("Tests/Fixtures/runtimes/\(name)").path
+}
+
+/// A product built beside the test bundle (TestFunction, host, Hello).
+func builtProduct(_ name: String) throws -> String {
+    let candidates = [
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path,
+        packageRoot().appendingPathComponent(".build/debug/\(name)").path,
+    ]
+    guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        throw TestFailure("\(name) is not built: run `swift build --build-tests` first (looked in \(candidates))")
+    }
+    return path
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs blocking work (libcurl, waiting on a process) on its own thread, off the cooperative pool.
+func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
+    }
+}
+
+/// One HTTP request over a fresh libcurl connection.
+func http(
+    _ method: String, _ url: String, headers: [(String, String)] = [], body: [UInt8]? = nil
+) async throws -> HTTPClientResponse {
+    let headerList = headers.map { ($0.0, $0.1) }
+    return try await blocking {
+        try CurlConnection().send(method, url, headers: headerList, body: body, timeoutMilliseconds: 60_000)
+    }
+}
+
+/// Starts a host for `topology` on free ports, runs `body`, then stops it gracefully.
+func withHost<T>(
+    _ topology: Topology, _ body: (HostRuntime, (aws: Int, api: Int)) async throws -> T
+) async throws -> T {
+    var logger = Logger(label: "test-host")
+    logger.logLevel = .warning
+    let host = try HostRuntime(
+        topology: topology,
+        configuration: HostConfiguration(awsPort: 0, apiPort: 0, dataDirectory: NSTemporaryDirectory(), printFunctionLogs: false),
+        logger: logger)
+    let group = host.serviceGroup(logger: logger, handlingSignals: false)
+    let running = Task { try await group.run() }
+    let ports = await host.ready()
+    do {
+        let result = try await body(host, ports)
+        await group.triggerGracefulShutdown()
+        try await running.value
+        return result
+    } catch {
+        await group.triggerGracefulShutdown()
+        _ = try? await running.value
+        throw error
+    }
+}
+
+/// A topology of one function.
+func topology(
+    _ name: String = "Fn", executable: String, timeout: Int = 3, maxConcurrency: Int = 10,
+    environment: [String: String] = [:], handler: String = "bootstrap", routes: [String: String]? = nil
+) -> Topology {
+    var function = FunctionConfiguration(
+        name: name, executable: executable, timeout: timeout, maxConcurrency: maxConcurrency, environment: environment)
+    function.handler = handler
+    let api = routes.map { routes in
+        HTTPAPIConfiguration(
+            name: "test-api", routes: routes.sorted { $0.key < $1.key }.map { RouteConfiguration(key: $0.key, function: $0.value) })
+    }
+    return Topology(functions: [function], httpAPI: api)
+}
+
+extension InvocationResult {
+    var text: String { String(decoding: payload, as: UTF8.self) }
+
+    func json() throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] else {
+            throw TestFailure("not a JSON object: \(text)")
+        }
+        return object
+    }
+}
+
+extension HTTPClientResponse {
+    func json() throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+            throw TestFailure("not a JSON object: \(text)")
+        }
+        return object
+    }
+}

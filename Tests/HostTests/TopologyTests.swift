@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+@testable import Host
+
+@Suite struct TopologyTests {
+    func decode(_ text: String) throws -> Topology {
+        try Topology.decode(Data(text.utf8), baseDirectory: "/base")
+    }
+
+    @Test func defaultsAndResolvedPaths() throws {
+        let topology = try decode(#"{"functions":{"B":{"executable":"bin/b","environment":{"K":"V"}},"A":{}}}"#)
+        #expect(topology.region == "us-east-1")
+        #expect(topology.functions.map(\.name) == ["A", "B"])
+        let a = try #require(topology.function(named: "A"))
+        #expect(a.executable == nil)
+        #expect(a.timeout == 3)
+        #expect(a.memorySize == 128)
+        #expect(a.handler == "bootstrap")
+        #expect(topology.function(named: "B")?.executable == "/base/bin/b")
+        #expect(topology.function(named: "B")?.environment == ["K": "V"])
+    }
+
+    @Test(arguments: [
+        (#"{"functions":{"A":{"timeout":0}}}"#, "functions.A.timeout", "from 1 to 900"),
+        (#"{"functions":{"A":{"timeout":"3"}}}"#, "functions.A.timeout", "integer"),
+        (#"{"functions":{"A":{"memory":128}}}"#, "functions.A.memory", "unknown key"),
+        (#"{"functionz":{}}"#, "functionz", "unknown key"),
+        (#"{"functions":{"A":{"environment":{"AWS_REGION":"x"}}}}"#, "functions.A.environment.AWS_REGION", "reserved"),
+        (#"{"functions":{"A":{"environment":{"_X":"x"}}}}"#, "functions.A.environment._X", "starts with a letter"),
+        (#"{"functions":{"A":{"logFormat":"XML"}}}"#, "functions.A.logFormat", "one of"),
+        (#"{"functions":{"A":{}},"httpApi":{"routes":{"GET /a":"B"}}}"#, "httpApi.routes.GET /a", "not in functions"),
+        (#"{"functions":{"A":{}},"httpApi":{"routes":{"GET a":"A"}}}"#, "httpApi.routes.GET a", "start with '/'"),
+        (#"{"functions":{"A":{}},"httpApi":{}}"#, "httpApi.routes", "is required"),
+        (#"{"functions":{"A b":{}}}"#, "functions.A b", "function name"),
+        (#"{"accountId":"12"}"#, "accountId", "not valid"),
+        (#"{"functions":[]}"#, "functions", "must be an object"),
+    ])
+    func errorsNameTheKeyAndWhy(text: String, path: String, reason: String) {
+        do {
+            _ = try decode(text)
+            Issue.record("expected an error for \(text)")
+        } catch let error as TopologyError {
+            #expect(error.path == path)
+            #expect(error.reason.contains(reason), "\(error)")
+            #expect(error.description.hasPrefix(path))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func invalidJSONSaysSo() {
+        #expect(throws: TopologyError.self) { try decode("{") }
+    }
+
+    @Test func projectTopologyIsValid() throws {
+        let topology = try Topology.load(path: packageRoot().appendingPathComponent("infra/topology.json").path)
+        #expect(!topology.functions.isEmpty)
+        #expect(topology.httpAPI?.routes.isEmpty == false)
+    }
+}
