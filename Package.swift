@@ -79,8 +79,15 @@ let package = Package(
             swiftSettings: functionSide
         ),
         .testTarget(name: "AWSShapesTests", dependencies: ["AWSShapes"]),
-        .testTarget(name: "HostTests", dependencies: ["Host", "LambdaRuntime", "CurlHTTP", "AWSShapes"]),
-    ] + functionNames.map {
-        .executableTarget(name: $0, dependencies: ["LambdaRuntime"], path: "functions/\($0)", swiftSettings: functionSide)
-    }
+        .testTarget(
+            name: "HostTests",
+            dependencies: [
+                "Host", "LambdaRuntime", "CurlHTTP", "AWSShapes", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+    ]
+        + functionNames.map {
+            .executableTarget(
+                name: $0, dependencies: ["LambdaRuntime"], path: "functions/\($0)", swiftSettings: functionSide)
+        }
 )

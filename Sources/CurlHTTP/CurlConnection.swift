@@ -86,8 +86,12 @@ public final class CurlConnection {
         defer { curl_slist_free_all(list) }
 
         var code = CURLE_OK
-        func set(_ option: CURLoption, _ value: Int) { if code == CURLE_OK { code = ccurl_setopt_long(handle, option, value) } }
-        func set(_ option: CURLoption, _ value: String) { if code == CURLE_OK { code = ccurl_setopt_string(handle, option, value) } }
+        func set(_ option: CURLoption, _ value: Int) {
+            if code == CURLE_OK { code = ccurl_setopt_long(handle, option, value) }
+        }
+        func set(_ option: CURLoption, _ value: String) {
+            if code == CURLE_OK { code = ccurl_setopt_string(handle, option, value) }
+        }
 
         set(CURLOPT_URL, url)
         set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
@@ -114,7 +118,9 @@ public final class CurlConnection {
                 code = ccurl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count))
                 // libcurl reads POSTFIELDS during perform without copying: the pointer is valid for this closure.
                 let base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
-                if code == CURLE_OK { code = ccurl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: base)) }
+                if code == CURLE_OK {
+                    code = ccurl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: base))
+                }
             }
             guard code == CURLE_OK else { return code }
             return curl_easy_perform(handle)
@@ -151,7 +157,9 @@ private func curlHeaderCallback(
     let name = String(decoding: line[..<colon], as: UTF8.self)
     var value = line[(colon + 1)...]
     while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
-    while let last = value.last, last == 0x20 || last == 0x09 || last == 0x0D || last == 0x0A { value = value.dropLast() }
+    while let last = value.last, last == 0x20 || last == 0x09 || last == 0x0D || last == 0x0A {
+        value = value.dropLast()
+    }
     collector.headers.append((name, String(decoding: value, as: UTF8.self)))
     return length
 }

@@ -19,7 +19,8 @@ public struct HostConfiguration: Sendable {
     public var printFunctionLogs: Bool
 
     public init(
-        bindAddress: String = "127.0.0.1", awsPort: Int = 4566, apiPort: Int = 3000, dataDirectory: String = ".host-data",
+        bindAddress: String = "127.0.0.1", awsPort: Int = 4566, apiPort: Int = 3000,
+        dataDirectory: String = ".host-data",
         printFunctionLogs: Bool = true
     ) {
         self.bindAddress = bindAddress
@@ -50,7 +51,8 @@ public final class HostRuntime: Sendable {
         let group = MultiThreadedEventLoopGroup.singleton
         let lambda = LambdaService(
             topology: topology, executables: executables,
-            awsEndpoint: "http://\(configuration.bindAddress):\(configuration.awsPort == 0 ? 4566 : configuration.awsPort)",
+            awsEndpoint:
+                "http://\(configuration.bindAddress):\(configuration.awsPort == 0 ? 4566 : configuration.awsPort)",
             group: group, sink: FunctionLogSink(isEnabled: configuration.printFunctionLogs), logger: logger)
         self.lambda = lambda
         var services: [any Service] = [lambda]
@@ -58,8 +60,14 @@ public final class HostRuntime: Sendable {
         let expectsAPI = topology.httpAPI != nil
         let awsApplication = Application(
             responder: AWSEndpoint(lambda: lambda),
-            configuration: .init(address: .hostname(configuration.bindAddress, port: configuration.awsPort), serverName: "host"),
-            onServerRunning: { [ports] channel in ports.record(aws: channel.localAddress?.port, expectsAPI: expectsAPI) },
+            configuration: .init(
+                address: .hostname(configuration.bindAddress, port: configuration.awsPort), serverName: "host"),
+            onServerRunning: { [ports] channel in
+                if let port = channel.localAddress?.port {
+                    lambda.awsEndpoint.value = "http://\(configuration.bindAddress):\(port)"
+                }
+                ports.record(aws: channel.localAddress?.port, expectsAPI: expectsAPI)
+            },
             eventLoopGroupProvider: .shared(group),
             logger: logger
         )

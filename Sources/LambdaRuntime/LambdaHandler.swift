@@ -60,5 +60,6 @@ public struct LambdaByteClosureHandler: LambdaByteHandler {
 
 /// The error document for a thrown Swift error: its type name and description.
 public func lambdaErrorBody(for error: any Error) -> LambdaErrorBody {
-    LambdaErrorBody(errorMessage: String(describing: error), errorType: String(describing: type(of: error)), stackTrace: [])
+    LambdaErrorBody(
+        errorMessage: String(describing: error), errorType: String(describing: type(of: error)), stackTrace: [])
 }

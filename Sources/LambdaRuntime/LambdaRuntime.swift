@@ -42,7 +42,11 @@ public struct LambdaRuntime<Handler: LambdaByteHandler> {
                 continue
             }
             let context = invocation.context
-            if let traceID = context.traceID { setenv("_X_AMZN_TRACE_ID", traceID, 1) } else { unsetenv("_X_AMZN_TRACE_ID") }
+            if let traceID = context.traceID {
+                setenv("_X_AMZN_TRACE_ID", traceID, 1)
+            } else {
+                unsetenv("_X_AMZN_TRACE_ID")
+            }
             do {
                 let output = try await handler.handle(invocation.event, context: context)
                 try api.respond(requestID: context.requestID, body: output)

@@ -83,7 +83,8 @@ public final class RuntimeAPIClient: RuntimeAPI {
     }
 
     public func reportError(requestID: String, _ error: LambdaErrorBody) throws -> Int {
-        try post("\(base)/invocation/\(requestID)/error", body: Array(JSONEncoder().encode(error)), errorType: "Unhandled")
+        try post(
+            "\(base)/invocation/\(requestID)/error", body: Array(JSONEncoder().encode(error)), errorType: "Unhandled")
     }
 
     public func reportInitError(_ error: LambdaErrorBody) throws -> Int {

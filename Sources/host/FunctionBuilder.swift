@@ -23,7 +23,8 @@ struct FunctionBuilder {
         for function in topology.functions {
             if let executable = function.executable {
                 guard FileManager.default.isExecutableFile(atPath: executable) else {
-                    throw BuildError(description: "functions.\(function.name).executable: \(executable) is not an executable file")
+                    throw BuildError(
+                        description: "functions.\(function.name).executable: \(executable) is not an executable file")
                 }
                 executables[function.name] = executable
             }
@@ -34,7 +35,9 @@ struct FunctionBuilder {
             for (index, product) in products.enumerated() {
                 print("[build \(index + 1)/\(products.count)] swift build -c \(configuration) --product \(product)")
                 let status = try run(["build", "-c", configuration, "--product", product], in: root, echo: true).status
-                guard status == 0 else { throw BuildError(description: "building \(product) failed (swift build exited \(status))") }
+                guard status == 0 else {
+                    throw BuildError(description: "building \(product) failed (swift build exited \(status))")
+                }
             }
         }
         let binPath = try run(["build", "-c", configuration, "--show-bin-path"], in: root, echo: false).output
@@ -42,7 +45,9 @@ struct FunctionBuilder {
         for product in products {
             let path = "\(binPath)/\(product)"
             guard FileManager.default.isExecutableFile(atPath: path) else {
-                throw BuildError(description: "\(path) does not exist: run without --no-build, or set functions.\(product).executable")
+                throw BuildError(
+                    description:
+                        "\(path) does not exist: run without --no-build, or set functions.\(product).executable")
             }
             executables[product] = path
         }
@@ -53,13 +58,16 @@ struct FunctionBuilder {
     private func packageRoot() throws -> String {
         var directory = URL(fileURLWithPath: topologyPath).standardizedFileURL.deletingLastPathComponent()
         while directory.path != "/" {
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) { return directory.path }
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
+                return directory.path
+            }
             directory = directory.deletingLastPathComponent()
         }
         throw BuildError(description: "no Package.swift above \(topologyPath): give functions an executable instead")
     }
 
-    private func run(_ arguments: [String], in directory: String, echo: Bool) throws -> (status: Int32, output: String) {
+    private func run(_ arguments: [String], in directory: String, echo: Bool) throws -> (status: Int32, output: String)
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["swift"] + arguments

@@ -60,7 +60,8 @@ import Testing
                     ("X-Multi", "a"), ("x-multi", "b"), ("Cookie", "c1=v1; c2=v2"),
                 ],
                 body: #"{"a":1}"#, query: "parameter1=value1&parameter1=value2&parameter2=value"),
-            routeKey: "POST /my/path", pathParameters: [:], requestID: "id", now: Date(timeIntervalSince1970: 1_583_348_638.39))
+            routeKey: "POST /my/path", pathParameters: [:], requestID: "id",
+            now: Date(timeIntervalSince1970: 1_583_348_638.39))
         #expect(event.version == "2.0")
         #expect(event.routeKey == "POST /my/path")
         #expect(event.rawQueryString == "parameter1=value1&parameter1=value2&parameter2=value")
@@ -85,18 +86,22 @@ import Testing
 
     @Test func eventHasTheKeysOfAWSsGoldenEvents() throws {
         // A request with every part has every key AWS sends (no stage variables or authorizer here) and no other.
-        let full = try JSONValue(parsing: Data(contentsOf: testData("lambda-events/apigw-v2-request-jwt-authorizer.json")))
+        let full = try JSONValue(
+            parsing: Data(contentsOf: testData("lambda-events/apigw-v2-request-jwt-authorizer.json")))
         let event = mapping.event(
             for: request(headers: [("Cookie", "a=b"), ("Content-Type", "text/plain")], body: "x", query: "q=1"),
             routeKey: "POST /my/path", pathParameters: ["p": "1"], requestID: "id", now: Date())
         let ours = try JSONValue(parsing: JSONEncoder().encode(event))
         #expect(keys(ours) == keys(full).subtracting(["stageVariables"]))
-        #expect(keys(ours["requestContext"]) == keys(full["requestContext"]).subtracting(["authentication", "authorizer"]))
+        #expect(
+            keys(ours["requestContext"]) == keys(full["requestContext"]).subtracting(["authentication", "authorizer"]))
         #expect(keys(ours["requestContext"]?["http"]) == keys(full["requestContext"]?["http"]))
         // A bare request omits the empty parts, as AWS does.
-        let bare = try JSONValue(parsing: Data(contentsOf: testData("lambda-events/apigw-v2-request-no-authorizer.json")))
-        let minimal = try JSONValue(parsing: JSONEncoder().encode(
-            mapping.event(for: request(), routeKey: "$default", pathParameters: [:], requestID: "id", now: Date())))
+        let bare = try JSONValue(
+            parsing: Data(contentsOf: testData("lambda-events/apigw-v2-request-no-authorizer.json")))
+        let minimal = try JSONValue(
+            parsing: JSONEncoder().encode(
+                mapping.event(for: request(), routeKey: "$default", pathParameters: [:], requestID: "id", now: Date())))
         #expect(keys(minimal) == keys(bare))
     }
 
@@ -108,7 +113,8 @@ import Testing
             routeKey: "$default", pathParameters: [:], requestID: "id", now: Date())
         #expect(event.isBase64Encoded)
         #expect(event.body == "AP8B")
-        let empty = mapping.event(for: request(), routeKey: "$default", pathParameters: [:], requestID: "id", now: Date())
+        let empty = mapping.event(
+            for: request(), routeKey: "$default", pathParameters: [:], requestID: "id", now: Date())
         #expect(empty.body == nil)
         #expect(empty.isBase64Encoded == false)
         #expect(empty.queryStringParameters == nil)
@@ -116,12 +122,14 @@ import Testing
     }
 
     func result(_ text: String, error: Bool = false) -> InvocationResult {
-        InvocationResult(payload: Array(text.utf8), functionError: error ? "Unhandled" : nil, logLines: [], requestID: "r")
+        InvocationResult(
+            payload: Array(text.utf8), functionError: error ? "Unhandled" : nil, logLines: [], requestID: "r")
     }
 
     @Test func structuredResponseIsMapped() {
-        let mapped = mapping.response(for: result(
-            #"{"statusCode":201,"headers":{"x-a":"1"},"cookies":["s=1","t=2"],"body":"created"}"#))
+        let mapped = mapping.response(
+            for: result(
+                #"{"statusCode":201,"headers":{"x-a":"1"},"cookies":["s=1","t=2"],"body":"created"}"#))
         #expect(mapped.status == 201)
         #expect(mapped.body == Array("created".utf8))
         #expect(mapped.headers.contains { $0 == ("x-a", "1") })
@@ -141,7 +149,10 @@ import Testing
         #expect(mapped.headers.contains { $0 == ("content-type", "application/json") })
     }
 
-    @Test(arguments: [("{\"errorType\":\"x\"}", true), ("not json", false), (#"{"statusCode":"x"}"#, false), (#"{"statusCode":99}"#, false)])
+    @Test(arguments: [
+        ("{\"errorType\":\"x\"}", true), ("not json", false), (#"{"statusCode":"x"}"#, false),
+        (#"{"statusCode":99}"#, false),
+    ])
     func failuresAreInternalServerError(text: String, error: Bool) {
         let mapped = mapping.response(for: result(text, error: error))
         #expect(mapped == .internalServerError)
@@ -159,7 +170,10 @@ import Testing
         #expect(preflight?.first { $0.0 == "access-control-allow-credentials" }?.1 == "true")
         #expect(cors.preflightHeaders(origin: "https://evil.example", requestHeaders: nil) == nil)
         #expect(cors.responseHeaders(origin: "https://evil.example").isEmpty)
-        #expect(cors.responseHeaders(origin: "https://shop.example").contains { $0 == ("access-control-expose-headers", "x-total") })
+        #expect(
+            cors.responseHeaders(origin: "https://shop.example").contains {
+                $0 == ("access-control-expose-headers", "x-total")
+            })
         let open = CORSConfiguration(allowOrigins: ["*"])
         #expect(open.responseHeaders(origin: "https://any.example").first?.1 == "*")
     }

@@ -11,7 +11,9 @@ import Testing
             // The test function echoes its event, so the response body is the event API Gateway built.
             let response = try await http(
                 "POST", "http://127.0.0.1:\(ports.api)/items/42?color=red&color=blue",
-                headers: [("Content-Type", "application/json"), ("Cookie", "session=abc; theme=dark"), ("X-Custom", "1")],
+                headers: [
+                    ("Content-Type", "application/json"), ("Cookie", "session=abc; theme=dark"), ("X-Custom", "1"),
+                ],
                 body: Array(#"{"qty":2}"#.utf8))
             #expect(response.status == 200)
             #expect(response.header("content-type") == "application/json")
@@ -40,7 +42,8 @@ import Testing
     }
 
     @Test func unknownRouteFunctionErrorAndOversizedBody() async throws {
-        try await withHost(topology(executable: try builtProduct("TestFunction"), routes: ["POST /run": "Fn"])) { _, ports in
+        try await withHost(topology(executable: try builtProduct("TestFunction"), routes: ["POST /run": "Fn"])) {
+            _, ports in
             let missing = try await http("GET", "http://127.0.0.1:\(ports.api)/nowhere")
             #expect(missing.status == 404)
             #expect(missing.text == #"{"message":"Not Found"}"#)
@@ -49,7 +52,8 @@ import Testing
                 body: Array(#"{"action":"throw"}"#.utf8))
             #expect(failing.status == 500)
             #expect(failing.text == #"{"message":"Internal Server Error"}"#)
-            let large = try await http("POST", "http://127.0.0.1:\(ports.api)/run", body: [UInt8](repeating: 65, count: 10 * 1024 * 1024 + 1))
+            let large = try await http(
+                "POST", "http://127.0.0.1:\(ports.api)/run", body: [UInt8](repeating: 65, count: 10 * 1024 * 1024 + 1))
             #expect(large.status == 413)
         }
     }
@@ -69,7 +73,8 @@ import Testing
             }
             return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        let function = topology(executable: fixture("python-runtime"), timeout: 10, environment: ["PYTHON": python], handler: "app.handler")
+        let function = topology(
+            executable: fixture("python-runtime"), timeout: 10, environment: ["PYTHON": python], handler: "app.handler")
         try await withHost(function) { host, _ in
             let context = #"{"custom":{"tenant":"t1"}}"#
             let result = try await host.lambda.invoke(
@@ -116,26 +121,35 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let endpoint = "http://127.0.0.1:\(ports.aws)"
 
-            let ok = try await aws(["lambda", "invoke", "--endpoint-url", endpoint, "--function-name", "Fn",
-                "--payload", #"{"hello":"cli"}"#, "--log-type", "Tail", "\(directory)/out.json"])
+            let ok = try await aws([
+                "lambda", "invoke", "--endpoint-url", endpoint, "--function-name", "Fn",
+                "--payload", #"{"hello":"cli"}"#, "--log-type", "Tail", "\(directory)/out.json",
+            ])
             #expect(ok.status == 0, "\(ok.error)")
             let output = try JSONSerialization.jsonObject(with: Data(ok.output.utf8)) as? [String: Any] ?? [:]
             #expect(output["StatusCode"] as? Int == 200)
             #expect(output["ExecutedVersion"] as? String == "$LATEST")
-            let tail = String(decoding: Data(base64Encoded: output["LogResult"] as? String ?? "") ?? Data(), as: UTF8.self)
+            let tail = String(
+                decoding: Data(base64Encoded: output["LogResult"] as? String ?? "") ?? Data(), as: UTF8.self)
             #expect(tail.contains("REPORT RequestId:"))
             #expect(try String(contentsOfFile: "\(directory)/out.json", encoding: .utf8) == #"{"hello":"cli"}"#)
 
-            let failing = try await aws(["lambda", "invoke", "--endpoint-url", endpoint, "--function-name", "Fn",
-                "--payload", #"{"action":"throw"}"#, "\(directory)/err.json"])
+            let failing = try await aws([
+                "lambda", "invoke", "--endpoint-url", endpoint, "--function-name", "Fn",
+                "--payload", #"{"action":"throw"}"#, "\(directory)/err.json",
+            ])
             let failed = try JSONSerialization.jsonObject(with: Data(failing.output.utf8)) as? [String: Any] ?? [:]
             #expect(failed["FunctionError"] as? String == "Unhandled")
 
-            let event = try await aws(["lambda", "invoke", "--endpoint-url", endpoint, "--function-name", "Fn",
-                "--invocation-type", "Event", "\(directory)/event.json"])
+            let event = try await aws([
+                "lambda", "invoke", "--endpoint-url", endpoint, "--function-name", "Fn",
+                "--invocation-type", "Event", "\(directory)/event.json",
+            ])
             #expect(event.output.contains("202"))
 
-            let missing = try await aws(["lambda", "invoke", "--endpoint-url", endpoint, "--function-name", "Nope", "\(directory)/x.json"])
+            let missing = try await aws([
+                "lambda", "invoke", "--endpoint-url", endpoint, "--function-name", "Nope", "\(directory)/x.json",
+            ])
             #expect(missing.status != 0)
             #expect(missing.error.contains("ResourceNotFoundException"))
 
@@ -151,23 +165,32 @@ import Testing
             #expect(missing.status == 404)
             #expect(missing.header("x-amzn-ErrorType") == "ResourceNotFoundException")
             #expect(try missing.json()["__type"] as? String == "ResourceNotFoundException")
-            #expect(try missing.json()["message"] as? String == "Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope")
+            #expect(
+                try missing.json()["message"] as? String
+                    == "Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope")
             let badJSON = try await http("POST", "\(url)/Fn/invocations", body: Array("{not json".utf8))
             #expect(badJSON.status == 400)
             #expect(try badJSON.json()["__type"] as? String == "InvalidRequestContentException")
-            let badType = try await http("POST", "\(url)/Fn/invocations", headers: [("X-Amz-Invocation-Type", "Later")], body: Array("{}".utf8))
+            let badType = try await http(
+                "POST", "\(url)/Fn/invocations", headers: [("X-Amz-Invocation-Type", "Later")], body: Array("{}".utf8))
             #expect(try badType.json()["__type"] as? String == "InvalidParameterValueException")
-            let dryRun = try await http("POST", "\(url)/Fn/invocations", headers: [("X-Amz-Invocation-Type", "DryRun")], body: Array("{}".utf8))
+            let dryRun = try await http(
+                "POST", "\(url)/Fn/invocations", headers: [("X-Amz-Invocation-Type", "DryRun")], body: Array("{}".utf8))
             #expect(dryRun.status == 204)
-            let tooBig = try await http("POST", "\(url)/Fn/invocations", body: Array(("\"" + String(repeating: "x", count: 6_291_456) + "\"").utf8))
+            let tooBig = try await http(
+                "POST", "\(url)/Fn/invocations",
+                body: Array(("\"" + String(repeating: "x", count: 6_291_456) + "\"").utf8))
             #expect(tooBig.status == 413)
             #expect(try tooBig.json()["__type"] as? String == "RequestTooLargeException")
-            let byARN = try await http("POST", "\(url)/arn:aws:lambda:us-east-1:000000000000:function:Fn/invocations", body: Array("[1]".utf8))
+            let byARN = try await http(
+                "POST", "\(url)/arn:aws:lambda:us-east-1:000000000000:function:Fn/invocations", body: Array("[1]".utf8))
             #expect(byARN.status == 200)
             #expect(byARN.text == "[1]")
             let qualifier = try await http("POST", "\(url)/Fn/invocations?Qualifier=7", body: Array("{}".utf8))
             #expect(qualifier.status == 404)
-            let target = try await http("POST", "http://127.0.0.1:\(ports.aws)/", headers: [("X-Amz-Target", "Nope_1.Op")], body: Array("{}".utf8))
+            let target = try await http(
+                "POST", "http://127.0.0.1:\(ports.aws)/", headers: [("X-Amz-Target", "Nope_1.Op")],
+                body: Array("{}".utf8))
             #expect(try target.json()["__type"] as? String == "UnknownOperationException")
         }
     }
@@ -184,7 +207,10 @@ import Testing
         let apiPort = awsPort + 1
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try builtProduct("host"))
-        process.arguments = ["--topology", topologyPath, "--aws-port", "\(awsPort)", "--api-port", "\(apiPort)", "--data-dir", "\(directory)/data"]
+        process.arguments = [
+            "--topology", topologyPath, "--aws-port", "\(awsPort)", "--api-port", "\(apiPort)", "--data-dir",
+            "\(directory)/data",
+        ]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
@@ -199,9 +225,12 @@ import Testing
         #expect(healthy)
         let response = try await http("POST", "http://127.0.0.1:\(apiPort)/echo", body: Array("{}".utf8))
         #expect(response.status == 200)
-        let functionPID = try #require(Int32(try await http(
-            "POST", "http://127.0.0.1:\(awsPort)/2015-03-31/functions/Echo/invocations", body: Array(#"{"action":"sleep","ms":0}"#.utf8)
-        ).json()["pid"] as? Int ?? -1))
+        let functionPID = try #require(
+            Int32(
+                try await http(
+                    "POST", "http://127.0.0.1:\(awsPort)/2015-03-31/functions/Echo/invocations",
+                    body: Array(#"{"action":"sleep","ms":0}"#.utf8)
+                ).json()["pid"] as? Int ?? -1))
         #expect(kill(functionPID, 0) == 0, "the function's process runs")
 
         kill(process.processIdentifier, SIGTERM)
@@ -231,7 +260,9 @@ struct CommandResult: Sendable {
     var error: String
 }
 
-func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> CommandResult {
+func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws
+    -> CommandResult
+{
     try await blocking {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

@@ -1,6 +1,7 @@
 import AWSShapes
 import Foundation
 import Host
+import Logging
 import Testing
 
 /// The host's Lambda with the Swift runtime library (the TestFunction fixture) as the function.
@@ -42,7 +43,8 @@ import Testing
             let result = try await invoke(host, #"{"action":"sleep","ms":5000}"#, options: options)
             #expect(result.functionError == "Unhandled")
             #expect(result.error?.errorType == "Sandbox.Timedout")
-            #expect(result.error?.errorMessage == "RequestId: \(result.requestID) Error: Task timed out after 1.00 seconds")
+            #expect(
+                result.error?.errorMessage == "RequestId: \(result.requestID) Error: Task timed out after 1.00 seconds")
             #expect(result.logLines.last?.contains("Status: timeout") == true)
             let after = try await invoke(host, #"{"action":"sleep","ms":0}"#, options: options)
             #expect(after.functionError == nil)
@@ -55,13 +57,16 @@ import Testing
         try await withHost(topology(executable: try builtProduct("TestFunction"))) { host, _ in
             let result = try await invoke(host, #"{"action":"crash","code":3}"#)
             #expect(result.error?.errorType == "Runtime.ExitError")
-            #expect(result.error?.errorMessage == "RequestId: \(result.requestID) Error: Runtime exited with error: exit status 3")
+            #expect(
+                result.error?.errorMessage
+                    == "RequestId: \(result.requestID) Error: Runtime exited with error: exit status 3")
             #expect(try await invoke(host, "{}").functionError == nil)
         }
     }
 
     @Test func initErrorIsServedToTheFirstInvokeAndInitIsRetried() async throws {
-        let function = topology(executable: try builtProduct("TestFunction"), environment: ["TEST_INIT_FAIL": "no config"])
+        let function = topology(
+            executable: try builtProduct("TestFunction"), environment: ["TEST_INIT_FAIL": "no config"])
         try await withHost(function) { host, _ in
             for _ in 0..<2 {
                 let result = try await invoke(host, "{}")
@@ -117,7 +122,7 @@ import Testing
     @Test func environmentIsAWSsAndNothingOfTheHostsLeaks() async throws {
         setenv("HOST_ONLY_SECRET", "leak", 1)
         let function = topology(executable: try builtProduct("TestFunction"), environment: ["TABLE_NAME": "events"])
-        try await withHost(function) { host, _ in
+        try await withHost(function) { host, ports in
             let environment = try await invoke(host, #"{"action":"env"}"#).json() as? [String: String] ?? [:]
             #expect(environment["TABLE_NAME"] == "events")
             #expect(environment["HOST_ONLY_SECRET"] == nil)
@@ -130,9 +135,11 @@ import Testing
             #expect(environment["AWS_LAMBDA_LOG_STREAM_NAME"]?.contains("[$LATEST]") == true)
             #expect(environment["_HANDLER"] == "bootstrap")
             #expect(environment["AWS_SESSION_TOKEN"]?.isEmpty == false)
-            #expect(environment["AWS_ENDPOINT_URL"]?.hasPrefix("http://127.0.0.1:") == true)
+            #expect(environment["AWS_ENDPOINT_URL"] == "http://127.0.0.1:\(ports.aws)")
             #expect(environment["AWS_LAMBDA_RUNTIME_API"]?.hasPrefix("127.0.0.1:") == true)
-            #expect(environment["LAMBDA_TASK_ROOT"] == URL(fileURLWithPath: try builtProduct("TestFunction")).deletingLastPathComponent().path)
+            #expect(
+                environment["LAMBDA_TASK_ROOT"]
+                    == URL(fileURLWithPath: try builtProduct("TestFunction")).deletingLastPathComponent().path)
             #expect(environment["AWS_EXECUTION_ENV"] == nil)
         }
     }
@@ -140,7 +147,8 @@ import Testing
     @Test func contextCarriesEveryNextHeader() async throws {
         try await withHost(topology(executable: try builtProduct("TestFunction"), timeout: 30)) { host, _ in
             let options = InvokeOptions(
-                clientContext: #"{"custom":{"k":"v"}}"#, traceID: "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+                clientContext: #"{"custom":{"k":"v"}}"#,
+                traceID: "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
                 tenantID: "tenant-7")
             let report = try await invoke(host, #"{"action":"context"}"#, options: options).json()
             #expect((report["requestID"] as? String)?.count == 36)
@@ -158,7 +166,8 @@ import Testing
 
     @Test func logTailHasTheInvocationsLinesInOrder() async throws {
         try await withHost(topology(executable: try builtProduct("TestFunction"))) { host, _ in
-            let result = try await invoke(host, #"{"action":"print","lines":["one","two"]}"#, options: InvokeOptions(wantsLogTail: true))
+            let result = try await invoke(
+                host, #"{"action":"print","lines":["one","two"]}"#, options: InvokeOptions(wantsLogTail: true))
             let lines = result.logLines
             #expect(lines.contains("START RequestId: \(result.requestID) Version: $LATEST"))
             #expect(lines.firstIndex(of: "one")! < lines.firstIndex(of: "two")!)
@@ -175,5 +184,18 @@ import Testing
         try await withHost(topology(executable: try builtProduct("TestFunction"))) { host, _ in
             await #expect(throws: LambdaServiceError.self) { try await invoke(host, "{}", function: "Nope") }
         }
+    }
+
+    @Test func invokeAfterShutdownAnswersInsteadOfHanging() async throws {
+        // The Lambda service alone, outside a service group: stopped by hand.
+        let host = try HostRuntime(
+            topology: topology(executable: try builtProduct("TestFunction")),
+            configuration: HostConfiguration(awsPort: 0, apiPort: 0, printFunctionLogs: false),
+            logger: Logger(label: "test"))
+        #expect(try await invoke(host, "{}").functionError == nil)
+        await host.lambda.shutdown()
+        let result = try await invoke(host, "{}")
+        #expect(result.error?.errorType == "Runtime.ExitError")
+        #expect(host.lambda.environmentCount(of: "Fn") == 0)
     }
 }

@@ -10,23 +10,31 @@ import Testing
 @Suite struct RuntimeAPIConformanceTests {
     /// Starts one environment (by invoking `event`) and returns the pending invocation and the runtime's address.
     func withManualRuntime(
+        timeout: Int = 3,
         _ body: (HostRuntime, _ endpoint: String, _ pending: Task<InvocationResult, any Error>) async throws -> Void
     ) async throws {
         let portFile = NSTemporaryDirectory() + "runtime-\(UUID().uuidString)"
         defer { unlink(portFile) }
-        try await withHost(topology(executable: fixture("manual-runtime"), environment: ["PORT_FILE": portFile])) { host, _ in
+        try await withHost(
+            topology(executable: fixture("manual-runtime"), timeout: timeout, environment: ["PORT_FILE": portFile])
+        ) {
+            host, _ in
             let pending = Task { try await host.lambda.invoke("Fn", payload: Array(#"{"n":1}"#.utf8)) }
             var endpoint: String?
             for _ in 0..<500 where endpoint == nil {
-                endpoint = (try? String(contentsOfFile: portFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+                endpoint = (try? String(contentsOfFile: portFile, encoding: .utf8))?.trimmingCharacters(
+                    in: .whitespacesAndNewlines)
                 if endpoint == nil { try await Task.sleep(for: .milliseconds(10)) }
             }
             try await body(host, try #require(endpoint), pending)
         }
     }
 
-    func post(_ endpoint: String, _ path: String, _ body: String, headers: [(String, String)] = []) async throws -> HTTPClientResponse {
-        try await http("POST", "http://\(endpoint)/2018-06-01/runtime/\(path)", headers: headers, body: Array(body.utf8))
+    func post(_ endpoint: String, _ path: String, _ body: String, headers: [(String, String)] = []) async throws
+        -> HTTPClientResponse
+    {
+        try await http(
+            "POST", "http://\(endpoint)/2018-06-01/runtime/\(path)", headers: headers, body: Array(body.utf8))
     }
 
     @Test func fullExchangeWithEveryRejection() async throws {
@@ -50,7 +58,9 @@ import Testing
             let lateInit = try await post(endpoint, "init/error", #"{"errorType":"x","errorMessage":"y"}"#)
             #expect(lateInit.status == 403)
 
-            let badMode = try await post(endpoint, "invocation/\(id)/response", "{}", headers: [("Lambda-Runtime-Function-Response-Mode", "batch")])
+            let badMode = try await post(
+                endpoint, "invocation/\(id)/response", "{}",
+                headers: [("Lambda-Runtime-Function-Response-Mode", "batch")])
             #expect(badMode.status == 400)
             #expect(try badMode.json()["errorType"] as? String == "InvalidFunctionResponseMode")
 
@@ -69,7 +79,8 @@ import Testing
             let second = Task { try await host.lambda.invoke("Fn", payload: Array("{}".utf8)) }
             let next2 = try await blocking { try RuntimeAPIClient(endpoint: endpoint).next() }
             let error = try await post(
-                endpoint, "invocation/\(next2.context.requestID)/error", #"{"errorType":"MyError","errorMessage":"bad","stackTrace":["a"]}"#,
+                endpoint, "invocation/\(next2.context.requestID)/error",
+                #"{"errorType":"MyError","errorMessage":"bad","stackTrace":["a"]}"#,
                 headers: [("Lambda-Runtime-Function-Error-Type", "MyError")])
             #expect(error.status == 202)
             let failed = try await second.value
@@ -110,11 +121,59 @@ import Testing
             let id = try #require(response.header("Lambda-Runtime-Aws-Request-Id"))
             let deadline = try #require(response.header("Lambda-Runtime-Deadline-Ms").flatMap(Int64.init))
             #expect(deadline > Int64(Date().timeIntervalSince1970 * 1000))
-            #expect(response.header("Lambda-Runtime-Invoked-Function-Arn") == "arn:aws:lambda:us-east-1:000000000000:function:Fn")
+            #expect(
+                response.header("Lambda-Runtime-Invoked-Function-Arn")
+                    == "arn:aws:lambda:us-east-1:000000000000:function:Fn")
             #expect(response.header("Lambda-Runtime-Trace-Id")?.hasPrefix("Root=1-") == true)
             #expect(response.header("Content-Type") == "application/json")
             #expect(response.header("Lambda-Runtime-Client-Context") == nil)
             _ = try await post(endpoint, "invocation/\(id)/response", "{}")
+            _ = try await pending.value
+        }
+    }
+
+    @Test func invocationHeldForAStuckRuntimeStillTimesOut() async throws {
+        try await withManualRuntime(timeout: 1) { host, endpoint, pending in
+            let first = try await blocking { try RuntimeAPIClient(endpoint: endpoint).next() }
+            #expect(try await post(endpoint, "invocation/\(first.context.requestID)/response", "{}").status == 202)
+            _ = try await pending.value
+            // The runtime never asks for the next invocation: the caller still gets its answer at the deadline.
+            let second = try await host.lambda.invoke("Fn", payload: Array("{}".utf8))
+            #expect(second.error?.errorType == "Sandbox.Timedout")
+        }
+    }
+
+    @Test func droppedNextConnectionDoesNotLoseTheInvocation() async throws {
+        try await withManualRuntime { host, endpoint, pending in
+            let first = try await blocking { try RuntimeAPIClient(endpoint: endpoint).next() }
+            _ = try await post(endpoint, "invocation/\(first.context.requestID)/response", "{}")
+            _ = try await pending.value
+            // A /next whose client gives up (its connection closes) while parked.
+            await #expect(throws: CurlError.self) {
+                try await blocking {
+                    try CurlConnection().send(
+                        "GET", "http://\(endpoint)/2018-06-01/runtime/invocation/next", timeoutMilliseconds: 200)
+                }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            let second = Task { try await host.lambda.invoke("Fn", payload: Array(#"{"n":2}"#.utf8)) }
+            let next = try await blocking { try RuntimeAPIClient(endpoint: endpoint).next() }
+            #expect(next.event == Array(#"{"n":2}"#.utf8))
+            _ = try await post(endpoint, "invocation/\(next.context.requestID)/response", #"{"done":2}"#)
+            #expect(try await second.value.text == #"{"done":2}"#)
+        }
+    }
+
+    @Test func connectionCloseIsHonoured() async throws {
+        try await withManualRuntime { _, endpoint, pending in
+            let response = try await http(
+                "POST", "http://\(endpoint)/2018-06-01/runtime/invocation/none/response",
+                headers: [("Connection", "close")],
+                body: Array("{}".utf8))
+            #expect(response.status == 400)
+            #expect(response.header("Connection")?.lowercased() == "close")
+            let next = try await blocking { try RuntimeAPIClient(endpoint: endpoint).next() }
+            _ = try await post(endpoint, "invocation/\(next.context.requestID)/response", "{}")
             _ = try await pending.value
         }
     }

@@ -76,7 +76,9 @@ import Testing
         var machine = Machine()
         _ = machine.assign(invocation("a"))
         _ = machine.nextRequested(by: 1)
-        guard case .complete(let done, .response(let body)) = machine.posted(requestID: "a", outcome: .response([1, 2])) else {
+        guard
+            case .complete(let done, .response(let body)) = machine.posted(requestID: "a", outcome: .response([1, 2]))
+        else {
             Issue.record("expected completion")
             return
         }

@@ -14,7 +14,8 @@ func testData(_ path: String) -> URL {
     if let root = ProcessInfo.processInfo.environment["SHARED_TESTDATA"] {
         return URL(fileURLWithPath: root).appendingPathComponent(path)
     }
-    return packageRoot().deletingLastPathComponent().appendingPathComponent("shared/testdata").appendingPathComponent(path)
+    return packageRoot().deletingLastPathComponent().appendingPathComponent("shared/testdata").appendingPathComponent(
+        path)
 }
 
 /// A fixture runtime script under Tests/Fixtures/runtimes.
@@ -64,7 +65,8 @@ func withHost<T>(
     logger.logLevel = .warning
     let host = try HostRuntime(
         topology: topology,
-        configuration: HostConfiguration(awsPort: 0, apiPort: 0, dataDirectory: NSTemporaryDirectory(), printFunctionLogs: false),
+        configuration: HostConfiguration(
+            awsPort: 0, apiPort: 0, dataDirectory: NSTemporaryDirectory(), printFunctionLogs: false),
         logger: logger)
     let group = host.serviceGroup(logger: logger, handlingSignals: false)
     let running = Task { try await group.run() }
@@ -91,7 +93,8 @@ func topology(
     function.handler = handler
     let api = routes.map { routes in
         HTTPAPIConfiguration(
-            name: "test-api", routes: routes.sorted { $0.key < $1.key }.map { RouteConfiguration(key: $0.key, function: $0.value) })
+            name: "test-api",
+            routes: routes.sorted { $0.key < $1.key }.map { RouteConfiguration(key: $0.key, function: $0.value) })
     }
     return Topology(functions: [function], httpAPI: api)
 }

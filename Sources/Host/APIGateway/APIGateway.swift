@@ -49,17 +49,22 @@ public struct APIGateway: HTTPResponder {
         }
         headers[HTTPField.Name("apigw-requestid")!] = requestID
         logger.debug("\(method) \(request.uri.path) → \(mapped.status)", metadata: ["requestId": .string(requestID)])
-        return Response(status: .init(code: mapped.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: mapped.body)))
+        return Response(
+            status: .init(code: mapped.status), headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: mapped.body)))
     }
 
-    private func handle(_ request: Request, context: Context, requestID: String, origin: String?) async -> HTTPAPIMapping.MappedResponse {
+    private func handle(_ request: Request, context: Context, requestID: String, origin: String?) async
+        -> HTTPAPIMapping.MappedResponse
+    {
         let method = request.method.rawValue
         // CORS preflight is answered by API Gateway itself when the API configures CORS.
         if method == "OPTIONS", let cors = configuration.cors, let origin,
             request.headers[HTTPField.Name("access-control-request-method")!] != nil
         {
             let requested = request.headers[HTTPField.Name("access-control-request-headers")!]
-            return .init(status: 204, headers: cors.preflightHeaders(origin: origin, requestHeaders: requested) ?? [], body: [])
+            return .init(
+                status: 204, headers: cors.preflightHeaders(origin: origin, requestHeaders: requested) ?? [], body: [])
         }
         let rawPath = request.uri.path
         guard let match = routes.match(method: method, path: rawPath) else { return .notFound }
@@ -79,7 +84,8 @@ public struct APIGateway: HTTPResponder {
             sourceIP: context.sourceIP
         )
         let event = mapping.event(
-            for: incoming, routeKey: match.route.key, pathParameters: match.pathParameters, requestID: requestID, now: Date())
+            for: incoming, routeKey: match.route.key, pathParameters: match.pathParameters, requestID: requestID,
+            now: Date())
         guard let payload = try? JSONEncoder().encode(event) else { return .internalServerError }
         let result: InvocationResult
         do {
@@ -89,7 +95,8 @@ public struct APIGateway: HTTPResponder {
             return .internalServerError
         }
         if let error = result.error {
-            logger.warning("route \(match.route.key): \(match.route.function) failed: \(error.errorType): \(error.errorMessage)")
+            logger.warning(
+                "route \(match.route.key): \(match.route.function) failed: \(error.errorType): \(error.errorMessage)")
         }
         return mapping.response(for: result)
     }

@@ -12,7 +12,9 @@ extension CORSConfiguration {
     func preflightHeaders(origin: String, requestHeaders: String?) -> [(String, String)]? {
         guard allows(origin: origin) else { return nil }
         var headers = [("access-control-allow-origin", originHeader(origin))]
-        if !allowMethods.isEmpty { headers.append(("access-control-allow-methods", allowMethods.joined(separator: ","))) }
+        if !allowMethods.isEmpty {
+            headers.append(("access-control-allow-methods", allowMethods.joined(separator: ",")))
+        }
         if allowHeaders.contains("*"), let requestHeaders {
             headers.append(("access-control-allow-headers", requestHeaders.lowercased()))
         } else if !allowHeaders.isEmpty {
@@ -27,7 +29,9 @@ extension CORSConfiguration {
     func responseHeaders(origin: String) -> [(String, String)] {
         guard allows(origin: origin) else { return [] }
         var headers = [("access-control-allow-origin", originHeader(origin))]
-        if !exposeHeaders.isEmpty { headers.append(("access-control-expose-headers", exposeHeaders.joined(separator: ","))) }
+        if !exposeHeaders.isEmpty {
+            headers.append(("access-control-expose-headers", exposeHeaders.joined(separator: ",")))
+        }
         if allowCredentials { headers.append(("access-control-allow-credentials", "true")) }
         return headers
     }

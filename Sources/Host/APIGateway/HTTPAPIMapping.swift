@@ -30,7 +30,9 @@ struct HTTPAPIMapping: Sendable {
         for (name, value) in request.headers {
             let key = name.lowercased()
             if key == "cookie" {
-                cookies += value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                cookies += value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                    !$0.isEmpty
+                }
                 continue
             }
             headers[key] = headers[key].map { "\($0),\(value)" } ?? value
@@ -45,7 +47,8 @@ struct HTTPAPIMapping: Sendable {
         let host = headers["host"] ?? "\(apiID).execute-api.us-east-1.amazonaws.com"
         let domainPrefix = host.split(separator: ".").first.map(String.init) ?? host
         let isText = Self.isTextual(contentType: headers["content-type"])
-        let body: String? = request.body.isEmpty
+        let body: String? =
+            request.body.isEmpty
             ? nil : (isText ? String(decoding: request.body, as: UTF8.self) : Data(request.body).base64EncodedString())
         let context = APIGatewayV2Request.Context(
             accountId: accountID,
@@ -91,7 +94,9 @@ struct HTTPAPIMapping: Sendable {
         }
 
         static func message(_ status: Int, _ text: String) -> MappedResponse {
-            MappedResponse(status: status, headers: [("content-type", "application/json")], body: Array(#"{"message":"\#(text)"}"#.utf8))
+            MappedResponse(
+                status: status, headers: [("content-type", "application/json")],
+                body: Array(#"{"message":"\#(text)"}"#.utf8))
         }
 
         static let internalServerError = message(500, "Internal Server Error")
@@ -112,7 +117,9 @@ struct HTTPAPIMapping: Sendable {
         guard case .number(let number) = statusValue, let status = Int(exactly: number), (100...599).contains(status),
             let response = try? JSONDecoder().decode(APIGatewayV2Response.self, from: Data(result.payload))
         else { return .internalServerError }
-        var headers: [(String, String)] = (response.headers ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        var headers: [(String, String)] = (response.headers ?? [:]).sorted { $0.key < $1.key }.map {
+            ($0.key, $0.value)
+        }
         for cookie in response.cookies ?? [] { headers.append(("set-cookie", cookie)) }
         var body: [UInt8] = []
         if let text = response.body {
@@ -142,7 +149,8 @@ struct HTTPAPIMapping: Sendable {
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func two(_ value: Int?) -> String { value.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
-        return "\(two(parts.day))/\(months[(parts.month ?? 1) - 1])/\(parts.year ?? 1970):\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) +0000"
+        return
+            "\(two(parts.day))/\(months[(parts.month ?? 1) - 1])/\(parts.year ?? 1970):\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) +0000"
     }
 
     static func decodeQueryComponent(_ text: Substring) -> String {

@@ -35,8 +35,10 @@ struct RouteKey: Sendable, Equatable {
         if key == "$default" { return }
         let parts = key.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2, HTTPAPIConfiguration.methods.contains(String(parts[0])) else {
-            throw TopologyError(path: path, reason: "a route key is '$default' or 'METHOD /path' with METHOD one of "
-                + HTTPAPIConfiguration.methods.sorted().joined(separator: ", "))
+            throw TopologyError(
+                path: path,
+                reason: "a route key is '$default' or 'METHOD /path' with METHOD one of "
+                    + HTTPAPIConfiguration.methods.sorted().joined(separator: ", "))
         }
         let routePath = parts[1]
         guard routePath.hasPrefix("/"), !routePath.contains(" ") else {
@@ -50,7 +52,8 @@ struct RouteKey: Sendable, Equatable {
             }
             let greedy = segment.hasSuffix("+}")
             if greedy && index != segments.count - 1 {
-                throw TopologyError(path: path, reason: "a greedy path variable ('\(segment)') must be the last segment")
+                throw TopologyError(
+                    path: path, reason: "a greedy path variable ('\(segment)') must be the last segment")
             }
             let name = String(segment.dropFirst().dropLast(greedy ? 2 : 1))
             guard !name.isEmpty, names.insert(name).inserted else {

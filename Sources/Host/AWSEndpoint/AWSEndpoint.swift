@@ -19,7 +19,10 @@ public struct AWSEndpoint: HTTPResponder {
         } catch let error as AWSError {
             return error.response
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            return AWSError("RequestTooLargeException", "Request must be smaller than 6291456 bytes for the InvokeFunction operation", status: .contentTooLarge).response
+            return AWSError(
+                "RequestTooLargeException",
+                "Request must be smaller than 6291456 bytes for the InvokeFunction operation", status: .contentTooLarge
+            ).response
         } catch {
             return AWSError("ServiceException", "\(error)", status: .internalServerError).response
         }
@@ -32,7 +35,8 @@ public struct AWSEndpoint: HTTPResponder {
             return .json(#"{"status":"ready","functions":\#(jsonArray(lambda.functionNames))}"#)
         }
         if segments.first == "2015-03-31", segments.count >= 2, segments[1] == "functions" {
-            return try await LambdaAPI(lambda: lambda).handle(request, segments: Array(segments.dropFirst(2)), context: context)
+            return try await LambdaAPI(lambda: lambda).handle(
+                request, segments: Array(segments.dropFirst(2)), context: context)
         }
         if let target = request.headers[HTTPField.Name("X-Amz-Target")!] {
             throw AWSError("UnknownOperationException", "The host does not implement \(target) yet")

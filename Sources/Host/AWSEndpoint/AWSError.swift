@@ -22,7 +22,7 @@ public struct AWSError: Error, Equatable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[HTTPField.Name("x-amzn-ErrorType")!] = type
-        headers[HTTPField.Name("x-amzn-RequestId")!] = UUID().uuidString.lowercased()
+        headers[HTTPField.Name("x-amzn-RequestId")!] = Identifiers.uuid()
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body ?? Data())))
     }
 }

@@ -23,6 +23,7 @@ struct FunctionRuntimeSettings: Sendable {
 final class FunctionPool: Sendable {
     let settings: FunctionRuntimeSettings
     private let group: any EventLoopGroup
+    private let awsEndpoint: SharedValue<String>
     private let sink: FunctionLogSink
     private let state = Mutex(State())
 
@@ -45,7 +46,6 @@ final class FunctionPool: Sendable {
         var available: [Int] = []
         var queue = Deque<Invocation>()
         var waiters: [String: CheckedContinuation<InvocationResult, Never>] = [:]
-        var finished: [String: InvocationResult] = [:]
         var nextSlotID = 1
         var isShuttingDown = false
     }
@@ -53,6 +53,7 @@ final class FunctionPool: Sendable {
     /// Work decided under the lock and done after it.
     private enum Effect {
         case deliver(slotID: Int, Invocation, RuntimeAPIResponder)
+        case arm(slotID: Int, Invocation, any EventLoop)
         case spawn(slotID: Int)
         case finish(Completion)
         case respond(RuntimeAPIResponder, status: HTTPResponseStatus, body: String)
@@ -69,8 +70,12 @@ final class FunctionPool: Sendable {
         var process: ChildProcess?
     }
 
-    init(settings: FunctionRuntimeSettings, group: any EventLoopGroup, sink: FunctionLogSink) {
+    init(
+        settings: FunctionRuntimeSettings, awsEndpoint: SharedValue<String>, group: any EventLoopGroup,
+        sink: FunctionLogSink
+    ) {
         self.settings = settings
+        self.awsEndpoint = awsEndpoint
         self.group = group
         self.sink = sink
     }
@@ -84,18 +89,19 @@ final class FunctionPool: Sendable {
 
     /// Runs one invocation to its end and returns what the Invoke API answers.
     func invoke(_ invocation: Invocation) async -> InvocationResult {
-        let effects = state.withLock { state -> [Effect] in
-            state.queue.append(invocation)
-            return schedule(&state)
-        }
-        perform(effects)
-        return await withCheckedContinuation { continuation in
-            let done = state.withLock { state -> InvocationResult? in
-                if let result = state.finished.removeValue(forKey: invocation.requestID) { return result }
+        await withCheckedContinuation { continuation in
+            let effects = state.withLock { state -> [Effect]? in
+                guard !state.isShuttingDown else { return nil }
                 state.waiters[invocation.requestID] = continuation
-                return nil
+                state.queue.append(invocation)
+                return schedule(&state)
             }
-            if let done { continuation.resume(returning: done) }
+            guard let effects else {
+                let stopped = InvocationOutcome.exited(status: "signal: terminated")
+                continuation.resume(returning: stopped.result(requestID: invocation.requestID, logLines: []))
+                return
+            }
+            perform(effects)
         }
     }
 
@@ -105,8 +111,19 @@ final class FunctionPool: Sendable {
         while let invocation = state.queue.first {
             if let slotID = state.available.popLast() {
                 state.queue.removeFirst()
-                if case .deliver(let invocation, let waiter) = state.slots[slotID]?.machine.assign(invocation) {
+                switch state.slots[slotID]?.machine.assign(invocation) {
+                case .deliver(let invocation, let waiter):
                     effects.append(startInvocation(&state, slotID: slotID, invocation, waiter))
+                case .held:
+                    // Held for a runtime that has not asked for it yet: the deadline runs from now, so a runtime
+                    // stuck between invocations cannot keep the caller waiting forever.
+                    if case .betweenInvocations = state.slots[slotID]?.machine.state,
+                        let loop = state.slots[slotID]?.server?.channel.eventLoop
+                    {
+                        effects.append(.arm(slotID: slotID, invocation, loop))
+                    }
+                case nil:
+                    break
                 }
             } else if state.slots.count < settings.function.maxConcurrency && !state.isShuttingDown {
                 state.queue.removeFirst()
@@ -123,7 +140,9 @@ final class FunctionPool: Sendable {
         return effects
     }
 
-    private func startInvocation(_ state: inout State, slotID: Int, _ invocation: Invocation, _ waiter: RuntimeAPIResponder) -> Effect {
+    private func startInvocation(
+        _ state: inout State, slotID: Int, _ invocation: Invocation, _ waiter: RuntimeAPIResponder
+    ) -> Effect {
         state.slots[slotID]?.invocationStartedAt = .now
         state.slots[slotID]?.logLines.append("START RequestId: \(invocation.requestID) Version: $LATEST")
         return .deliver(slotID: slotID, invocation, waiter)
@@ -131,7 +150,9 @@ final class FunctionPool: Sendable {
 
     /// After a transition: a slot that can take work takes the next queued invocation or waits in `available`.
     private func release(_ state: inout State, slotID: Int) -> [Effect] {
-        guard let slot = state.slots[slotID], slot.machine.isAvailable, !state.available.contains(slotID) else { return [] }
+        guard let slot = state.slots[slotID], slot.machine.isAvailable, !state.available.contains(slotID) else {
+            return []
+        }
         state.available.append(slotID)
         return schedule(&state)
     }
@@ -146,7 +167,8 @@ final class FunctionPool: Sendable {
 
     private func completion(_ slot: inout Slot, _ invocation: Invocation, _ outcome: InvocationOutcome) -> Completion {
         let completion = Completion(
-            invocation: invocation, outcome: outcome, logLines: slot.logLines, duration: .now - slot.invocationStartedAt,
+            invocation: invocation, outcome: outcome, logLines: slot.logLines,
+            duration: .now - slot.invocationStartedAt,
             initDuration: slot.reportInit ? slot.initDuration : nil, process: slot.process)
         if slot.initDuration != nil { slot.reportInit = false }
         slot.logLines = []
@@ -178,7 +200,8 @@ final class FunctionPool: Sendable {
                 case .park:
                     effects += release(&state, slotID: slotID)
                 case .reject(let rejection):
-                    effects.append(.respond(responder, status: .init(statusCode: rejection.status), body: rejection.json))
+                    effects.append(
+                        .respond(responder, status: .init(statusCode: rejection.status), body: rejection.json))
                 case .ignore: break
                 }
                 return effects
@@ -186,8 +209,12 @@ final class FunctionPool: Sendable {
             perform(effects)
 
         case .response(let requestID), .error(let requestID):
-            if let mode = request.headers.first(name: "Lambda-Runtime-Function-Response-Mode"), mode.lowercased() != "streaming" {
-                responder.sendJSON(status: .badRequest, #"{"errorType":"InvalidFunctionResponseMode","errorMessage":"Invalid function response mode"}"#)
+            if let mode = request.headers.first(name: "Lambda-Runtime-Function-Response-Mode"),
+                mode.lowercased() != "streaming"
+            {
+                responder.sendJSON(
+                    status: .badRequest,
+                    #"{"errorType":"InvalidFunctionResponseMode","errorMessage":"Invalid function response mode"}"#)
                 return
             }
             drainOutput(slotID: slotID)
@@ -204,7 +231,8 @@ final class FunctionPool: Sendable {
                     if let timer = slot.timer { effects.append(.cancel(timer)) }
                     slot.timer = nil
                     if case .responseTooLarge = outcome {
-                        effects.append(.respond(responder, status: .payloadTooLarge, body: RuntimeAPIRejection.tooLarge.json))
+                        effects.append(
+                            .respond(responder, status: .payloadTooLarge, body: RuntimeAPIRejection.tooLarge.json))
                     } else {
                         effects.append(.respond(responder, status: .accepted, body: #"{"status":"OK"}"#))
                     }
@@ -238,12 +266,18 @@ final class FunctionPool: Sendable {
             perform(effects)
 
         case .unknown:
-            responder.sendJSON(status: .notFound, #"{"errorType":"NotFound","errorMessage":"Unknown Runtime API path"}"#)
+            responder.sendJSON(
+                status: .notFound, #"{"errorType":"NotFound","errorMessage":"Unknown Runtime API path"}"#)
         }
     }
 
+    /// Reads what the function printed before it answered, so those lines belong to this invocation; skipped when
+    /// nobody will read them.
     private func drainOutput(slotID: Int) {
-        state.withLock { $0.slots[slotID]?.process }?.drainOutput()
+        state.withLock { state -> ChildProcess? in
+            guard let slot = state.slots[slotID] else { return nil }
+            return sink.isEnabled || slot.machine.currentInvocation?.wantsLogTail == true ? slot.process : nil
+        }?.drainOutput()
     }
 
     private static func outcome(of request: RuntimeAPIRequest) -> InvocationOutcome {
@@ -271,13 +305,15 @@ final class FunctionPool: Sendable {
     private func startEnvironment(slotID: Int) async {
         var server: RuntimeAPIServer?
         do {
-            let started = try await RuntimeAPIServer.start(group: group) { [self] request, responder in
-                handle(slotID: slotID, request, responder)
-            }
+            let started = try await RuntimeAPIServer.start(
+                group: group,
+                handler: { [self] request, responder in handle(slotID: slotID, request, responder) },
+                onDisconnect: { [self] channel in disconnected(slotID: slotID, channel: channel) })
             server = started
             var environment = settings.environment
             environment["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:\(started.port)"
             environment["AWS_LAMBDA_LOG_STREAM_NAME"] = Self.logStreamName()
+            environment["AWS_ENDPOINT_URL"] = awsEndpoint.value
             let process = try ChildProcess(
                 executable: settings.executable,
                 arguments: settings.function.arguments,
@@ -286,18 +322,22 @@ final class FunctionPool: Sendable {
                 onLine: { [self] _, line in appendLog(slotID: slotID, line) },
                 onExit: { [self] status in exited(slotID: slotID, status: status) }
             )
-            let timer = started.channel.eventLoop.scheduleTask(in: .nanoseconds(settings.initTimeout.nanoseconds)) { [self] in
+            let timer = started.channel.eventLoop.scheduleTask(
+                in: TimeAmount.nanoseconds(settings.initTimeout.nanoseconds)
+            ) {
+                [self] in
                 initTimedOut(slotID: slotID)
             }
-            let wanted = state.withLock { state -> Bool in
-                guard state.slots[slotID] != nil else { return false }
+            let (wanted, initializing) = state.withLock { state -> (Bool, Bool) in
+                guard let slot = state.slots[slotID] else { return (false, false) }
                 state.slots[slotID]?.process = process
                 state.slots[slotID]?.server = started
+                guard case .initializing = slot.machine.state, slot.timer == nil else { return (true, false) }
                 state.slots[slotID]?.timer = timer
-                return true
+                return (true, true)
             }
+            if !initializing { timer.cancel() }
             if !wanted {
-                timer.cancel()
                 process.signalGroup(SIGKILL)
                 started.close()
             }
@@ -309,7 +349,8 @@ final class FunctionPool: Sendable {
                 let owed = removed.1
                 var effects: [Effect] = []
                 if let owed {
-                    effects.append(.finish(completion(&slot, owed, .invalidEntrypoint("Couldn't start the runtime: \(error)"))))
+                    effects.append(
+                        .finish(completion(&slot, owed, .invalidEntrypoint("Couldn't start the runtime: \(error)"))))
                 }
                 return effects + schedule(&state)
             }
@@ -318,19 +359,34 @@ final class FunctionPool: Sendable {
         }
     }
 
+    /// A runtime dropped the connection its `/next` waited on: forget that waiter (the runtime will ask again), so
+    /// no invocation is written into a closed socket.
+    private func disconnected(slotID: Int, channel: any Channel) {
+        state.withLock { state in
+            guard case .parked(let waiter) = state.slots[slotID]?.machine.state, waiter.channel === channel else {
+                return
+            }
+            state.slots[slotID]?.machine.waiterGone()
+        }
+    }
+
     private func appendLog(slotID: Int, _ line: String) {
         sink.write(function: name, line)
         state.withLock { state in
             guard state.slots[slotID] != nil else { return }
             state.slots[slotID]?.logLines.append(line)
+            // The tail is the last 4 KB: keep a bounded window of lines.
+            if let count = state.slots[slotID]?.logLines.count, count > 400 {
+                state.slots[slotID]?.logLines.removeFirst(count - 200)
+            }
         }
     }
 
     private func exited(slotID: Int, status: String) {
         let effects = state.withLock { state -> [Effect] in
             guard let removed = remove(&state, slotID: slotID) else { return [] }
-                var slot = removed.0
-                let owed = removed.1
+            var slot = removed.0
+            let owed = removed.1
             var effects: [Effect] = [.stop(nil, slot.server)]
             if let timer = slot.timer { effects.append(.cancel(timer)) }
             if let owed { effects.append(.finish(completion(&slot, owed, .exited(status: status)))) }
@@ -342,7 +398,8 @@ final class FunctionPool: Sendable {
 
     private func timedOut(slotID: Int, requestID: String) {
         let effects = state.withLock { state -> [Effect] in
-            guard var slot = state.slots[slotID], let invocation = slot.machine.deadlinePassed(requestID: requestID) else { return [] }
+            guard var slot = state.slots[slotID], let invocation = slot.machine.deadlinePassed(requestID: requestID)
+            else { return [] }
             let completion = completion(&slot, invocation, .timedOut(seconds: settings.function.timeout))
             state.slots[slotID] = slot
             _ = remove(&state, slotID: slotID)
@@ -371,6 +428,8 @@ final class FunctionPool: Sendable {
             switch effect {
             case .deliver(let slotID, let invocation, let responder):
                 deliver(slotID: slotID, invocation, responder)
+            case .arm(let slotID, let invocation, let loop):
+                loop.execute { self.armDeadline(slotID: slotID, invocation, on: loop) }
             case .spawn(let slotID):
                 Task { await self.startEnvironment(slotID: slotID) }
             case .finish(let completion):
@@ -391,6 +450,11 @@ final class FunctionPool: Sendable {
     }
 
     private func deliver(slotID: Int, _ invocation: Invocation, _ responder: RuntimeAPIResponder) {
+        let loop = responder.channel.eventLoop
+        guard loop.inEventLoop else {
+            loop.execute { self.deliver(slotID: slotID, invocation, responder) }
+            return
+        }
         sink.write(function: name, "START RequestId: \(invocation.requestID) Version: $LATEST")
         let timeout = settings.function.timeout
         let deadline = Int64(Date().timeIntervalSince1970 * 1000) + Int64(timeout) * 1000
@@ -404,16 +468,23 @@ final class FunctionPool: Sendable {
         if let value = invocation.clientContext { headers.append(("Lambda-Runtime-Client-Context", value)) }
         if let value = invocation.cognitoIdentity { headers.append(("Lambda-Runtime-Cognito-Identity", value)) }
         if let value = invocation.tenantID { headers.append(("Lambda-Runtime-Aws-Tenant-Id", value)) }
-        let timer = responder.channel.eventLoop.scheduleTask(in: .seconds(Int64(timeout))) { [self] in
+        armDeadline(slotID: slotID, invocation, on: loop)
+        responder.send(status: .ok, headers: headers, body: invocation.payload)
+    }
+
+    /// Starts the invocation's deadline unless it already runs (an invocation held before its `/next`).
+    private func armDeadline(slotID: Int, _ invocation: Invocation, on loop: any EventLoop) {
+        let timer = loop.scheduleTask(in: .seconds(Int64(settings.function.timeout))) { [self] in
             timedOut(slotID: slotID, requestID: invocation.requestID)
         }
-        let current = state.withLock { state -> Bool in
-            guard state.slots[slotID]?.machine.currentInvocation?.requestID == invocation.requestID else { return false }
+        let kept = state.withLock { state -> Bool in
+            guard let slot = state.slots[slotID], slot.timer == nil,
+                slot.machine.currentInvocation?.requestID == invocation.requestID
+            else { return false }
             state.slots[slotID]?.timer = timer
             return true
         }
-        if !current { timer.cancel() }
-        responder.send(status: .ok, headers: headers, body: invocation.payload)
+        if !kept { timer.cancel() }
     }
 
     private func finish(_ completion: Completion) {
@@ -422,7 +493,8 @@ final class FunctionPool: Sendable {
         let end = "END RequestId: \(invocation.requestID)"
         var report = "REPORT RequestId: \(invocation.requestID)"
         if sink.isEnabled || invocation.wantsLogTail {
-            let milliseconds = Double(completion.duration.components.attoseconds) / 1e15
+            let milliseconds =
+                Double(completion.duration.components.attoseconds) / 1e15
                 + Double(completion.duration.components.seconds) * 1000
             let initMilliseconds = completion.initDuration.map {
                 Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1000
@@ -444,12 +516,7 @@ final class FunctionPool: Sendable {
         lines.append(end)
         lines.append(report)
         let result = completion.outcome.result(requestID: invocation.requestID, logLines: lines)
-        let waiter = state.withLock { state -> CheckedContinuation<InvocationResult, Never>? in
-            if let waiter = state.waiters.removeValue(forKey: invocation.requestID) { return waiter }
-            state.finished[invocation.requestID] = result
-            return nil
-        }
-        waiter?.resume(returning: result)
+        state.withLock { $0.waiters.removeValue(forKey: invocation.requestID) }?.resume(returning: result)
     }
 
     // MARK: shutdown
@@ -506,7 +573,8 @@ final class FunctionPool: Sendable {
     }
 
     private static func logStreamName() -> String {
-        let day = Date().formatted(.iso8601.year().month().day().dateSeparator(.dash)).replacingOccurrences(of: "-", with: "/")
+        let day = Date().formatted(.iso8601.year().month().day().dateSeparator(.dash)).replacingOccurrences(
+            of: "-", with: "/")
         let hex = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         return "\(day)/[$LATEST]\(hex)"
     }

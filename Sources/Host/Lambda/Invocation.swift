@@ -58,16 +58,19 @@ enum InvocationOutcome: Sendable, Equatable {
         func failure(_ type: String, _ message: String) -> InvocationResult {
             let body = LambdaErrorBody(errorMessage: message, errorType: type)
             let payload = (try? JSONEncoder().encode(body)).map(Array.init) ?? []
-            return InvocationResult(payload: payload, functionError: "Unhandled", logLines: logLines, requestID: requestID)
+            return InvocationResult(
+                payload: payload, functionError: "Unhandled", logLines: logLines, requestID: requestID)
         }
         switch self {
         case .response(let payload):
             return InvocationResult(payload: payload, functionError: nil, logLines: logLines, requestID: requestID)
         case .error(let body):
             let payload = (try? JSONEncoder().encode(body)).map(Array.init) ?? []
-            return InvocationResult(payload: payload, functionError: "Unhandled", logLines: logLines, requestID: requestID)
+            return InvocationResult(
+                payload: payload, functionError: "Unhandled", logLines: logLines, requestID: requestID)
         case .timedOut(let seconds):
-            return failure("Sandbox.Timedout", "RequestId: \(requestID) Error: Task timed out after \(seconds).00 seconds")
+            return failure(
+                "Sandbox.Timedout", "RequestId: \(requestID) Error: Task timed out after \(seconds).00 seconds")
         case .exited(let status):
             return failure("Runtime.ExitError", "RequestId: \(requestID) Error: Runtime exited with error: \(status)")
         case .responseTooLarge(let bytes):

@@ -12,15 +12,20 @@ struct LambdaAPI {
         switch (request.method, segments.count) {
         case (.get, 0):
             return try listFunctions()
-        case (.get, 1), (.get, 2) where segments.last == "configuration":
+        case (.get, 1),
+            (.get, 2) where segments.last == "configuration":
             let pool = try resolve(segments[0], request)
             let configuration = try configurationJSON(pool.settings)
             if segments.count == 2 { return .json(configuration) }
-            return .json(#"{"Configuration":\#(configuration),"Code":{"RepositoryType":"S3","Location":"file://\#(pool.settings.executable)"}}"#)
+            return .json(
+                #"{"Configuration":\#(configuration),"Code":{"RepositoryType":"S3","Location":"file://\#(pool.settings.executable)"}}"#
+            )
         case (.post, 2) where segments[1] == "invocations":
             return try await invoke(request, name: segments[0], context: context)
         default:
-            throw AWSError("UnknownOperationException", "No Lambda operation at \(request.method) \(request.uri.path)", status: .notFound)
+            throw AWSError(
+                "UnknownOperationException", "No Lambda operation at \(request.method) \(request.uri.path)",
+                status: .notFound)
         }
     }
 
@@ -38,7 +43,8 @@ struct LambdaAPI {
         guard ["RequestResponse", "Event", "DryRun"].contains(type) else {
             throw AWSError(
                 "InvalidParameterValueException",
-                "1 validation error detected: Value '\(type)' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]")
+                "1 validation error detected: Value '\(type)' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]"
+            )
         }
         let limit = type == "Event" ? 1_048_576 : 6_291_456
         var request = request
@@ -46,20 +52,23 @@ struct LambdaAPI {
         guard buffer.readableBytes <= limit else {
             throw AWSError(
                 "RequestTooLargeException",
-                "Request must be smaller than \(limit) bytes for the InvokeFunction operation", status: .contentTooLarge)
+                "Request must be smaller than \(limit) bytes for the InvokeFunction operation", status: .contentTooLarge
+            )
         }
         var payload = Array(buffer.readableBytesView)
         if payload.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             payload = Array("{}".utf8)  // no payload: the function receives an empty object
         } else if (try? JSONSerialization.jsonObject(with: Data(payload), options: [.fragmentsAllowed])) == nil {
-            throw AWSError("InvalidRequestContentException", "Could not parse request body into json: Unexpected character")
+            throw AWSError(
+                "InvalidRequestContentException", "Could not parse request body into json: Unexpected character")
         }
         var options = InvokeOptions()
         options.wantsLogTail = request.headers[HTTPField.Name("X-Amz-Log-Type")!] == "Tail"
         options.traceID = request.headers[HTTPField.Name("X-Amzn-Trace-Id")!]
         if let encoded = request.headers[HTTPField.Name("X-Amz-Client-Context")!] {
             guard let decoded = Data(base64Encoded: encoded) else {
-                throw AWSError("InvalidRequestContentException", "Client context must be a valid Base64-encoded JSON object.")
+                throw AWSError(
+                    "InvalidRequestContentException", "Client context must be a valid Base64-encoded JSON object.")
             }
             options.clientContext = String(decoding: decoded, as: UTF8.self)
         }
@@ -71,7 +80,7 @@ struct LambdaAPI {
         case "Event":
             _ = try? lambda.invokeAsync(pool.name, payload: payload, options: options)
             var headers = HTTPFields()
-            headers[HTTPField.Name("X-Amzn-RequestId")!] = UUID().uuidString.lowercased()
+            headers[HTTPField.Name("X-Amzn-RequestId")!] = Identifiers.uuid()
             return Response(status: .accepted, headers: headers)
         default:
             let result = try await lambda.invoke(pool.name, payload: payload, options: options)

@@ -9,6 +9,7 @@ import Foundation
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 
 /// A Lambda API failure, rendered as AWS renders it.
 public struct LambdaServiceError: Error, Equatable {
@@ -21,6 +22,16 @@ public struct LambdaServiceError: Error, Equatable {
     }
 }
 
+/// A value several services read and one updates (the AWS endpoint's address once its port is bound).
+final class SharedValue<Value: Sendable>: Sendable {
+    private let storage: Mutex<Value>
+    init(_ value: Value) { storage = Mutex(value) }
+    var value: Value {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
+    }
+}
+
 /// How a caller invokes: the Invoke API's options.
 public struct InvokeOptions: Sendable {
     public var clientContext: String?
@@ -28,7 +39,9 @@ public struct InvokeOptions: Sendable {
     public var wantsLogTail = false
     public var tenantID: String?
 
-    public init(clientContext: String? = nil, traceID: String? = nil, wantsLogTail: Bool = false, tenantID: String? = nil) {
+    public init(
+        clientContext: String? = nil, traceID: String? = nil, wantsLogTail: Bool = false, tenantID: String? = nil
+    ) {
         self.clientContext = clientContext
         self.traceID = traceID
         self.wantsLogTail = wantsLogTail
@@ -44,6 +57,9 @@ public final class LambdaService: Service {
     private let asyncStream: AsyncStream<(FunctionPool, Invocation)>
     private let asyncContinuation: AsyncStream<(FunctionPool, Invocation)>.Continuation
     private let logger: Logger
+    private let sink: FunctionLogSink
+    /// `AWS_ENDPOINT_URL` for functions: known for sure once the AWS endpoint has bound its port.
+    let awsEndpoint: SharedValue<String>
 
     /// - Parameters:
     ///   - executables: the resolved executable of every function, by name.
@@ -55,6 +71,9 @@ public final class LambdaService: Service {
         self.region = topology.region
         self.accountID = topology.accountID
         self.logger = logger
+        self.sink = sink
+        let awsEndpoint = SharedValue(awsEndpoint)
+        self.awsEndpoint = awsEndpoint
         var pools: [String: FunctionPool] = [:]
         for function in topology.functions {
             let executable = executables[function.name] ?? function.executable ?? function.name
@@ -62,9 +81,8 @@ public final class LambdaService: Service {
             let settings = FunctionRuntimeSettings(
                 function: function, executable: executable, functionARN: arn,
                 environment: Self.environment(
-                    for: function, executable: executable, region: topology.region, awsEndpoint: awsEndpoint,
-                    hostPATH: hostPATH))
-            pools[function.name] = FunctionPool(settings: settings, group: group, sink: sink)
+                    for: function, executable: executable, region: topology.region, hostPATH: hostPATH))
+            pools[function.name] = FunctionPool(settings: settings, awsEndpoint: awsEndpoint, group: group, sink: sink)
         }
         self.pools = pools
         (asyncStream, asyncContinuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
@@ -72,12 +90,14 @@ public final class LambdaService: Service {
 
     /// The environment AWS gives a `provided.al2023` function; nothing of the host's own environment but `PATH`.
     static func environment(
-        for function: FunctionConfiguration, executable: String, region: String, awsEndpoint: String, hostPATH: String
+        for function: FunctionConfiguration, executable: String, region: String, hostPATH: String
     ) -> [String: String] {
         let taskRoot = URL(fileURLWithPath: executable).deletingLastPathComponent().path
         // AWS's PATH first; the host's after it, so interpreters a script bootstrap names (python3) are found.
         let awsPATH = "/usr/local/bin:/usr/bin/:/bin:/opt/bin"
-        let extra = hostPATH.split(separator: ":").map(String.init).filter { !awsPATH.split(separator: ":").map(String.init).contains($0) }
+        let extra = hostPATH.split(separator: ":").map(String.init).filter {
+            !awsPATH.split(separator: ":").map(String.init).contains($0)
+        }
         var environment = function.environment
         let platform: [String: String] = [
             "_HANDLER": function.handler,
@@ -93,7 +113,6 @@ public final class LambdaService: Service {
             "AWS_ACCESS_KEY_ID": "ASIAHOSTLOCALFUNCTION",
             "AWS_SECRET_ACCESS_KEY": "host-local-function-secret",
             "AWS_SESSION_TOKEN": "host-local-function-session",
-            "AWS_ENDPOINT_URL": awsEndpoint,
             "LANG": "en_US.UTF-8",
             "TZ": ":UTC",
             "PATH": ([awsPATH] + extra).joined(separator: ":"),
@@ -148,7 +167,9 @@ public final class LambdaService: Service {
 
     /// Queues an asynchronous (`Event`) invocation; returns its request id.
     @discardableResult
-    public func invokeAsync(_ function: String, payload: [UInt8], options: InvokeOptions = InvokeOptions()) throws(LambdaServiceError) -> String {
+    public func invokeAsync(_ function: String, payload: [UInt8], options: InvokeOptions = InvokeOptions())
+        throws(LambdaServiceError) -> String
+    {
         let pool = try pool(for: function)
         let invocation = makeInvocation(payload: payload, options: options)
         asyncContinuation.yield((pool, invocation))
@@ -157,17 +178,14 @@ public final class LambdaService: Service {
 
     func makeInvocation(payload: [UInt8], options: InvokeOptions) -> Invocation {
         Invocation(
-            requestID: UUID().uuidString.lowercased(), payload: payload, clientContext: options.clientContext,
-            tenantID: options.tenantID, traceID: options.traceID ?? Self.newTraceID(), wantsLogTail: options.wantsLogTail)
+            requestID: Identifiers.uuid(), payload: payload, clientContext: options.clientContext,
+            tenantID: options.tenantID, traceID: options.traceID ?? Self.newTraceID(),
+            wantsLogTail: options.wantsLogTail)
     }
 
     /// `Root=1-<epoch hex>-<96 random bits>;Parent=<64 random bits>;Sampled=0`, the X-Ray header format.
     static func newTraceID() -> String {
-        func hex(_ count: Int) -> String {
-            String((0..<count).map { _ in "0123456789abcdef".randomElement()! })
-        }
-        let epoch = String(UInt32(Date().timeIntervalSince1970), radix: 16)
-        return "Root=1-\(epoch)-\(hex(24));Parent=\(hex(16));Sampled=0"
+        Identifiers.traceHeader(epochSeconds: UInt64(Date().timeIntervalSince1970))
     }
 
     /// Runs asynchronous invocations until shutdown, then stops every execution environment.
@@ -178,7 +196,9 @@ public final class LambdaService: Service {
                     group.addTask {
                         let result = await pool.invoke(invocation)
                         if result.functionError != nil {
-                            self.logger.warning("asynchronous invocation \(invocation.requestID) of \(pool.name) failed: \(String(decoding: result.payload, as: UTF8.self))")
+                            self.logger.warning(
+                                "asynchronous invocation \(invocation.requestID) of \(pool.name) failed: \(String(decoding: result.payload, as: UTF8.self))"
+                            )
                         }
                     }
                 }
@@ -196,5 +216,6 @@ public final class LambdaService: Service {
         await withDiscardingTaskGroup { group in
             for pool in pools.values { group.addTask { await pool.shutdown() } }
         }
+        sink.flush()
     }
 }

@@ -38,20 +38,32 @@ struct RuntimeAPIRequest: Sendable {
 /// Answers one Runtime API request, now or later (a parked `/next`), from any thread.
 struct RuntimeAPIResponder: Sendable {
     let channel: any Channel
+    /// False when the request asked for `Connection: close` (or was HTTP/1.0 without keep-alive).
+    var keepAlive = true
 
     /// Writes head, body and end, flushed once, so they leave in one segment.
     func send(status: HTTPResponseStatus, headers: [(String, String)] = [], body: [UInt8]) {
         let channel = self.channel
+        let keepAlive = self.keepAlive
         let write: @Sendable () -> Void = {
             var head = HTTPHeaders()
             head.reserveCapacity(headers.count + 2)
             for (name, value) in headers { head.add(name: name, value: value) }
             head.add(name: "Content-Length", value: String(body.count))
-            if !headers.contains(where: { $0.0 == "Content-Type" }) { head.add(name: "Content-Type", value: "application/json") }
+            if !headers.contains(where: { $0.0 == "Content-Type" }) {
+                head.add(name: "Content-Type", value: "application/json")
+            }
+            if !keepAlive { head.add(name: "Connection", value: "close") }
             let buffer = channel.allocator.buffer(bytes: body)
-            channel.write(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: status, headers: head)), promise: nil)
+            channel.write(
+                HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: status, headers: head)),
+                promise: nil)
             channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
-            channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
+            if keepAlive {
+                channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
+            } else {
+                channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in channel.close(promise: nil) }
+            }
         }
         if channel.eventLoop.inEventLoop { write() } else { channel.eventLoop.execute(write) }
     }
@@ -73,7 +85,8 @@ final class RuntimeAPIServer: Sendable {
 
     static func start(
         group: any EventLoopGroup,
-        handler: @escaping @Sendable (RuntimeAPIRequest, RuntimeAPIResponder) -> Void
+        handler: @escaping @Sendable (RuntimeAPIRequest, RuntimeAPIResponder) -> Void,
+        onDisconnect: @escaping @Sendable (any Channel) -> Void = { _ in }
     ) async throws -> RuntimeAPIServer {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 16)
@@ -82,7 +95,8 @@ final class RuntimeAPIServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(RuntimeAPIChannelHandler(handler: handler))
+                    try channel.pipeline.syncOperations.addHandler(
+                        RuntimeAPIChannelHandler(handler: handler, onDisconnect: onDisconnect))
                 }
             }
             .bind(host: "127.0.0.1", port: 0)
@@ -100,12 +114,22 @@ private final class RuntimeAPIChannelHandler: ChannelInboundHandler, RemovableCh
     typealias InboundIn = HTTPServerRequestPart
 
     private let handler: @Sendable (RuntimeAPIRequest, RuntimeAPIResponder) -> Void
+    private let onDisconnect: @Sendable (any Channel) -> Void
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var received = 0
 
-    init(handler: @escaping @Sendable (RuntimeAPIRequest, RuntimeAPIResponder) -> Void) {
+    init(
+        handler: @escaping @Sendable (RuntimeAPIRequest, RuntimeAPIResponder) -> Void,
+        onDisconnect: @escaping @Sendable (any Channel) -> Void
+    ) {
         self.handler = handler
+        self.onDisconnect = onDisconnect
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        onDisconnect(context.channel)
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -114,6 +138,11 @@ private final class RuntimeAPIChannelHandler: ChannelInboundHandler, RemovableCh
             self.head = head
             body.removeAll(keepingCapacity: true)
             received = 0
+            // Clients that send `Expect: 100-continue` wait for this before the body (curl: up to 1 s).
+            if head.headers.first(name: "Expect")?.lowercased() == "100-continue" {
+                let interim = HTTPResponseHead(version: head.version, status: .continue)
+                context.writeAndFlush(NIOAny(HTTPServerResponsePart.head(interim)), promise: nil)
+            }
         case .body(var buffer):
             received += buffer.readableBytes
             if received <= RuntimeAPIServer.maximumBodySize {
@@ -133,7 +162,7 @@ private final class RuntimeAPIChannelHandler: ChannelInboundHandler, RemovableCh
                 trailers: trailers
             )
             body = []
-            handler(request, RuntimeAPIResponder(channel: context.channel))
+            handler(request, RuntimeAPIResponder(channel: context.channel, keepAlive: head.isKeepAlive))
         }
     }
 }

@@ -96,6 +96,11 @@ struct RuntimeAPIStateMachine<Waiter> {
         }
     }
 
+    /// The connection of the parked `/next` closed: the runtime will ask again on a new one.
+    mutating func waiterGone() {
+        if case .parked = state { state = .betweenInvocations(pending: nil) }
+    }
+
     // MARK: POST /response, /error, /init/error
 
     enum PostAction {
@@ -131,7 +136,8 @@ struct RuntimeAPIStateMachine<Waiter> {
     mutating func deadlinePassed(requestID: String) -> Invocation? {
         switch state {
         case .invoking(let invocation) where invocation.requestID == requestID,
-            .initializing(let invocation?) where invocation.requestID == requestID:
+            .initializing(let invocation?) where invocation.requestID == requestID,
+            .betweenInvocations(let invocation?) where invocation.requestID == requestID:
             state = .terminated
             return invocation
         default:
@@ -161,4 +167,3 @@ struct RuntimeAPIRejection: Equatable, Error {
         status: 413, errorType: "RequestEntityTooLarge",
         errorMessage: "Exceeded maximum allowed payload size (6291556 bytes).")
 }
-

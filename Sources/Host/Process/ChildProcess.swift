@@ -19,11 +19,49 @@ final class ChildProcess: Sendable {
     private let exitState = Mutex<ExitState>(ExitState())
     private let onLine: @Sendable (Stream, String) -> Void
 
+    /// One output pipe and the line it has not finished yet.
+    private struct OutputPipe {
+        var fd: Int32
+        var stream: Stream
+        var partial: [UInt8] = []
+    }
+
     private struct OutputState {
-        var stdoutFD: Int32
-        var stderrFD: Int32
-        var stdoutPartial: [UInt8] = []
-        var stderrPartial: [UInt8] = []
+        var pipes: [OutputPipe]
+        /// Reused by every read.
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+
+        /// Reads until the pipe would block (or `limit` reads); emits complete lines. False at end of file.
+        mutating func read(_ index: Int, limit: Int = .max, emit: (Stream, String) -> Void) -> Bool {
+            let fd = pipes[index].fd
+            guard fd >= 0 else { return false }
+            for _ in 0..<limit {
+                let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+                if count == 0 { return false }
+                if count < 0 { return errno == EAGAIN || errno == EINTR }
+                var start = 0
+                for position in 0..<count where buffer[position] == UInt8(ascii: "\n") {
+                    pipes[index].partial.append(contentsOf: buffer[start..<position])
+                    emit(pipes[index].stream, String(decoding: pipes[index].partial, as: UTF8.self))
+                    pipes[index].partial.removeAll(keepingCapacity: true)
+                    start = position + 1
+                }
+                pipes[index].partial.append(contentsOf: buffer[start..<count])
+            }
+            return true
+        }
+
+        /// Last words, then close.
+        mutating func finish(emit: (Stream, String) -> Void) {
+            for index in pipes.indices where pipes[index].fd >= 0 {
+                _ = read(index, emit: emit)
+                if !pipes[index].partial.isEmpty {
+                    emit(pipes[index].stream, String(decoding: pipes[index].partial, as: UTF8.self))
+                }
+                close(pipes[index].fd)
+                pipes[index].fd = -1
+            }
+        }
     }
 
     private struct ExitState {
@@ -56,7 +94,8 @@ final class ChildProcess: Sendable {
         _ = cspawn_set_nonblocking(stderrFD)
         self.pid = pid
         self.onLine = onLine
-        self.output = Mutex(OutputState(stdoutFD: stdoutFD, stderrFD: stderrFD))
+        self.output = Mutex(
+            OutputState(pipes: [OutputPipe(fd: stdoutFD, stream: .stdout), OutputPipe(fd: stderrFD, stream: .stderr)]))
         let pidFD = cspawn_pidfd_open(pid)
         let (outFD, errFD) = (stdoutFD, stderrFD)
         let thread = Thread { [self] in
@@ -70,9 +109,9 @@ final class ChildProcess: Sendable {
     /// Reads whatever the process has written so far, synchronously: called before an invocation's result is
     /// reported, so the lines it printed belong to that invocation.
     func drainOutput() {
+        // Bounded: a process that never stops writing must not hold the caller (an event loop) here.
         output.withLock { state in
-            if state.stdoutFD >= 0 { _ = Self.read(state.stdoutFD, into: &state.stdoutPartial, stream: .stdout, emit: onLine) }
-            if state.stderrFD >= 0 { _ = Self.read(state.stderrFD, into: &state.stderrPartial, stream: .stderr, emit: onLine) }
+            for index in state.pipes.indices { _ = state.read(index, limit: 4, emit: onLine) }
         }
     }
 
@@ -119,36 +158,26 @@ final class ChildProcess: Sendable {
             let ready = poll(&fds, nfds_t(fds.count), pidFD >= 0 ? -1 : 50)
             if ready < 0 && errno != EINTR { break }
             for index in 0..<2 where fds[index].fd >= 0 && fds[index].revents != 0 {
-                let open = output.withLock { state in
-                    index == 0
-                        ? Self.read(state.stdoutFD, into: &state.stdoutPartial, stream: .stdout, emit: onLine)
-                        : Self.read(state.stderrFD, into: &state.stderrPartial, stream: .stderr, emit: onLine)
-                }
+                let open = output.withLock { $0.read(index, emit: onLine) }
                 if !open { fds[index].fd = -1 }  // EOF: poll ignores negative descriptors
             }
             if pidFD < 0 || fds[2].revents != 0 {
                 var raw: Int32 = 0
-                if waitpid(pid, &raw, WNOHANG) == pid { status = Self.describe(raw) }
+                let reaped = waitpid(pid, &raw, WNOHANG)
+                if reaped == pid { status = Self.describe(raw) }
+                if reaped < 0 && errno == ECHILD { status = "signal: killed" }  // reaped elsewhere: it is gone
             }
+        }
+        if status == nil {
+            // poll failed: wait for the exit the blocking way rather than leave a zombie.
+            var raw: Int32 = 0
+            status = waitpid(pid, &raw, 0) == pid ? Self.describe(raw) : "signal: killed"
         }
         if pidFD >= 0 { close(pidFD) }
-        // Last words, then close: a grandchild still holding the pipes must not keep this thread alive.
-        output.withLock { state in
-            for stream in [Stream.stdout, .stderr] {
-                let fd = stream == .stdout ? state.stdoutFD : state.stderrFD
-                guard fd >= 0 else { continue }
-                if stream == .stdout {
-                    _ = Self.read(fd, into: &state.stdoutPartial, stream: stream, emit: onLine)
-                    if !state.stdoutPartial.isEmpty { onLine(stream, String(decoding: state.stdoutPartial, as: UTF8.self)) }
-                } else {
-                    _ = Self.read(fd, into: &state.stderrPartial, stream: stream, emit: onLine)
-                    if !state.stderrPartial.isEmpty { onLine(stream, String(decoding: state.stderrPartial, as: UTF8.self)) }
-                }
-                close(fd)
-            }
-            state.stdoutFD = -1
-            state.stderrFD = -1
-        }
+        // Whatever the runtime started dies with it, as when Lambda discards an environment; and a grandchild
+        // still holding the pipes must not keep this thread alive.
+        kill(-pid, SIGKILL)
+        output.withLock { $0.finish(emit: onLine) }
         let final = status ?? "signal: killed"
         let waiters = exitState.withLock { state in
             state.status = final
@@ -157,27 +186,6 @@ final class ChildProcess: Sendable {
         }
         onExit(final)
         waiters.forEach { $0.resume(returning: final) }
-    }
-
-    /// Reads until the pipe would block; emits complete lines. Returns false at end of file.
-    private static func read(
-        _ fd: Int32, into partial: inout [UInt8], stream: Stream, emit: (Stream, String) -> Void
-    ) -> Bool {
-        guard fd >= 0 else { return false }
-        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count == 0 { return false }
-            if count < 0 { return errno == EAGAIN || errno == EINTR }
-            var start = 0
-            for index in 0..<count where buffer[index] == UInt8(ascii: "\n") {
-                partial.append(contentsOf: buffer[start..<index])
-                emit(stream, String(decoding: partial, as: UTF8.self))
-                partial.removeAll(keepingCapacity: true)
-                start = index + 1
-            }
-            partial.append(contentsOf: buffer[start..<count])
-        }
     }
 
     /// An exit status as Go's `os.ProcessState` prints it, which is what Lambda's error messages quote.

@@ -36,7 +36,8 @@ extension Topology {
         topology.accountID = try reader.string("accountId", default: "000000000000", pattern: #"^\d{12}$"#)
         if let functions = try reader.objectIfPresent("functions") {
             for name in functions.keys.sorted() {
-                topology.functions.append(try FunctionConfiguration(try functions.object(name), name: name, base: baseDirectory))
+                topology.functions.append(
+                    try FunctionConfiguration(try functions.object(name), name: name, base: baseDirectory))
             }
         }
         if let api = try reader.objectIfPresent("httpApi") {
@@ -66,7 +67,8 @@ extension FunctionConfiguration {
         ])
         self.init(name: name)
         if let path = try reader.stringIfPresent("executable") {
-            executable = path.hasPrefix("/") ? path : URL(fileURLWithPath: base).appendingPathComponent(path).standardized.path
+            executable =
+                path.hasPrefix("/") ? path : URL(fileURLWithPath: base).appendingPathComponent(path).standardized.path
         }
         arguments = try reader.stringArray("arguments")
         handler = try reader.string("handler", default: "bootstrap")
@@ -81,7 +83,8 @@ extension FunctionConfiguration {
             for key in variables.keys.sorted() {
                 let path = "\(variables.path).\(key)"
                 guard key.range(of: #"^[a-zA-Z][a-zA-Z0-9_]*$"#, options: .regularExpression) != nil else {
-                    throw TopologyError(path: path, reason: "a variable name starts with a letter and has only letters, digits and '_'")
+                    throw TopologyError(
+                        path: path, reason: "a variable name starts with a letter and has only letters, digits and '_'")
                 }
                 guard !Self.reservedVariables.contains(key) else {
                     throw TopologyError(path: path, reason: "\(key) is reserved by Lambda")
@@ -113,7 +116,9 @@ extension HTTPAPIConfiguration {
             self.routes.append(RouteConfiguration(key: key, function: function))
         }
         if let cors = try reader.objectIfPresent("cors") {
-            try cors.allowOnly(["allowOrigins", "allowMethods", "allowHeaders", "exposeHeaders", "maxAge", "allowCredentials"])
+            try cors.allowOnly([
+                "allowOrigins", "allowMethods", "allowHeaders", "exposeHeaders", "maxAge", "allowCredentials",
+            ])
             self.cors = CORSConfiguration(
                 allowOrigins: try cors.stringArray("allowOrigins"),
                 allowMethods: try cors.stringArray("allowMethods").map { $0.uppercased() },
@@ -145,7 +150,8 @@ struct TopologyReader {
 
     func allowOnly(_ allowed: Set<String>) throws {
         if let unknown = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw TopologyError(path: child(unknown), reason: "unknown key (allowed: \(allowed.sorted().joined(separator: ", ")))")
+            throw TopologyError(
+                path: child(unknown), reason: "unknown key (allowed: \(allowed.sorted().joined(separator: ", ")))")
         }
     }
 
@@ -171,12 +177,15 @@ struct TopologyReader {
         guard fields[key] != nil else { return nil }
         let text = try string(key)
         if let allowed, !allowed.contains(text) {
-            throw TopologyError(path: child(key), reason: "must be one of \(allowed.joined(separator: ", ")) (got '\(text)')")
+            throw TopologyError(
+                path: child(key), reason: "must be one of \(allowed.joined(separator: ", ")) (got '\(text)')")
         }
         return text
     }
 
-    func string(_ key: String, default fallback: String, oneOf allowed: [String]? = nil, pattern: String? = nil) throws -> String {
+    func string(_ key: String, default fallback: String, oneOf allowed: [String]? = nil, pattern: String? = nil) throws
+        -> String
+    {
         guard let text = try stringIfPresent(key, oneOf: allowed) else { return fallback }
         if let pattern, text.range(of: pattern, options: .regularExpression) == nil {
             throw TopologyError(path: child(key), reason: "'\(text)' is not valid")
@@ -199,7 +208,8 @@ struct TopologyReader {
 
     func integerIfPresent(_ key: String, range: ClosedRange<Int>) throws -> Int? {
         guard let value = fields[key] else { return nil }
-        guard case .number(let number) = value, number.rounded() == number, range.contains(Int(exactly: number) ?? Int.min)
+        guard case .number(let number) = value, number.rounded() == number,
+            range.contains(Int(exactly: number) ?? Int.min)
         else {
             throw TopologyError(
                 path: child(key),

@@ -70,7 +70,8 @@ struct TestHandler: LambdaByteHandler {
         case "throw":
             throw Failure(description: command?.message ?? "failure requested")
         case "big":
-            return [UInt8(ascii: "\"")] + [UInt8](repeating: UInt8(ascii: "x"), count: max(0, (command?.bytes ?? 2) - 2))
+            return [UInt8(ascii: "\"")]
+                + [UInt8](repeating: UInt8(ascii: "x"), count: max(0, (command?.bytes ?? 2) - 2))
                 + [UInt8(ascii: "\"")]
         case "print":
             for line in command?.lines ?? [] { print(line) }

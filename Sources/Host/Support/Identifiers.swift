@@ -1,0 +1,45 @@
+/// Identifiers made from the system's random generator with one `getrandom` call each; Foundation's `UUID()` opens
+/// /dev/urandom on every call on Linux, too slow for a per-invocation path.
+enum Identifiers {
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func hex(_ value: UInt64, digits: Int, into bytes: inout [UInt8]) {
+        for shift in stride(from: (digits - 1) * 4, through: 0, by: -4) {
+            bytes.append(hexDigits[Int((value >> UInt64(shift)) & 0xF)])
+        }
+    }
+
+    /// A random (version 4) UUID in lower case: the form of Lambda request ids.
+    static func uuid() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = (generator.next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
+        let low = (generator.next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(36)
+        hex(high >> 32, digits: 8, into: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        hex(high >> 16, digits: 4, into: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        hex(high, digits: 4, into: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        hex(low >> 48, digits: 4, into: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        hex(low, digits: 12, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// An X-Ray trace header: `Root=1-<epoch seconds, 8 hex>-<24 hex>;Parent=<16 hex>;Sampled=0`.
+    static func traceHeader(epochSeconds: UInt64) -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = Array("Root=1-".utf8)
+        bytes.reserveCapacity(80)
+        hex(epochSeconds, digits: 8, into: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        hex(generator.next(), digits: 16, into: &bytes)
+        hex(generator.next(), digits: 8, into: &bytes)
+        bytes.append(contentsOf: Array(";Parent=".utf8))
+        hex(generator.next(), digits: 16, into: &bytes)
+        bytes.append(contentsOf: Array(";Sampled=0".utf8))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
