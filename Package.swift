@@ -4,6 +4,16 @@ import PackageDescription
 // The function side (CCurl, CCrypto, CurlHTTP, LambdaRuntime, AWSShapes and every product under functions/)
 // never depends on NIO, Hummingbird or GRDB: small binaries and fast cold starts.
 let functionSide: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+/// Function executables carry the Swift runtime inside (as `provided.al2023` needs): no shared Swift libraries to
+/// load makes a cold start about 6 ms faster.
+let functionLinking: [LinkerSetting] = [
+    // With -static-stdlib alone the linker misses what FoundationEssentials needs: name it, in order.
+    .unsafeFlags(
+        ["-static-stdlib"]
+            + ["FoundationEssentials", "_FoundationCShims", "_FoundationCollections", "swiftSynchronization"]
+            .flatMap { ["-Xlinker", "-l\($0)"] })
+]
+let functionExecutable: [SwiftSetting] = functionSide
 
 /// Every directory under functions/ is one Lambda function: an executable product of the same name.
 let functionNames = ["Hello"]
@@ -60,13 +70,20 @@ let package = Package(
         ),
         .executableTarget(
             name: "host",
-            dependencies: ["Host", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "Host",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "bench",
             dependencies: [
                 "Host", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
 
@@ -76,7 +93,8 @@ let package = Package(
             name: "TestFunction",
             dependencies: ["LambdaRuntime"],
             path: "Tests/Fixtures/TestFunction",
-            swiftSettings: functionSide
+            swiftSettings: functionExecutable,
+            linkerSettings: functionLinking
         ),
         .testTarget(name: "AWSShapesTests", dependencies: ["AWSShapes"]),
         .testTarget(
@@ -88,6 +106,7 @@ let package = Package(
     ]
         + functionNames.map {
             .executableTarget(
-                name: $0, dependencies: ["LambdaRuntime"], path: "functions/\($0)", swiftSettings: functionSide)
+                name: $0, dependencies: ["LambdaRuntime"], path: "functions/\($0)", swiftSettings: functionExecutable,
+                linkerSettings: functionLinking)
         }
 )

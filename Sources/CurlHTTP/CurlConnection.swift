@@ -23,8 +23,7 @@ public struct HTTPClientResponse: Sendable {
 
     /// The first value of the header `name`, compared case-insensitively.
     public func header(_ name: String) -> String? {
-        let wanted = name.lowercased()
-        return headers.first { $0.name.lowercased() == wanted }?.value
+        headers.first { $0.name.utf8.elementsEqual(name.utf8, by: { asciiLower($0) == asciiLower($1) }) }?.value
     }
 
     /// The body as UTF-8 text.
@@ -172,4 +171,10 @@ private func curlWriteCallback(
     let collector = Unmanaged<ResponseCollector>.fromOpaque(context).takeUnretainedValue()
     collector.body.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: length))
     return length
+}
+
+/// ASCII case folding without allocating (header names are ASCII).
+@inline(__always)
+private func asciiLower(_ byte: UInt8) -> UInt8 {
+    byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
 }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Host
 import Logging
+import NIOCore
+import NIOPosix
 
 @main
 struct HostCommand: AsyncParsableCommand {
@@ -17,6 +19,22 @@ struct HostCommand: AsyncParsableCommand {
             Example: aws lambda invoke --endpoint-url http://127.0.0.1:4566 --function-name Hello out.json
             """
     )
+
+    /// Swift Concurrency runs on NIO's event loops: a caller resumed by a Runtime API response continues on that
+    /// loop, and the next invocation is written without a thread switch.
+    static func main() async {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 
     @Option(help: "The system description to run.")
     var topology = "infra/topology.json"
