@@ -97,6 +97,7 @@ let package = Package(
             linkerSettings: functionLinking
         ),
         .testTarget(name: "AWSShapesTests", dependencies: ["AWSShapes"]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "AWSShapes"]),
         .testTarget(
             name: "HostTests",
             dependencies: [
