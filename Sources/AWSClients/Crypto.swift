@@ -1,0 +1,54 @@
+import CCrypto
+
+/// SHA-256 and HMAC-SHA256 over OpenSSL libcrypto.
+enum Crypto {
+    /// The SHA-256 digest of `bytes`.
+    static func sha256<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        var length: UInt32 = 0
+        let ok = bytes.withContiguousStorageIfAvailable { buffer in
+            digest.withUnsafeMutableBufferPointer { out in
+                EVP_Digest(buffer.baseAddress, buffer.count, out.baseAddress, &length, EVP_sha256(), nil)
+            }
+        }
+        if let ok {
+            precondition(ok == 1, "EVP_Digest failed")
+            return digest
+        }
+        return sha256(Array(bytes))
+    }
+
+    /// The HMAC-SHA256 of `data` under `key`.
+    static func hmacSHA256(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
+        var mac = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        let result = key.withUnsafeBufferPointer { keyBuffer in
+            data.withUnsafeBufferPointer { dataBuffer in
+                mac.withUnsafeMutableBufferPointer { out in
+                    HMAC(
+                        EVP_sha256(), keyBuffer.baseAddress, Int32(keyBuffer.count), dataBuffer.baseAddress,
+                        dataBuffer.count, out.baseAddress, &length)
+                }
+            }
+        }
+        precondition(result != nil, "HMAC failed")
+        return Array(mac.prefix(Int(length)))
+    }
+
+    /// The HMAC-SHA256 of the UTF-8 bytes of `text` under `key`.
+    static func hmacSHA256(key: [UInt8], _ text: String) -> [UInt8] {
+        hmacSHA256(key: key, Array(text.utf8))
+    }
+
+    /// Lower-case hexadecimal.
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
