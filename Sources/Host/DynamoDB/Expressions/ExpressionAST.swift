@@ -1,0 +1,120 @@
+import AWSShapes
+
+/// One step of a document path: a map key (or top-level attribute name) or a list index.
+enum ExpressionPathElement: Hashable, Sendable {
+    case name(String)
+    case index(Int)
+}
+
+/// A document path such as `a.b[2].c`, with `#name` placeholders already replaced by the names they stand for.
+/// It always starts with a name.
+struct ExpressionPath: Hashable, Sendable, CustomStringConvertible {
+    var elements: [ExpressionPathElement]
+
+    init(_ elements: [ExpressionPathElement]) {
+        self.elements = elements
+    }
+
+    /// A path of one top-level attribute.
+    init(attribute name: String) {
+        self.elements = [.name(name)]
+    }
+
+    /// The top-level attribute the path starts at.
+    var topLevelName: String {
+        guard case .name(let name) = elements.first else { return "" }
+        return name
+    }
+
+    /// The path as DynamoDB prints it in error messages: `[a, b, [2]]`.
+    var description: String {
+        let parts = elements.map { element -> String in
+            switch element {
+            case .name(let name): name
+            case .index(let index): "[\(index)]"
+            }
+        }
+        return "[" + parts.joined(separator: ", ") + "]"
+    }
+}
+
+/// An operand of a condition: a document path, a value (a resolved `:value` placeholder) or `size(path)`.
+enum ExpressionOperand: Sendable, Equatable {
+    case path(ExpressionPath)
+    case value(AttributeValue)
+    case size(ExpressionPath)
+}
+
+/// A comparator of a condition.
+enum ExpressionComparator: String, Sendable, CaseIterable {
+    case equal = "="
+    case notEqual = "<>"
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+
+    /// The comparator with its operands swapped (`:v < a` is `a > :v`).
+    var mirrored: ExpressionComparator {
+        switch self {
+        case .equal, .notEqual: self
+        case .less: .greater
+        case .lessOrEqual: .greaterOrEqual
+        case .greater: .less
+        case .greaterOrEqual: .lessOrEqual
+        }
+    }
+}
+
+/// A parsed condition (ConditionExpression, FilterExpression, KeyConditionExpression).
+indirect enum ExpressionCondition: Sendable, Equatable {
+    case compare(ExpressionOperand, ExpressionComparator, ExpressionOperand)
+    case between(ExpressionOperand, lower: ExpressionOperand, upper: ExpressionOperand)
+    case isIn(ExpressionOperand, [ExpressionOperand])
+    case and(ExpressionCondition, ExpressionCondition)
+    case or(ExpressionCondition, ExpressionCondition)
+    case not(ExpressionCondition)
+    case attributeExists(ExpressionPath)
+    case attributeNotExists(ExpressionPath)
+    case attributeType(ExpressionPath, ExpressionOperand)
+    case beginsWith(ExpressionPath, ExpressionOperand)
+    case contains(ExpressionPath, ExpressionOperand)
+}
+
+/// The right-hand side of a `SET` action.
+indirect enum ExpressionUpdateValue: Sendable, Equatable {
+    case path(ExpressionPath)
+    case value(AttributeValue)
+    case plus(ExpressionUpdateValue, ExpressionUpdateValue)
+    case minus(ExpressionUpdateValue, ExpressionUpdateValue)
+    case ifNotExists(ExpressionPath, ExpressionUpdateValue)
+    case listAppend(ExpressionUpdateValue, ExpressionUpdateValue)
+}
+
+/// A parsed UpdateExpression: its four sections (each may be empty).
+struct ExpressionUpdate: Sendable, Equatable {
+    struct SetAction: Sendable, Equatable {
+        var path: ExpressionPath
+        var value: ExpressionUpdateValue
+    }
+
+    struct ValueAction: Sendable, Equatable {
+        var path: ExpressionPath
+        var value: AttributeValue
+    }
+
+    var setActions: [SetAction] = []
+    var removePaths: [ExpressionPath] = []
+    var addActions: [ValueAction] = []
+    var deleteActions: [ValueAction] = []
+
+    /// Every path the update writes or removes, in section order SET, REMOVE, ADD, DELETE.
+    var targetPaths: [ExpressionPath] {
+        setActions.map(\.path) + removePaths + addActions.map(\.path) + deleteActions.map(\.path)
+    }
+
+    /// The top-level attributes the update assigns, removes or changes (the caller rejects key attributes).
+    var targetTopLevelNames: Set<String> {
+        Set(targetPaths.map(\.topLevelName))
+    }
+}

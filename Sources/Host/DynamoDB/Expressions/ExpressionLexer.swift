@@ -1,0 +1,101 @@
+/// A token of a DynamoDB expression.
+struct ExpressionToken: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
+        /// A run of `[A-Za-z0-9_]`: a bare attribute name, a keyword, a function name or (all digits) a number.
+        case word
+        /// `#name`.
+        case nameReference
+        /// `:value`.
+        case valueReference
+        /// One of `= <> < <= > >= , ( ) [ ] . + -`.
+        case punctuation
+        /// A character no token starts with.
+        case invalid
+        /// The end of the expression.
+        case end
+    }
+
+    var kind: Kind
+    /// The token's text (`"<EOF>"` for the end).
+    var text: String
+    /// Offsets of the token in the expression's Unicode scalars.
+    var start: Int
+    var end: Int
+
+    /// Whether this is the keyword `keyword` (case-insensitive).
+    func isKeyword(_ keyword: String) -> Bool {
+        kind == .word && text.uppercased() == keyword
+    }
+
+    /// Whether this is the punctuation `symbol`.
+    func isPunctuation(_ symbol: String) -> Bool {
+        kind == .punctuation && text == symbol
+    }
+}
+
+/// Splits an expression into tokens. Whitespace separates tokens and is dropped (its positions survive in the
+/// tokens' offsets, for the `near:` of syntax errors).
+enum ExpressionLexer {
+    static func tokens(of expression: String) -> [ExpressionToken] {
+        let scalars = Array(expression.unicodeScalars)
+        var tokens: [ExpressionToken] = []
+        var index = 0
+        func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_")
+        }
+        func text(_ start: Int, _ end: Int) -> String {
+            var result = ""
+            result.unicodeScalars.append(contentsOf: scalars[start..<end])
+            return result
+        }
+        while index < scalars.count {
+            let scalar = scalars[index]
+            let start = index
+            if scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" {
+                index += 1
+                continue
+            }
+            var kind = ExpressionToken.Kind.punctuation
+            if isWordScalar(scalar) {
+                while index < scalars.count, isWordScalar(scalars[index]) { index += 1 }
+                kind = .word
+            } else if scalar == "#" || scalar == ":" {
+                index += 1
+                while index < scalars.count, isWordScalar(scalars[index]) { index += 1 }
+                kind = index - start > 1 ? (scalar == "#" ? .nameReference : .valueReference) : .invalid
+            } else if scalar == "<" {
+                index += 1
+                if index < scalars.count, scalars[index] == "=" || scalars[index] == ">" { index += 1 }
+            } else if scalar == ">" {
+                index += 1
+                if index < scalars.count, scalars[index] == "=" { index += 1 }
+            } else if "=,()[].+-".unicodeScalars.contains(scalar) {
+                index += 1
+            } else {
+                index += 1
+                kind = .invalid
+            }
+            tokens.append(ExpressionToken(kind: kind, text: text(start, index), start: start, end: index))
+        }
+        tokens.append(ExpressionToken(kind: .end, text: "<EOF>", start: scalars.count, end: scalars.count))
+        return tokens
+    }
+
+    /// The `near:` text DynamoDB prints for a syntax error at `tokens[position]`: from the previous token through
+    /// the next one (with the whitespace between them).
+    static func near(_ tokens: [ExpressionToken], at position: Int, in expression: String) -> String {
+        let scalars = Array(expression.unicodeScalars)
+        let start = position > 0 ? tokens[position - 1].start : tokens[position].start
+        let end: Int
+        if tokens[position].kind == .end {
+            end = scalars.count
+        } else if position + 1 < tokens.count, tokens[position + 1].kind != .end {
+            end = tokens[position + 1].end
+        } else {
+            end = tokens[position].end
+        }
+        var result = ""
+        result.unicodeScalars.append(contentsOf: scalars[start..<max(start, end)])
+        return result
+    }
+}
