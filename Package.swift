@@ -1,22 +1,34 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// The function side (CCurl, CCrypto, CurlHTTP, LambdaRuntime, AWSShapes and every product under functions/)
-// never depends on NIO, Hummingbird or GRDB: small binaries and fast cold starts.
+// The function side (CCurl, CCrypto, CurlHTTP, LambdaRuntime, AWSClients, AWSShapes and every product under
+// functions/) never depends on NIO, Hummingbird or GRDB: small binaries and fast cold starts.
 let functionSide: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
 /// Function executables carry the Swift runtime inside (as `provided.al2023` needs): no shared Swift libraries to
-/// load makes a cold start about 6 ms faster.
+/// load makes a cold start about 6 ms faster. With -static-stdlib alone the linker misses what FoundationEssentials
+/// needs, so those libraries are named, in order.
 let functionLinking: [LinkerSetting] = [
-    // With -static-stdlib alone the linker misses what FoundationEssentials needs: name it, in order.
     .unsafeFlags(
         ["-static-stdlib"]
             + ["FoundationEssentials", "_FoundationCShims", "_FoundationCollections", "swiftSynchronization"]
             .flatMap { ["-Xlinker", "-l\($0)"] })
 ]
-let functionExecutable: [SwiftSetting] = functionSide
 
 /// Every directory under functions/ is one Lambda function: an executable product of the same name.
 let functionNames = ["Hello"]
+
+let functionTargets: [Target] = functionNames.map { name in
+    .executableTarget(
+        name: name,
+        dependencies: ["LambdaRuntime", "AWSShapes"],
+        path: "functions/\(name)",
+        swiftSettings: functionSide,
+        linkerSettings: functionLinking
+    )
+}
+
+let functionProducts: [Product] = functionNames.map { name in .executable(name: name, targets: [name]) }
 
 let package = Package(
     name: "serverless-commerce",
@@ -26,7 +38,8 @@ let package = Package(
         .executable(name: "bench", targets: ["bench"]),
         .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
         .library(name: "AWSShapes", targets: ["AWSShapes"]),
-    ] + functionNames.map { .executable(name: $0, targets: [$0]) },
+        .library(name: "AWSClients", targets: ["AWSClients"]),
+    ] + functionProducts,
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -35,22 +48,16 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: function side
-        .systemLibrary(
-            name: "CCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
-        ),
-        .systemLibrary(
-            name: "CCrypto",
-            pkgConfig: "libcrypto",
-            providers: [.apt(["libssl-dev"])]
-        ),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "AWSShapes", swiftSettings: functionSide),
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: functionSide),
         .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "AWSShapes"], swiftSettings: functionSide),
+        .target(name: "AWSClients", dependencies: ["CCrypto", "CurlHTTP", "AWSShapes"], swiftSettings: functionSide),
 
         // MARK: host side
         .target(name: "CSpawn"),
@@ -66,7 +73,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: []
         ),
         .executableTarget(
             name: "host",
@@ -93,21 +102,18 @@ let package = Package(
             name: "TestFunction",
             dependencies: ["LambdaRuntime"],
             path: "Tests/Fixtures/TestFunction",
-            swiftSettings: functionExecutable,
+            swiftSettings: functionSide,
             linkerSettings: functionLinking
         ),
         .testTarget(name: "AWSShapesTests", dependencies: ["AWSShapes"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "AWSShapes"]),
+        .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "AWSShapes"]),
         .testTarget(
             name: "HostTests",
             dependencies: [
                 "Host", "LambdaRuntime", "CurlHTTP", "AWSShapes", .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: []
         ),
-    ]
-        + functionNames.map {
-            .executableTarget(
-                name: $0, dependencies: ["LambdaRuntime"], path: "functions/\($0)", swiftSettings: functionExecutable,
-                linkerSettings: functionLinking)
-        }
+    ] + functionTargets
 )

@@ -36,6 +36,9 @@ public struct HostConfiguration: Sendable {
 public final class HostRuntime: Sendable {
     public let topology: Topology
     public let lambda: LambdaService
+    /// The durable state of every service that keeps any (`<data directory>/host.sqlite`).
+    public let database: HostDatabase
+    let dynamoDB: DynamoDBAPI
     public let services: [any Service]
     /// The HTTP API's id (`requestContext.apiId`), when the topology has one.
     public let apiID: String?
@@ -48,6 +51,13 @@ public final class HostRuntime: Sendable {
         logger: Logger
     ) throws {
         self.topology = topology
+        database = try HostDatabase(
+            path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("host.sqlite").path,
+            migrations: DynamoDBStore.migrations)
+        let dynamoDB = DynamoDBAPI(
+            store: DynamoDBStore(database: database, region: topology.region, account: topology.accountID))
+        self.dynamoDB = dynamoDB
+        try dynamoDB.ensureTables(topology.tables)
         let group = MultiThreadedEventLoopGroup.singleton
         let lambda = LambdaService(
             topology: topology, executables: executables,
@@ -59,7 +69,7 @@ public final class HostRuntime: Sendable {
         var apiID: String?
         let expectsAPI = topology.httpAPI != nil
         let awsApplication = Application(
-            responder: AWSEndpoint(lambda: lambda),
+            responder: AWSEndpoint(lambda: lambda, dynamoDB: dynamoDB),
             configuration: .init(
                 address: .hostname(configuration.bindAddress, port: configuration.awsPort), serverName: "host"),
             onServerRunning: { [ports] channel in

@@ -8,9 +8,11 @@ import Hummingbird
 public struct AWSEndpoint: HTTPResponder {
     public typealias Context = HostRequestContext
     let lambda: LambdaService
+    let dynamoDB: DynamoDBAPI
 
-    public init(lambda: LambdaService) {
+    init(lambda: LambdaService, dynamoDB: DynamoDBAPI) {
         self.lambda = lambda
+        self.dynamoDB = dynamoDB
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -39,6 +41,17 @@ public struct AWSEndpoint: HTTPResponder {
                 request, segments: Array(segments.dropFirst(2)), context: context)
         }
         if let target = request.headers[HTTPField.Name("X-Amz-Target")!] {
+            if dynamoDB.serves(target) {
+                var request = request
+                let body = try await request.collectBody(upTo: context.maxUploadSize)
+                let result = dynamoDB.handle(target: target, body: Data(body.readableBytesView))
+                var headers = HTTPFields()
+                headers[.contentType] = "application/x-amz-json-1.0"
+                headers[HTTPField.Name("x-amzn-RequestId")!] = Identifiers.uuid()
+                return Response(
+                    status: .init(code: result.status), headers: headers,
+                    body: .init(byteBuffer: ByteBuffer(bytes: result.body)))
+            }
             throw AWSError("UnknownOperationException", "The host does not implement \(target) yet")
         }
         throw AWSError("UnknownOperationException", "No AWS API at \(request.method) \(path)", status: .notFound)

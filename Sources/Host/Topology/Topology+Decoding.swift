@@ -30,7 +30,7 @@ extension Topology {
             throw TopologyError(path: "", reason: "not valid JSON: \(error)")
         }
         let reader = try TopologyReader(root, path: "")
-        try reader.allowOnly(["$schema", "description", "region", "accountId", "functions", "httpApi"])
+        try reader.allowOnly(["$schema", "description", "region", "accountId", "functions", "httpApi", "tables"])
         var topology = Topology(baseDirectory: baseDirectory)
         topology.region = try reader.string("region", default: "us-east-1", pattern: #"^[a-z]{2}(-[a-z]+)+-\d$"#)
         topology.accountID = try reader.string("accountId", default: "000000000000", pattern: #"^\d{12}$"#)
@@ -38,6 +38,11 @@ extension Topology {
             for name in functions.keys.sorted() {
                 topology.functions.append(
                     try FunctionConfiguration(try functions.object(name), name: name, base: baseDirectory))
+            }
+        }
+        if let tables = try reader.objectIfPresent("tables") {
+            for name in tables.keys.sorted() {
+                topology.tables.append(try TableConfiguration(try tables.object(name), name: name))
             }
         }
         if let api = try reader.objectIfPresent("httpApi") {
@@ -127,6 +132,40 @@ extension HTTPAPIConfiguration {
                 maxAge: try cors.integerIfPresent("maxAge", range: -1...86400),
                 allowCredentials: try cors.bool("allowCredentials", default: false)
             )
+        }
+    }
+}
+
+extension TableConfiguration {
+    init(_ reader: TopologyReader, name: String) throws {
+        guard name.range(of: #"^[a-zA-Z0-9_.-]{3,255}$"#, options: .regularExpression) != nil else {
+            throw TopologyError(path: reader.path, reason: "a table name is 3 to 255 letters, digits, '_', '-' or '.'")
+        }
+        try reader.allowOnly([
+            "description", "partitionKey", "sortKey", "globalSecondaryIndexes", "stream", "timeToLiveAttribute",
+        ])
+        func key(_ reader: TopologyReader) throws -> Key {
+            try reader.allowOnly(["name", "type"])
+            return Key(
+                name: try reader.string("name"), type: try reader.string("type", default: "S", oneOf: ["S", "N", "B"]))
+        }
+        self.init(name: name, partitionKey: try key(try reader.object("partitionKey")))
+        sortKey = try reader.objectIfPresent("sortKey").map(key)
+        stream = try reader.stringIfPresent(
+            "stream", oneOf: ["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"])
+        timeToLiveAttribute = try reader.stringIfPresent("timeToLiveAttribute")
+        if let indexes = try reader.objectIfPresent("globalSecondaryIndexes") {
+            for indexName in indexes.keys.sorted() {
+                let index = try indexes.object(indexName)
+                try index.allowOnly(["partitionKey", "sortKey", "projection", "nonKeyAttributes"])
+                globalSecondaryIndexes.append(
+                    Index(
+                        name: indexName, partitionKey: try key(try index.object("partitionKey")),
+                        sortKey: try index.objectIfPresent("sortKey").map(key),
+                        projection: try index.string(
+                            "projection", default: "ALL", oneOf: ["ALL", "KEYS_ONLY", "INCLUDE"]),
+                        nonKeyAttributes: try index.stringArray("nonKeyAttributes")))
+            }
         }
     }
 }

@@ -9,6 +9,8 @@ public struct Topology: Sendable {
     /// Functions by name, sorted by name.
     public var functions: [FunctionConfiguration]
     public var httpAPI: HTTPAPIConfiguration?
+    /// DynamoDB tables, sorted by name; they exist when the host is ready.
+    public var tables: [TableConfiguration] = []
     /// The folder of the topology file: relative paths in it start here.
     public var baseDirectory: String
 
@@ -112,5 +114,60 @@ public struct CORSConfiguration: Sendable, Equatable {
         self.exposeHeaders = exposeHeaders
         self.maxAge = maxAge
         self.allowCredentials = allowCredentials
+    }
+}
+
+/// A DynamoDB table (on-demand billing).
+public struct TableConfiguration: Sendable, Equatable {
+    public struct Key: Sendable, Equatable {
+        public var name: String
+        /// `S`, `N` or `B`.
+        public var type: String
+
+        public init(name: String, type: String) {
+            self.name = name
+            self.type = type
+        }
+    }
+
+    public struct Index: Sendable, Equatable {
+        public var name: String
+        public var partitionKey: Key
+        public var sortKey: Key?
+        /// `ALL`, `KEYS_ONLY` or `INCLUDE`.
+        public var projection: String
+        public var nonKeyAttributes: [String]
+
+        public init(
+            name: String, partitionKey: Key, sortKey: Key? = nil, projection: String = "ALL",
+            nonKeyAttributes: [String] = []
+        ) {
+            self.name = name
+            self.partitionKey = partitionKey
+            self.sortKey = sortKey
+            self.projection = projection
+            self.nonKeyAttributes = nonKeyAttributes
+        }
+    }
+
+    public var name: String
+    public var partitionKey: Key
+    public var sortKey: Key?
+    public var globalSecondaryIndexes: [Index]
+    /// The stream's view type (`KEYS_ONLY`, `NEW_IMAGE`, `OLD_IMAGE`, `NEW_AND_OLD_IMAGES`), or nil for no stream.
+    public var stream: String?
+    public var timeToLiveAttribute: String?
+
+    public init(
+        name: String, partitionKey: Key, sortKey: Key? = nil, globalSecondaryIndexes: [Index] = [],
+        stream: String? = nil,
+        timeToLiveAttribute: String? = nil
+    ) {
+        self.name = name
+        self.partitionKey = partitionKey
+        self.sortKey = sortKey
+        self.globalSecondaryIndexes = globalSecondaryIndexes
+        self.stream = stream
+        self.timeToLiveAttribute = timeToLiveAttribute
     }
 }

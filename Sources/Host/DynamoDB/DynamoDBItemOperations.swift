@@ -1,0 +1,517 @@
+import AWSShapes
+import Foundation
+import Synchronization
+
+/// PutItem, GetItem, UpdateItem, DeleteItem, Query, Scan, BatchGetItem, BatchWriteItem, TransactWriteItems and
+/// TransactGetItems. Every write runs its condition and update inside the store's write transaction.
+final class DynamoDBItemOperations: Sendable {
+    let store: DynamoDBStore
+    let tables: DynamoDBTableOperations
+    /// TransactWriteItems' ClientRequestToken idempotency (10 minutes): token → (request fingerprint, time).
+    let tokens: Mutex<[String: (fingerprint: Data, time: Date)]>
+
+    static let maximumItemSize = 400 * 1024
+    static let pageSize = 1024 * 1024
+
+    init(store: DynamoDBStore) {
+        self.store = store
+        self.tables = DynamoDBTableOperations(store: store)
+        self.tokens = Mutex([:])
+    }
+
+    // MARK: single items
+
+    func putItem(_ input: PutItemInput) throws -> PutItemOutput {
+        let table = try tables.existing(input.tableName)
+        try Self.allowReturnValues(input.returnValues, ["NONE", "ALL_OLD"])
+        let expressions = try ExpressionRequest(
+            conditionExpression: input.conditionExpression, expressionAttributeNames: input.expressionAttributeNames,
+            expressionAttributeValues: input.expressionAttributeValues)
+        let item = try Self.validated(input.item, table: table)
+        let key = try Self.key(of: item, table: table)
+        let allOldOnFailure = input.returnValuesOnConditionCheckFailure?.rawValue == "ALL_OLD"
+        let result = try store.write(table: table.name, key: key) { old in
+            guard expressions.conditionHolds(on: old) else {
+                throw DynamoDBAPIError.conditionalCheckFailed(item: allOldOnFailure ? old : nil)
+            }
+            return .put(item)
+        }
+        return PutItemOutput(attributes: input.returnValues?.rawValue == "ALL_OLD" ? result.old : nil)
+    }
+
+    func getItem(_ input: GetItemInput) throws -> GetItemOutput {
+        let table = try tables.existing(input.tableName)
+        let expressions = try ExpressionRequest(
+            projectionExpression: input.projectionExpression, expressionAttributeNames: input.expressionAttributeNames)
+        let key = try Self.exactKey(input.key, table: table)
+        return GetItemOutput(item: try store.getItem(table: table.name, key: key).map(expressions.project))
+    }
+
+    func updateItem(_ input: UpdateItemInput) throws -> UpdateItemOutput {
+        let table = try tables.existing(input.tableName)
+        try Self.allowReturnValues(input.returnValues, ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"])
+        let expressions = try ExpressionRequest(
+            conditionExpression: input.conditionExpression, updateExpression: input.updateExpression,
+            expressionAttributeNames: input.expressionAttributeNames,
+            expressionAttributeValues: input.expressionAttributeValues)
+        let key = try Self.exactKey(input.key, table: table)
+        let keyNames = Set(key.keys)
+        if let name = expressions.updatedAttributeNames.sorted().first(where: keyNames.contains) {
+            throw DynamoDBAPIError.validation(
+                "One or more parameter values were invalid: Cannot update attribute \(name). This attribute is part of the key"
+            )
+        }
+        let allOldOnFailure = input.returnValuesOnConditionCheckFailure?.rawValue == "ALL_OLD"
+        let result = try store.write(table: table.name, key: key) { old in
+            guard expressions.conditionHolds(on: old) else {
+                throw DynamoDBAPIError.conditionalCheckFailed(item: allOldOnFailure ? old : nil)
+            }
+            let (updated, _) = try expressions.applyUpdate(to: old ?? key)
+            return .put(try Self.validated(updated, table: table))
+        }
+        let attributes: DynamoDBItem?
+        switch input.returnValues?.rawValue ?? "NONE" {
+        case "ALL_OLD": attributes = result.old
+        case "ALL_NEW": attributes = result.new
+        case "UPDATED_OLD": attributes = result.old.map(expressions.updatedValues(in:))
+        case "UPDATED_NEW": attributes = result.new.map(expressions.updatedValues(in:))
+        default: attributes = nil
+        }
+        return UpdateItemOutput(attributes: attributes.flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    func deleteItem(_ input: DeleteItemInput) throws -> DeleteItemOutput {
+        let table = try tables.existing(input.tableName)
+        try Self.allowReturnValues(input.returnValues, ["NONE", "ALL_OLD"])
+        let expressions = try ExpressionRequest(
+            conditionExpression: input.conditionExpression, expressionAttributeNames: input.expressionAttributeNames,
+            expressionAttributeValues: input.expressionAttributeValues)
+        let key = try Self.exactKey(input.key, table: table)
+        let allOldOnFailure = input.returnValuesOnConditionCheckFailure?.rawValue == "ALL_OLD"
+        let result = try store.write(table: table.name, key: key) { old in
+            guard expressions.conditionHolds(on: old) else {
+                throw DynamoDBAPIError.conditionalCheckFailed(item: allOldOnFailure ? old : nil)
+            }
+            return .delete
+        }
+        return DeleteItemOutput(attributes: input.returnValues?.rawValue == "ALL_OLD" ? result.old : nil)
+    }
+
+    // MARK: queries
+
+    func query(_ input: QueryInput) throws -> QueryOutput {
+        let table = try tables.existing(input.tableName)
+        let expressions = try ExpressionRequest(
+            filterExpression: input.filterExpression, keyConditionExpression: input.keyConditionExpression,
+            projectionExpression: input.projectionExpression, expressionAttributeNames: input.expressionAttributeNames,
+            expressionAttributeValues: input.expressionAttributeValues)
+        let (partitionKey, sortKey, index) = try Self.schema(table, indexName: input.indexName)
+        let condition = try expressions.keyCondition(partitionKey: partitionKey.name, sortKey: sortKey?.name)
+        guard condition.partitionKeyValue.typeName == partitionKey.type else {
+            throw DynamoDBAPIError.validation(
+                "One or more parameter values were invalid: Condition parameter type does not match schema type")
+        }
+        let sort = try condition.sortKeyPredicate.map { predicate -> DynamoDBStore.SortCondition in
+            switch predicate {
+            case .equal(let value): return .equal(value)
+            case .less(let value): return .less(value, orEqual: false)
+            case .lessOrEqual(let value): return .less(value, orEqual: true)
+            case .greater(let value): return .greater(value, orEqual: false)
+            case .greaterOrEqual(let value): return .greater(value, orEqual: true)
+            case .between(let low, let high): return .between(low, high)
+            case .beginsWith(let prefix):
+                guard sortKey?.type != "N" else {
+                    throw DynamoDBAPIError.validation(
+                        "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N"
+                    )
+                }
+                return .beginsWith(prefix)
+            }
+        }
+        if let value = input.exclusiveStartKey { _ = try Self.key(of: value, table: table) }
+        return try page(
+            table: table, index: index, limit: input.limit, select: input.select?.rawValue, expressions: expressions,
+            exclusiveStart: input.exclusiveStartKey
+        ) { start, batch in
+            try store.query(
+                table: table.name, index: input.indexName, partition: condition.partitionKeyValue, sort: sort,
+                forward: input.scanIndexForward ?? true, exclusiveStart: start, limit: batch)
+        }.query
+    }
+
+    func scan(_ input: ScanInput) throws -> ScanOutput {
+        let table = try tables.existing(input.tableName)
+        let expressions = try ExpressionRequest(
+            filterExpression: input.filterExpression, projectionExpression: input.projectionExpression,
+            expressionAttributeNames: input.expressionAttributeNames,
+            expressionAttributeValues: input.expressionAttributeValues)
+        let (_, _, index) = try Self.schema(table, indexName: input.indexName)
+        let totalSegments = input.totalSegments ?? 1
+        let segment = input.segment ?? 0
+        guard (1...1_000_000).contains(totalSegments), (0..<totalSegments).contains(segment),
+            (input.segment == nil) == (input.totalSegments == nil)
+        else {
+            throw DynamoDBAPIError.validation(
+                "The Segment parameter is required but was not present in the request when parameter TotalSegments is present"
+            )
+        }
+        let result = try page(
+            table: table, index: index, limit: input.limit, select: input.select?.rawValue, expressions: expressions,
+            exclusiveStart: input.exclusiveStartKey
+        ) { start, batch in
+            try store.scan(
+                table: table.name, index: input.indexName, exclusiveStart: start, limit: batch, segment: segment,
+                totalSegments: totalSegments)
+        }
+        return ScanOutput(
+            items: result.query.items, count: result.query.count, scannedCount: result.query.scannedCount,
+            lastEvaluatedKey: result.query.lastEvaluatedKey)
+    }
+
+    /// Reads items batch by batch until `limit` items were evaluated or 1 MB was read; applies the filter and
+    /// projection; the last evaluated key says where the next page starts.
+    private func page(
+        table: DynamoDBTable, index: DynamoDBTable.Index?, limit: Int?, select: String?, expressions: ExpressionRequest,
+        exclusiveStart: DynamoDBItem?, fetch: (DynamoDBItem?, Int) throws -> [DynamoDBItem]
+    ) throws -> (query: QueryOutput, evaluated: Int) {
+        if let limit, limit < 1 {
+            throw DynamoDBAPIError.validation(
+                "1 validation error detected: Value '\(limit)' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
+            )
+        }
+        var items: [DynamoDBItem] = []
+        var evaluated = 0
+        var bytes = 0
+        var start = exclusiveStart
+        var lastEvaluated: DynamoDBItem?
+        var exhausted = false
+        while !exhausted {
+            let wanted = min(limit.map { $0 - evaluated } ?? 1000, 1000)
+            let batch = try fetch(start, wanted)
+            if batch.count < wanted { exhausted = true }
+            for item in batch {
+                evaluated += 1
+                bytes += dynamoDBItemSize(item)
+                lastEvaluated = item
+                if expressions.filterMatches(item) { items.append(expressions.project(item)) }
+                if let limit, evaluated >= limit { break }
+                if bytes >= Self.pageSize { break }
+            }
+            if let limit, evaluated >= limit { break }
+            if bytes >= Self.pageSize { break }
+            guard let last = batch.last else { break }
+            start = last
+        }
+        // A LastEvaluatedKey whenever the page stopped before the end (AWS also sends one when the limit is met
+        // exactly by the last item).
+        let stoppedEarly = !exhausted || (limit.map { evaluated >= $0 } ?? false) || bytes >= Self.pageSize
+        var lastKey: DynamoDBItem?
+        if stoppedEarly, let lastEvaluated {
+            lastKey = try Self.key(of: lastEvaluated, table: table)
+            if let index {
+                for key in [index.partitionKey] + (index.sortKey.map { [$0] } ?? []) {
+                    lastKey?[key.name] = lastEvaluated[key.name]
+                }
+            }
+        }
+        let countOnly = select == "COUNT"
+        return (
+            QueryOutput(
+                items: countOnly ? nil : items, count: items.count, scannedCount: evaluated, lastEvaluatedKey: lastKey),
+            evaluated
+        )
+    }
+
+    // MARK: batches
+
+    func batchGetItem(_ input: BatchGetItemInput) throws -> BatchGetItemOutput {
+        let total = input.requestItems.values.reduce(0) { $0 + $1.keys.count }
+        guard total <= 100 else {
+            throw DynamoDBAPIError.validation("Too many items requested for the BatchGetItem call")
+        }
+        var responses: [String: [DynamoDBItem]] = [:]
+        for (name, request) in input.requestItems {
+            let table = try tables.existing(name)
+            let expressions = try ExpressionRequest(
+                projectionExpression: request.projectionExpression,
+                expressionAttributeNames: request.expressionAttributeNames)
+            var found: [DynamoDBItem] = []
+            for key in request.keys {
+                if let item = try store.getItem(table: name, key: try Self.exactKey(key, table: table)) {
+                    found.append(expressions.project(item))
+                }
+            }
+            responses[name] = found
+        }
+        return BatchGetItemOutput(responses: responses, unprocessedKeys: [:])
+    }
+
+    func batchWriteItem(_ input: BatchWriteItemInput) throws -> BatchWriteItemOutput {
+        let total = input.requestItems.values.reduce(0) { $0 + $1.count }
+        guard total <= 25 else {
+            throw DynamoDBAPIError.validation(
+                "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]"
+            )
+        }
+        var writes: [DynamoDBTransactWrite] = []
+        var seen = Set<String>()
+        for (name, requests) in input.requestItems.sorted(by: { $0.key < $1.key }) {
+            let table = try tables.existing(name)
+            for request in requests {
+                let key: DynamoDBItem
+                let decision: DynamoDBWriteDecision
+                if let put = request.putRequest {
+                    let item = try Self.validated(put.item, table: table)
+                    key = try Self.key(of: item, table: table)
+                    decision = .put(item)
+                } else if let delete = request.deleteRequest {
+                    key = try Self.exactKey(delete.key, table: table)
+                    decision = .delete
+                } else {
+                    throw DynamoDBAPIError.validation(
+                        "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
+                    )
+                }
+                let identity = name + "/" + (try DynamoDBStore.json(key))
+                guard seen.insert(identity).inserted else {
+                    throw DynamoDBAPIError.validation("Provided list of item keys contains duplicates")
+                }
+                writes.append(DynamoDBTransactWrite(table: name, key: key) { _ in decision })
+            }
+        }
+        // Each write stands alone in AWS; here they commit together, which is one of the outcomes AWS allows.
+        _ = try store.transact(writes)
+        return BatchWriteItemOutput(unprocessedItems: [:])
+    }
+
+    // MARK: transactions
+
+    func transactWriteItems(_ input: TransactWriteItemsInput) throws -> TransactWriteItemsOutput {
+        guard (1...100).contains(input.transactItems.count) else {
+            throw DynamoDBAPIError.validation(
+                "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100"
+            )
+        }
+        if let token = input.clientRequestToken {
+            let fingerprint = try JSONEncoder().encode(input.transactItems)
+            let replay = try tokens.withLock { tokens -> Bool in
+                tokens = tokens.filter { Date().timeIntervalSince($0.value.time) < 600 }
+                guard let previous = tokens[token] else { return false }
+                guard previous.fingerprint == fingerprint else {
+                    throw DynamoDBAPIError(
+                        code: "IdempotentParameterMismatchException",
+                        message: "The request uses the same client token as a previous, but non-identical request.")
+                }
+                return true
+            }
+            if replay { return TransactWriteItemsOutput() }
+        }
+        var writes: [DynamoDBTransactWrite] = []
+        var returnOld: [Bool] = []
+        var seen = Set<String>()
+        for entry in input.transactItems {
+            let actions = [entry.conditionCheck != nil, entry.put != nil, entry.update != nil, entry.delete != nil]
+            guard actions.filter({ $0 }).count == 1 else {
+                throw DynamoDBAPIError.validation("TransactItems can only contain one of Check, Put, Update or Delete")
+            }
+            let write: DynamoDBTransactWrite
+            if let check = entry.conditionCheck {
+                let table = try tables.existing(check.tableName)
+                let expressions = try ExpressionRequest(
+                    conditionExpression: check.conditionExpression,
+                    expressionAttributeNames: check.expressionAttributeNames,
+                    expressionAttributeValues: check.expressionAttributeValues)
+                returnOld.append(check.returnValuesOnConditionCheckFailure?.rawValue == "ALL_OLD")
+                write = DynamoDBTransactWrite(table: table.name, key: try Self.exactKey(check.key, table: table)) {
+                    old in
+                    guard expressions.conditionHolds(on: old) else { throw TransactConditionFailed() }
+                    return .keep
+                }
+            } else if let put = entry.put {
+                let table = try tables.existing(put.tableName)
+                let expressions = try ExpressionRequest(
+                    conditionExpression: put.conditionExpression,
+                    expressionAttributeNames: put.expressionAttributeNames,
+                    expressionAttributeValues: put.expressionAttributeValues)
+                let item = try Self.validated(put.item, table: table)
+                returnOld.append(put.returnValuesOnConditionCheckFailure?.rawValue == "ALL_OLD")
+                write = DynamoDBTransactWrite(table: table.name, key: try Self.key(of: item, table: table)) { old in
+                    guard expressions.conditionHolds(on: old) else { throw TransactConditionFailed() }
+                    return .put(item)
+                }
+            } else if let update = entry.update {
+                let table = try tables.existing(update.tableName)
+                let expressions = try ExpressionRequest(
+                    conditionExpression: update.conditionExpression, updateExpression: update.updateExpression,
+                    expressionAttributeNames: update.expressionAttributeNames,
+                    expressionAttributeValues: update.expressionAttributeValues)
+                let key = try Self.exactKey(update.key, table: table)
+                if let name = expressions.updatedAttributeNames.sorted().first(where: Set(key.keys).contains) {
+                    throw DynamoDBAPIError.validation(
+                        "One or more parameter values were invalid: Cannot update attribute \(name). This attribute is part of the key"
+                    )
+                }
+                returnOld.append(update.returnValuesOnConditionCheckFailure?.rawValue == "ALL_OLD")
+                write = DynamoDBTransactWrite(table: table.name, key: key) { old in
+                    guard expressions.conditionHolds(on: old) else { throw TransactConditionFailed() }
+                    let (updated, _) = try expressions.applyUpdate(to: old ?? key)
+                    return .put(try Self.validated(updated, table: table))
+                }
+            } else if let delete = entry.delete {
+                let table = try tables.existing(delete.tableName)
+                let expressions = try ExpressionRequest(
+                    conditionExpression: delete.conditionExpression,
+                    expressionAttributeNames: delete.expressionAttributeNames,
+                    expressionAttributeValues: delete.expressionAttributeValues)
+                returnOld.append(delete.returnValuesOnConditionCheckFailure?.rawValue == "ALL_OLD")
+                write = DynamoDBTransactWrite(table: table.name, key: try Self.exactKey(delete.key, table: table)) {
+                    old in
+                    guard expressions.conditionHolds(on: old) else { throw TransactConditionFailed() }
+                    return .delete
+                }
+            } else {
+                continue
+            }
+            let identity = write.table + "/" + (try DynamoDBStore.json(write.key))
+            guard seen.insert(identity).inserted else {
+                throw DynamoDBAPIError.validation("Transaction request cannot include multiple operations on one item")
+            }
+            writes.append(write)
+        }
+        do {
+            _ = try store.transact(writes)
+        } catch let canceled as DynamoDBTransactionCanceled {
+            // Re-read the items that failed their condition, for ReturnValuesOnConditionCheckFailure = ALL_OLD.
+            var reasons: [CancellationReason] = []
+            for (index, reason) in canceled.reasons.enumerated() {
+                switch reason {
+                case nil:
+                    reasons.append(CancellationReason(code: "None"))
+                case is TransactConditionFailed:
+                    let item =
+                        returnOld[index] ? try store.getItem(table: writes[index].table, key: writes[index].key) : nil
+                    reasons.append(
+                        CancellationReason(
+                            code: "ConditionalCheckFailed", message: "The conditional request failed", item: item))
+                case let error as DynamoDBValidationError:
+                    reasons.append(CancellationReason(code: "ValidationError", message: error.message))
+                case let error as DynamoDBAPIError:
+                    reasons.append(CancellationReason(code: "ValidationError", message: error.message))
+                case let error?:
+                    reasons.append(CancellationReason(code: "ValidationError", message: "\(error)"))
+                }
+            }
+            let codes = reasons.map { $0.code ?? "None" }.joined(separator: ", ")
+            throw DynamoDBAPIError(
+                code: "TransactionCanceledException",
+                message: "Transaction cancelled, please refer cancellation reasons for specific reasons [\(codes)]",
+                cancellationReasons: reasons)
+        }
+        if let token = input.clientRequestToken {
+            let fingerprint = try JSONEncoder().encode(input.transactItems)
+            tokens.withLock { $0[token] = (fingerprint, Date()) }
+        }
+        return TransactWriteItemsOutput()
+    }
+
+    func transactGetItems(_ input: TransactGetItemsInput) throws -> TransactGetItemsOutput {
+        guard (1...100).contains(input.transactItems.count) else {
+            throw DynamoDBAPIError.validation(
+                "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100"
+            )
+        }
+        var responses: [ItemResponse] = []
+        for entry in input.transactItems {
+            let get = entry.get
+            let table = try tables.existing(get.tableName)
+            let expressions = try ExpressionRequest(
+                projectionExpression: get.projectionExpression, expressionAttributeNames: get.expressionAttributeNames)
+            let item = try store.getItem(table: table.name, key: try Self.exactKey(get.key, table: table))
+            responses.append(ItemResponse(item: item.map(expressions.project)))
+        }
+        return TransactGetItemsOutput(responses: responses)
+    }
+
+    struct TransactConditionFailed: Error {}
+
+    // MARK: validation
+
+    static func allowReturnValues(_ value: ReturnValue?, _ allowed: Set<String>) throws {
+        guard let value, !allowed.contains(value.rawValue) else { return }
+        throw DynamoDBAPIError.validation("Return values set to invalid value")
+    }
+
+    /// The schema a Query or Scan reads: the table's keys or the index's.
+    static func schema(_ table: DynamoDBTable, indexName: String?) throws -> (
+        DynamoDBTable.Key, DynamoDBTable.Key?, DynamoDBTable.Index?
+    ) {
+        guard let indexName else { return (table.partitionKey, table.sortKey, nil) }
+        guard let index = table.indexes.first(where: { $0.name == indexName }) else {
+            throw DynamoDBAPIError.validation("The table does not have the specified index: \(indexName)")
+        }
+        return (index.partitionKey, index.sortKey, index)
+    }
+
+    /// Checks an incoming item: numbers, key attributes and their types, empty values, index keys, size.
+    static func validated(_ item: DynamoDBItem, table: DynamoDBTable) throws -> DynamoDBItem {
+        let item = try item.canonicalizedItem()
+        _ = try key(of: item, table: table)
+        for index in table.indexes {
+            for key in [index.partitionKey] + (index.sortKey.map { [$0] } ?? []) {
+                if let value = item[key.name], value.typeName != key.type {
+                    throw DynamoDBAPIError.validation(
+                        "One or more parameter values were invalid: Type mismatch for Index Key \(key.name) Expected: \(key.type) Actual: \(value.typeName) IndexName: \(index.name)"
+                    )
+                }
+            }
+        }
+        for (name, value) in item {
+            switch value {
+            case .ss(let set) where set.isEmpty, .ns(let set) where set.isEmpty:
+                throw DynamoDBAPIError.validation(
+                    "One or more parameter values were invalid: An number set  may not be empty")
+            case .bs(let set) where set.isEmpty:
+                throw DynamoDBAPIError.validation(
+                    "One or more parameter values were invalid: An binary set  may not be empty")
+            case .ss(let set) where Set(set).count != set.count, .ns(let set) where Set(set).count != set.count:
+                throw DynamoDBAPIError.validation(
+                    "One or more parameter values were invalid: Input collection \(name) contains duplicates.")
+            default: break
+            }
+        }
+        guard dynamoDBItemSize(item) <= maximumItemSize else {
+            throw DynamoDBAPIError.validation("Item size has exceeded the maximum allowed size")
+        }
+        return item
+    }
+
+    /// The key attributes of a full item (others ignored).
+    static func key(of item: DynamoDBItem, table: DynamoDBTable) throws -> DynamoDBItem {
+        switch table.key(of: item) {
+        case .failure(let error): throw DynamoDBAPIError.validation(error.message)
+        case .success(let key):
+            for (name, value) in key {
+                if case .s(let text) = value, text.isEmpty {
+                    throw DynamoDBAPIError.validation(
+                        "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: \(name)"
+                    )
+                }
+                if case .b(let data) = value, data.isEmpty {
+                    throw DynamoDBAPIError.validation(
+                        "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty binary value. Key: \(name)"
+                    )
+                }
+            }
+            return try key.canonicalizedItem()
+        }
+    }
+
+    /// A `Key` parameter: exactly the key attributes.
+    static func exactKey(_ key: DynamoDBItem, table: DynamoDBTable) throws -> DynamoDBItem {
+        let expected = Set([table.partitionKey.name] + (table.sortKey.map { [$0.name] } ?? []))
+        guard Set(key.keys) == expected else {
+            throw DynamoDBAPIError.validation("The provided key element does not match the schema")
+        }
+        return try Self.key(of: key, table: table)
+    }
+}

@@ -1,0 +1,128 @@
+import AWSShapes
+import Foundation
+
+/// The DynamoDB Streams API: ListStreams, DescribeStream, GetShardIterator, GetRecords. Each stream has one shard;
+/// a shard iterator is the stream and the last sequence read, so a reader resumes exactly where it stopped.
+struct DynamoDBStreamsOperations: Sendable {
+    let store: DynamoDBStore
+
+    /// The single shard's id.
+    static let shardID = "shardId-00000000000000000000-00000001"
+
+    /// What a shard iterator says: which stream, and the stored sequence after which to read.
+    struct Position: Codable, Equatable {
+        var table: String
+        var label: String
+        var after: Int64
+    }
+
+    func listStreams(_ input: ListStreamsInput) throws -> ListStreamsOutput {
+        var streams: [StreamSummary] = []
+        for name in try store.tableNames() where input.tableName == nil || input.tableName == name {
+            guard let table = try store.table(named: name),
+                let arn = table.streamARN(region: store.region, account: store.account)
+            else { continue }
+            streams.append(StreamSummary(streamARN: arn, tableName: name, streamLabel: table.streamLabel))
+        }
+        if let start = input.exclusiveStartStreamARN, let index = streams.firstIndex(where: { $0.streamARN == start }) {
+            streams.removeFirst(index + 1)
+        }
+        let limit = input.limit ?? 100
+        let page = Array(streams.prefix(limit))
+        return ListStreamsOutput(
+            streams: page, lastEvaluatedStreamARN: streams.count > limit ? page.last?.streamARN : nil)
+    }
+
+    func describeStream(_ input: DescribeStreamInput) throws -> DescribeStreamOutput {
+        let (table, label) = try stream(input.streamARN)
+        let first = try store.streamRecords(table: table.name, label: label, after: nil, limit: 1).first
+        let enabled = table.streamLabel == label && table.streamViewType != nil
+        return DescribeStreamOutput(
+            streamDescription: StreamDescription(
+                streamARN: input.streamARN,
+                streamLabel: label,
+                streamStatus: enabled ? .enabled : .disabled,
+                streamViewType: StreamViewType(rawValue: table.streamViewType ?? "NEW_AND_OLD_IMAGES"),
+                creationRequestDateTime: table.createdAt,
+                tableName: table.name,
+                keySchema: [KeySchemaElement(attributeName: table.partitionKey.name, keyType: .hash)]
+                    + (table.sortKey.map { [KeySchemaElement(attributeName: $0.name, keyType: .range)] } ?? []),
+                shards: [
+                    Shard(
+                        shardID: Self.shardID,
+                        sequenceNumberRange: SequenceNumberRange(
+                            startingSequenceNumber: DynamoDBStore.sequenceNumber(first?.sequence ?? 1)))
+                ]))
+    }
+
+    func getShardIterator(_ input: GetShardIteratorInput) throws -> GetShardIteratorOutput {
+        let (table, label) = try stream(input.streamARN)
+        guard input.shardID == Self.shardID else {
+            throw DynamoDBAPIError.resourceNotFound("Requested resource not found: Shard does not exist")
+        }
+        func sequence() throws -> Int64 {
+            guard let text = input.sequenceNumber, let sequence = DynamoDBStore.sequence(of: text) else {
+                throw DynamoDBAPIError.validation(
+                    "A valid SequenceNumber is required for \(input.shardIteratorType.rawValue)")
+            }
+            return sequence
+        }
+        let after: Int64
+        switch input.shardIteratorType.rawValue {
+        case "TRIM_HORIZON": after = 0
+        case "LATEST": after = try store.latestSequence(table: table.name, label: label) ?? 0
+        case "AT_SEQUENCE_NUMBER": after = try sequence() - 1
+        case "AFTER_SEQUENCE_NUMBER": after = try sequence()
+        default:
+            throw DynamoDBAPIError.validation(
+                "1 validation error detected: Value '\(input.shardIteratorType.rawValue)' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, AT_SEQUENCE_NUMBER, LATEST]"
+            )
+        }
+        return GetShardIteratorOutput(
+            shardIterator: try Self.iterator(Position(table: table.name, label: label, after: after)))
+    }
+
+    func getRecords(_ input: GetRecordsInput) throws -> GetRecordsOutput {
+        guard let position = Self.position(input.shardIterator) else {
+            throw DynamoDBAPIError.validation("Invalid ShardIterator")
+        }
+        let limit = input.limit ?? 1000
+        guard (1...1000).contains(limit) else {
+            throw DynamoDBAPIError.validation(
+                "1 validation error detected: Value '\(limit)' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000"
+            )
+        }
+        let records = try store.streamRecords(
+            table: position.table, label: position.label, after: position.after, limit: limit)
+        var next = position
+        next.after = records.last?.sequence ?? position.after
+        return GetRecordsOutput(
+            records: records.map { stored in
+                let record = stored.record
+                return DynamoDBStreamsRecord(
+                    eventID: record.eventID, eventName: record.eventName, eventVersion: record.eventVersion,
+                    eventSource: record.eventSource, awsRegion: record.awsRegion, dynamodb: record.dynamodb,
+                    userIdentity: record.userIdentity.map { .init(type: $0.type, principalID: $0.principalId) })
+            },
+            nextShardIterator: try Self.iterator(next))
+    }
+
+    // MARK: helpers
+
+    /// The table and stream label of a stream ARN (`arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`).
+    func stream(_ arn: String) throws -> (DynamoDBTable, String) {
+        let parts = arn.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[2] == "stream", let table = try store.table(named: String(parts[1])) else {
+            throw DynamoDBAPIError.resourceNotFound("Requested resource not found: Stream: \(arn) not found")
+        }
+        return (table, String(parts[3]))
+    }
+
+    static func iterator(_ position: Position) throws -> String {
+        try JSONEncoder().encode(position).base64EncodedString()
+    }
+
+    static func position(_ iterator: String) -> Position? {
+        Data(base64Encoded: iterator).flatMap { try? JSONDecoder().decode(Position.self, from: $0) }
+    }
+}

@@ -1,0 +1,81 @@
+import AWSShapes
+import Foundation
+
+/// A table's definition as the store keeps it (JSON in `ddb_tables.definition`).
+struct DynamoDBTable: Codable, Sendable, Equatable {
+    struct Key: Codable, Sendable, Equatable {
+        var name: String
+        /// `S`, `N` or `B`.
+        var type: String
+    }
+
+    struct Index: Codable, Sendable, Equatable {
+        var name: String
+        var partitionKey: Key
+        var sortKey: Key?
+        /// `ALL`, `KEYS_ONLY` or `INCLUDE`.
+        var projectionType: String
+        var nonKeyAttributes: [String]?
+    }
+
+    var name: String
+    var partitionKey: Key
+    var sortKey: Key?
+    var indexes: [Index] = []
+    /// `KEYS_ONLY`, `NEW_IMAGE`, `OLD_IMAGE` or `NEW_AND_OLD_IMAGES`; nil when the stream is off.
+    var streamViewType: String?
+    /// The current stream's label (an ISO-8601 time), kept after the stream is disabled for its ARN.
+    var streamLabel: String?
+    var timeToLiveAttribute: String?
+    var createdAt: Double
+    var attributeDefinitions: [Key]
+
+    func arn(region: String, account: String) -> String {
+        "arn:aws:dynamodb:\(region):\(account):table/\(name)"
+    }
+
+    func streamARN(region: String, account: String) -> String? {
+        streamLabel.map { "\(arn(region: region, account: account))/stream/\($0)" }
+    }
+
+    /// The item's primary key attributes, or a description of what is missing or mistyped.
+    func key(of item: DynamoDBItem) -> Result<DynamoDBItem, DynamoDBTableError> {
+        var key: DynamoDBItem = [:]
+        for element in [partitionKey] + (sortKey.map { [$0] } ?? []) {
+            guard let value = item[element.name] else {
+                return .failure(.init("One of the required keys was not given a value"))
+            }
+            guard value.typeName == element.type else {
+                return .failure(
+                    .init(
+                        "One or more parameter values were invalid: Type mismatch for key \(element.name) expected: \(element.type) actual: \(value.typeName)"
+                    ))
+            }
+            key[element.name] = value
+        }
+        return .success(key)
+    }
+}
+
+struct DynamoDBTableError: Error, Equatable {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
+
+extension AttributeValue {
+    /// The DynamoDB JSON type key: `S`, `N`, `B`, `SS`, `NS`, `BS`, `M`, `L`, `NULL`, `BOOL`.
+    var typeName: String {
+        switch self {
+        case .s: "S"
+        case .n: "N"
+        case .b: "B"
+        case .ss: "SS"
+        case .ns: "NS"
+        case .bs: "BS"
+        case .m: "M"
+        case .l: "L"
+        case .null: "NULL"
+        case .bool: "BOOL"
+        }
+    }
+}

@@ -1,0 +1,267 @@
+import AWSShapes
+import Foundation
+
+/// CreateTable, DescribeTable, ListTables, DeleteTable, UpdateTable and the TTL calls.
+struct DynamoDBTableOperations: Sendable {
+    let store: DynamoDBStore
+
+    func createTable(_ input: CreateTableInput) throws -> CreateTableOutput {
+        try Self.validateName(input.tableName)
+        let definitions = Dictionary(
+            input.attributeDefinitions.map { ($0.attributeName, $0.attributeType.rawValue) },
+            uniquingKeysWith: { a, _ in a })
+        func keys(_ schema: [KeySchemaElement], for what: String) throws -> (DynamoDBTable.Key, DynamoDBTable.Key?) {
+            guard let hash = schema.first(where: { $0.keyType == .hash }),
+                schema.filter({ $0.keyType == .hash }).count == 1,
+                schema.count <= 2, schema.filter({ $0.keyType == .range }).count == schema.count - 1
+            else {
+                throw DynamoDBAPIError.validation(
+                    "1 validation error detected: Invalid KeySchema for \(what): exactly one HASH and at most one RANGE key"
+                )
+            }
+            func key(_ element: KeySchemaElement) throws -> DynamoDBTable.Key {
+                guard let type = definitions[element.attributeName] else {
+                    throw DynamoDBAPIError.validation(
+                        "One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [\(element.attributeName)], AttributeDefinitions: [\(definitions.keys.sorted().joined(separator: ", "))]"
+                    )
+                }
+                guard ["S", "N", "B"].contains(type) else {
+                    throw DynamoDBAPIError.validation("Member must satisfy enum value set: [B, N, S]")
+                }
+                return DynamoDBTable.Key(name: element.attributeName, type: type)
+            }
+            return (try key(hash), try schema.first(where: { $0.keyType == .range }).map(key))
+        }
+        let (partition, sort) = try keys(input.keySchema, for: "table")
+        var indexes: [DynamoDBTable.Index] = []
+        for index in input.globalSecondaryIndexes ?? [] {
+            let (indexPartition, indexSort) = try keys(index.keySchema, for: "index \(index.indexName)")
+            indexes.append(
+                .init(
+                    name: index.indexName, partitionKey: indexPartition, sortKey: indexSort,
+                    projectionType: index.projection.projectionType?.rawValue ?? "ALL",
+                    nonKeyAttributes: index.projection.nonKeyAttributes))
+        }
+        if !(input.localSecondaryIndexes ?? []).isEmpty {
+            throw DynamoDBAPIError.validation("The host does not support local secondary indexes yet")
+        }
+        let used = Set(
+            [partition.name, sort?.name].compactMap { $0 }
+                + indexes.flatMap { [$0.partitionKey.name, $0.sortKey?.name].compactMap { $0 } })
+        if let unused = definitions.keys.sorted().first(where: { !used.contains($0) }) {
+            throw DynamoDBAPIError.validation(
+                "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions (unused: \(unused))"
+            )
+        }
+        let now = Date().timeIntervalSince1970
+        var table = DynamoDBTable(
+            name: input.tableName, partitionKey: partition, sortKey: sort, indexes: indexes, createdAt: now,
+            attributeDefinitions: input.attributeDefinitions.map {
+                .init(name: $0.attributeName, type: $0.attributeType.rawValue)
+            })
+        if let stream = input.streamSpecification, stream.streamEnabled {
+            guard let viewType = stream.streamViewType else {
+                throw DynamoDBAPIError.validation("StreamViewType is required when the stream is enabled")
+            }
+            table.streamViewType = viewType.rawValue
+            table.streamLabel = Self.streamLabel(now)
+        }
+        do {
+            table = try store.createTable(table)
+        } catch let error as DynamoDBTableError {
+            throw DynamoDBAPIError.resourceInUse(error.message)
+        }
+        return CreateTableOutput(tableDescription: try describe(table, status: .active))
+    }
+
+    func describeTable(_ input: DescribeTableInput) throws -> DescribeTableOutput {
+        DescribeTableOutput(table: try describe(try existing(input.tableName), status: .active))
+    }
+
+    func listTables(_ input: ListTablesInput) throws -> ListTablesOutput {
+        var names = try store.tableNames()
+        if let start = input.exclusiveStartTableName { names = names.filter { $0 > start } }
+        let limit = input.limit ?? 100
+        let page = Array(names.prefix(limit))
+        return ListTablesOutput(tableNames: page, lastEvaluatedTableName: names.count > limit ? page.last : nil)
+    }
+
+    func deleteTable(_ input: DeleteTableInput) throws -> DeleteTableOutput {
+        let table = try existing(input.tableName)
+        let description = try describe(table, status: .deleting)
+        _ = try store.deleteTable(named: table.name)
+        return DeleteTableOutput(tableDescription: description)
+    }
+
+    func updateTable(_ input: UpdateTableInput) throws -> UpdateTableOutput {
+        _ = try existing(input.tableName)
+        let table = try store.updateTable(named: input.tableName) { table in
+            if let stream = input.streamSpecification {
+                if stream.streamEnabled {
+                    guard table.streamViewType == nil else {
+                        throw DynamoDBAPIError.validation("Table already has an enabled stream: \(table.name)")
+                    }
+                    guard let viewType = stream.streamViewType else {
+                        throw DynamoDBAPIError.validation("StreamViewType is required when the stream is enabled")
+                    }
+                    table.streamViewType = viewType.rawValue
+                    table.streamLabel = Self.streamLabel(Date().timeIntervalSince1970)
+                } else {
+                    guard table.streamViewType != nil else {
+                        throw DynamoDBAPIError.validation("Table already has no stream: \(table.name)")
+                    }
+                    table.streamViewType = nil
+                }
+            }
+            let definitions = Dictionary(
+                (input.attributeDefinitions ?? []).map { ($0.attributeName, $0.attributeType.rawValue) }
+                    + table.attributeDefinitions.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
+            for update in input.globalSecondaryIndexUpdates ?? [] {
+                if let create = update.create {
+                    guard !table.indexes.contains(where: { $0.name == create.indexName }) else {
+                        throw DynamoDBAPIError.validation(
+                            "One or more parameter values were invalid: Index \(create.indexName) already exists")
+                    }
+                    func key(_ role: KeyType) throws -> DynamoDBTable.Key? {
+                        guard let element = create.keySchema.first(where: { $0.keyType == role }) else { return nil }
+                        guard let type = definitions[element.attributeName] else {
+                            throw DynamoDBAPIError.validation(
+                                "Attribute \(element.attributeName) is not defined in AttributeDefinitions")
+                        }
+                        return .init(name: element.attributeName, type: type)
+                    }
+                    guard let partition = try key(.hash) else {
+                        throw DynamoDBAPIError.validation("Index needs a HASH key")
+                    }
+                    table.indexes.append(
+                        .init(
+                            name: create.indexName, partitionKey: partition, sortKey: try key(.range),
+                            projectionType: create.projection.projectionType?.rawValue ?? "ALL",
+                            nonKeyAttributes: create.projection.nonKeyAttributes))
+                    for definition in input.attributeDefinitions ?? []
+                    where !table.attributeDefinitions.contains(where: { $0.name == definition.attributeName }) {
+                        table.attributeDefinitions.append(
+                            .init(name: definition.attributeName, type: definition.attributeType.rawValue))
+                    }
+                }
+                if let delete = update.delete {
+                    guard table.indexes.contains(where: { $0.name == delete.indexName }) else {
+                        throw DynamoDBAPIError.resourceNotFound(
+                            "Requested resource not found: Index: \(delete.indexName)")
+                    }
+                    table.indexes.removeAll { $0.name == delete.indexName }
+                }
+            }
+        }
+        return UpdateTableOutput(tableDescription: try describe(table, status: .active))
+    }
+
+    func updateTimeToLive(_ input: UpdateTimeToLiveInput) throws -> UpdateTimeToLiveOutput {
+        _ = try existing(input.tableName)
+        let specification = input.timeToLiveSpecification
+        _ = try store.updateTable(named: input.tableName) { table in
+            if specification.enabled {
+                guard table.timeToLiveAttribute == nil else {
+                    throw DynamoDBAPIError.validation("TimeToLive is already enabled")
+                }
+                table.timeToLiveAttribute = specification.attributeName
+            } else {
+                guard table.timeToLiveAttribute != nil else {
+                    throw DynamoDBAPIError.validation("TimeToLive is already disabled")
+                }
+                table.timeToLiveAttribute = nil
+            }
+        }
+        return UpdateTimeToLiveOutput(timeToLiveSpecification: specification)
+    }
+
+    func describeTimeToLive(_ input: DescribeTimeToLiveInput) throws -> DescribeTimeToLiveOutput {
+        let table = try existing(input.tableName)
+        return DescribeTimeToLiveOutput(
+            timeToLiveDescription: TimeToLiveDescription(
+                timeToLiveStatus: table.timeToLiveAttribute == nil ? .disabled : .enabled,
+                attributeName: table.timeToLiveAttribute))
+    }
+
+    // MARK: helpers
+
+    func existing(_ name: String) throws -> DynamoDBTable {
+        guard let table = try store.table(named: name) else {
+            throw DynamoDBAPIError.resourceNotFound("Requested resource not found: Table: \(name) not found")
+        }
+        return table
+    }
+
+    func describe(_ table: DynamoDBTable, status: TableStatus) throws -> TableDescription {
+        let statistics = try store.statistics(of: table.name)
+        let arn = table.arn(region: store.region, account: store.account)
+        func schema(_ partition: DynamoDBTable.Key, _ sort: DynamoDBTable.Key?) -> [KeySchemaElement] {
+            [KeySchemaElement(attributeName: partition.name, keyType: .hash)]
+                + (sort.map { [KeySchemaElement(attributeName: $0.name, keyType: .range)] } ?? [])
+        }
+        return TableDescription(
+            tableName: table.name,
+            tableARN: arn,
+            tableID: Self.tableID(table),
+            tableStatus: status,
+            keySchema: schema(table.partitionKey, table.sortKey),
+            attributeDefinitions: table.attributeDefinitions.map {
+                AttributeDefinition(attributeName: $0.name, attributeType: ScalarAttributeType(rawValue: $0.type))
+            },
+            globalSecondaryIndexes: table.indexes.isEmpty
+                ? nil
+                : table.indexes.map { index in
+                    GlobalSecondaryIndexDescription(
+                        indexName: index.name, keySchema: schema(index.partitionKey, index.sortKey),
+                        projection: Projection(
+                            projectionType: ProjectionType(rawValue: index.projectionType),
+                            nonKeyAttributes: index.nonKeyAttributes),
+                        indexStatus: .active, indexSizeBytes: 0, itemCount: 0, indexARN: "\(arn)/index/\(index.name)")
+                },
+            streamSpecification: table.streamViewType.map {
+                StreamSpecification(streamEnabled: true, streamViewType: StreamViewType(rawValue: $0))
+            },
+            latestStreamARN: table.streamARN(region: store.region, account: store.account),
+            latestStreamLabel: table.streamLabel,
+            itemCount: Int64(statistics.count),
+            tableSizeBytes: Int64(statistics.bytes),
+            creationDateTime: table.createdAt,
+            billingModeSummary: BillingModeSummary(billingMode: .payPerRequest),
+            provisionedThroughput: ProvisionedThroughputDescription(
+                numberOfDecreasesToday: 0, readCapacityUnits: 0, writeCapacityUnits: 0),
+            deletionProtectionEnabled: false)
+    }
+
+    static func validateName(_ name: String) throws {
+        guard name.range(of: #"^[a-zA-Z0-9_.-]{3,255}$"#, options: .regularExpression) != nil else {
+            throw DynamoDBAPIError.validation(
+                "1 validation error detected: Value '\(name)' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+            )
+        }
+    }
+
+    /// `2026-11-21T15:53:00.123`, the form of AWS's stream labels.
+    static func streamLabel(_ time: Double) -> String {
+        let date = Date(timeIntervalSince1970: time)
+        var text = date.formatted(
+            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeSeparator(.colon))
+        if text.hasSuffix("Z") { text.removeLast() }
+        return text
+    }
+
+    /// A stable UUID-shaped id derived from the table's name and creation time.
+    static func tableID(_ table: DynamoDBTable) -> String {
+        let seed = "\(table.name)/\(table.createdAt)".utf8.reduce(UInt64(14_695_981_039_346_656_037)) {
+            ($0 ^ UInt64($1)) &* 1_099_511_628_211
+        }
+        let hex = String(seed, radix: 16).leftPadding(to: 16) + String(seed &* 31, radix: 16).leftPadding(to: 16)
+        let characters = Array(hex)
+        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+    }
+}
+
+extension String {
+    func leftPadding(to length: Int) -> String {
+        count >= length ? String(suffix(length)) : String(repeating: "0", count: length - count) + self
+    }
+}
