@@ -63,7 +63,9 @@ struct LambdaBench: AsyncParsableCommand {
         ])
         let host = try HostRuntime(
             topology: topology,
-            configuration: HostConfiguration(awsPort: 0, apiPort: 0, printFunctionLogs: false),
+            configuration: HostConfiguration(
+                awsPort: 0, apiPort: 0, dataDirectory: NSTemporaryDirectory() + "host-\(UUID().uuidString)",
+                printFunctionLogs: false),
             logger: logger)
         let group = host.serviceGroup(logger: logger, handlingSignals: false)
         let running = Task { try await group.run() }

@@ -190,7 +190,9 @@ import Testing
         // The Lambda service alone, outside a service group: stopped by hand.
         let host = try HostRuntime(
             topology: topology(executable: try builtProduct("TestFunction")),
-            configuration: HostConfiguration(awsPort: 0, apiPort: 0, printFunctionLogs: false),
+            configuration: HostConfiguration(
+                awsPort: 0, apiPort: 0, dataDirectory: NSTemporaryDirectory() + "host-\(UUID().uuidString)",
+                printFunctionLogs: false),
             logger: Logger(label: "test"))
         #expect(try await invoke(host, "{}").functionError == nil)
         await host.lambda.shutdown()

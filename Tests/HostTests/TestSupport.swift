@@ -66,7 +66,8 @@ func withHost<T>(
     let host = try HostRuntime(
         topology: topology,
         configuration: HostConfiguration(
-            awsPort: 0, apiPort: 0, dataDirectory: NSTemporaryDirectory(), printFunctionLogs: false),
+            awsPort: 0, apiPort: 0, dataDirectory: NSTemporaryDirectory() + "host-\(UUID().uuidString)",
+            printFunctionLogs: false),
         logger: logger)
     let group = host.serviceGroup(logger: logger, handlingSignals: false)
     let running = Task { try await group.run() }
