@@ -111,7 +111,8 @@ let package = Package(
         .testTarget(
             name: "HostTests",
             dependencies: [
-                "Host", "LambdaRuntime", "CurlHTTP", "AWSShapes", .product(name: "Logging", package: "swift-log"),
+                "Host", "LambdaRuntime", "CurlHTTP", "AWSShapes", "AWSClients",
+                .product(name: "Logging", package: "swift-log"),
             ],
             exclude: []
         ),

@@ -65,7 +65,7 @@ public final class HostRuntime: Sendable {
                 "http://\(configuration.bindAddress):\(configuration.awsPort == 0 ? 4566 : configuration.awsPort)",
             group: group, sink: FunctionLogSink(isEnabled: configuration.printFunctionLogs), logger: logger)
         self.lambda = lambda
-        var services: [any Service] = [lambda]
+        var services: [any Service] = [lambda, DynamoDBSweeper(store: dynamoDB.store, logger: logger)]
         var apiID: String?
         let expectsAPI = topology.httpAPI != nil
         let awsApplication = Application(

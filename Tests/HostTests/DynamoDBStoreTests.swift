@@ -1,5 +1,6 @@
 import AWSShapes
 import Foundation
+import Logging
 import Testing
 
 @testable import Host
@@ -220,5 +221,18 @@ import Testing
         _ = try store.write(table: "events", key: Self.item("A", "1")) { _ in .put(Self.item("A", "1")) }
         await waiter.value
         #expect(store.database.commits.version > version)
+    }
+
+    @Test func sweeperExpiresItemsInEveryTable() throws {
+        let store = try Self.makeStore()
+        var table = Self.events
+        table.timeToLiveAttribute = "ttl"
+        _ = try store.createTable(table)
+        let item = Self.item("A", "1", ["ttl": .n("10")])
+        _ = try store.write(table: "events", key: item) { _ in .put(item) }
+        let sweeper = DynamoDBSweeper(store: store, logger: Logger(label: "test"))
+        #expect(try sweeper.sweep() == 1)
+        #expect(try store.getItem(table: "events", key: item) == nil)
+        #expect(try sweeper.sweep() == 0)
     }
 }

@@ -1,0 +1,40 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Time-driven upkeep of the host's DynamoDB: deletes items whose TTL has passed (REMOVE records with the service
+/// identity) and drops stream records older than 24 hours. AWS deletes expired items within days; the host does
+/// it within `interval`. This is the one timer-driven loop: it reacts to the clock, not to writes.
+final class DynamoDBSweeper: Service {
+    let store: DynamoDBStore
+    let interval: Duration
+    let logger: Logger
+
+    init(store: DynamoDBStore, interval: Duration = .seconds(30), logger: Logger) {
+        self.store = store
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// One pass over every table.
+    func sweep(now: Date = Date()) throws -> Int {
+        var expired = 0
+        for name in try store.tableNames() {
+            expired += try store.expireItems(table: name, now: now)
+        }
+        try store.trimStreams(now: now)
+        return expired
+    }
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let expired = try sweep()
+                if expired > 0 { logger.info("dynamodb: deleted \(expired) expired items") }
+            } catch {
+                logger.warning("dynamodb: sweep failed: \(error)")
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}
