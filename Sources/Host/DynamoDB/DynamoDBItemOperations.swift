@@ -22,7 +22,7 @@ final class DynamoDBItemOperations: Sendable {
     // MARK: single items
 
     func putItem(_ input: PutItemInput) throws -> PutItemOutput {
-        let table = try tables.existing(input.tableName)
+        let table = try table(input.tableName)
         try Self.allowReturnValues(input.returnValues, ["NONE", "ALL_OLD"])
         let expressions = try ExpressionRequest(
             conditionExpression: input.conditionExpression, expressionAttributeNames: input.expressionAttributeNames,
@@ -40,7 +40,7 @@ final class DynamoDBItemOperations: Sendable {
     }
 
     func getItem(_ input: GetItemInput) throws -> GetItemOutput {
-        let table = try tables.existing(input.tableName)
+        let table = try table(input.tableName)
         let expressions = try ExpressionRequest(
             projectionExpression: input.projectionExpression, expressionAttributeNames: input.expressionAttributeNames)
         let key = try Self.exactKey(input.key, table: table)
@@ -48,7 +48,7 @@ final class DynamoDBItemOperations: Sendable {
     }
 
     func updateItem(_ input: UpdateItemInput) throws -> UpdateItemOutput {
-        let table = try tables.existing(input.tableName)
+        let table = try table(input.tableName)
         try Self.allowReturnValues(input.returnValues, ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"])
         let expressions = try ExpressionRequest(
             conditionExpression: input.conditionExpression, updateExpression: input.updateExpression,
@@ -81,7 +81,7 @@ final class DynamoDBItemOperations: Sendable {
     }
 
     func deleteItem(_ input: DeleteItemInput) throws -> DeleteItemOutput {
-        let table = try tables.existing(input.tableName)
+        let table = try table(input.tableName)
         try Self.allowReturnValues(input.returnValues, ["NONE", "ALL_OLD"])
         let expressions = try ExpressionRequest(
             conditionExpression: input.conditionExpression, expressionAttributeNames: input.expressionAttributeNames,
@@ -100,7 +100,7 @@ final class DynamoDBItemOperations: Sendable {
     // MARK: queries
 
     func query(_ input: QueryInput) throws -> QueryOutput {
-        let table = try tables.existing(input.tableName)
+        let table = try table(input.tableName)
         let expressions = try ExpressionRequest(
             filterExpression: input.filterExpression, keyConditionExpression: input.keyConditionExpression,
             projectionExpression: input.projectionExpression, expressionAttributeNames: input.expressionAttributeNames,
@@ -140,7 +140,7 @@ final class DynamoDBItemOperations: Sendable {
     }
 
     func scan(_ input: ScanInput) throws -> ScanOutput {
-        let table = try tables.existing(input.tableName)
+        let table = try table(input.tableName)
         let expressions = try ExpressionRequest(
             filterExpression: input.filterExpression, projectionExpression: input.projectionExpression,
             expressionAttributeNames: input.expressionAttributeNames,
@@ -231,7 +231,7 @@ final class DynamoDBItemOperations: Sendable {
         }
         var responses: [String: [DynamoDBItem]] = [:]
         for (name, request) in input.requestItems {
-            let table = try tables.existing(name)
+            let table = try table(name)
             let expressions = try ExpressionRequest(
                 projectionExpression: request.projectionExpression,
                 expressionAttributeNames: request.expressionAttributeNames)
@@ -256,7 +256,7 @@ final class DynamoDBItemOperations: Sendable {
         var writes: [DynamoDBTransactWrite] = []
         var seen = Set<String>()
         for (name, requests) in input.requestItems.sorted(by: { $0.key < $1.key }) {
-            let table = try tables.existing(name)
+            let table = try table(name)
             for request in requests {
                 let key: DynamoDBItem
                 let decision: DynamoDBWriteDecision
@@ -316,7 +316,7 @@ final class DynamoDBItemOperations: Sendable {
             }
             let write: DynamoDBTransactWrite
             if let check = entry.conditionCheck {
-                let table = try tables.existing(check.tableName)
+                let table = try table(check.tableName)
                 let expressions = try ExpressionRequest(
                     conditionExpression: check.conditionExpression,
                     expressionAttributeNames: check.expressionAttributeNames,
@@ -328,7 +328,7 @@ final class DynamoDBItemOperations: Sendable {
                     return .keep
                 }
             } else if let put = entry.put {
-                let table = try tables.existing(put.tableName)
+                let table = try table(put.tableName)
                 let expressions = try ExpressionRequest(
                     conditionExpression: put.conditionExpression,
                     expressionAttributeNames: put.expressionAttributeNames,
@@ -340,7 +340,7 @@ final class DynamoDBItemOperations: Sendable {
                     return .put(item)
                 }
             } else if let update = entry.update {
-                let table = try tables.existing(update.tableName)
+                let table = try table(update.tableName)
                 let expressions = try ExpressionRequest(
                     conditionExpression: update.conditionExpression, updateExpression: update.updateExpression,
                     expressionAttributeNames: update.expressionAttributeNames,
@@ -358,7 +358,7 @@ final class DynamoDBItemOperations: Sendable {
                     return .put(try Self.validated(updated, table: table))
                 }
             } else if let delete = entry.delete {
-                let table = try tables.existing(delete.tableName)
+                let table = try table(delete.tableName)
                 let expressions = try ExpressionRequest(
                     conditionExpression: delete.conditionExpression,
                     expressionAttributeNames: delete.expressionAttributeNames,
@@ -423,7 +423,7 @@ final class DynamoDBItemOperations: Sendable {
         var responses: [ItemResponse] = []
         for entry in input.transactItems {
             let get = entry.get
-            let table = try tables.existing(get.tableName)
+            let table = try table(get.tableName)
             let expressions = try ExpressionRequest(
                 projectionExpression: get.projectionExpression, expressionAttributeNames: get.expressionAttributeNames)
             let item = try store.getItem(table: table.name, key: try Self.exactKey(get.key, table: table))
@@ -433,6 +433,12 @@ final class DynamoDBItemOperations: Sendable {
     }
 
     struct TransactConditionFailed: Error {}
+
+    /// The table an item operation names; AWS's message for a missing one is shorter than for table operations.
+    private func table(_ name: String) throws -> DynamoDBTable {
+        guard let table = try store.table(named: name) else { throw DynamoDBAPIError.resourceNotFound() }
+        return table
+    }
 
     // MARK: validation
 
