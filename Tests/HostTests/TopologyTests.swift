@@ -35,6 +35,17 @@ import Testing
         (#"{"functions":{"A b":{}}}"#, "functions.A b", "function name"),
         (#"{"accountId":"12"}"#, "accountId", "not valid"),
         (#"{"functions":[]}"#, "functions", "must be an object"),
+        (#"{"tables":{"t1":{}}}"#, "tables.t1", "table name"),
+        (#"{"tables":{"orders":{}}}"#, "tables.orders.partitionKey", "is required"),
+        (
+            #"{"tables":{"orders":{"partitionKey":{"name":"pk","type":"X"}}}}"#, "tables.orders.partitionKey.type",
+            "one of"
+        ),
+        (#"{"tables":{"orders":{"partitionKey":{"name":"pk"},"stream":"ALL"}}}"#, "tables.orders.stream", "one of"),
+        (
+            #"{"tables":{"orders":{"partitionKey":{"name":"pk"},"globalSecondaryIndexes":{"i":{"projection":"ALL"}}}}}"#,
+            "tables.orders.globalSecondaryIndexes.i.partitionKey", "is required"
+        ),
     ])
     func errorsNameTheKeyAndWhy(text: String, path: String, reason: String) {
         do {
@@ -47,6 +58,22 @@ import Testing
         } catch {
             Issue.record("unexpected \(error)")
         }
+    }
+
+    @Test func tablesDecodeWithTheirIndexesAndStream() throws {
+        let topology = try decode(
+            #"{"tables":{"orders":{"partitionKey":{"name":"pk"},"sortKey":{"name":"n","type":"N"},"stream":"NEW_IMAGE","timeToLiveAttribute":"ttl","globalSecondaryIndexes":{"byUser":{"partitionKey":{"name":"user"},"projection":"KEYS_ONLY"}}}}}"#
+        )
+        let table = try #require(topology.tables.first)
+        #expect(table.name == "orders")
+        #expect(table.partitionKey == .init(name: "pk", type: "S"))
+        #expect(table.sortKey == .init(name: "n", type: "N"))
+        #expect(table.stream == "NEW_IMAGE")
+        #expect(table.timeToLiveAttribute == "ttl")
+        #expect(
+            table.globalSecondaryIndexes == [
+                .init(name: "byUser", partitionKey: .init(name: "user", type: "S"), projection: "KEYS_ONLY")
+            ])
     }
 
     @Test func invalidJSONSaysSo() {

@@ -5,6 +5,7 @@
 import AWSShapes
 import Foundation
 import GRDB
+import Synchronization
 
 /// What a write decides once it has seen the current item, inside the write transaction.
 enum DynamoDBWriteDecision: Sendable {
@@ -46,6 +47,8 @@ final class DynamoDBStore: Sendable {
     let database: HostDatabase
     let region: String
     let account: String
+    /// Table definitions by name, read once and dropped by every DDL transaction: item operations never decode them.
+    private let definitions = Mutex<[String: DynamoDBTable]?>(nil)
 
     /// DynamoDB's sequence numbers are decimal strings of 21 or more digits, increasing within a shard: "1"
     /// followed by the stored sequence in 20 digits keeps that order (SQLite integers stop at 19 digits).
@@ -94,18 +97,35 @@ final class DynamoDBStore: Sendable {
 
     func createTable(_ table: DynamoDBTable) throws -> DynamoDBTable {
         try database.write(notify: false) { db in
+            invalidateDefinitions(db)
             guard try Self.table(db, table.name) == nil else {
                 throw DynamoDBTableError("Table already exists: \(table.name)")
             }
-            try db.execute(
-                sql: "INSERT INTO ddb_tables (name, definition) VALUES (?, ?)",
-                arguments: [table.name, try Self.json(table)])
+            try Self.run(
+                db, "INSERT INTO ddb_tables (name, definition) VALUES (?, ?)", [table.name, try Self.json(table)])
             return table
         }
     }
 
     func table(named name: String) throws -> DynamoDBTable? {
-        try database.read { db in try Self.table(db, name) }
+        if let tables = definitions.withLock({ $0 }) { return tables[name] }
+        let tables = try database.read { db in
+            try String.fetchAll(db, sql: "SELECT definition FROM ddb_tables").map {
+                try JSONDecoder().decode(DynamoDBTable.self, from: Data($0.utf8))
+            }
+        }
+        let byName = Dictionary(tables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        definitions.withLock { $0 = byName }
+        return byName[name]
+    }
+
+    /// Drops the cached definitions when a DDL transaction ends, committed or not.
+    private func invalidateDefinitions(_ db: Database) {
+        db.afterNextTransaction { [self] _ in
+            definitions.withLock { $0 = nil }
+        } onRollback: { [self] _ in
+            definitions.withLock { $0 = nil }
+        }
     }
 
     func tableNames() throws -> [String] {
@@ -115,17 +135,16 @@ final class DynamoDBStore: Sendable {
     /// Changes a table's definition (stream, TTL, indexes); a new index is filled from the items already there.
     func updateTable(named name: String, _ change: (inout DynamoDBTable) throws -> Void) throws -> DynamoDBTable {
         try database.write(notify: false) { db in
+            invalidateDefinitions(db)
             guard var table = try Self.table(db, name) else { throw DynamoDBTableError("Requested resource not found") }
             let before = table
             try change(&table)
-            try db.execute(
-                sql: "UPDATE ddb_tables SET definition = ? WHERE name = ?", arguments: [try Self.json(table), name])
+            try Self.run(db, "UPDATE ddb_tables SET definition = ? WHERE name = ?", [try Self.json(table), name])
             let added = table.indexes.filter { index in !before.indexes.contains { $0.name == index.name } }
             let removed = before.indexes.filter { index in !table.indexes.contains { $0.name == index.name } }
             for index in removed {
-                try db.execute(
-                    sql: "DELETE FROM ddb_index_entries WHERE table_name = ? AND index_name = ?",
-                    arguments: [name, index.name])
+                try Self.run(
+                    db, "DELETE FROM ddb_index_entries WHERE table_name = ? AND index_name = ?", [name, index.name])
             }
             if !added.isEmpty {
                 let rows = try Row.fetchCursor(
@@ -141,6 +160,7 @@ final class DynamoDBStore: Sendable {
 
     func deleteTable(named name: String) throws -> DynamoDBTable {
         try database.write(notify: false) { db in
+            invalidateDefinitions(db)
             guard let table = try Self.table(db, name) else { throw DynamoDBTableError("Requested resource not found") }
             for sql in [
                 "DELETE FROM ddb_items WHERE table_name = ?", "DELETE FROM ddb_index_entries WHERE table_name = ?",
@@ -165,10 +185,8 @@ final class DynamoDBStore: Sendable {
     // MARK: items
 
     func getItem(table name: String, key: DynamoDBItem) throws -> DynamoDBItem? {
-        try database.read { db in
-            guard let table = try Self.table(db, name) else { throw DynamoDBTableError("Requested resource not found") }
-            return try Self.fetchItem(db, table: table, key: key)
-        }
+        guard let table = try table(named: name) else { throw DynamoDBTableError("Requested resource not found") }
+        return try database.read { db in try Self.fetchItem(db, table: table, key: key) }
     }
 
     /// Reads the current item and applies what `decide` returns, in one transaction; the stream record (if the item
@@ -176,8 +194,8 @@ final class DynamoDBStore: Sendable {
     func write(table name: String, key: DynamoDBItem, decide: (DynamoDBItem?) throws -> DynamoDBWriteDecision) throws
         -> DynamoDBWriteResult
     {
-        try database.write { db in
-            guard let table = try Self.table(db, name) else { throw DynamoDBTableError("Requested resource not found") }
+        guard let table = try table(named: name) else { throw DynamoDBTableError("Requested resource not found") }
+        return try database.write { db in
             let old = try Self.fetchItem(db, table: table, key: key)
             let decision = try decide(old)
             return try apply(db, table: table, key: key, old: old, decision: decision, identity: nil)
@@ -192,7 +210,7 @@ final class DynamoDBStore: Sendable {
             var reasons: [(any Error)?] = []
             var failed = false
             for write in writes {
-                guard let table = try Self.table(db, write.table) else {
+                guard let table = try self.table(named: write.table) else {
                     throw DynamoDBTableError("Requested resource not found")
                 }
                 let old = try Self.fetchItem(db, table: table, key: write.key)
@@ -246,20 +264,17 @@ final class DynamoDBStore: Sendable {
             return DynamoDBWriteResult(old: old, new: old)
         case .delete:
             guard old != nil else { return DynamoDBWriteResult(old: nil, new: nil) }
-            try db.execute(
-                sql: "DELETE FROM ddb_items WHERE table_name = ? AND pk = ? AND sk = ?",
-                arguments: [table.name, pk, sk])
+            try Self.run(db, "DELETE FROM ddb_items WHERE table_name = ? AND pk = ? AND sk = ?", [table.name, pk, sk])
         case .put(let item):
             new = item
             if item == old { return DynamoDBWriteResult(old: old, new: old) }  // nothing changes: no stream record
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO ddb_items (table_name, pk, sk, item, size) VALUES (?, ?, ?, ?, ?)",
-                arguments: [table.name, pk, sk, try Self.json(item), Self.storedSize(item)])
+            try Self.run(
+                db, "INSERT OR REPLACE INTO ddb_items (table_name, pk, sk, item, size) VALUES (?, ?, ?, ?, ?)",
+                [table.name, pk, sk, try Self.json(item), Self.storedSize(item)])
         }
         if !table.indexes.isEmpty {
-            try db.execute(
-                sql: "DELETE FROM ddb_index_entries WHERE table_name = ? AND pk = ? AND sk = ?",
-                arguments: [table.name, pk, sk])
+            try Self.run(
+                db, "DELETE FROM ddb_index_entries WHERE table_name = ? AND pk = ? AND sk = ?", [table.name, pk, sk])
             if let new { try Self.writeIndexEntries(db, table: table, indexes: table.indexes, item: new) }
         }
         if let viewType = table.streamViewType, let label = table.streamLabel {
@@ -278,9 +293,9 @@ final class DynamoDBStore: Sendable {
         let oldImage = ["OLD_IMAGE", "NEW_AND_OLD_IMAGES"].contains(viewType) ? old : nil
         let now = Date().timeIntervalSince1970
         // The sequence number is the row id, assigned by the insert; it is filled into the record right after.
-        try db.execute(
-            sql: "INSERT INTO ddb_stream_records (table_name, stream_label, record, created_at) VALUES (?, ?, '', ?)",
-            arguments: [table.name, label, now])
+        try Self.run(
+            db, "INSERT INTO ddb_stream_records (table_name, stream_label, record, created_at) VALUES (?, ?, '', ?)",
+            [table.name, label, now])
         let sequence = db.lastInsertedRowID
         let record = DynamoDBEvent.Record(
             eventID: Self.eventID(),
@@ -297,8 +312,7 @@ final class DynamoDBStore: Sendable {
                 streamViewType: viewType),
             eventSourceARN: table.streamARN(region: region, account: account) ?? "",
             userIdentity: identity)
-        try db.execute(
-            sql: "UPDATE ddb_stream_records SET record = ? WHERE seq = ?", arguments: [try Self.json(record), sequence])
+        try Self.run(db, "UPDATE ddb_stream_records SET record = ? WHERE seq = ?", [try Self.json(record), sequence])
     }
 
     // MARK: queries
@@ -463,9 +477,8 @@ final class DynamoDBStore: Sendable {
     /// Drops stream records older than 24 hours.
     func trimStreams(now: Date = Date()) throws {
         try database.write(notify: false) { db in
-            try db.execute(
-                sql: "DELETE FROM ddb_stream_records WHERE created_at < ?",
-                arguments: [now.timeIntervalSince1970 - 24 * 3600])
+            try Self.run(
+                db, "DELETE FROM ddb_stream_records WHERE created_at < ?", [now.timeIntervalSince1970 - 24 * 3600])
         }
     }
 
@@ -481,11 +494,9 @@ final class DynamoDBStore: Sendable {
 
     private static func fetchItem(_ db: Database, table: DynamoDBTable, key: DynamoDBItem) throws -> DynamoDBItem? {
         let (pk, sk) = try encodedKey(table: table, key: key)
-        guard
-            let text = try String.fetchOne(
-                db, sql: "SELECT item FROM ddb_items WHERE table_name = ? AND pk = ? AND sk = ?",
-                arguments: [table.name, pk, sk])
-        else { return nil }
+        let statement = try db.cachedStatement(
+            sql: "SELECT item FROM ddb_items WHERE table_name = ? AND pk = ? AND sk = ?")
+        guard let text = try String.fetchOne(statement, arguments: [table.name, pk, sk]) else { return nil }
         return try item(text)
     }
 
@@ -510,6 +521,11 @@ final class DynamoDBStore: Sendable {
                     """,
                 arguments: [table.name, index.name, try DynamoDBKeyEncoding.encode(partition), sortBytes, pk, sk])
         }
+    }
+
+    /// One statement, prepared once per connection and reused.
+    static func run(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 
     static func encodedKey(table: DynamoDBTable, key: DynamoDBItem) throws -> (Data, Data) {
