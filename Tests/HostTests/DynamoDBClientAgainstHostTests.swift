@@ -86,4 +86,52 @@ import Testing
             }
         }
     }
+
+    @Test func indexQueriesReturnWhatTheIndexProjects() async throws {
+        var topology = Topology()
+        topology.tables = [
+            TableConfiguration(
+                name: "people", partitionKey: .init(name: "id", type: "S"),
+                globalSecondaryIndexes: [
+                    .init(name: "byCity", partitionKey: .init(name: "city", type: "S"), projection: "KEYS_ONLY"),
+                    .init(
+                        name: "byTeam", partitionKey: .init(name: "team", type: "S"), projection: "INCLUDE",
+                        nonKeyAttributes: ["name"]),
+                ])
+        ]
+        try await withHost(topology) { _, ports in
+            let environment = [
+                "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "s", "AWS_REGION": "us-east-1",
+                "AWS_ENDPOINT_URL": "http://127.0.0.1:\(ports.aws)",
+            ]
+            try await blocking {
+                let client = try DynamoDBClient(environment: environment)
+                _ = try client.putItem(
+                    PutItemInput(
+                        tableName: "people",
+                        item: [
+                            "id": .s("1"), "city": .s("Oslo"), "team": .s("red"), "name": .s("Ada"), "age": .n("36"),
+                        ]))
+                let byCity = try client.query(
+                    QueryInput(
+                        tableName: "people", indexName: "byCity", keyConditionExpression: "city = :c",
+                        expressionAttributeValues: [":c": .s("Oslo")]))
+                #expect(byCity.items == [["id": .s("1"), "city": .s("Oslo")]])
+                let byTeam = try client.query(
+                    QueryInput(
+                        tableName: "people", indexName: "byTeam", keyConditionExpression: "team = :t",
+                        expressionAttributeValues: [":t": .s("red")]))
+                #expect(byTeam.items == [["id": .s("1"), "team": .s("red"), "name": .s("Ada")]])
+                do {
+                    _ = try client.query(
+                        QueryInput(
+                            tableName: "people", indexName: "byCity", keyConditionExpression: "city = :c",
+                            expressionAttributeValues: [":c": .s("Oslo")], consistentRead: true))
+                    Issue.record("a consistent read on a GSI must be refused")
+                } catch let error as DynamoDBError {
+                    guard case .validation = error else { throw error }
+                }
+            }
+        }
+    }
 }

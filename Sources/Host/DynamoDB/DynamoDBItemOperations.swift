@@ -106,6 +106,9 @@ final class DynamoDBItemOperations: Sendable {
             projectionExpression: input.projectionExpression, expressionAttributeNames: input.expressionAttributeNames,
             expressionAttributeValues: input.expressionAttributeValues)
         let (partitionKey, sortKey, index) = try Self.schema(table, indexName: input.indexName)
+        if index != nil && input.consistentRead == true {
+            throw DynamoDBAPIError.validation("Consistent reads are not supported on global secondary indexes")
+        }
         let condition = try expressions.keyCondition(partitionKey: partitionKey.name, sortKey: sortKey?.name)
         guard condition.partitionKeyValue.typeName == partitionKey.type else {
             throw DynamoDBAPIError.validation(
@@ -146,6 +149,9 @@ final class DynamoDBItemOperations: Sendable {
             expressionAttributeNames: input.expressionAttributeNames,
             expressionAttributeValues: input.expressionAttributeValues)
         let (_, _, index) = try Self.schema(table, indexName: input.indexName)
+        if index != nil && input.consistentRead == true {
+            throw DynamoDBAPIError.validation("Consistent reads are not supported on global secondary indexes")
+        }
         let totalSegments = input.totalSegments ?? 1
         let segment = input.segment ?? 0
         guard (1...1_000_000).contains(totalSegments), (0..<totalSegments).contains(segment),
@@ -193,7 +199,8 @@ final class DynamoDBItemOperations: Sendable {
                 evaluated += 1
                 bytes += dynamoDBItemSize(item)
                 lastEvaluated = item
-                if expressions.filterMatches(item) { items.append(expressions.project(item)) }
+                let visible = index.map { Self.indexProjection(item, index: $0, table: table) } ?? item
+                if expressions.filterMatches(visible) { items.append(expressions.project(visible)) }
                 if let limit, evaluated >= limit { break }
                 if bytes >= Self.pageSize { break }
             }
@@ -220,6 +227,16 @@ final class DynamoDBItemOperations: Sendable {
                 items: countOnly ? nil : items, count: items.count, scannedCount: evaluated, lastEvaluatedKey: lastKey),
             evaluated
         )
+    }
+
+    /// What a GSI holds of an item: its keys and the table's keys, plus the named attributes for INCLUDE.
+    static func indexProjection(_ item: DynamoDBItem, index: DynamoDBTable.Index, table: DynamoDBTable) -> DynamoDBItem
+    {
+        guard index.projectionType != "ALL" else { return item }
+        var names = Set([table.partitionKey.name, index.partitionKey.name])
+        for key in [table.sortKey, index.sortKey].compactMap({ $0 }) { names.insert(key.name) }
+        if index.projectionType == "INCLUDE" { names.formUnion(index.nonKeyAttributes ?? []) }
+        return item.filter { names.contains($0.key) }
     }
 
     // MARK: batches

@@ -27,14 +27,17 @@ final class DynamoDBSweeper: Service {
     }
 
     func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                let expired = try sweep()
-                if expired > 0 { logger.info("dynamodb: deleted \(expired) expired items") }
-            } catch {
-                logger.warning("dynamodb: sweep failed: \(error)")
+        // Shutdown cancels the wait between sweeps instead of waiting it out.
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let expired = try self.sweep()
+                    if expired > 0 { self.logger.info("dynamodb: deleted \(expired) expired items") }
+                } catch {
+                    self.logger.warning("dynamodb: sweep failed: \(error)")
+                }
+                try await Task.sleep(for: self.interval)
             }
-            try? await Task.sleep(for: interval)
         }
     }
 }
