@@ -110,7 +110,7 @@ final class DynamoDBItemOperations: Sendable {
             throw DynamoDBAPIError.validation("Consistent reads are not supported on global secondary indexes")
         }
         let condition = try expressions.keyCondition(partitionKey: partitionKey.name, sortKey: sortKey?.name)
-        guard condition.partitionKeyValue.typeName == partitionKey.type else {
+        guard condition.partitionKeyValue.dynamoDBTypeName == partitionKey.type else {
             throw DynamoDBAPIError.validation(
                 "One or more parameter values were invalid: Condition parameter type does not match schema type")
         }
@@ -481,9 +481,9 @@ final class DynamoDBItemOperations: Sendable {
         _ = try key(of: item, table: table)
         for index in table.indexes {
             for key in [index.partitionKey] + (index.sortKey.map { [$0] } ?? []) {
-                if let value = item[key.name], value.typeName != key.type {
+                if let value = item[key.name], value.dynamoDBTypeName != key.type {
                     throw DynamoDBAPIError.validation(
-                        "One or more parameter values were invalid: Type mismatch for Index Key \(key.name) Expected: \(key.type) Actual: \(value.typeName) IndexName: \(index.name)"
+                        "One or more parameter values were invalid: Type mismatch for Index Key \(key.name) Expected: \(key.type) Actual: \(value.dynamoDBTypeName) IndexName: \(index.name)"
                     )
                 }
             }

@@ -506,12 +506,12 @@ final class DynamoDBStore: Sendable {
         let (pk, sk) = try encodedKey(table: table, key: item)
         for index in indexes {
             // An item enters a GSI only when it has the index's key attributes with the right types.
-            guard let partition = item[index.partitionKey.name], partition.typeName == index.partitionKey.type else {
+            guard let partition = item[index.partitionKey.name], partition.dynamoDBTypeName == index.partitionKey.type else {
                 continue
             }
             var sortBytes = Data()
             if let sortKey = index.sortKey {
-                guard let value = item[sortKey.name], value.typeName == sortKey.type else { continue }
+                guard let value = item[sortKey.name], value.dynamoDBTypeName == sortKey.type else { continue }
                 sortBytes = try DynamoDBKeyEncoding.encode(value)
             }
             try db.execute(

@@ -45,10 +45,10 @@ struct DynamoDBTable: Codable, Sendable, Equatable {
             guard let value = item[element.name] else {
                 return .failure(.init("One of the required keys was not given a value"))
             }
-            guard value.typeName == element.type else {
+            guard value.dynamoDBTypeName == element.type else {
                 return .failure(
                     .init(
-                        "One or more parameter values were invalid: Type mismatch for key \(element.name) expected: \(element.type) actual: \(value.typeName)"
+                        "One or more parameter values were invalid: Type mismatch for key \(element.name) expected: \(element.type) actual: \(value.dynamoDBTypeName)"
                     ))
             }
             key[element.name] = value
@@ -60,22 +60,4 @@ struct DynamoDBTable: Codable, Sendable, Equatable {
 struct DynamoDBTableError: Error, Equatable {
     var message: String
     init(_ message: String) { self.message = message }
-}
-
-extension AttributeValue {
-    /// The DynamoDB JSON type key: `S`, `N`, `B`, `SS`, `NS`, `BS`, `M`, `L`, `NULL`, `BOOL`.
-    var typeName: String {
-        switch self {
-        case .s: "S"
-        case .n: "N"
-        case .b: "B"
-        case .ss: "SS"
-        case .ns: "NS"
-        case .bs: "BS"
-        case .m: "M"
-        case .l: "L"
-        case .null: "NULL"
-        case .bool: "BOOL"
-        }
-    }
 }
