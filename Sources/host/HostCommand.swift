@@ -119,6 +119,17 @@ struct HostCommand: AsyncParsableCommand {
                 lines.append("    \(route.key.padding(toLength: 36, withPad: " ", startingAt: 0)) → \(route.function)")
             }
         }
+        if !host.topology.tables.isEmpty {
+            lines.append("  DynamoDB tables")
+            for table in host.topology.tables {
+                var details = [table.partitionKey.name + (table.sortKey.map { ", " + $0.name } ?? "")]
+                details += table.globalSecondaryIndexes.map { "index \($0.name)" }
+                if let stream = table.stream { details.append("stream \(stream)") }
+                lines.append(
+                    "    \(table.name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(details.joined(separator: "; "))"
+                )
+            }
+        }
         lines.append("  functions")
         for function in host.topology.functions {
             let path = executables[function.name] ?? function.executable ?? "?"

@@ -235,4 +235,29 @@ import Testing
         #expect(try store.getItem(table: "events", key: item) == nil)
         #expect(try sweeper.sweep() == 0)
     }
+
+    @Test func scanPagesVisitEveryItemOnceInTablesAndIndexes() throws {
+        let store = try Self.makeStore()
+        _ = try store.createTable(Self.events)
+        for n in 0..<25 {
+            let item = Self.item("P\(n % 7)", "S\(n)", ["gsi1pk": .s("G\(n % 3)"), "gsi1sk": .s("\(100 - n)")])
+            _ = try store.write(table: "events", key: item) { _ in .put(item) }
+        }
+        for index in [nil, "gsi1pk-gsi1sk-index"] {
+            var seen: [String] = []
+            var start: DynamoDBItem?
+            repeat {
+                let page = try store.scan(table: "events", index: index, exclusiveStart: start, limit: 4)
+                seen += page.compactMap { if case .s(let sk) = $0["sk"] { sk } else { nil } }
+                start = page.count == 4 ? page.last : nil
+            } while start != nil
+            #expect(seen.count == 25, "index \(index ?? "none")")
+            #expect(Set(seen).count == 25, "index \(index ?? "none")")
+        }
+        // Segments split the items without overlap.
+        let segments = try (0..<3).map {
+            try store.scan(table: "events", index: nil, exclusiveStart: nil, limit: 100, segment: $0, totalSegments: 3)
+        }
+        #expect(segments.map(\.count).reduce(0, +) == 25)
+    }
 }

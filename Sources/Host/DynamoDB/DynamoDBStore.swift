@@ -415,13 +415,13 @@ final class DynamoDBStore: Sendable {
             var clauses = ["i.table_name = ?"]
             var arguments: [any DatabaseValueConvertible] = [name]
             var from = "ddb_items i"
-            var order = "i.pk, i.sk"
+            let order = "i.pk, i.sk"
             if let indexName {
                 from =
                     "ddb_index_entries e JOIN ddb_items i ON i.table_name = e.table_name AND i.pk = e.pk AND i.sk = e.sk"
                 clauses = ["e.table_name = ?", "e.index_name = ?"]
                 arguments = [name, indexName]
-                order = "e.ipk, e.isk, e.pk, e.sk"
+                // Table-key order on indexes too, so ExclusiveStartKey (a table key) resumes exactly.
             }
             if totalSegments > 1 {
                 // Segments split the partitions by a hash of the partition key bytes.
@@ -432,7 +432,6 @@ final class DynamoDBStore: Sendable {
                 let (startPK, startSK) = try Self.encodedKey(table: table, key: start)
                 clauses.append("(i.pk, i.sk) > (?, ?)")
                 arguments += [startPK, startSK]
-                if indexName != nil { order = "i.pk, i.sk" }
             }
             let sql = "SELECT i.item FROM \(from) WHERE \(clauses.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?"
             arguments.append(limit)
@@ -506,7 +505,8 @@ final class DynamoDBStore: Sendable {
         let (pk, sk) = try encodedKey(table: table, key: item)
         for index in indexes {
             // An item enters a GSI only when it has the index's key attributes with the right types.
-            guard let partition = item[index.partitionKey.name], partition.dynamoDBTypeName == index.partitionKey.type else {
+            guard let partition = item[index.partitionKey.name], partition.dynamoDBTypeName == index.partitionKey.type
+            else {
                 continue
             }
             var sortBytes = Data()
