@@ -74,8 +74,7 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ],
-            exclude: []
+            ]
         ),
         .executableTarget(
             name: "host",
@@ -113,8 +112,7 @@ let package = Package(
             dependencies: [
                 "Host", "LambdaRuntime", "CurlHTTP", "AWSShapes", "AWSClients",
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            exclude: []
+            ]
         ),
     ] + functionTargets
 )
