@@ -17,7 +17,9 @@ enum SQSDigest {
         var bytes: [UInt8] = []
         func append(_ value: [UInt8]) {
             let length = UInt32(value.count)
-            bytes += [UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF)]
+            bytes += [
+                UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF),
+            ]
             bytes += value
         }
         for name in attributes.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
@@ -49,7 +51,9 @@ enum SQSDigest {
         21, 6, 10, 15, 21,
     ]
 
-    private static let constants: [UInt32] = (0..<64).map { UInt32(truncatingIfNeeded: Int64(abs(sin(Double($0 + 1))) * 4_294_967_296)) }
+    private static let constants: [UInt32] = (0..<64).map {
+        UInt32(truncatingIfNeeded: Int64(abs(sin(Double($0 + 1))) * 4_294_967_296))
+    }
 
     /// RFC 1321 MD5 (the host has no crypto library; digests here are checksums, not security).
     static func md5(_ message: [UInt8]) -> [UInt8] {

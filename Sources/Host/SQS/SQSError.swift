@@ -93,7 +93,8 @@ struct SQSError: Error, Equatable {
     }
 
     static func unsupported(_ message: String) -> SQSError {
-        SQSError(type: "UnsupportedOperation", queryCode: "AWS.SimpleQueueService.UnsupportedOperation", message: message)
+        SQSError(
+            type: "UnsupportedOperation", queryCode: "AWS.SimpleQueueService.UnsupportedOperation", message: message)
     }
 
     static func serialization(_ message: String) -> SQSError {

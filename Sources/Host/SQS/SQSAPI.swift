@@ -1,0 +1,349 @@
+// LIMITATIONS (SQS API): standard queues only (CreateQueue refuses FIFO); no ChangeMessageVisibilityBatch,
+// tags, permissions, message move tasks or ListDeadLetterSourceQueues; ReceiveRequestAttemptId is ignored.
+
+import AWSShapes
+import Foundation
+
+/// One SQS answer: the status, the JSON body and the headers to add (`x-amzn-query-error` on errors, which the
+/// SDKs read for the Query-protocol error code).
+struct SQSAPIResponse: Sendable, Equatable {
+    var status: Int
+    var body: Data
+    var headers: [String: String] = [:]
+}
+
+/// SQS on the host's AWS endpoint (JSON 1.0, `X-Amz-Target: AmazonSQS.*`), backed by ``SQSStore``. Queue URLs are
+/// `<baseURL>/<account>/<name>`; a request's `QueueUrl` is resolved by its last path component.
+final class SQSAPI: Sendable {
+    let store: SQSStore
+    /// The endpoint's base URL without a trailing slash, e.g. `http://127.0.0.1:4566`.
+    let baseURL: String
+    private let handlers: [String: @Sendable (Data) async throws -> Data]
+
+    init(store: SQSStore, baseURL: String) {
+        self.store = store
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        var handlers: [String: @Sendable (Data) async throws -> Data] = [:]
+        func on<Operation: SQSOperation>(
+            _ operation: Operation.Type,
+            _ handle: @escaping @Sendable (Operation.Input) async throws -> Operation.Output
+        ) where Operation.Input: Decodable, Operation.Output: Encodable {
+            handlers[Operation.target] = { body in
+                let input: Operation.Input
+                do {
+                    input = try JSONDecoder().decode(Operation.Input.self, from: body.isEmpty ? Data("{}".utf8) : body)
+                } catch {
+                    throw Self.decodingError(error)
+                }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                return try encoder.encode(try await handle(input))
+            }
+        }
+        let operations = SQSOperations(store: store, baseURL: self.baseURL)
+        on(CreateQueue.self, operations.createQueue)
+        on(GetQueueUrl.self, operations.getQueueUrl)
+        on(ListQueues.self, operations.listQueues)
+        on(GetQueueAttributes.self, operations.getQueueAttributes)
+        on(SetQueueAttributes.self, operations.setQueueAttributes)
+        on(DeleteQueue.self, operations.deleteQueue)
+        on(PurgeQueue.self, operations.purgeQueue)
+        on(SendMessage.self, operations.sendMessage)
+        on(SendMessageBatch.self, operations.sendMessageBatch)
+        on(ReceiveMessage.self, operations.receiveMessage)
+        on(DeleteMessage.self, operations.deleteMessage)
+        on(DeleteMessageBatch.self, operations.deleteMessageBatch)
+        on(ChangeMessageVisibility.self, operations.changeMessageVisibility)
+        self.handlers = handlers
+    }
+
+    /// True when this API serves the target.
+    func serves(_ target: String) -> Bool { target.hasPrefix("AmazonSQS.") }
+
+    /// Runs one operation. ReceiveMessage with a wait time long-polls: it returns as soon as a message arrives.
+    func handle(target: String, body: Data) async -> SQSAPIResponse {
+        guard let handler = handlers[target] else {
+            let error = SQSError(
+                type: "UnknownOperationException", queryCode: "InvalidAction",
+                message: "An unknown operation was requested: \(target)")
+            return Self.render(error)
+        }
+        do {
+            return SQSAPIResponse(status: 200, body: try await handler(body))
+        } catch let error as SQSError {
+            return Self.render(error)
+        } catch {
+            return Self.render(
+                SQSError(
+                    type: "InternalError", queryCode: "InternalError", message: "\(error)", status: 500,
+                    fault: "Receiver"))
+        }
+    }
+
+    static func render(_ error: SQSError) -> SQSAPIResponse {
+        SQSAPIResponse(
+            status: error.status, body: error.body(), headers: ["x-amzn-query-error": error.queryErrorHeader])
+    }
+
+    static func decodingError(_ error: any Error) -> SQSError {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): return .missingParameter(key.stringValue)
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return .serialization("Unexpected value at '\(path)': \(context.debugDescription)")
+        case DecodingError.dataCorrupted(let context): return .serialization(context.debugDescription)
+        default: return .serialization("\(error)")
+        }
+    }
+}
+
+/// The typed handlers behind ``SQSAPI``.
+struct SQSOperations: Sendable {
+    let store: SQSStore
+    let baseURL: String
+
+    func url(of name: String) -> String { "\(baseURL)/\(store.account)/\(name)" }
+
+    /// The queue name of a QueueUrl (its last path component); an unknown queue fails later with QueueDoesNotExist.
+    func name(of queueUrl: String) throws -> String {
+        let trimmed = queueUrl.hasSuffix("/") ? String(queueUrl.dropLast()) : queueUrl
+        guard let name = trimmed.split(separator: "/").last, !name.isEmpty else { throw SQSError.queueDoesNotExist }
+        return String(name)
+    }
+
+    func createQueue(_ input: CreateQueueInput) throws -> CreateQueueOutput {
+        try store.createQueue(name: input.queueName, attributes: input.attributes ?? [:])
+        return CreateQueueOutput(queueUrl: url(of: input.queueName))
+    }
+
+    func getQueueUrl(_ input: GetQueueUrlInput) throws -> GetQueueUrlOutput {
+        guard try store.queue(named: input.queueName) != nil else { throw SQSError.queueDoesNotExist }
+        return GetQueueUrlOutput(queueUrl: url(of: input.queueName))
+    }
+
+    /// Pages through queue names in order; `NextToken` is the base64 of the last URL returned, as AWS's.
+    func listQueues(_ input: ListQueuesInput) throws -> ListQueuesOutput {
+        if let max = input.maxResults, !(1...1000).contains(max) {
+            throw SQSError.invalidParameter("MaxResults", String(max), reason: "Must be between 1 and 1000.")
+        }
+        var urls = try store.queueNames(prefix: input.queueNamePrefix).map(url(of:))
+        if let token = input.nextToken {
+            guard let data = Data(base64Encoded: token), let last = String(data: data, encoding: .utf8) else {
+                throw SQSError.invalidParameterValue("Invalid NextToken value.")
+            }
+            urls = urls.filter { $0 > last }
+        }
+        guard let max = input.maxResults, urls.count > max else {
+            return ListQueuesOutput(queueUrls: urls.isEmpty ? nil : urls)
+        }
+        let page = Array(urls.prefix(max))
+        return ListQueuesOutput(queueUrls: page, nextToken: Data(page.last!.utf8).base64EncodedString())
+    }
+
+    func getQueueAttributes(_ input: GetQueueAttributesInput) throws -> GetQueueAttributesOutput {
+        let all = try store.attributes(queue: try name(of: input.queueUrl))
+        let names = input.attributeNames ?? []
+        if names.contains("All") { return GetQueueAttributesOutput(attributes: all) }
+        var selected: [String: String] = [:]
+        for name in names {
+            guard let value = all[name] else {
+                if SQSQueue.settable.contains(name) || name == "RedrivePolicy" { continue }
+                throw SQSError.invalidAttributeName("Unknown Attribute \(name).")
+            }
+            selected[name] = value
+        }
+        return GetQueueAttributesOutput(attributes: selected.isEmpty ? nil : selected)
+    }
+
+    func setQueueAttributes(_ input: SetQueueAttributesInput) throws -> SQSEmptyOutput {
+        try store.setAttributes(queue: try name(of: input.queueUrl), input.attributes)
+        return SQSEmptyOutput()
+    }
+
+    func deleteQueue(_ input: DeleteQueueInput) throws -> SQSEmptyOutput {
+        try store.deleteQueue(try name(of: input.queueUrl))
+        return SQSEmptyOutput()
+    }
+
+    func purgeQueue(_ input: PurgeQueueInput) throws -> SQSEmptyOutput {
+        try store.purge(try name(of: input.queueUrl))
+        return SQSEmptyOutput()
+    }
+
+    static func outgoing(
+        body: String?, delaySeconds: Int?, attributes: [String: MessageAttributeValue]?,
+        system: [String: MessageSystemAttributeValue]?, groupId: String?, deduplicationId: String?
+    ) throws -> SQSOutgoingMessage {
+        if groupId != nil || deduplicationId != nil {
+            let (parameter, value) =
+                groupId.map { ("MessageGroupId", $0) } ?? ("MessageDeduplicationId", deduplicationId!)
+            throw SQSError.invalidParameter(
+                parameter, value, reason: "The request include parameter that is not valid for this queue type")
+        }
+        for name in (system ?? [:]).keys where name != "AWSTraceHeader" {
+            throw SQSError.invalidParameterValue("Message system attribute name '\(name)' is invalid.")
+        }
+        return SQSOutgoingMessage(
+            body: body, delaySeconds: delaySeconds, messageAttributes: attributes,
+            traceHeader: system?["AWSTraceHeader"]?.stringValue)
+    }
+
+    func sendMessage(_ input: SendMessageInput) throws -> SendMessageOutput {
+        let message = try Self.outgoing(
+            body: input.messageBody, delaySeconds: input.delaySeconds, attributes: input.messageAttributes,
+            system: input.messageSystemAttributes, groupId: input.messageGroupId,
+            deduplicationId: input.messageDeduplicationId)
+        let result = try store.send(queue: try name(of: input.queueUrl), message)
+        return SendMessageOutput(
+            messageId: result.messageId, md5OfMessageBody: result.md5OfBody,
+            md5OfMessageAttributes: result.md5OfMessageAttributes,
+            md5OfMessageSystemAttributes: SQSDigest.md5OfSystemAttributes(input.messageSystemAttributes))
+    }
+
+    static func checkBatchIds(_ ids: [String]) throws {
+        if ids.isEmpty { throw SQSError.emptyBatch() }
+        if ids.count > 10 { throw SQSError.tooManyEntries(ids.count) }
+        for id in ids {
+            let valid =
+                (1...80).contains(id.utf8.count)
+                && id.utf8.allSatisfy { byte in
+                    (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
+                        || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F
+                }
+            guard valid else { throw SQSError.invalidBatchEntryId() }
+        }
+        var seen = Set<String>()
+        for id in ids where !seen.insert(id).inserted { throw SQSError.batchEntryIdsNotDistinct(id) }
+    }
+
+    func sendMessageBatch(_ input: SendMessageBatchInput) throws -> SendMessageBatchOutput {
+        try Self.checkBatchIds(input.entries.map(\.id))
+        let queue = try name(of: input.queueUrl)
+        var output = SendMessageBatchOutput()
+        var valid: [(id: String, message: SQSOutgoingMessage, system: String?)] = []
+        for entry in input.entries {
+            do {
+                let message = try Self.outgoing(
+                    body: entry.messageBody, delaySeconds: entry.delaySeconds, attributes: entry.messageAttributes,
+                    system: entry.messageSystemAttributes, groupId: entry.messageGroupId,
+                    deduplicationId: entry.messageDeduplicationId)
+                valid.append((entry.id, message, SQSDigest.md5OfSystemAttributes(entry.messageSystemAttributes)))
+            } catch let error as SQSError {
+                output.failed.append(
+                    BatchResultErrorEntry(
+                        id: entry.id, senderFault: true, code: error.queryCode, message: error.message))
+            }
+        }
+        let results = try store.sendBatch(queue: queue, valid.map(\.message))
+        for (entry, result) in zip(valid, results) {
+            switch result {
+            case .success(let sent):
+                output.successful.append(
+                    SendMessageBatchResultEntry(
+                        id: entry.id, messageId: sent.messageId, md5OfMessageBody: sent.md5OfBody,
+                        md5OfMessageAttributes: sent.md5OfMessageAttributes, md5OfMessageSystemAttributes: entry.system)
+                )
+            case .failure(let error):
+                output.failed.append(
+                    BatchResultErrorEntry(
+                        id: entry.id, senderFault: true, code: error.queryCode, message: error.message))
+            }
+        }
+        return output
+    }
+
+    /// ReceiveMessage; with a wait time (the request's, else the queue's ReceiveMessageWaitTimeSeconds) it waits
+    /// for a commit (a send, a visibility change) or for the next hidden message to become visible.
+    func receiveMessage(_ input: ReceiveMessageInput) async throws -> ReceiveMessageOutput {
+        let name = try name(of: input.queueUrl)
+        let max = input.maxNumberOfMessages ?? 1
+        guard (1...10).contains(max) else {
+            throw SQSError.invalidParameter(
+                "MaxNumberOfMessages", String(max), reason: "Must be between 1 and 10, if provided.")
+        }
+        if let wait = input.waitTimeSeconds, !(0...20).contains(wait) {
+            throw SQSError.invalidParameter(
+                "WaitTimeSeconds", String(wait), reason: "Must be >= 0 and <= 20, if provided.")
+        }
+        if let timeout = input.visibilityTimeout, !(0...43_200).contains(timeout) {
+            throw SQSError.invalidParameter(
+                "VisibilityTimeout", String(timeout), reason: "Must be >= 0 and <= 43200, if provided.")
+        }
+        guard let queue = try store.queue(named: name) else { throw SQSError.queueDoesNotExist }
+        let wait = input.waitTimeSeconds ?? queue.receiveMessageWaitTimeSeconds
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(wait))
+        let commits = store.database.commits
+        while true {
+            // The version is read before the attempt, so a send committed during it wakes the wait at once.
+            let version = commits.version
+            let result = try store.receive(
+                queue: name, maxMessages: max, visibilityTimeout: input.visibilityTimeout)
+            let remaining = clock.now.duration(to: deadline)
+            if !result.messages.isEmpty || remaining <= .zero || Task.isCancelled {
+                return render(result.messages, input)
+            }
+            var timeout = remaining
+            if let next = result.nextVisibleAt {
+                let untilVisible = next.timeIntervalSince(store.now())
+                timeout = min(timeout, .milliseconds(Int64(Swift.max(0, untilVisible) * 1000) + 1))
+            }
+            await commits.wait(after: version, timeout: timeout)
+        }
+    }
+
+    private func render(_ messages: [SQSReceivedMessage], _ input: ReceiveMessageInput) -> ReceiveMessageOutput {
+        guard !messages.isEmpty else { return ReceiveMessageOutput() }
+        let systemNames = Set((input.attributeNames ?? []) + (input.messageSystemAttributeNames ?? []))
+        let attributeNames = input.messageAttributeNames ?? []
+        return ReceiveMessageOutput(
+            messages: messages.map { message in
+                let system =
+                    systemNames.contains("All")
+                    ? message.attributes : message.attributes.filter { systemNames.contains($0.key) }
+                let user = message.messageAttributes.filter { Self.matches($0.key, attributeNames) }
+                return Message(
+                    messageId: message.messageId, receiptHandle: message.receiptHandle, body: message.body,
+                    md5OfBody: message.md5OfBody, attributes: system.isEmpty ? nil : system,
+                    messageAttributes: user.isEmpty ? nil : user,
+                    md5OfMessageAttributes: SQSDigest.md5OfAttributes(user))
+            })
+    }
+
+    /// MessageAttributeNames: `All`, `.*`, a `prefix.*`, or exact names.
+    static func matches(_ name: String, _ patterns: [String]) -> Bool {
+        patterns.contains { pattern in
+            if pattern == "All" || pattern == ".*" { return true }
+            if pattern.hasSuffix(".*") { return name.hasPrefix(pattern.dropLast(2)) }
+            return pattern == name
+        }
+    }
+
+    func deleteMessage(_ input: DeleteMessageInput) throws -> SQSEmptyOutput {
+        try store.delete(queue: try name(of: input.queueUrl), receiptHandle: input.receiptHandle)
+        return SQSEmptyOutput()
+    }
+
+    func deleteMessageBatch(_ input: DeleteMessageBatchInput) throws -> DeleteMessageBatchOutput {
+        try Self.checkBatchIds(input.entries.map(\.id))
+        let results = try store.deleteBatch(
+            queue: try name(of: input.queueUrl), receiptHandles: input.entries.map(\.receiptHandle))
+        var output = DeleteMessageBatchOutput()
+        for (entry, result) in zip(input.entries, results) {
+            switch result {
+            case .success: output.successful.append(DeleteMessageBatchResultEntry(id: entry.id))
+            case .failure(let error):
+                output.failed.append(
+                    BatchResultErrorEntry(
+                        id: entry.id, senderFault: true, code: error.queryCode, message: error.message))
+            }
+        }
+        return output
+    }
+
+    func changeMessageVisibility(_ input: ChangeMessageVisibilityInput) throws -> SQSEmptyOutput {
+        try store.changeVisibility(
+            queue: try name(of: input.queueUrl), receiptHandle: input.receiptHandle, timeout: input.visibilityTimeout)
+        return SQSEmptyOutput()
+    }
+}

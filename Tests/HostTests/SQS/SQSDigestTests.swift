@@ -1,0 +1,41 @@
+import AWSShapes
+import Foundation
+import Testing
+
+@testable import Host
+
+/// Digests checked against AWS responses recorded in test_sqs.snapshot.json.
+struct SQSDigestTests {
+    @Test func md5OfBody() {
+        #expect(SQSDigest.md5Hex("") == "d41d8cd98f00b204e9800998ecf8427e")
+        #expect(SQSDigest.md5Hex("test") == "098f6bcd4621d373cade4e832627b4f6")
+        #expect(SQSDigest.md5Hex("message-1") == "3d6b824fd8c1520e9a047d21fee6fb1f")
+        #expect(SQSDigest.md5Hex("msg") == "6e2baaf3b97dbeef01c0043275f9a0e7")
+        // More than one 64-byte block.
+        #expect(
+            SQSDigest.md5Hex(String(repeating: "a", count: 1000)) == "cabe45dcc9ae5b66ba86600cca6b8ba8")
+    }
+
+    @Test func md5OfStringAttributes() {
+        #expect(SQSDigest.md5OfAttributes(nil) == nil)
+        #expect(SQSDigest.md5OfAttributes([:]) == nil)
+        #expect(SQSDigest.md5OfAttributes(["MyAttribute": .string("foobar")]) == "adb59cd4678ea5a855436b949cd07ab6")
+        #expect(SQSDigest.md5OfAttributes(["Foo": .string("Bar")]) == "ae7155c6026991b6d54b11589678bf9c")
+        let three: [String: MessageAttributeValue] = [
+            "General": .string("Kenobi"), "Hello": .string("There"), "Help.Me": .string("Me"),
+        ]
+        #expect(SQSDigest.md5OfAttributes(three) == "4c360f3fdafd970e05fae2f149d997f5")
+        #expect(
+            SQSDigest.md5OfAttributes(three.filter { $0.key != "Help.Me" }) == "fca026605781cb4126a1e9044df24232")
+        #expect(SQSDigest.md5OfAttributes(["Hello": .string("There")]) == "a311262e065454b75da111d535b8dacd")
+        #expect(
+            SQSDigest.md5OfAttributes(three.filter { $0.key != "General" }) == "83fee93c1bcd8b9a5a923ffacdc636c7")
+    }
+
+    @Test func md5OfBinaryAttribute() {
+        let value =
+            Data("traceparent".utf8) + Data([0x1E])
+            + Data("00-774062d6c37081a5a0b9b5b88e30627c-2d2482211f6489da-01".utf8)
+        #expect(SQSDigest.md5OfAttributes(["attr1": .binary(value)]) == "8cbe4db156db8a94db8b801b7addb984")
+    }
+}
