@@ -31,17 +31,36 @@ struct FunctionBuilder {
         }
         guard !products.isEmpty else { return executables }
         let root = try packageRoot()
-        if build {
-            for (index, product) in products.enumerated() {
-                print("[build \(index + 1)/\(products.count)] swift build -c \(configuration) --product \(product)")
+        // The host usually runs from the package's own build folder (swift run): its products are beside it.
+        let ownFolder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+            .path
+        let binPath =
+            ownFolder.hasPrefix("\(root)/.build/") && ownFolder.hasSuffix("/\(configuration)")
+            ? ownFolder
+            : try run(["build", "-c", configuration, "--show-bin-path"], in: root, echo: false).output
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        // swift build re-plans the whole package on every call (a second or two even when nothing changed): skip it
+        // for products newer than every source a function is built from.
+        let newestSource = newestModification(
+            in: [
+                "Package.swift", "Sources/AWSShapes", "Sources/CurlHTTP", "Sources/LambdaRuntime", "Sources/AWSClients",
+                "Sources/CCurl", "Sources/CCrypto", "functions",
+            ].map { "\(root)/\($0)" })
+        let stale = products.filter { product in
+            guard let built = modification(of: "\(binPath)/\(product)") else { return true }
+            return built < newestSource
+        }
+        if build && !stale.isEmpty {
+            for (index, product) in stale.enumerated() {
+                print("[build \(index + 1)/\(stale.count)] swift build -c \(configuration) --product \(product)")
                 let status = try run(["build", "-c", configuration, "--product", product], in: root, echo: true).status
                 guard status == 0 else {
                     throw BuildError(description: "building \(product) failed (swift build exited \(status))")
                 }
             }
+        } else if build {
+            print("functions up to date: \(products.joined(separator: ", "))")
         }
-        let binPath = try run(["build", "-c", configuration, "--show-bin-path"], in: root, echo: false).output
-            .trimmingCharacters(in: .whitespacesAndNewlines)
         for product in products {
             let path = "\(binPath)/\(product)"
             guard FileManager.default.isExecutableFile(atPath: path) else {
@@ -52,6 +71,23 @@ struct FunctionBuilder {
             executables[product] = path
         }
         return executables
+    }
+
+    private func modification(of path: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    }
+
+    /// The newest modification time of any file under the given folders (or of the given files).
+    private func newestModification(in paths: [String]) -> Date {
+        var newest = Date.distantPast
+        for path in paths {
+            if let date = modification(of: path), date > newest { newest = date }
+            guard let files = FileManager.default.enumerator(atPath: path) else { continue }
+            for case let file as String in files {
+                if let date = modification(of: "\(path)/\(file)"), date > newest { newest = date }
+            }
+        }
+        return newest
     }
 
     /// The folder with Package.swift above the topology file.
