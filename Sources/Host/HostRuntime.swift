@@ -53,7 +53,7 @@ public final class HostRuntime: Sendable {
         self.topology = topology
         database = try HostDatabase(
             path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("host.sqlite").path,
-            migrations: DynamoDBStore.migrations)
+            migrations: DynamoDBStore.migrations + SQSStore.migrations)
         let dynamoDB = DynamoDBAPI(
             store: DynamoDBStore(database: database, region: topology.region, account: topology.accountID))
         self.dynamoDB = dynamoDB
@@ -69,7 +69,11 @@ public final class HostRuntime: Sendable {
         var apiID: String?
         let expectsAPI = topology.httpAPI != nil
         let awsApplication = Application(
-            responder: AWSEndpoint(lambda: lambda, dynamoDB: dynamoDB),
+            responder: AWSEndpoint(
+                lambda: lambda, dynamoDB: dynamoDB,
+                sqs: SQSAPI(
+                    store: SQSStore(database: database, region: topology.region, account: topology.accountID),
+                    base: lambda.awsEndpoint)),
             configuration: .init(
                 address: .hostname(configuration.bindAddress, port: configuration.awsPort), serverName: "host"),
             onServerRunning: { [ports] channel in

@@ -9,10 +9,12 @@ public struct AWSEndpoint: HTTPResponder {
     public typealias Context = HostRequestContext
     let lambda: LambdaService
     let dynamoDB: DynamoDBAPI
+    let sqs: SQSAPI
 
-    init(lambda: LambdaService, dynamoDB: DynamoDBAPI) {
+    init(lambda: LambdaService, dynamoDB: DynamoDBAPI, sqs: SQSAPI) {
         self.lambda = lambda
         self.dynamoDB = dynamoDB
+        self.sqs = sqs
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -48,6 +50,20 @@ public struct AWSEndpoint: HTTPResponder {
                 var headers = HTTPFields()
                 headers[.contentType] = "application/x-amz-json-1.0"
                 headers[HTTPField.Name("x-amzn-RequestId")!] = Identifiers.uuid()
+                return Response(
+                    status: .init(code: result.status), headers: headers,
+                    body: .init(byteBuffer: ByteBuffer(bytes: result.body)))
+            }
+            if sqs.serves(target) {
+                var request = request
+                let body = try await request.collectBody(upTo: context.maxUploadSize)
+                let result = await sqs.handle(target: target, body: Data(body.readableBytesView))
+                var headers = HTTPFields()
+                headers[.contentType] = "application/x-amz-json-1.0"
+                headers[HTTPField.Name("x-amzn-RequestId")!] = Identifiers.uuid()
+                for (name, value) in result.headers {
+                    if let field = HTTPField.Name(name) { headers[field] = value }
+                }
                 return Response(
                     status: .init(code: result.status), headers: headers,
                     body: .init(byteBuffer: ByteBuffer(bytes: result.body)))

@@ -16,13 +16,20 @@ struct SQSAPIResponse: Sendable, Equatable {
 /// `<baseURL>/<account>/<name>`; a request's `QueueUrl` is resolved by its last path component.
 final class SQSAPI: Sendable {
     let store: SQSStore
-    /// The endpoint's base URL without a trailing slash, e.g. `http://127.0.0.1:4566`.
-    let baseURL: String
+    /// The endpoint's base URL, e.g. `http://127.0.0.1:4566`: shared with the endpoint, which sets it once its port
+    /// is bound.
+    let base: SharedValue<String>
+    /// The base URL without a trailing slash.
+    var baseURL: String { base.value.hasSuffix("/") ? String(base.value.dropLast()) : base.value }
     private let handlers: [String: @Sendable (Data) async throws -> Data]
 
-    init(store: SQSStore, baseURL: String) {
+    convenience init(store: SQSStore, baseURL: String) {
+        self.init(store: store, base: SharedValue(baseURL))
+    }
+
+    init(store: SQSStore, base: SharedValue<String>) {
         self.store = store
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.base = base
         var handlers: [String: @Sendable (Data) async throws -> Data] = [:]
         func on<Operation: SQSOperation>(
             _ operation: Operation.Type,
@@ -40,7 +47,7 @@ final class SQSAPI: Sendable {
                 return try encoder.encode(try await handle(input))
             }
         }
-        let operations = SQSOperations(store: store, baseURL: self.baseURL)
+        let operations = SQSOperations(store: store, base: base)
         on(CreateQueue.self, operations.createQueue)
         on(GetQueueUrl.self, operations.getQueueUrl)
         on(ListQueues.self, operations.listQueues)
@@ -100,9 +107,12 @@ final class SQSAPI: Sendable {
 /// The typed handlers behind ``SQSAPI``.
 struct SQSOperations: Sendable {
     let store: SQSStore
-    let baseURL: String
+    let base: SharedValue<String>
 
-    func url(of name: String) -> String { "\(baseURL)/\(store.account)/\(name)" }
+    func url(of name: String) -> String {
+        let baseURL = base.value.hasSuffix("/") ? String(base.value.dropLast()) : base.value
+        return "\(baseURL)/\(store.account)/\(name)"
+    }
 
     /// The queue name of a QueueUrl (its last path component); an unknown queue fails later with QueueDoesNotExist.
     func name(of queueUrl: String) throws -> String {

@@ -1,0 +1,168 @@
+import AWSShapes
+import Testing
+
+@testable import Host
+
+struct EventPatternTests {
+    func match(_ pattern: String, _ event: String) throws -> Bool {
+        try EventPattern(parsing: pattern).matches(eventJSON: event)
+    }
+
+    func reason(_ pattern: String) -> String? {
+        do {
+            _ = try EventPattern(parsing: pattern)
+            return nil
+        } catch {
+            return error.reason
+        }
+    }
+
+    @Test func exactValues() throws {
+        #expect(try match(#"{"a": ["x", 5, true, null]}"#, #"{"a": "x"}"#))
+        #expect(try match(#"{"a": ["x", 5, true, null]}"#, #"{"a": 5.0}"#))
+        #expect(try match(#"{"a": ["x", 5, true, null]}"#, #"{"a": true}"#))
+        #expect(try match(#"{"a": ["x", 5, true, null]}"#, #"{"a": null}"#))
+        #expect(try !match(#"{"a": ["x", 5, true, null]}"#, #"{"a": "5"}"#))
+        #expect(try !match(#"{"a": ["x", 5, true, null]}"#, #"{"a": "true"}"#))
+        #expect(try !match(#"{"a": ["x"]}"#, #"{"a": "X"}"#))
+        #expect(try !match(#"{"a": ["x"]}"#, #"{}"#))
+        #expect(try match(#"{"a": ["x"]}"#, #"{"a": ["y", "x"]}"#))
+        #expect(try !match(#"{"a": [null]}"#, #"{"a": []}"#))
+    }
+
+    @Test func prefixSuffixAndIgnoreCase() throws {
+        #expect(try match(#"{"a": [{"prefix": "us-"}]}"#, #"{"a": "us-east-1"}"#))
+        #expect(try !match(#"{"a": [{"prefix": "us-"}]}"#, #"{"a": "US-east-1"}"#))
+        #expect(try match(#"{"a": [{"prefix": {"equals-ignore-case": "US-"}}]}"#, #"{"a": "us-east-1"}"#))
+        #expect(try match(#"{"a": [{"prefix": ""}]}"#, #"{"a": "anything"}"#))
+        #expect(try !match(#"{"a": [{"prefix": ""}]}"#, #"{"a": 1}"#))
+        #expect(try match(#"{"a": [{"suffix": ".png"}]}"#, #"{"a": "x.png"}"#))
+        #expect(try match(#"{"a": [{"suffix": {"equals-ignore-case": ".PNG"}}]}"#, #"{"a": "x.png"}"#))
+        #expect(try match(#"{"a": [{"equals-ignore-case": "AlIcE"}]}"#, #"{"a": "alice"}"#))
+        #expect(try !match(#"{"a": [{"equals-ignore-case": "alice"}]}"#, #"{"a": "alicia"}"#))
+    }
+
+    @Test func wildcard() throws {
+        #expect(try match(#"{"a": [{"wildcard": "a*c*e"}]}"#, #"{"a": "abcde"}"#))
+        #expect(try match(#"{"a": [{"wildcard": "*"}]}"#, #"{"a": ""}"#))
+        #expect(try !match(#"{"a": [{"wildcard": "a*c"}]}"#, #"{"a": "abcd"}"#))
+        #expect(try match(#"{"a": [{"wildcard": "a\\*b"}]}"#, #"{"a": "a*b"}"#))
+        #expect(try !match(#"{"a": [{"wildcard": "a\\*b"}]}"#, #"{"a": "axb"}"#))
+        #expect(try match(#"{"a": [{"wildcard": "a\\\\b*"}]}"#, #"{"a": "a\\bcd"}"#))
+        #expect(try !match(#"{"a": [{"wildcard": ""}]}"#, #"{"a": "x"}"#))
+        #expect(reason(#"{"a": [{"wildcard": "a**"}]}"#) == "Consecutive wildcard characters at pos 2")
+    }
+
+    @Test func anythingBut() throws {
+        #expect(try match(#"{"a": [{"anything-but": "x"}]}"#, #"{"a": "y"}"#))
+        #expect(try match(#"{"a": [{"anything-but": "x"}]}"#, #"{"a": null}"#))
+        #expect(try !match(#"{"a": [{"anything-but": "x"}]}"#, #"{}"#))
+        #expect(try !match(#"{"a": [{"anything-but": [1, 2]}]}"#, #"{"a": 2.0}"#))
+        #expect(try match(#"{"a": [{"anything-but": [1, 2]}]}"#, #"{"a": "2"}"#))
+        #expect(try !match(#"{"a": [{"anything-but": {"prefix": "in"}}]}"#, #"{"a": "init"}"#))
+        #expect(try match(#"{"a": [{"anything-but": {"prefix": "in"}}]}"#, #"{"a": 12}"#))
+        #expect(try !match(#"{"a": [{"anything-but": {"suffix": [".a", ".b"]}}]}"#, #"{"a": "x.b"}"#))
+        #expect(try !match(#"{"a": [{"anything-but": {"equals-ignore-case": "X"}}]}"#, #"{"a": "x"}"#))
+        #expect(try match(#"{"a": [{"anything-but": {"wildcard": "*/x/*"}}]}"#, #"{"a": "a/y/b"}"#))
+        #expect(try !match(#"{"a": [{"anything-but": {"wildcard": "*/x/*"}}]}"#, #"{"a": "a/x/b"}"#))
+        #expect(reason(#"{"a": [{"anything-but": ["x", 1]}]}"#) != nil)
+        let scalarOnly = "Value of anything-but must be an array or single string/number value."
+        #expect(reason(#"{"a": [{"anything-but": true}]}"#) == scalarOnly)
+    }
+
+    @Test func numeric() throws {
+        #expect(try match(#"{"a": [{"numeric": [">", 0, "<=", 5]}]}"#, #"{"a": 5}"#))
+        #expect(try !match(#"{"a": [{"numeric": [">", 0, "<=", 5]}]}"#, #"{"a": 0}"#))
+        #expect(try match(#"{"a": [{"numeric": [">=", 0, "<", 5]}]}"#, #"{"a": 0}"#))
+        #expect(try match(#"{"a": [{"numeric": ["=", 3.018e2]}]}"#, #"{"a": 301.8}"#))
+        #expect(try !match(#"{"a": [{"numeric": ["<", 10]}]}"#, #"{"a": "5"}"#))
+        #expect(try !match(#"{"a": [{"numeric": ["<", 10]}]}"#, #"{"a": null}"#))
+        #expect(reason(#"{"a": [{"numeric": ["<", 1, ">", 0]}]}"#) == "Bad numeric range operator: >")
+        #expect(reason(#"{"a": [{"numeric": ["=<", 1]}]}"#) == "Unrecognized numeric range operator: =<")
+        #expect(reason(#"{"a": [{"numeric": [">", "1"]}]}"#) == "Value of > must be numeric")
+        #expect(reason(#"{"a": [{"NUMERIC": [">", 1]}]}"#) == "Unrecognized match type NUMERIC")
+    }
+
+    @Test func existsAndMissingFields() throws {
+        #expect(try match(#"{"a": [{"exists": true}]}"#, #"{"a": null}"#))
+        #expect(try !match(#"{"a": [{"exists": true}]}"#, #"{"a": []}"#))
+        #expect(try !match(#"{"a": [{"exists": true}]}"#, #"{"a": {"b": 1}}"#))
+        #expect(try match(#"{"a": [{"exists": false}]}"#, #"{"b": 1}"#))
+        #expect(try match(#"{"a": [{"exists": false}]}"#, #"{"a": []}"#))
+        #expect(try !match(#"{"a": [{"exists": false}]}"#, #"{"a": 1}"#))
+        #expect(try match(#"{"a": [{"anything-but": "x"}, {"exists": false}]}"#, #"{}"#))
+        #expect(reason(#"{"a": [{"exists": "yes"}]}"#) != nil)
+    }
+
+    @Test func cidr() throws {
+        #expect(try match(#"{"ip": [{"cidr": "10.0.0.0/24"}]}"#, #"{"ip": "10.0.0.255"}"#))
+        #expect(try !match(#"{"ip": [{"cidr": "10.0.0.0/24"}]}"#, #"{"ip": "10.0.1.0"}"#))
+        #expect(try !match(#"{"ip": [{"cidr": "10.0.0.0/24"}]}"#, #"{"ip": "::1"}"#))
+        #expect(try match(#"{"ip": [{"cidr": "2001:db8::/32"}]}"#, #"{"ip": "2001:0db8:ffff::1"}"#))
+        #expect(try match(#"{"ip": [{"cidr": "::ffff:0:0/96"}]}"#, #"{"ip": "::ffff:10.1.2.3"}"#))
+        #expect(reason(#"{"ip": [{"cidr": "10.0.0.0"}]}"#) == "Malformed CIDR, one '/' required")
+        #expect(reason(#"{"ip": [{"cidr": "10.0.0.0/x"}]}"#) == "Malformed CIDR, mask bits must be an integer")
+        #expect(reason(#"{"ip": [{"cidr": "10.0.0/8"}]}"#) == "Nonstandard IP address: 10.0.0")
+    }
+
+    @Test func orAndStructure() throws {
+        let pattern = #"{"d": {"$or": [{"a": [1]}, {"b": [{"prefix": "x"}]}]}, "s": ["src"]}"#
+        #expect(try match(pattern, #"{"s": "src", "d": {"a": 1}}"#))
+        #expect(try match(pattern, #"{"s": "src", "d": {"b": "xy"}}"#))
+        #expect(try !match(pattern, #"{"s": "other", "d": {"a": 1}}"#))
+        #expect(try !match(pattern, #"{"s": "src", "d": {"a": 2, "b": "y"}}"#))
+        #expect(reason(#"{"$or": [{"a": [1]}]}"#) != nil)
+        // 11 × 11 × 11 = 1331 combinations exceed AWS's limit of 1000.
+        let alternatives = (0..<11).map { #"{"k\#($0)": [1]}"# }.joined(separator: ",")
+        let or = #"{"$or": [\#(alternatives)]}"#
+        let big = #"{"x": \#(or), "y": \#(or), "z": \#(or)}"#
+        #expect(reason(big)?.contains("combinations") == true)
+    }
+
+    @Test func dottedKeysAndCaseSensitivity() throws {
+        #expect(try match(#"{"d": {"s": {"t": ["r"]}}}"#, #"{"d": {"s.t": "r"}}"#))
+        #expect(try match(#"{"d": {"s.t": ["r"]}}"#, #"{"d": {"s": {"t": "r"}}}"#))
+        #expect(try !match(#"{"K": ["v"]}"#, #"{"k": "v"}"#))
+    }
+
+    @Test func arrayConsistency() throws {
+        // event-ruler arrayRule3/arrayEvent3 shape: both fields must come from the same element.
+        let pattern = #"{"items": {"name": ["a"], "size": [2]}}"#
+        #expect(try match(pattern, #"{"items": [{"name": "a", "size": 2}, {"name": "b", "size": 3}]}"#))
+        #expect(try !match(pattern, #"{"items": [{"name": "a", "size": 3}, {"name": "b", "size": 2}]}"#))
+        // Different arrays are independent.
+        #expect(try match(#"{"x": ["a"], "y": ["b"]}"#, #"{"x": ["z", "a"], "y": ["b", "q"]}"#))
+        // Nested arrays: the outer element must be shared, the inner arrays are separate.
+        let nested = #"{"o": {"i": {"v": [1]}, "w": [5]}}"#
+        #expect(try match(nested, #"{"o": [{"i": [{"v": 0}, {"v": 1}], "w": 5}, {"w": 6}]}"#))
+        #expect(try !match(nested, #"{"o": [{"i": [{"v": 1}], "w": 6}, {"w": 5}]}"#))
+    }
+
+    @Test func validationMessages() {
+        #expect(reason(#"{"a": "x"}"#) == #""a" must be an object or an array"#)
+        #expect(reason(#"{"a": []}"#) == "Empty arrays are not allowed")
+        #expect(reason(#"{"a": [{"EXISTS": true}]}"#) == "Unrecognized match type EXISTS")
+        #expect(reason(#"{"a": [{"prefix": ["x"]}]}"#) == "prefix match pattern must be a string")
+        #expect(reason(#"{"a": [{"suffix": 1}]}"#) == "suffix match pattern must be a string")
+        #expect(reason(#"{"a": [{"anything-but": {"prefix": ""}}]}"#) == "Null prefix/suffix not allowed")
+        #expect(reason("[1]") != nil)
+        #expect(reason("{") != nil)
+        let error = EventPatternError(reason: "Empty arrays are not allowed")
+        #expect(error.message == "Event pattern is not valid. Reason: Empty arrays are not allowed")
+        #expect(error.code == "InvalidEventPatternException")
+    }
+
+    @Test func duplicateKeysLastWins() throws {
+        let json = try EventPatternJSONParser.parse(#"{"a": [1], "b": [2], "a": [3]}"#)
+        #expect(json.duplicateKeys == ["a"])
+        #expect(try match(#"{"a": ["x"], "a": ["y"]}"#, #"{"a": "y"}"#))
+        #expect(try !match(#"{"a": ["x"], "a": ["y"]}"#, #"{"a": "x"}"#))
+    }
+
+    @Test func matchesJSONValueEvents() throws {
+        let pattern = try EventPattern(parsing: #"{"source": ["s"], "detail": {"n": [{"numeric": [">", 1]}]}}"#)
+        #expect(pattern.matches(["source": "s", "detail": ["n": 2]]))
+        #expect(!pattern.matches(["source": "s", "detail": ["n": 1]]))
+        #expect(!pattern.matches(eventJSON: "not json"))
+    }
+}
