@@ -53,7 +53,7 @@ public final class HostRuntime: Sendable {
         self.topology = topology
         database = try HostDatabase(
             path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("host.sqlite").path,
-            migrations: DynamoDBStore.migrations + SQSStore.migrations)
+            migrations: DynamoDBStore.migrations + SQSStore.migrations + EventBridgeStore.migrations)
         let dynamoDB = DynamoDBAPI(
             store: DynamoDBStore(database: database, region: topology.region, account: topology.accountID))
         self.dynamoDB = dynamoDB
@@ -66,14 +66,15 @@ public final class HostRuntime: Sendable {
             group: group, sink: FunctionLogSink(isEnabled: configuration.printFunctionLogs), logger: logger)
         self.lambda = lambda
         var services: [any Service] = [lambda, DynamoDBSweeper(store: dynamoDB.store, logger: logger)]
+        let sqsStore = SQSStore(database: database, region: topology.region, account: topology.accountID)
         var apiID: String?
         let expectsAPI = topology.httpAPI != nil
         let awsApplication = Application(
             responder: AWSEndpoint(
-                lambda: lambda, dynamoDB: dynamoDB,
-                sqs: SQSAPI(
-                    store: SQSStore(database: database, region: topology.region, account: topology.accountID),
-                    base: lambda.awsEndpoint)),
+                lambda: lambda, dynamoDB: dynamoDB, sqs: SQSAPI(store: sqsStore, base: lambda.awsEndpoint),
+                eventBridge: EventBridgeAPI(
+                    store: EventBridgeStore(database: database, region: topology.region, account: topology.accountID),
+                    sqs: sqsStore, lambda: lambda)),
             configuration: .init(
                 address: .hostname(configuration.bindAddress, port: configuration.awsPort), serverName: "host"),
             onServerRunning: { [ports] channel in

@@ -10,11 +10,13 @@ public struct AWSEndpoint: HTTPResponder {
     let lambda: LambdaService
     let dynamoDB: DynamoDBAPI
     let sqs: SQSAPI
+    let eventBridge: EventBridgeAPI
 
-    init(lambda: LambdaService, dynamoDB: DynamoDBAPI, sqs: SQSAPI) {
+    init(lambda: LambdaService, dynamoDB: DynamoDBAPI, sqs: SQSAPI, eventBridge: EventBridgeAPI) {
         self.lambda = lambda
         self.dynamoDB = dynamoDB
         self.sqs = sqs
+        self.eventBridge = eventBridge
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -64,6 +66,17 @@ public struct AWSEndpoint: HTTPResponder {
                 for (name, value) in result.headers {
                     if let field = HTTPField.Name(name) { headers[field] = value }
                 }
+                return Response(
+                    status: .init(code: result.status), headers: headers,
+                    body: .init(byteBuffer: ByteBuffer(bytes: result.body)))
+            }
+            if eventBridge.serves(target) {
+                var request = request
+                let body = try await request.collectBody(upTo: context.maxUploadSize)
+                let result = eventBridge.handle(target: target, body: Data(body.readableBytesView))
+                var headers = HTTPFields()
+                headers[.contentType] = "application/x-amz-json-1.1"
+                headers[HTTPField.Name("x-amzn-RequestId")!] = Identifiers.uuid()
                 return Response(
                     status: .init(code: result.status), headers: headers,
                     body: .init(byteBuffer: ByteBuffer(bytes: result.body)))

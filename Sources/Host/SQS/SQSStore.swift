@@ -209,6 +209,13 @@ final class SQSStore: Sendable {
         }
     }
 
+    /// Sends inside the caller's write transaction (an EventBridge target, a Pipe): the message commits, or not,
+    /// with the caller's own work, and the commit wakes long polls.
+    func send(in db: Database, queue name: String, _ message: SQSOutgoingMessage) throws -> SQSSendResult {
+        guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
+        return try insert(db, queue: queue, message)
+    }
+
     /// Sends several messages in one transaction; each entry succeeds or fails on its own.
     func sendBatch(queue name: String, _ messages: [SQSOutgoingMessage]) throws -> [Result<SQSSendResult, SQSError>] {
         try database.write(notify: true) { db in

@@ -1,0 +1,313 @@
+import AWSShapes
+import Foundation
+
+/// EventBridge on the host's AWS endpoint (JSON 1.1, `X-Amz-Target: AWSEvents.*`).
+final class EventBridgeAPI: Sendable {
+    let store: EventBridgeStore
+    let sqs: SQSStore
+    let lambda: LambdaService
+    private let handlers: [String: @Sendable (Data) throws -> Data]
+
+    init(store: EventBridgeStore, sqs: SQSStore, lambda: LambdaService) {
+        self.store = store
+        self.sqs = sqs
+        self.lambda = lambda
+        var handlers: [String: @Sendable (Data) throws -> Data] = [:]
+        func on<Operation: EventBridgeOperation>(
+            _ operation: Operation.Type, _ handle: @escaping @Sendable (Operation.Input) throws -> Operation.Output
+        ) where Operation.Input: Decodable, Operation.Output: Encodable {
+            handlers[Operation.target] = { body in
+                let input: Operation.Input
+                do {
+                    input = try JSONDecoder().decode(Operation.Input.self, from: body.isEmpty ? Data("{}".utf8) : body)
+                } catch {
+                    throw EventBridgeError("ValidationException", DynamoDBAPI.describe(error))
+                }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                return try encoder.encode(try handle(input))
+            }
+        }
+        on(CreateEventBus.self) { input in
+            try store.createBus(input.name, description: input.description)
+            return CreateEventBusOutput(eventBusArn: store.busARN(input.name))
+        }
+        on(DescribeEventBus.self) { input in
+            let name = EventBridgeStore.busName(input.name)
+            guard let bus = try store.bus(name) else { throw EventBridgeError.busNotFound(name) }
+            return bus
+        }
+        on(DeleteEventBus.self) { input in
+            try store.deleteBus(EventBridgeStore.busName(input.name))
+            return EventBridgeEmptyOutput()
+        }
+        on(ListEventBuses.self) { input in
+            ListEventBusesOutput(
+                eventBuses: try store.buses().filter {
+                    input.namePrefix == nil || ($0.name ?? "").hasPrefix(input.namePrefix!)
+                })
+        }
+        on(PutRule.self) { input in
+            let bus = EventBridgeStore.busName(input.eventBusName)
+            guard let pattern = input.eventPattern else {
+                throw EventBridgeError("ValidationException", "Parameter(s) EventPattern must be specified.")
+            }
+            do {
+                _ = try EventPattern(parsing: pattern)
+            } catch let error as EventPatternError {
+                throw EventBridgeError(error.code, error.message)
+            }
+            let state = input.state ?? "ENABLED"
+            guard ["ENABLED", "DISABLED"].contains(state) else {
+                throw EventBridgeError(
+                    "ValidationException",
+                    "1 validation error detected: Value '\(state)' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]"
+                )
+            }
+            try store.putRule(
+                bus: bus, name: input.name, pattern: pattern, state: state, description: input.description)
+            return PutRuleOutput(ruleArn: store.ruleARN(bus: bus, name: input.name))
+        }
+        on(DescribeRule.self) { input in
+            let bus = EventBridgeStore.busName(input.eventBusName)
+            guard let rule = try store.rule(bus: bus, name: input.name) else {
+                throw EventBridgeError.ruleNotFound(input.name, bus: bus)
+            }
+            return rule
+        }
+        on(ListRules.self) { input in
+            ListRulesOutput(
+                rules: try store.rules(bus: EventBridgeStore.busName(input.eventBusName), prefix: input.namePrefix))
+        }
+        on(DeleteRule.self) { input in
+            try store.deleteRule(bus: EventBridgeStore.busName(input.eventBusName), name: input.name)
+            return EventBridgeEmptyOutput()
+        }
+        on(EnableRule.self) { input in
+            try store.setState(bus: EventBridgeStore.busName(input.eventBusName), name: input.name, "ENABLED")
+            return EventBridgeEmptyOutput()
+        }
+        on(DisableRule.self) { input in
+            try store.setState(bus: EventBridgeStore.busName(input.eventBusName), name: input.name, "DISABLED")
+            return EventBridgeEmptyOutput()
+        }
+        on(PutTargets.self) { input in
+            for target in input.targets {
+                if let transformer = target.inputTransformer {
+                    try EventBridgeInput.validate(transformer, targetID: target.id)
+                }
+            }
+            try store.putTargets(bus: EventBridgeStore.busName(input.eventBusName), rule: input.rule, input.targets)
+            return PutTargetsOutput()
+        }
+        on(ListTargetsByRule.self) { input in
+            let bus = EventBridgeStore.busName(input.eventBusName)
+            guard try store.rule(bus: bus, name: input.rule) != nil else {
+                throw EventBridgeError.ruleNotFound(input.rule, bus: bus)
+            }
+            return ListTargetsByRuleOutput(targets: try store.targets(bus: bus, rule: input.rule))
+        }
+        on(RemoveTargets.self) { input in
+            try store.removeTargets(bus: EventBridgeStore.busName(input.eventBusName), rule: input.rule, ids: input.ids)
+            return PutTargetsOutput()
+        }
+        on(TestEventPattern.self) { input in
+            let pattern: EventPattern
+            do {
+                pattern = try EventPattern(parsing: input.eventPattern)
+            } catch let error as EventPatternError {
+                throw EventBridgeError(error.code, error.message)
+            }
+            guard let event = try? JSONValue(parsing: Data(input.event.utf8)) else {
+                throw EventBridgeError("InvalidEventPatternException", "Event is not valid JSON.")
+            }
+            return TestEventPatternOutput(result: pattern.matches(event))
+        }
+        let delivery = EventBridgeDelivery(store: store, sqs: sqs, lambda: lambda)
+        on(PutEvents.self) { input in try delivery.putEvents(input) }
+        self.handlers = handlers
+    }
+
+    func serves(_ target: String) -> Bool { target.hasPrefix("AWSEvents.") }
+
+    func handle(target: String, body: Data) -> (status: Int, body: Data) {
+        guard let handler = handlers[target] else {
+            return (400, EventBridgeError("UnknownOperationException", "Unknown operation \(target)").body)
+        }
+        do {
+            return (200, try handler(body))
+        } catch let error as EventBridgeError {
+            return (400, error.body)
+        } catch let error as SQSError {
+            return (400, EventBridgeError("ValidationException", "\(error)").body)
+        } catch {
+            return (500, EventBridgeError("InternalException", "\(error)").body)
+        }
+    }
+}
+
+/// PutEvents: each entry becomes an event; every enabled rule whose pattern matches sends it to its targets. SQS
+/// deliveries of one call commit in one transaction; Lambda targets are invoked asynchronously after it.
+struct EventBridgeDelivery: Sendable {
+    let store: EventBridgeStore
+    let sqs: SQSStore
+    let lambda: LambdaService
+
+    func putEvents(_ input: PutEventsInput) throws -> PutEventsOutput {
+        guard (1...10).contains(input.entries.count) else {
+            throw EventBridgeError(
+                "ValidationException",
+                "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10"
+            )
+        }
+        var results: [PutEventsResultEntry] = []
+        var invocations: [(String, String)] = []
+        try store.database.write { db in
+            results = []
+            invocations = []
+            for entry in input.entries {
+                guard let source = entry.source, !source.isEmpty else {
+                    results.append(
+                        .init(
+                            errorCode: "InvalidArgument",
+                            errorMessage: "Parameter Source is not valid. Reason: Source is a required argument."))
+                    continue
+                }
+                guard let detailType = entry.detailType, !detailType.isEmpty else {
+                    results.append(
+                        .init(
+                            errorCode: "InvalidArgument",
+                            errorMessage:
+                                "Parameter DetailType is not valid. Reason: DetailType is a required argument."))
+                    continue
+                }
+                guard let detail = entry.detail, case .object? = try? JSONValue(parsing: Data(detail.utf8)) else {
+                    results.append(.init(errorCode: "MalformedDetail", errorMessage: "Detail is malformed."))
+                    continue
+                }
+                let id = Identifiers.uuid()
+                let time = entry.time.map { Date(timeIntervalSince1970: $0) } ?? Date()
+                let event = EventBridgeInput.eventJSON(
+                    id: id, detailType: detailType, source: source, account: store.account, time: time,
+                    region: store.region,
+                    resources: entry.resources ?? [], detail: detail)
+                let bus = EventBridgeStore.busName(entry.eventBusName)
+                guard let parsed = try? JSONValue(parsing: Data(event.utf8)) else { continue }
+                for rule in try EventBridgeStore.enabledRules(db, bus: bus) where rule.pattern.matches(parsed) {
+                    for target in rule.targets {
+                        let body = try EventBridgeInput.body(
+                            for: target, event: event, parsed: parsed, ruleName: rule.name,
+                            ruleARN: store.ruleARN(bus: bus, name: rule.name))
+                        let parts = target.arn.split(separator: ":", omittingEmptySubsequences: false)
+                        if parts.count >= 6, parts[2] == "sqs" {
+                            _ = try sqs.send(
+                                in: db, queue: String(parts[5]),
+                                SQSOutgoingMessage(body: body, traceHeader: entry.traceHeader))
+                        } else if parts.count >= 7, parts[2] == "lambda" {
+                            invocations.append((String(parts[6]), body))
+                        }
+                    }
+                }
+                results.append(.init(eventId: id))
+            }
+        }
+        for (function, payload) in invocations {
+            _ = try? lambda.invokeAsync(function, payload: Array(payload.utf8))
+        }
+        return PutEventsOutput(failedEntryCount: results.filter { $0.errorCode != nil }.count, entries: results)
+    }
+}
+
+/// Events as EventBridge writes them, and what a target receives (Input, InputPath, InputTransformer).
+enum EventBridgeInput {
+    /// The event envelope with AWS's key order.
+    static func eventJSON(
+        id: String, detailType: String, source: String, account: String, time: Date, region: String,
+        resources: [String],
+        detail: String
+    ) -> String {
+        let timestamp = time.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
+        return
+            #"{"version":"0","id":\#(quote(id)),"detail-type":\#(quote(detailType)),"source":\#(quote(source)),"account":\#(quote(account)),"time":\#(quote(timestamp)),"region":\#(quote(region)),"resources":[\#(resources.map(quote).joined(separator: ","))],"detail":\#(detail.trimmingCharacters(in: .whitespacesAndNewlines))}"#
+    }
+
+    static func quote(_ text: String) -> String {
+        let data =
+            (try? JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed, .withoutEscapingSlashes]))
+            ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The value at a JSONPath of the form `$`, `$.a.b` (nil when absent).
+    static func value(at path: String, in event: JSONValue) -> JSONValue? {
+        guard path.hasPrefix("$") else { return nil }
+        var current: JSONValue? = event
+        for key in path.dropFirst().split(separator: ".") { current = current?[String(key)] }
+        return current
+    }
+
+    static func text(_ value: JSONValue) -> String {
+        (try? value.encoded(sortedKeys: true)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+
+    static func validate(_ transformer: InputTransformer, targetID: String) throws {
+        let names = Set((transformer.inputPathsMap ?? [:]).keys)
+        let reserved: Set<String> = [
+            "aws.events.rule-arn", "aws.events.rule-name", "aws.events.event.ingestion-time", "aws.events.event",
+            "aws.events.event.json",
+        ]
+        for placeholder in placeholders(in: transformer.inputTemplate)
+        where !names.contains(placeholder) && !reserved.contains(placeholder) {
+            throw EventBridgeError(
+                "ValidationException",
+                "InputTemplate for target \(targetID) contains invalid placeholder \(placeholder).")
+        }
+    }
+
+    static func placeholders(in template: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "<"), let close = rest[open...].firstIndex(of: ">") {
+            let name = String(rest[rest.index(after: open)..<close])
+            if !name.isEmpty, !name.contains(" "), !name.contains("\"") { names.append(name) }
+            rest = rest[rest.index(after: close)...]
+        }
+        return names
+    }
+
+    /// What the target receives.
+    static func body(for target: Target, event: String, parsed: JSONValue, ruleName: String, ruleARN: String) throws
+        -> String
+    {
+        if let input = target.input { return input }
+        if let path = target.inputPath { return value(at: path, in: parsed).map(text) ?? "" }
+        guard let transformer = target.inputTransformer else { return event }
+        var values: [String: JSONValue] = [:]
+        for (name, path) in transformer.inputPathsMap ?? [:] { values[name] = value(at: path, in: parsed) }
+        values["aws.events.rule-name"] = .string(ruleName)
+        values["aws.events.rule-arn"] = .string(ruleARN)
+        values["aws.events.event.json"] = parsed
+        var envelope = parsed.objectValue ?? [:]
+        envelope.removeValue(forKey: "detail")
+        if let detailType = envelope.removeValue(forKey: "detail-type") { envelope["detailType"] = detailType }
+        values["aws.events.event"] = .object(envelope)
+        var output = transformer.inputTemplate
+        for name in placeholders(in: transformer.inputTemplate) {
+            guard let range = output.range(of: "<\(name)>") else { continue }
+            let before = output[..<range.lowerBound]
+            // Inside a JSON string the value's text goes in bare; elsewhere its JSON.
+            let insideString = before.filter { $0 == "\"" }.count % 2 == 1
+            let replacement: String
+            switch values[name] {
+            case .string(let text)?: replacement = insideString ? text : quote(text)
+            case let value?: replacement = text(value)
+            case nil: replacement = insideString ? "" : "null"
+            }
+            output.replaceSubrange(range, with: replacement)
+        }
+        let trimmed = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A template that is not JSON (a plain string) is sent as a JSON string literal, as AWS does.
+        if (try? JSONValue(parsing: Data(trimmed.utf8))) == nil { return quote(trimmed) }
+        return trimmed
+    }
+}

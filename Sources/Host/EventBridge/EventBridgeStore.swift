@@ -1,0 +1,229 @@
+// LIMITATIONS (EventBridge): targets are SQS queues (delivered in the same transaction as the PutEvents that
+// matched) and Lambda functions (asynchronous invokes, in memory); no schedules, archives, replays, API
+// destinations, CloudWatch Logs targets, retry policies or target dead-letter queues yet; InputTransformer handles
+// `$.a.b` paths and the reserved `<aws.events.*>` variables only.
+
+import AWSShapes
+import Foundation
+import GRDB
+
+/// Event buses, rules and targets in the host database.
+final class EventBridgeStore: Sendable {
+    let database: HostDatabase
+    let region: String
+    let account: String
+
+    init(database: HostDatabase, region: String, account: String) {
+        self.database = database
+        self.region = region
+        self.account = account
+    }
+
+    static let migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] = [
+        (
+            "eventbridge-1",
+            { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE eb_buses (name TEXT PRIMARY KEY, description TEXT);
+                        INSERT INTO eb_buses (name) VALUES ('default');
+                        CREATE TABLE eb_rules (
+                            bus TEXT NOT NULL, name TEXT NOT NULL, pattern TEXT, state TEXT NOT NULL, description TEXT,
+                            PRIMARY KEY (bus, name));
+                        CREATE TABLE eb_targets (
+                            bus TEXT NOT NULL, rule TEXT NOT NULL, id TEXT NOT NULL, target TEXT NOT NULL,
+                            PRIMARY KEY (bus, rule, id));
+                        """)
+            }
+        )
+    ]
+
+    func busARN(_ name: String) -> String { "arn:aws:events:\(region):\(account):event-bus/\(name)" }
+
+    func ruleARN(bus: String, name: String) -> String {
+        bus == "default"
+            ? "arn:aws:events:\(region):\(account):rule/\(name)"
+            : "arn:aws:events:\(region):\(account):rule/\(bus)/\(name)"
+    }
+
+    /// A bus name from a name or an ARN (nil: the default bus).
+    static func busName(_ nameOrARN: String?) -> String {
+        guard let value = nameOrARN, !value.isEmpty else { return "default" }
+        return value.hasPrefix("arn:") ? String(value.split(separator: "/").last ?? "default") : value
+    }
+
+    // MARK: buses
+
+    func createBus(_ name: String, description: String?) throws {
+        try database.write(notify: false) { db in
+            guard try String.fetchOne(db, sql: "SELECT name FROM eb_buses WHERE name = ?", arguments: [name]) == nil
+            else {
+                throw EventBridgeError("ResourceAlreadyExistsException", "Event bus \(name) already exists.")
+            }
+            try db.execute(
+                sql: "INSERT INTO eb_buses (name, description) VALUES (?, ?)", arguments: [name, description])
+        }
+    }
+
+    func bus(_ name: String) throws -> EventBus? {
+        try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT name, description FROM eb_buses WHERE name = ?", arguments: [name]).map {
+                EventBus(name: $0["name"], arn: busARN($0["name"]), description: $0["description"])
+            }
+        }
+    }
+
+    func buses() throws -> [EventBus] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, description FROM eb_buses ORDER BY name").map {
+                EventBus(name: $0["name"], arn: busARN($0["name"]), description: $0["description"])
+            }
+        }
+    }
+
+    func deleteBus(_ name: String) throws {
+        guard name != "default" else {
+            throw EventBridgeError("ValidationException", "Cannot delete event bus default.")
+        }
+        try database.write(notify: false) { db in
+            for sql in [
+                "DELETE FROM eb_targets WHERE bus = ?", "DELETE FROM eb_rules WHERE bus = ?",
+                "DELETE FROM eb_buses WHERE name = ?",
+            ] {
+                try db.execute(sql: sql, arguments: [name])
+            }
+        }
+    }
+
+    // MARK: rules and targets
+
+    func putRule(bus: String, name: String, pattern: String?, state: String, description: String?) throws {
+        try database.write(notify: false) { db in
+            guard try String.fetchOne(db, sql: "SELECT name FROM eb_buses WHERE name = ?", arguments: [bus]) != nil
+            else {
+                throw EventBridgeError.busNotFound(bus)
+            }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO eb_rules (bus, name, pattern, state, description) VALUES (?, ?, ?, ?, ?)",
+                arguments: [bus, name, pattern, state, description])
+        }
+    }
+
+    func rule(bus: String, name: String) throws -> Rule? {
+        try database.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT name, pattern, state, description FROM eb_rules WHERE bus = ? AND name = ?",
+                arguments: [bus, name]
+            ).map { Self.rule($0, bus: bus, arn: ruleARN(bus: bus, name: name)) }
+        }
+    }
+
+    func rules(bus: String, prefix: String?) throws -> [Rule] {
+        try database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT name, pattern, state, description FROM eb_rules WHERE bus = ? ORDER BY name",
+                arguments: [bus]
+            ).map { Self.rule($0, bus: bus, arn: ruleARN(bus: bus, name: $0["name"])) }
+                .filter { prefix == nil || ($0.name ?? "").hasPrefix(prefix!) }
+        }
+    }
+
+    private static func rule(_ row: Row, bus: String, arn: String) -> Rule {
+        Rule(
+            name: row["name"], arn: arn, eventPattern: row["pattern"], state: row["state"],
+            description: row["description"],
+            eventBusName: bus)
+    }
+
+    func setState(bus: String, name: String, _ state: String) throws {
+        try database.write(notify: false) { db in
+            try db.execute(
+                sql: "UPDATE eb_rules SET state = ? WHERE bus = ? AND name = ?", arguments: [state, bus, name])
+            guard db.changesCount > 0 else { throw EventBridgeError.ruleNotFound(name, bus: bus) }
+        }
+    }
+
+    func deleteRule(bus: String, name: String) throws {
+        try database.write(notify: false) { db in
+            let targets =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM eb_targets WHERE bus = ? AND rule = ?", arguments: [bus, name]) ?? 0
+            guard targets == 0 else {
+                throw EventBridgeError("ValidationException", "Rule can't be deleted since it has targets.")
+            }
+            try db.execute(sql: "DELETE FROM eb_rules WHERE bus = ? AND name = ?", arguments: [bus, name])
+        }
+    }
+
+    func putTargets(bus: String, rule: String, _ targets: [Target]) throws {
+        try database.write(notify: false) { db in
+            guard
+                try String.fetchOne(
+                    db, sql: "SELECT name FROM eb_rules WHERE bus = ? AND name = ?", arguments: [bus, rule]) != nil
+            else { throw EventBridgeError.ruleNotFound(rule, bus: bus) }
+            for target in targets {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO eb_targets (bus, rule, id, target) VALUES (?, ?, ?, ?)",
+                    arguments: [bus, rule, target.id, try DynamoDBStore.json(target)])
+            }
+        }
+    }
+
+    func targets(bus: String, rule: String) throws -> [Target] {
+        try database.read { db in try Self.targets(db, bus: bus, rule: rule) }
+    }
+
+    static func targets(_ db: Database, bus: String, rule: String) throws -> [Target] {
+        try String.fetchAll(
+            db, sql: "SELECT target FROM eb_targets WHERE bus = ? AND rule = ? ORDER BY id", arguments: [bus, rule]
+        )
+        .map { try JSONDecoder().decode(Target.self, from: Data($0.utf8)) }
+    }
+
+    func removeTargets(bus: String, rule: String, ids: [String]) throws {
+        try database.write(notify: false) { db in
+            for id in ids {
+                try db.execute(
+                    sql: "DELETE FROM eb_targets WHERE bus = ? AND rule = ? AND id = ?", arguments: [bus, rule, id])
+            }
+        }
+    }
+
+    /// The enabled rules of a bus that have a pattern, with their targets, read in the caller's transaction.
+    static func enabledRules(_ db: Database, bus: String) throws -> [(
+        name: String, pattern: EventPattern, targets: [Target]
+    )] {
+        try Row.fetchAll(
+            db, sql: "SELECT name, pattern FROM eb_rules WHERE bus = ? AND state = 'ENABLED' AND pattern IS NOT NULL",
+            arguments: [bus]
+        ).compactMap { row in
+            let name: String = row["name"]
+            guard let pattern = try? EventPattern(parsing: row["pattern"]) else { return nil }
+            return (name, pattern, try targets(db, bus: bus, rule: name))
+        }
+    }
+}
+
+/// An EventBridge error: `{"__type": "<Code>", "message": "…"}` (AWS JSON 1.1).
+struct EventBridgeError: Error, Equatable {
+    var code: String
+    var message: String
+
+    init(_ code: String, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    static func busNotFound(_ bus: String) -> EventBridgeError {
+        EventBridgeError("ResourceNotFoundException", "Event bus \(bus) does not exist.")
+    }
+
+    static func ruleNotFound(_ rule: String, bus: String) -> EventBridgeError {
+        EventBridgeError("ResourceNotFoundException", "Rule \(rule) does not exist on EventBus \(bus).")
+    }
+
+    var body: Data {
+        (try? JSONSerialization.data(withJSONObject: ["__type": code, "message": message], options: [.sortedKeys]))
+            ?? Data()
+    }
+}
