@@ -310,7 +310,7 @@ final class DynamoDBItemOperations: Sendable {
             )
         }
         if let token = input.clientRequestToken {
-            let fingerprint = try JSONEncoder().encode(input.transactItems)
+            let fingerprint = try Self.fingerprint(input.transactItems)
             let replay = try tokens.withLock { tokens -> Bool in
                 tokens = tokens.filter { Date().timeIntervalSince($0.value.time) < 600 }
                 guard let previous = tokens[token] else { return false }
@@ -425,7 +425,7 @@ final class DynamoDBItemOperations: Sendable {
                 cancellationReasons: reasons)
         }
         if let token = input.clientRequestToken {
-            let fingerprint = try JSONEncoder().encode(input.transactItems)
+            let fingerprint = try Self.fingerprint(input.transactItems)
             tokens.withLock { $0[token] = (fingerprint, Date()) }
         }
         return TransactWriteItemsOutput()
@@ -450,6 +450,13 @@ final class DynamoDBItemOperations: Sendable {
     }
 
     struct TransactConditionFailed: Error {}
+
+    /// The same request always gives the same bytes (dictionary keys sorted), so a retry is recognised.
+    static func fingerprint(_ items: [TransactWriteItem]) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(items)
+    }
 
     /// The table an item operation names; AWS's message for a missing one is shorter than for table operations.
     private func table(_ name: String) throws -> DynamoDBTable {
