@@ -53,7 +53,8 @@ public final class HostRuntime: Sendable {
         self.topology = topology
         database = try HostDatabase(
             path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("host.sqlite").path,
-            migrations: DynamoDBStore.migrations + SQSStore.migrations + EventBridgeStore.migrations)
+            migrations: DynamoDBStore.migrations + SQSStore.migrations + EventBridgeStore.migrations
+                + PipeRunner.migrations)
         let dynamoDB = DynamoDBAPI(
             store: DynamoDBStore(database: database, region: topology.region, account: topology.accountID))
         self.dynamoDB = dynamoDB
@@ -67,14 +68,18 @@ public final class HostRuntime: Sendable {
         self.lambda = lambda
         var services: [any Service] = [lambda, DynamoDBSweeper(store: dynamoDB.store, logger: logger)]
         let sqsStore = SQSStore(database: database, region: topology.region, account: topology.accountID)
+        let eventBridgeStore = EventBridgeStore(
+            database: database, region: topology.region, account: topology.accountID)
+        let delivery = EventBridgeDelivery(store: eventBridgeStore, sqs: sqsStore, lambda: lambda)
+        for pipe in topology.pipes {
+            services.append(try PipeRunner(pipe: pipe, dynamoDB: dynamoDB.store, delivery: delivery, logger: logger))
+        }
         var apiID: String?
         let expectsAPI = topology.httpAPI != nil
         let awsApplication = Application(
             responder: AWSEndpoint(
                 lambda: lambda, dynamoDB: dynamoDB, sqs: SQSAPI(store: sqsStore, base: lambda.awsEndpoint),
-                eventBridge: EventBridgeAPI(
-                    store: EventBridgeStore(database: database, region: topology.region, account: topology.accountID),
-                    sqs: sqsStore, lambda: lambda)),
+                eventBridge: EventBridgeAPI(store: eventBridgeStore, sqs: sqsStore, lambda: lambda)),
             configuration: .init(
                 address: .hostname(configuration.bindAddress, port: configuration.awsPort), serverName: "host"),
             onServerRunning: { [ports] channel in

@@ -1,5 +1,6 @@
 import AWSShapes
 import Foundation
+import GRDB
 
 /// EventBridge on the host's AWS endpoint (JSON 1.1, `X-Amz-Target: AWSEvents.*`).
 final class EventBridgeAPI: Sendable {
@@ -160,61 +161,71 @@ struct EventBridgeDelivery: Sendable {
                 "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10"
             )
         }
+        let (results, invocations) = try store.database.write { db in try deliver(db, input.entries) }
+        invoke(invocations)
+        return PutEventsOutput(failedEntryCount: results.filter { $0.errorCode != nil }.count, entries: results)
+    }
+
+    /// Matches each entry against the enabled rules of its bus and sends it to their SQS targets inside the caller's
+    /// transaction; returns the per-entry results and the Lambda invocations to make after commit.
+    func deliver(_ db: Database, _ entries: [PutEventsRequestEntry]) throws -> (
+        [PutEventsResultEntry], [(String, String)]
+    ) {
         var results: [PutEventsResultEntry] = []
         var invocations: [(String, String)] = []
-        try store.database.write { db in
-            results = []
-            invocations = []
-            for entry in input.entries {
-                guard let source = entry.source, !source.isEmpty else {
-                    results.append(
-                        .init(
-                            errorCode: "InvalidArgument",
-                            errorMessage: "Parameter Source is not valid. Reason: Source is a required argument."))
-                    continue
-                }
-                guard let detailType = entry.detailType, !detailType.isEmpty else {
-                    results.append(
-                        .init(
-                            errorCode: "InvalidArgument",
-                            errorMessage:
-                                "Parameter DetailType is not valid. Reason: DetailType is a required argument."))
-                    continue
-                }
-                guard let detail = entry.detail, case .object? = try? JSONValue(parsing: Data(detail.utf8)) else {
-                    results.append(.init(errorCode: "MalformedDetail", errorMessage: "Detail is malformed."))
-                    continue
-                }
-                let id = Identifiers.uuid()
-                let time = entry.time.map { Date(timeIntervalSince1970: $0) } ?? Date()
-                let event = EventBridgeInput.eventJSON(
-                    id: id, detailType: detailType, source: source, account: store.account, time: time,
-                    region: store.region,
-                    resources: entry.resources ?? [], detail: detail)
-                let bus = EventBridgeStore.busName(entry.eventBusName)
-                guard let parsed = try? JSONValue(parsing: Data(event.utf8)) else { continue }
-                for rule in try EventBridgeStore.enabledRules(db, bus: bus) where rule.pattern.matches(parsed) {
-                    for target in rule.targets {
-                        let body = try EventBridgeInput.body(
-                            for: target, event: event, parsed: parsed, ruleName: rule.name,
-                            ruleARN: store.ruleARN(bus: bus, name: rule.name))
-                        let parts = target.arn.split(separator: ":", omittingEmptySubsequences: false)
-                        if parts.count >= 6, parts[2] == "sqs" {
-                            _ = try sqs.send(
-                                in: db, queue: String(parts[5]),
-                                SQSOutgoingMessage(body: body, traceHeader: entry.traceHeader))
-                        } else if parts.count >= 7, parts[2] == "lambda" {
-                            invocations.append((String(parts[6]), body))
-                        }
+        for entry in entries {
+            guard let source = entry.source, !source.isEmpty else {
+                results.append(
+                    .init(
+                        errorCode: "InvalidArgument",
+                        errorMessage: "Parameter Source is not valid. Reason: Source is a required argument."))
+                continue
+            }
+            guard let detailType = entry.detailType, !detailType.isEmpty else {
+                results.append(
+                    .init(
+                        errorCode: "InvalidArgument",
+                        errorMessage:
+                            "Parameter DetailType is not valid. Reason: DetailType is a required argument."))
+                continue
+            }
+            guard let detail = entry.detail, case .object? = try? JSONValue(parsing: Data(detail.utf8)) else {
+                results.append(.init(errorCode: "MalformedDetail", errorMessage: "Detail is malformed."))
+                continue
+            }
+            let id = Identifiers.uuid()
+            let time = entry.time.map { Date(timeIntervalSince1970: $0) } ?? Date()
+            let event = EventBridgeInput.eventJSON(
+                id: id, detailType: detailType, source: source, account: store.account, time: time,
+                region: store.region,
+                resources: entry.resources ?? [], detail: detail)
+            let bus = EventBridgeStore.busName(entry.eventBusName)
+            guard let parsed = try? JSONValue(parsing: Data(event.utf8)) else { continue }
+            for rule in try EventBridgeStore.enabledRules(db, bus: bus) where rule.pattern.matches(parsed) {
+                for target in rule.targets {
+                    let body = try EventBridgeInput.body(
+                        for: target, event: event, parsed: parsed, ruleName: rule.name,
+                        ruleARN: store.ruleARN(bus: bus, name: rule.name))
+                    let parts = target.arn.split(separator: ":", omittingEmptySubsequences: false)
+                    if parts.count >= 6, parts[2] == "sqs" {
+                        _ = try sqs.send(
+                            in: db, queue: String(parts[5]),
+                            SQSOutgoingMessage(body: body, traceHeader: entry.traceHeader))
+                    } else if parts.count >= 7, parts[2] == "lambda" {
+                        invocations.append((String(parts[6]), body))
                     }
                 }
-                results.append(.init(eventId: id))
             }
+            results.append(.init(eventId: id))
         }
+        return (results, invocations)
+    }
+
+    /// Invokes the Lambda targets collected by ``deliver(_:_:)`` once its transaction committed.
+    func invoke(_ invocations: [(String, String)]) {
         for (function, payload) in invocations {
             _ = try? lambda.invokeAsync(function, payload: Array(payload.utf8))
         }
-        return PutEventsOutput(failedEntryCount: results.filter { $0.errorCode != nil }.count, entries: results)
     }
 }
 

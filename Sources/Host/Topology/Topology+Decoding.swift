@@ -30,7 +30,9 @@ extension Topology {
             throw TopologyError(path: "", reason: "not valid JSON: \(error)")
         }
         let reader = try TopologyReader(root, path: "")
-        try reader.allowOnly(["$schema", "description", "region", "accountId", "functions", "httpApi", "tables"])
+        try reader.allowOnly([
+            "$schema", "description", "region", "accountId", "functions", "httpApi", "tables", "pipes",
+        ])
         var topology = Topology(baseDirectory: baseDirectory)
         topology.region = try reader.string("region", default: "us-east-1", pattern: #"^[a-z]{2}(-[a-z]+)+-\d$"#)
         topology.accountID = try reader.string("accountId", default: "000000000000", pattern: #"^\d{12}$"#)
@@ -43,6 +45,43 @@ extension Topology {
         if let tables = try reader.objectIfPresent("tables") {
             for name in tables.keys.sorted() {
                 topology.tables.append(try TableConfiguration(try tables.object(name), name: name))
+            }
+        }
+        if let pipes = try reader.objectIfPresent("pipes") {
+            let tables = Set(topology.tables.map(\.name))
+            for name in pipes.keys.sorted() {
+                let pipe = try pipes.object(name)
+                try pipe.allowOnly(["description", "source", "target"])
+                let source = try pipe.object("source")
+                try source.allowOnly(["table", "startingPosition", "batchSize", "filters"])
+                let table = try source.string("table")
+                guard let declared = topology.tables.first(where: { $0.name == table }), declared.stream != nil,
+                    tables.contains(table)
+                else {
+                    throw TopologyError(
+                        path: "\(source.path).table",
+                        reason: "names table '\(table)', which is not in tables with a stream")
+                }
+                let filters = try source.arrayOfObjectsAsText("filters")
+                for (index, filter) in filters.enumerated() {
+                    do {
+                        _ = try EventPattern(parsing: filter)
+                    } catch {
+                        throw TopologyError(path: "\(source.path).filters[\(index)]", reason: error.message)
+                    }
+                }
+                let target = try pipe.object("target")
+                try target.allowOnly(["eventBus", "source", "detailType"])
+                topology.pipes.append(
+                    PipeConfiguration(
+                        name: name, sourceTable: table,
+                        startingPosition: try source.string(
+                            "startingPosition", default: "TRIM_HORIZON", oneOf: ["TRIM_HORIZON", "LATEST"]),
+                        batchSize: try source.integer("batchSize", default: 10, range: 1...10_000),
+                        filters: filters,
+                        targetBus: try target.string("eventBus", default: "default"),
+                        source: try target.string("source"),
+                        detailType: try target.string("detailType")))
             }
         }
         if let api = try reader.objectIfPresent("httpApi") {
@@ -242,6 +281,20 @@ struct TopologyReader {
                 throw TopologyError(path: "\(child(key))[\(index)]", reason: "must be a string, got \(item.kindName)")
             }
             return text
+        }
+    }
+
+    /// An array of objects, each as compact JSON text (for patterns kept as text).
+    func arrayOfObjectsAsText(_ key: String) throws -> [String] {
+        guard let value = fields[key] else { return [] }
+        guard case .array(let items) = value else {
+            throw TopologyError(path: child(key), reason: "must be an array of objects, got \(value.kindName)")
+        }
+        return try items.enumerated().map { index, item in
+            guard case .object = item else {
+                throw TopologyError(path: "\(child(key))[\(index)]", reason: "must be an object, got \(item.kindName)")
+            }
+            return item.compactText
         }
     }
 

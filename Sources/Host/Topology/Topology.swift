@@ -11,6 +11,8 @@ public struct Topology: Sendable {
     public var httpAPI: HTTPAPIConfiguration?
     /// DynamoDB tables, sorted by name; they exist when the host is ready.
     public var tables: [TableConfiguration] = []
+    /// EventBridge Pipes from DynamoDB streams to event buses.
+    public var pipes: [PipeConfiguration] = []
     /// The folder of the topology file: relative paths in it start here.
     public var baseDirectory: String
 
@@ -169,5 +171,35 @@ public struct TableConfiguration: Sendable, Equatable {
         self.globalSecondaryIndexes = globalSecondaryIndexes
         self.stream = stream
         self.timeToLiveAttribute = timeToLiveAttribute
+    }
+}
+
+/// An EventBridge Pipe: a DynamoDB stream → optional filters → an event bus.
+public struct PipeConfiguration: Sendable, Equatable {
+    public var name: String
+    /// The table whose stream is the source.
+    public var sourceTable: String
+    /// `TRIM_HORIZON` (default) or `LATEST`.
+    public var startingPosition: String
+    public var batchSize: Int
+    /// EventBridge patterns over the stream record; a record passes when any matches (none: every record passes).
+    public var filters: [String]
+    public var targetBus: String
+    /// `EventBridgeEventBusParameters`: the events' `source` and `detail-type`.
+    public var source: String
+    public var detailType: String
+
+    public init(
+        name: String, sourceTable: String, startingPosition: String = "TRIM_HORIZON", batchSize: Int = 10,
+        filters: [String] = [], targetBus: String = "default", source: String, detailType: String
+    ) {
+        self.name = name
+        self.sourceTable = sourceTable
+        self.startingPosition = startingPosition
+        self.batchSize = batchSize
+        self.filters = filters
+        self.targetBus = targetBus
+        self.source = source
+        self.detailType = detailType
     }
 }

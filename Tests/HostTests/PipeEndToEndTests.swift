@@ -1,0 +1,82 @@
+import Foundation
+import Host
+import Testing
+
+/// The reference architecture's spine: PutItem → DynamoDB stream → Pipe → event bus → rule → SQS queue.
+@Suite struct PipeEndToEndTests {
+    @Test func anInsertedEventItemReachesTheQueueOfTheRuleThatRoutesIt() async throws {
+        let topologyText = #"""
+            {"tables":{"events":{"partitionKey":{"name":"pk"},"sortKey":{"name":"sk"},"stream":"NEW_IMAGE"}},
+             "pipes":{"events-to-bus":{"source":{"table":"events","startingPosition":"TRIM_HORIZON"},
+               "target":{"eventBus":"default","source":"event-store.dynamodb.stream","detailType":"DynamoDBStreamRecord"}}}}
+            """#
+        let topology = try Topology.decode(Data(topologyText.utf8), baseDirectory: "/")
+        try await withHost(topology) { _, ports in
+            func call(_ target: String, _ body: String) async throws -> [String: Any] {
+                let version = target.hasPrefix("AWSEvents") ? "1.1" : "1.0"
+                let response = try await http(
+                    "POST", "http://127.0.0.1:\(ports.aws)/",
+                    headers: [("X-Amz-Target", target), ("Content-Type", "application/x-amz-json-\(version)")],
+                    body: Array(body.utf8))
+                guard response.status == 200 else {
+                    throw TestFailure("\(target): \(response.status) \(response.text)")
+                }
+                return try response.json()
+            }
+            let queueURL =
+                try await call("AmazonSQS.CreateQueue", #"{"QueueName":"allocate-queue"}"#)["QueueUrl"] as? String ?? ""
+            let pattern =
+                #"{\"source\":[\"event-store.dynamodb.stream\"],\"detail-type\":[\"DynamoDBStreamRecord\"],\"detail\":{\"eventName\":[\"INSERT\"],\"eventSource\":[\"aws:dynamodb\"],\"dynamodb\":{\"NewImage\":{\"eventName\":{\"S\":[\"ORDER_CREATED_EVENT\"]}}}}}"#
+            _ = try await call("AWSEvents.PutRule", #"{"Name":"allocate","EventPattern":"\#(pattern)"}"#)
+            _ = try await call(
+                "AWSEvents.PutTargets",
+                #"{"Rule":"allocate","Targets":[{"Id":"q","Arn":"arn:aws:sqs:us-east-1:000000000000:allocate-queue"}]}"#
+            )
+
+            func put(_ eventName: String, order: String) async throws {
+                _ = try await call(
+                    "DynamoDB_20120810.PutItem",
+                    #"{"TableName":"events","Item":{"pk":{"S":"EVENTS#ORDER_ID#\#(order)"},"sk":{"S":"EVENT#\#(eventName)"},"eventName":{"S":"\#(eventName)"},"eventData":{"M":{"orderId":{"S":"\#(order)"},"units":{"N":"2"}}}},"ConditionExpression":"attribute_not_exists(pk) AND attribute_not_exists(sk)"}"#
+                )
+            }
+            try await put("ORDER_PLACED_EVENT", order: "o1")  // no rule routes it
+            try await put("ORDER_CREATED_EVENT", order: "o1")
+
+            let received = try await call(
+                "AmazonSQS.ReceiveMessage",
+                #"{"QueueUrl":"\#(queueURL)","WaitTimeSeconds":10,"MaxNumberOfMessages":10}"#)
+            let messages = received["Messages"] as? [[String: Any]] ?? []
+            #expect(messages.count == 1)
+            let event =
+                try JSONSerialization.jsonObject(with: Data((messages.first?["Body"] as? String ?? "").utf8))
+                as? [String: Any] ?? [:]
+            #expect(
+                Set(event.keys) == [
+                    "version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail",
+                ])
+            #expect(event["source"] as? String == "event-store.dynamodb.stream")
+            #expect(event["detail-type"] as? String == "DynamoDBStreamRecord")
+            let detail = event["detail"] as? [String: Any] ?? [:]
+            #expect(detail["eventName"] as? String == "INSERT")
+            #expect(
+                (detail["eventSourceARN"] as? String)?.hasPrefix(
+                    "arn:aws:dynamodb:us-east-1:000000000000:table/events/stream/") == true)
+            let newImage = (detail["dynamodb"] as? [String: Any])?["NewImage"] as? [String: Any]
+            #expect(newImage?["eventName"] as? [String: String] == ["S": "ORDER_CREATED_EVENT"])
+            #expect(
+                ((newImage?["eventData"] as? [String: Any])?["M"] as? [String: Any])?["units"] as? [String: String] == [
+                    "N": "2"
+                ])
+
+            // Nothing is delivered twice: the pipe's checkpoint moved with the events it put.
+            let again = try await call("AmazonSQS.ReceiveMessage", #"{"QueueUrl":"\#(queueURL)","WaitTimeSeconds":1}"#)
+            #expect((again["Messages"] as? [Any] ?? []).isEmpty)
+        }
+    }
+
+    @Test func pipesNamingATableWithoutAStreamAreRefused() {
+        let text =
+            #"{"tables":{"t01":{"partitionKey":{"name":"pk"}}},"pipes":{"p":{"source":{"table":"t01"},"target":{"source":"s","detailType":"d"}}}}"#
+        #expect(throws: TopologyError.self) { try Topology.decode(Data(text.utf8), baseDirectory: "/") }
+    }
+}
