@@ -71,6 +71,10 @@ public final class HostRuntime: Sendable {
         let eventBridgeStore = EventBridgeStore(
             database: database, region: topology.region, account: topology.accountID)
         let delivery = EventBridgeDelivery(store: eventBridgeStore, sqs: sqsStore, lambda: lambda)
+        try sqsStore.ensureQueues(topology.queues)
+        for mapping in topology.eventSourceMappings {
+            services.append(try SQSEventSourceMapping(mapping: mapping, sqs: sqsStore, lambda: lambda, logger: logger))
+        }
         for pipe in topology.pipes {
             services.append(try PipeRunner(pipe: pipe, dynamoDB: dynamoDB.store, delivery: delivery, logger: logger))
         }

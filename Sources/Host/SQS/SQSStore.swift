@@ -497,4 +497,19 @@ final class SQSStore: Sendable {
         guard let text else { return nil }
         return try JSONDecoder().decode(type, from: Data(text.utf8))
     }
+
+    /// Creates the topology's queues that do not exist yet (dead-letter queues first).
+    func ensureQueues(_ queues: [QueueConfiguration]) throws {
+        let ordered = queues.sorted { ($0.deadLetterQueue == nil ? 0 : 1) < ($1.deadLetterQueue == nil ? 0 : 1) }
+        for queue in ordered where try self.queue(named: queue.name) == nil {
+            var attributes = ["VisibilityTimeout": String(queue.visibilityTimeout)]
+            if let retention = queue.messageRetentionPeriod { attributes["MessageRetentionPeriod"] = String(retention) }
+            if let wait = queue.receiveMessageWaitTime { attributes["ReceiveMessageWaitTimeSeconds"] = String(wait) }
+            if let dlq = queue.deadLetterQueue {
+                attributes["RedrivePolicy"] =
+                    #"{"deadLetterTargetArn":"\#(arn(of: dlq))","maxReceiveCount":\#(queue.maxReceiveCount)}"#
+            }
+            _ = try createQueue(name: queue.name, attributes: attributes)
+        }
+    }
 }

@@ -31,7 +31,8 @@ extension Topology {
         }
         let reader = try TopologyReader(root, path: "")
         try reader.allowOnly([
-            "$schema", "description", "region", "accountId", "functions", "httpApi", "tables", "pipes",
+            "$schema", "description", "region", "accountId", "functions", "httpApi", "tables", "pipes", "queues",
+            "eventSourceMappings",
         ])
         var topology = Topology(baseDirectory: baseDirectory)
         topology.region = try reader.string("region", default: "us-east-1", pattern: #"^[a-z]{2}(-[a-z]+)+-\d$"#)
@@ -83,6 +84,75 @@ extension Topology {
                         source: try target.string("source"),
                         detailType: try target.string("detailType")))
             }
+        }
+        if let queues = try reader.objectIfPresent("queues") {
+            for name in queues.keys.sorted() {
+                let queue = try queues.object(name)
+                try queue.allowOnly([
+                    "visibilityTimeout", "messageRetentionPeriod", "receiveMessageWaitTime", "deadLetterQueue",
+                    "maxReceiveCount",
+                ])
+                guard name.range(of: #"^[A-Za-z0-9_-]{1,80}$"#, options: .regularExpression) != nil else {
+                    throw TopologyError(
+                        path: queue.path,
+                        reason: "a queue name is 1 to 80 letters, digits, '-' or '_' (no FIFO queues yet)")
+                }
+                topology.queues.append(
+                    QueueConfiguration(
+                        name: name,
+                        visibilityTimeout: try queue.integer("visibilityTimeout", default: 30, range: 0...43_200),
+                        messageRetentionPeriod: try queue.integerIfPresent(
+                            "messageRetentionPeriod", range: 60...1_209_600),
+                        receiveMessageWaitTime: try queue.integerIfPresent("receiveMessageWaitTime", range: 0...20),
+                        deadLetterQueue: try queue.stringIfPresent("deadLetterQueue"),
+                        maxReceiveCount: try queue.integer("maxReceiveCount", default: 3, range: 1...1000)))
+            }
+            let names = Set(topology.queues.map(\.name))
+            for queue in topology.queues {
+                if let dlq = queue.deadLetterQueue, !names.contains(dlq) {
+                    throw TopologyError(
+                        path: "queues.\(queue.name).deadLetterQueue",
+                        reason: "names queue '\(dlq)', which is not in queues")
+                }
+            }
+        }
+        if case .array(let mappings)? = reader.fields["eventSourceMappings"] {
+            let functions = Set(topology.functions.map(\.name))
+            let queues = Set(topology.queues.map(\.name))
+            for (index, value) in mappings.enumerated() {
+                let mapping = try TopologyReader(value, path: "eventSourceMappings[\(index)]")
+                try mapping.allowOnly([
+                    "function", "queue", "batchSize", "reportBatchItemFailures", "maximumConcurrency", "filters",
+                ])
+                let function = try mapping.string("function")
+                guard functions.contains(function) else {
+                    throw TopologyError(
+                        path: mapping.child("function"),
+                        reason: "names function '\(function)', which is not in functions")
+                }
+                let queue = try mapping.string("queue")
+                guard queues.contains(queue) else {
+                    throw TopologyError(
+                        path: mapping.child("queue"), reason: "names queue '\(queue)', which is not in queues")
+                }
+                let filters = try mapping.arrayOfObjectsAsText("filters")
+                for (position, filter) in filters.enumerated() {
+                    do {
+                        _ = try EventPattern(parsing: filter)
+                    } catch {
+                        throw TopologyError(path: "\(mapping.child("filters"))[\(position)]", reason: error.message)
+                    }
+                }
+                topology.eventSourceMappings.append(
+                    EventSourceMappingConfiguration(
+                        function: function, queue: queue,
+                        batchSize: try mapping.integer("batchSize", default: 10, range: 1...10_000),
+                        reportBatchItemFailures: try mapping.bool("reportBatchItemFailures", default: false),
+                        maximumConcurrency: try mapping.integer("maximumConcurrency", default: 2, range: 2...1000),
+                        filters: filters))
+            }
+        } else if let value = reader.fields["eventSourceMappings"] {
+            throw TopologyError(path: "eventSourceMappings", reason: "must be an array, got \(value.kindName)")
         }
         if let api = try reader.objectIfPresent("httpApi") {
             topology.httpAPI = try HTTPAPIConfiguration(api, functions: Set(topology.functions.map(\.name)))

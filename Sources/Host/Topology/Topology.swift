@@ -13,6 +13,10 @@ public struct Topology: Sendable {
     public var tables: [TableConfiguration] = []
     /// EventBridge Pipes from DynamoDB streams to event buses.
     public var pipes: [PipeConfiguration] = []
+    /// SQS queues (with their dead-letter queues), created when the host starts.
+    public var queues: [QueueConfiguration] = []
+    /// SQS → Lambda event source mappings.
+    public var eventSourceMappings: [EventSourceMappingConfiguration] = []
     /// The folder of the topology file: relative paths in it start here.
     public var baseDirectory: String
 
@@ -201,5 +205,52 @@ public struct PipeConfiguration: Sendable, Equatable {
         self.targetBus = targetBus
         self.source = source
         self.detailType = detailType
+    }
+}
+
+/// An SQS queue; `deadLetterQueue` with `maxReceiveCount` is its redrive policy.
+public struct QueueConfiguration: Sendable, Equatable {
+    public var name: String
+    public var visibilityTimeout: Int
+    public var messageRetentionPeriod: Int?
+    public var receiveMessageWaitTime: Int?
+    public var deadLetterQueue: String?
+    public var maxReceiveCount: Int
+
+    public init(
+        name: String, visibilityTimeout: Int = 30, messageRetentionPeriod: Int? = nil,
+        receiveMessageWaitTime: Int? = nil,
+        deadLetterQueue: String? = nil, maxReceiveCount: Int = 3
+    ) {
+        self.name = name
+        self.visibilityTimeout = visibilityTimeout
+        self.messageRetentionPeriod = messageRetentionPeriod
+        self.receiveMessageWaitTime = receiveMessageWaitTime
+        self.deadLetterQueue = deadLetterQueue
+        self.maxReceiveCount = maxReceiveCount
+    }
+}
+
+/// An SQS → Lambda event source mapping.
+public struct EventSourceMappingConfiguration: Sendable, Equatable {
+    public var function: String
+    public var queue: String
+    public var batchSize: Int
+    public var reportBatchItemFailures: Bool
+    /// Pollers at once (`ScalingConfig.MaximumConcurrency`).
+    public var maximumConcurrency: Int
+    /// EventBridge patterns over `{"body": …}`; messages no filter accepts are deleted.
+    public var filters: [String]
+
+    public init(
+        function: String, queue: String, batchSize: Int = 10, reportBatchItemFailures: Bool = false,
+        maximumConcurrency: Int = 2, filters: [String] = []
+    ) {
+        self.function = function
+        self.queue = queue
+        self.batchSize = batchSize
+        self.reportBatchItemFailures = reportBatchItemFailures
+        self.maximumConcurrency = maximumConcurrency
+        self.filters = filters
     }
 }

@@ -53,6 +53,14 @@ struct ContextReport: Encodable {
 
 struct TestHandler: LambdaByteHandler {
     func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
+        // An SQS batch: every record whose body contains "fail" is reported as a batch item failure.
+        if contains(event, "\"aws:sqs\""), let batch = try? JSONDecoder().decode(SQSEvent.self, from: Data(event)) {
+            let failures = batch.records.filter { contains(Array($0.body.utf8), "fail") }.map {
+                SQSBatchResponse.BatchItemFailure(itemIdentifier: $0.messageId)
+            }
+            for record in batch.records { print("received \(record.body)") }
+            return Array(try JSONEncoder().encode(SQSBatchResponse(batchItemFailures: failures)))
+        }
         // The benchmark's echo: no command, no JSON decoding.
         if !contains(event, "\"action\"") && !contains(event, "\"body\"") { return event }
         var command = try? JSONDecoder().decode(Command.self, from: Data(event))

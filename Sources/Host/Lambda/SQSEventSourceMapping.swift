@@ -1,0 +1,121 @@
+// LIMITATIONS (event source mappings): SQS sources only (DynamoDB stream sources come next), declared in the
+// topology (the Lambda mapping API comes next); FIFO queues are not supported by the host's SQS yet.
+
+import AWSShapes
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// An SQS event source mapping: pollers (up to `maximumConcurrency`) receive batches, invoke the function with an
+/// SQS event, and delete what succeeded. A function error or timeout deletes nothing: the batch reappears after the
+/// queue's visibility timeout, and a message past `maxReceiveCount` moves to the DLQ on its next receive. With
+/// `ReportBatchItemFailures`, only the reported messages stay (AWS's rules for malformed answers apply: an
+/// unparsable answer, an empty or unknown item identifier fails the whole batch).
+final class SQSEventSourceMapping: Service {
+    let mapping: EventSourceMappingConfiguration
+    let sqs: SQSStore
+    let lambda: LambdaService
+    let logger: Logger
+    private let filters: [EventPattern]
+
+    init(mapping: EventSourceMappingConfiguration, sqs: SQSStore, lambda: LambdaService, logger: Logger) throws {
+        self.mapping = mapping
+        self.sqs = sqs
+        self.lambda = lambda
+        self.logger = logger
+        self.filters = try mapping.filters.map { try EventPattern(parsing: $0) }
+    }
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                for _ in 0..<self.mapping.maximumConcurrency {
+                    group.addTask { await self.poll() }
+                }
+            }
+        }
+    }
+
+    private func poll() async {
+        while !Task.isCancelled {
+            let version = sqs.database.commits.version
+            var wait: Duration = .seconds(20)
+            do {
+                let result = try sqs.receive(queue: mapping.queue, maxMessages: mapping.batchSize)
+                if !result.messages.isEmpty {
+                    await process(result.messages)
+                    continue
+                }
+                if let next = result.nextVisibleAt {
+                    let seconds = max(0.001, next.timeIntervalSinceNow)
+                    wait = min(wait, .milliseconds(Int64(seconds * 1000) + 1))
+                }
+            } catch {
+                logger.warning("mapping \(mapping.queue) → \(mapping.function): \(error)")
+            }
+            await sqs.database.commits.wait(after: version, timeout: wait)
+        }
+    }
+
+    /// Invokes the function with one batch and deletes what succeeded.
+    func process(_ messages: [SQSReceivedMessage]) async {
+        // Messages no filter accepts are deleted without an invocation, as AWS does.
+        var batch: [SQSReceivedMessage] = []
+        var dropped: [String] = []
+        for message in messages {
+            if filters.isEmpty || filters.contains(where: { $0.matches(Self.filterView(of: message)) }) {
+                batch.append(message)
+            } else {
+                dropped.append(message.receiptHandle)
+            }
+        }
+        if !dropped.isEmpty { _ = try? sqs.deleteBatch(queue: mapping.queue, receiptHandles: dropped) }
+        guard !batch.isEmpty else { return }
+        let event = SQSEvent(
+            records: batch.map { message in
+                SQSEvent.Message(
+                    messageId: message.messageId, receiptHandle: message.receiptHandle, body: message.body,
+                    attributes: message.attributes,
+                    messageAttributes: message.messageAttributes.mapValues {
+                        SQSEvent.MessageAttribute(
+                            stringValue: $0.stringValue, binaryValue: $0.binaryValue?.base64EncodedString(),
+                            stringListValues: [],
+                            binaryListValues: [], dataType: $0.dataType)
+                    },
+                    md5OfMessageAttributes: SQSDigest.md5OfAttributes(
+                        message.messageAttributes.isEmpty ? nil : message.messageAttributes),
+                    md5OfBody: message.md5OfBody, eventSourceARN: sqs.arn(of: mapping.queue), awsRegion: sqs.region)
+            })
+        guard let payload = try? JSONEncoder().encode(event),
+            let result = try? await lambda.invoke(mapping.function, payload: Array(payload))
+        else { return }
+        guard result.functionError == nil else { return }  // the whole batch reappears after the visibility timeout
+        let failed = mapping.reportBatchItemFailures ? Self.failedIDs(result.payload, batch: batch) : []
+        let succeeded = batch.filter { !failed.contains($0.messageId) }.map(\.receiptHandle)
+        if !succeeded.isEmpty { _ = try? sqs.deleteBatch(queue: mapping.queue, receiptHandles: succeeded) }
+    }
+
+    /// The message ids a `batchItemFailures` answer keeps, by AWS's rules: nothing, null or an empty list is a
+    /// complete success; an unreadable answer, an empty or null identifier, or one not in the batch fails all.
+    static func failedIDs(_ payload: [UInt8], batch: [SQSReceivedMessage]) -> Set<String> {
+        let all = Set(batch.map(\.messageId))
+        let text = String(decoding: payload, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty || text == "null" { return [] }
+        guard let value = try? JSONValue(parsing: Data(text.utf8)) else { return all }
+        guard case .object(let object) = value else { return all }
+        guard let failures = object["batchItemFailures"], failures != .null else { return [] }
+        guard case .array(let entries) = failures else { return all }
+        var ids = Set<String>()
+        for entry in entries {
+            guard case .string(let id)? = entry["itemIdentifier"], !id.isEmpty, all.contains(id) else { return all }
+            ids.insert(id)
+        }
+        return ids
+    }
+
+    /// What a filter sees of a message: `body` as JSON when it parses, else as a string.
+    static func filterView(of message: SQSReceivedMessage) -> JSONValue {
+        let body = (try? JSONValue(parsing: Data(message.body.utf8))) ?? .string(message.body)
+        return .object(["body": body, "messageId": .string(message.messageId)])
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+@testable import Host
+
+/// SQS → Lambda: batches, partial batch failures, redelivery after the visibility timeout, and the DLQ.
+@Suite struct SQSEventSourceMappingTests {
+    @Test func reportedFailuresAreRetriedUntilTheDLQAndTheRestIsDeleted() async throws {
+        let function = try builtProduct("TestFunction")
+        let text = #"""
+            {"functions":{"Worker":{"executable":"\#(function)","timeout":5}},
+             "queues":{"work":{"visibilityTimeout":1,"deadLetterQueue":"work-dlq","maxReceiveCount":2},"work-dlq":{}},
+             "eventSourceMappings":[{"function":"Worker","queue":"work","batchSize":10,"reportBatchItemFailures":true}]}
+            """#
+        let topology = try Topology.decode(Data(text.utf8), baseDirectory: "/")
+        try await withHost(topology) { _, ports in
+            func call(_ operation: String, _ body: String) async throws -> [String: Any] {
+                let response = try await http(
+                    "POST", "http://127.0.0.1:\(ports.aws)/",
+                    headers: [
+                        ("X-Amz-Target", "AmazonSQS.\(operation)"), ("Content-Type", "application/x-amz-json-1.0"),
+                    ],
+                    body: Array(body.utf8))
+                guard response.status == 200 else { throw TestFailure("\(operation): \(response.text)") }
+                return try response.json()
+            }
+            let base = "http://127.0.0.1:\(ports.aws)/000000000000"
+            _ = try await call("SendMessage", #"{"QueueUrl":"\#(base)/work","MessageBody":"ok-1"}"#)
+            let failing = try await call("SendMessage", #"{"QueueUrl":"\#(base)/work","MessageBody":"fail-1"}"#)
+            let failingID = try #require(failing["MessageId"] as? String)
+
+            // Two receives by the mapping (each reported as failed), then the third receive moves it to the DLQ.
+            var dead: [[String: Any]] = []
+            for _ in 0..<4 where dead.isEmpty {
+                let received = try await call(
+                    "ReceiveMessage", #"{"QueueUrl":"\#(base)/work-dlq","WaitTimeSeconds":5}"#)
+                dead = received["Messages"] as? [[String: Any]] ?? []
+            }
+            #expect(dead.first?["MessageId"] as? String == failingID)
+            #expect(dead.first?["Body"] as? String == "fail-1")
+            let left = try await call(
+                "GetQueueAttributes",
+                #"{"QueueUrl":"\#(base)/work","AttributeNames":["ApproximateNumberOfMessages","ApproximateNumberOfMessagesNotVisible"]}"#
+            )
+            let attributes = left["Attributes"] as? [String: String] ?? [:]
+            #expect(
+                attributes["ApproximateNumberOfMessages"] == "0", "ok-1 was deleted after its successful invocation")
+            #expect(attributes["ApproximateNumberOfMessagesNotVisible"] == "0")
+        }
+    }
+
+    @Test(arguments: [
+        ("", Set<String>()), ("null", []), ("{}", []), (#"{"batchItemFailures":null}"#, []),
+        (#"{"batchItemFailures":[]}"#, []), (#"{"batchItemFailures":[{"itemIdentifier":"b"}]}"#, ["b"]),
+        ("not json", ["a", "b"]), (#"{"batchItemFailures":[{"itemIdentifier":""}]}"#, ["a", "b"]),
+        (#"{"batchItemFailures":[{"itemIdentifier":"zzz"}]}"#, ["a", "b"]),
+        (#"{"batchItemFailures":[{"id":"b"}]}"#, ["a", "b"]), (#"["b"]"#, ["a", "b"]),
+    ])
+    func batchItemFailuresFollowAWSsRules(answer: String, failed: Set<String>) {
+        let batch = ["a", "b"].map {
+            SQSReceivedMessage(
+                messageId: $0, receiptHandle: "h-\($0)", body: "", md5OfBody: "", messageAttributes: [:],
+                attributes: [:])
+        }
+        #expect(SQSEventSourceMapping.failedIDs(Array(answer.utf8), batch: batch) == failed)
+    }
+}
