@@ -72,6 +72,7 @@ public final class HostRuntime: Sendable {
             database: database, region: topology.region, account: topology.accountID)
         let delivery = EventBridgeDelivery(store: eventBridgeStore, sqs: sqsStore, lambda: lambda)
         try sqsStore.ensureQueues(topology.queues)
+        try eventBridgeStore.apply(buses: topology.buses, rules: topology.rules, sqs: sqsStore, lambda: lambda)
         for mapping in topology.eventSourceMappings {
             services.append(try SQSEventSourceMapping(mapping: mapping, sqs: sqsStore, lambda: lambda, logger: logger))
         }

@@ -79,4 +79,54 @@ import Testing
             #"{"tables":{"t01":{"partitionKey":{"name":"pk"}}},"pipes":{"p":{"source":{"table":"t01"},"target":{"source":"s","detailType":"d"}}}}"#
         #expect(throws: TopologyError.self) { try Topology.decode(Data(text.utf8), baseDirectory: "/") }
     }
+
+    @Test func theWholeFlowCanBeDeclaredInTheTopology() async throws {
+        let text = #"""
+            {"tables":{"events":{"partitionKey":{"name":"pk"},"sortKey":{"name":"sk"},"stream":"NEW_IMAGE"}},
+             "pipes":{"p":{"source":{"table":"events"},"target":{"source":"event-store.dynamodb.stream","detailType":"DynamoDBStreamRecord"}}},
+             "queues":{"restock":{"visibilityTimeout":10}},
+             "rules":{"restock-rule":{"pattern":{"detail":{"eventName":["INSERT"],"dynamodb":{"NewImage":{"eventName":{"S":["SKU_RESTOCKED_EVENT"]}}}}},
+                                      "targets":[{"queue":"restock"}]}}}
+            """#
+        let topology = try Topology.decode(Data(text.utf8), baseDirectory: "/")
+        #expect(topology.rules.first?.targets.first?.id == "restock")
+        try await withHost(topology) { _, ports in
+            func call(_ target: String, _ body: String) async throws -> [String: Any] {
+                let response = try await http(
+                    "POST", "http://127.0.0.1:\(ports.aws)/",
+                    headers: [("X-Amz-Target", target), ("Content-Type", "application/x-amz-json-1.0")],
+                    body: Array(body.utf8))
+                guard response.status == 200 else { throw TestFailure("\(target): \(response.text)") }
+                return try response.json()
+            }
+            _ = try await call(
+                "DynamoDB_20120810.PutItem",
+                #"{"TableName":"events","Item":{"pk":{"S":"EVENTS#SKU#s1"},"sk":{"S":"EVENT#SKU_RESTOCKED_EVENT#LOT_ID#l1"},"eventName":{"S":"SKU_RESTOCKED_EVENT"}}}"#
+            )
+            let received = try await call(
+                "AmazonSQS.ReceiveMessage",
+                #"{"QueueUrl":"http://127.0.0.1:\#(ports.aws)/000000000000/restock","WaitTimeSeconds":10}"#)
+            let messages = received["Messages"] as? [[String: Any]] ?? []
+            #expect(messages.count == 1)
+            #expect((messages.first?["Body"] as? String)?.contains("SKU_RESTOCKED_EVENT") == true)
+        }
+    }
+
+    @Test(arguments: [
+        (#"{"rules":{"r":{"pattern":{"source":"x"}}}}"#, "rules.r.pattern"),
+        (#"{"rules":{"r":{"pattern":{"source":["x"]},"targets":[{"queue":"nope"}]}}}"#, "rules.r.targets[0].queue"),
+        (#"{"rules":{"r":{"bus":"other","pattern":{"source":["x"]}}}}"#, "rules.r.bus"),
+        (#"{"queues":{"q":{"deadLetterQueue":"dlq"}}}"#, "queues.q.deadLetterQueue"),
+        (#"{"eventSourceMappings":[{"function":"F","queue":"q"}]}"#, "eventSourceMappings[0].function"),
+    ])
+    func crossReferenceMistakesNameTheKey(text: String, path: String) {
+        do {
+            _ = try Topology.decode(Data(text.utf8), baseDirectory: "/")
+            Issue.record("expected an error at \(path)")
+        } catch let error as TopologyError {
+            #expect(error.path == path, "\(error)")
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
 }

@@ -202,6 +202,27 @@ final class EventBridgeStore: Sendable {
             return (name, pattern, try targets(db, bus: bus, rule: name))
         }
     }
+
+    /// Makes the topology's buses and rules exist, with exactly the topology's targets (the topology is the source
+    /// of truth for what it declares; rules created through the API are left alone).
+    func apply(buses: [String], rules: [RuleConfiguration], sqs: SQSStore, lambda: LambdaService) throws {
+        for bus in buses where try self.bus(bus) == nil {
+            try createBus(bus, description: nil)
+        }
+        for rule in rules {
+            try putRule(
+                bus: rule.bus, name: rule.name, pattern: rule.pattern, state: rule.enabled ? "ENABLED" : "DISABLED",
+                description: nil)
+            let existing = try targets(bus: rule.bus, rule: rule.name).map(\.id)
+            try removeTargets(bus: rule.bus, rule: rule.name, ids: existing)
+            try putTargets(
+                bus: rule.bus, rule: rule.name,
+                rule.targets.map { target in
+                    let arn = target.queue.map { sqs.arn(of: $0) } ?? lambda.functionARN(target.function ?? "")
+                    return Target(id: target.id, arn: arn, inputPath: target.inputPath)
+                })
+        }
+    }
 }
 
 /// An EventBridge error: `{"__type": "<Code>", "message": "…"}` (AWS JSON 1.1).

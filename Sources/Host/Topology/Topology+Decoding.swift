@@ -32,7 +32,7 @@ extension Topology {
         let reader = try TopologyReader(root, path: "")
         try reader.allowOnly([
             "$schema", "description", "region", "accountId", "functions", "httpApi", "tables", "pipes", "queues",
-            "eventSourceMappings",
+            "eventSourceMappings", "buses", "rules",
         ])
         var topology = Topology(baseDirectory: baseDirectory)
         topology.region = try reader.string("region", default: "us-east-1", pattern: #"^[a-z]{2}(-[a-z]+)+-\d$"#)
@@ -114,6 +114,69 @@ extension Topology {
                         path: "queues.\(queue.name).deadLetterQueue",
                         reason: "names queue '\(dlq)', which is not in queues")
                 }
+            }
+        }
+        if let buses = try reader.objectIfPresent("buses") {
+            for name in buses.keys.sorted() {
+                try buses.object(name).allowOnly(["description"])
+                guard name != "default" else {
+                    throw TopologyError(path: buses.child(name), reason: "the default bus always exists")
+                }
+                topology.buses.append(name)
+            }
+        }
+        if let rules = try reader.objectIfPresent("rules") {
+            let buses = Set(topology.buses + ["default"])
+            let queues = Set(topology.queues.map(\.name))
+            let functions = Set(topology.functions.map(\.name))
+            for name in rules.keys.sorted() {
+                let rule = try rules.object(name)
+                try rule.allowOnly(["description", "bus", "pattern", "enabled", "targets"])
+                let bus = try rule.string("bus", default: "default")
+                guard buses.contains(bus) else {
+                    throw TopologyError(path: rule.child("bus"), reason: "names bus '\(bus)', which is not in buses")
+                }
+                guard let patternValue = rule.fields["pattern"], case .object = patternValue else {
+                    throw TopologyError(
+                        path: rule.child("pattern"), reason: "is required and must be an object (an event pattern)")
+                }
+                let pattern = patternValue.compactText
+                do {
+                    _ = try EventPattern(parsing: pattern)
+                } catch {
+                    throw TopologyError(path: rule.child("pattern"), reason: error.message)
+                }
+                var targets: [RuleConfiguration.Target] = []
+                if case .array(let items)? = rule.fields["targets"] {
+                    for (index, item) in items.enumerated() {
+                        let target = try TopologyReader(item, path: "\(rule.child("targets"))[\(index)]")
+                        try target.allowOnly(["id", "queue", "function", "inputPath"])
+                        let queue = try target.stringIfPresent("queue")
+                        let function = try target.stringIfPresent("function")
+                        guard (queue == nil) != (function == nil) else {
+                            throw TopologyError(
+                                path: target.path, reason: "a target names exactly one queue or function")
+                        }
+                        if let queue, !queues.contains(queue) {
+                            throw TopologyError(
+                                path: target.child("queue"), reason: "names queue '\(queue)', which is not in queues")
+                        }
+                        if let function, !functions.contains(function) {
+                            throw TopologyError(
+                                path: target.child("function"),
+                                reason: "names function '\(function)', which is not in functions")
+                        }
+                        targets.append(
+                            .init(
+                                id: try target.string("id", default: queue ?? function ?? "target"), queue: queue,
+                                function: function,
+                                inputPath: try target.stringIfPresent("inputPath")))
+                    }
+                }
+                topology.rules.append(
+                    RuleConfiguration(
+                        name: name, bus: bus, pattern: pattern, enabled: try rule.bool("enabled", default: true),
+                        targets: targets))
             }
         }
         if case .array(let mappings)? = reader.fields["eventSourceMappings"] {

@@ -15,6 +15,10 @@ public struct Topology: Sendable {
     public var pipes: [PipeConfiguration] = []
     /// SQS queues (with their dead-letter queues), created when the host starts.
     public var queues: [QueueConfiguration] = []
+    /// Event buses besides `default`.
+    public var buses: [String] = []
+    /// EventBridge rules with their targets.
+    public var rules: [RuleConfiguration] = []
     /// SQS → Lambda event source mappings.
     public var eventSourceMappings: [EventSourceMappingConfiguration] = []
     /// The folder of the topology file: relative paths in it start here.
@@ -252,5 +256,38 @@ public struct EventSourceMappingConfiguration: Sendable, Equatable {
         self.reportBatchItemFailures = reportBatchItemFailures
         self.maximumConcurrency = maximumConcurrency
         self.filters = filters
+    }
+}
+
+/// An EventBridge rule on a bus, with its targets (queues or functions of the topology).
+public struct RuleConfiguration: Sendable, Equatable {
+    public struct Target: Sendable, Equatable {
+        public var id: String
+        /// A queue of the topology, or nil when the target is a function.
+        public var queue: String?
+        public var function: String?
+        public var inputPath: String?
+
+        public init(id: String, queue: String? = nil, function: String? = nil, inputPath: String? = nil) {
+            self.id = id
+            self.queue = queue
+            self.function = function
+            self.inputPath = inputPath
+        }
+    }
+
+    public var name: String
+    public var bus: String
+    /// The event pattern as JSON text.
+    public var pattern: String
+    public var enabled: Bool
+    public var targets: [Target]
+
+    public init(name: String, bus: String = "default", pattern: String, enabled: Bool = true, targets: [Target] = []) {
+        self.name = name
+        self.bus = bus
+        self.pattern = pattern
+        self.enabled = enabled
+        self.targets = targets
     }
 }
