@@ -39,6 +39,8 @@ public final class HostRuntime: Sendable {
     /// The durable state of every service that keeps any (`<data directory>/host.sqlite`).
     public let database: HostDatabase
     let dynamoDB: DynamoDBAPI
+    /// The EventBridge API (tests call it directly).
+    let eventBridge: EventBridgeAPI
     public let services: [any Service]
     /// The HTTP API's id (`requestContext.apiId`), when the topology has one.
     public let apiID: String?
@@ -71,6 +73,8 @@ public final class HostRuntime: Sendable {
         let eventBridgeStore = EventBridgeStore(
             database: database, region: topology.region, account: topology.accountID)
         let delivery = EventBridgeDelivery(store: eventBridgeStore, sqs: sqsStore, lambda: lambda)
+        let eventBridge = EventBridgeAPI(store: eventBridgeStore, sqs: sqsStore, lambda: lambda)
+        self.eventBridge = eventBridge
         try sqsStore.ensureQueues(topology.queues)
         try eventBridgeStore.apply(buses: topology.buses, rules: topology.rules, sqs: sqsStore, lambda: lambda)
         for mapping in topology.eventSourceMappings {
@@ -84,7 +88,7 @@ public final class HostRuntime: Sendable {
         let awsApplication = Application(
             responder: AWSEndpoint(
                 lambda: lambda, dynamoDB: dynamoDB, sqs: SQSAPI(store: sqsStore, base: lambda.awsEndpoint),
-                eventBridge: EventBridgeAPI(store: eventBridgeStore, sqs: sqsStore, lambda: lambda)),
+                eventBridge: eventBridge),
             configuration: .init(
                 address: .hostname(configuration.bindAddress, port: configuration.awsPort), serverName: "host"),
             onServerRunning: { [ports] channel in

@@ -1,5 +1,6 @@
 import AWSShapes
 import Foundation
+import Logging
 import Testing
 
 @testable import Host
@@ -27,6 +28,14 @@ struct EventPatternCorpusTests {
     }()
 
     /// AWS's InvalidEventPatternException messages by case name, from the recorded LocalStack snapshot.
+    /// A host (not running: the API is called directly) for the TestEventPattern checks.
+    static let host: HostRuntime = {
+        let configuration = HostConfiguration(
+            awsPort: 0, apiPort: 0, dataDirectory: NSTemporaryDirectory() + "patterns-\(UUID().uuidString)",
+            printFunctionLogs: false)
+        return try! HostRuntime(topology: Topology(), configuration: configuration, logger: Logger(label: "patterns"))
+    }()
+
     static let recordedMessages: [String: String] = {
         guard let directory,
             let data = try? Data(
@@ -74,6 +83,17 @@ struct EventPatternCorpusTests {
             patternText = EventPatternJSON5.serialise(pattern)
         }
         let stem = name.replacingOccurrences(of: ".json5", with: "").replacingOccurrences(of: ".json", with: "")
+        // The same case through the TestEventPattern API, as AWS was asked when the case was recorded.
+        let body = try JSONSerialization.data(withJSONObject: ["EventPattern": patternText, "Event": eventText])
+        let answer = Self.host.eventBridge.handle(target: "AWSEvents.TestEventPattern", body: body)
+        let json = try JSONSerialization.jsonObject(with: answer.body) as? [String: Any] ?? [:]
+        if stem.hasSuffix("_EXC") {
+            #expect(answer.status == 400, "\(name)")
+            #expect(json["__type"] as? String == "InvalidEventPatternException", "\(name)")
+        } else {
+            #expect(answer.status == 200, "\(name)")
+            #expect(json["Result"] as? Bool == !stem.hasSuffix("_NEG"), "\(name)")
+        }
         if stem.hasSuffix("_EXC") {
             let error = #expect(throws: EventPatternError.self) { try EventPattern(parsing: patternText) }
             if let recorded = Self.recordedMessages[stem] {
