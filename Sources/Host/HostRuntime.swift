@@ -87,8 +87,8 @@ public final class HostRuntime: Sendable {
         let expectsAPI = topology.httpAPI != nil
         let awsApplication = Application(
             responder: AWSEndpoint(
-                lambda: lambda, dynamoDB: dynamoDB, sqs: SQSAPI(store: sqsStore, base: lambda.awsEndpoint),
-                eventBridge: eventBridge),
+                lambda: lambda,
+                jsonServices: [dynamoDB, SQSAPI(store: sqsStore, base: lambda.awsEndpoint), eventBridge]),
             configuration: .init(
                 address: .hostname(configuration.bindAddress, port: configuration.awsPort), serverName: "host"),
             onServerRunning: { [ports] channel in

@@ -8,15 +8,12 @@ import Hummingbird
 public struct AWSEndpoint: HTTPResponder {
     public typealias Context = HostRequestContext
     let lambda: LambdaService
-    let dynamoDB: DynamoDBAPI
-    let sqs: SQSAPI
-    let eventBridge: EventBridgeAPI
+    /// The JSON-protocol APIs, chosen by `X-Amz-Target`.
+    let jsonServices: [any AWSJSONService]
 
-    init(lambda: LambdaService, dynamoDB: DynamoDBAPI, sqs: SQSAPI, eventBridge: EventBridgeAPI) {
+    init(lambda: LambdaService, jsonServices: [any AWSJSONService]) {
         self.lambda = lambda
-        self.dynamoDB = dynamoDB
-        self.sqs = sqs
-        self.eventBridge = eventBridge
+        self.jsonServices = jsonServices
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -45,38 +42,16 @@ public struct AWSEndpoint: HTTPResponder {
                 request, segments: Array(segments.dropFirst(2)), context: context)
         }
         if let target = request.headers[HTTPField.Name("X-Amz-Target")!] {
-            if dynamoDB.serves(target) {
+            if let service = jsonServices.first(where: { $0.serves(target) }) {
                 var request = request
                 let body = try await request.collectBody(upTo: context.maxUploadSize)
-                let result = dynamoDB.handle(target: target, body: Data(body.readableBytesView))
+                let result = await service.respond(target: target, body: Data(body.readableBytesView))
                 var headers = HTTPFields()
-                headers[.contentType] = "application/x-amz-json-1.0"
-                headers[HTTPField.Name("x-amzn-RequestId")!] = Identifiers.uuid()
-                return Response(
-                    status: .init(code: result.status), headers: headers,
-                    body: .init(byteBuffer: ByteBuffer(bytes: result.body)))
-            }
-            if sqs.serves(target) {
-                var request = request
-                let body = try await request.collectBody(upTo: context.maxUploadSize)
-                let result = await sqs.handle(target: target, body: Data(body.readableBytesView))
-                var headers = HTTPFields()
-                headers[.contentType] = "application/x-amz-json-1.0"
+                headers[.contentType] = "application/x-amz-json-\(service.jsonVersion)"
                 headers[HTTPField.Name("x-amzn-RequestId")!] = Identifiers.uuid()
                 for (name, value) in result.headers {
                     if let field = HTTPField.Name(name) { headers[field] = value }
                 }
-                return Response(
-                    status: .init(code: result.status), headers: headers,
-                    body: .init(byteBuffer: ByteBuffer(bytes: result.body)))
-            }
-            if eventBridge.serves(target) {
-                var request = request
-                let body = try await request.collectBody(upTo: context.maxUploadSize)
-                let result = eventBridge.handle(target: target, body: Data(body.readableBytesView))
-                var headers = HTTPFields()
-                headers[.contentType] = "application/x-amz-json-1.1"
-                headers[HTTPField.Name("x-amzn-RequestId")!] = Identifiers.uuid()
                 return Response(
                     status: .init(code: result.status), headers: headers,
                     body: .init(byteBuffer: ByteBuffer(bytes: result.body)))
@@ -97,5 +72,38 @@ extension Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// An AWS JSON-protocol API on the endpoint: it claims its `X-Amz-Target`s and answers with a status, a JSON body
+/// and any extra headers.
+protocol AWSJSONService: Sendable {
+    /// `1.0` or `1.1`: the response's `application/x-amz-json-<version>`.
+    var jsonVersion: String { get }
+    func serves(_ target: String) -> Bool
+    func respond(target: String, body: Data) async -> (status: Int, body: Data, headers: [String: String])
+}
+
+extension DynamoDBAPI: AWSJSONService {
+    var jsonVersion: String { "1.0" }
+    func respond(target: String, body: Data) async -> (status: Int, body: Data, headers: [String: String]) {
+        let result = handle(target: target, body: body)
+        return (result.status, result.body, [:])
+    }
+}
+
+extension SQSAPI: AWSJSONService {
+    var jsonVersion: String { "1.0" }
+    func respond(target: String, body: Data) async -> (status: Int, body: Data, headers: [String: String]) {
+        let result = await handle(target: target, body: body)
+        return (result.status, result.body, result.headers)
+    }
+}
+
+extension EventBridgeAPI: AWSJSONService {
+    var jsonVersion: String { "1.1" }
+    func respond(target: String, body: Data) async -> (status: Int, body: Data, headers: [String: String]) {
+        let result = handle(target: target, body: body)
+        return (result.status, result.body, [:])
     }
 }
