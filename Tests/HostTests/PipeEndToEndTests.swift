@@ -129,4 +129,51 @@ import Testing
             Issue.record("\(error)")
         }
     }
+
+    @Test func anItemPutReachesTheFunctionThroughStreamPipeBusRuleQueueAndMapping() async throws {
+        // The worker reports records whose body contains "fail" as failed: only an event that reached it can end up
+        // in the DLQ, and only a successful one leaves both queues empty.
+        let function = try builtProduct("TestFunction")
+        let text = #"""
+            {"tables":{"events":{"partitionKey":{"name":"pk"},"sortKey":{"name":"sk"},"stream":"NEW_IMAGE"}},
+             "pipes":{"p":{"source":{"table":"events"},"target":{"source":"event-store.dynamodb.stream","detailType":"DynamoDBStreamRecord"}}},
+             "functions":{"Worker":{"executable":"\#(function)","timeout":5}},
+             "queues":{"work":{"visibilityTimeout":1,"deadLetterQueue":"work-dlq","maxReceiveCount":1},"work-dlq":{}},
+             "rules":{"r":{"pattern":{"detail":{"eventName":["INSERT"]}},"targets":[{"queue":"work"}]}},
+             "eventSourceMappings":[{"function":"Worker","queue":"work","reportBatchItemFailures":true}]}
+            """#
+        let topology = try Topology.decode(Data(text.utf8), baseDirectory: "/")
+        try await withHost(topology) { _, ports in
+            func call(_ target: String, _ body: String) async throws -> [String: Any] {
+                let response = try await http(
+                    "POST", "http://127.0.0.1:\(ports.aws)/",
+                    headers: [("X-Amz-Target", target), ("Content-Type", "application/x-amz-json-1.0")],
+                    body: Array(body.utf8))
+                guard response.status == 200 else { throw TestFailure("\(target): \(response.text)") }
+                return try response.json()
+            }
+            _ = try await call(
+                "DynamoDB_20120810.PutItem", #"{"TableName":"events","Item":{"pk":{"S":"a"},"sk":{"S":"ok"}}}"#)
+            _ = try await call(
+                "DynamoDB_20120810.PutItem", #"{"TableName":"events","Item":{"pk":{"S":"b"},"sk":{"S":"please-fail"}}}"#
+            )
+            var dead: [[String: Any]] = []
+            for _ in 0..<4 where dead.isEmpty {
+                dead =
+                    try await call(
+                        "AmazonSQS.ReceiveMessage",
+                        #"{"QueueUrl":"http://127.0.0.1:\#(ports.aws)/000000000000/work-dlq","WaitTimeSeconds":5}"#
+                    )["Messages"] as? [[String: Any]] ?? []
+            }
+            #expect(dead.count == 1)
+            #expect((dead.first?["Body"] as? String)?.contains("please-fail") == true)
+            let work = try await call(
+                "AmazonSQS.GetQueueAttributes",
+                #"{"QueueUrl":"http://127.0.0.1:\#(ports.aws)/000000000000/work","AttributeNames":["ApproximateNumberOfMessages","ApproximateNumberOfMessagesNotVisible"]}"#
+            )
+            let attributes = work["Attributes"] as? [String: String] ?? [:]
+            #expect(attributes["ApproximateNumberOfMessages"] == "0")
+            #expect(attributes["ApproximateNumberOfMessagesNotVisible"] == "0", "the successful event was deleted")
+        }
+    }
 }
