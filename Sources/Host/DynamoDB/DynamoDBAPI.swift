@@ -19,15 +19,10 @@ final class DynamoDBAPI: Sendable {
             _ operation: Operation.Type, _ handle: @escaping @Sendable (Operation.Input) throws -> Operation.Output
         ) where Operation.Input: Decodable, Operation.Output: Encodable {
             handlers[Operation.target] = { body in
-                let input: Operation.Input
-                do {
-                    input = try JSONDecoder().decode(Operation.Input.self, from: body.isEmpty ? Data("{}".utf8) : body)
-                } catch {
-                    throw DynamoDBAPIError.serialization(Self.describe(error))
+                let input = try AWSJSONCoding.decode(Operation.Input.self, from: body) {
+                    DynamoDBAPIError.serialization(AWSJSONCoding.describe($0))
                 }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                return try encoder.encode(try handle(input))
+                return try AWSJSONCoding.encode(try handle(input))
             }
         }
         let tables = DynamoDBTableOperations(store: store)
@@ -81,17 +76,6 @@ final class DynamoDBAPI: Sendable {
         } catch {
             let failure = DynamoDBAPIError(code: "InternalServerError", message: "\(error)", status: 500)
             return (500, failure.body())
-        }
-    }
-
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): return "Missing required key '\(key.stringValue)' in request"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return "Unexpected value at '\(path)': \(context.debugDescription)"
-        case DecodingError.dataCorrupted(let context): return context.debugDescription
-        default: return "\(error)"
         }
     }
 }

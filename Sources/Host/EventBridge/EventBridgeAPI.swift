@@ -18,15 +18,10 @@ final class EventBridgeAPI: Sendable {
             _ operation: Operation.Type, _ handle: @escaping @Sendable (Operation.Input) throws -> Operation.Output
         ) where Operation.Input: Decodable, Operation.Output: Encodable {
             handlers[Operation.target] = { body in
-                let input: Operation.Input
-                do {
-                    input = try JSONDecoder().decode(Operation.Input.self, from: body.isEmpty ? Data("{}".utf8) : body)
-                } catch {
-                    throw EventBridgeError("ValidationException", DynamoDBAPI.describe(error))
+                let input = try AWSJSONCoding.decode(Operation.Input.self, from: body) {
+                    EventBridgeError("ValidationException", AWSJSONCoding.describe($0))
                 }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                return try encoder.encode(try handle(input))
+                return try AWSJSONCoding.encode(try handle(input), escapingSlashes: false)
             }
         }
         on(CreateEventBus.self) { input in

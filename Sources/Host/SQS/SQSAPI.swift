@@ -36,15 +36,8 @@ final class SQSAPI: Sendable {
             _ handle: @escaping @Sendable (Operation.Input) async throws -> Operation.Output
         ) where Operation.Input: Decodable, Operation.Output: Encodable {
             handlers[Operation.target] = { body in
-                let input: Operation.Input
-                do {
-                    input = try JSONDecoder().decode(Operation.Input.self, from: body.isEmpty ? Data("{}".utf8) : body)
-                } catch {
-                    throw Self.decodingError(error)
-                }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                return try encoder.encode(try await handle(input))
+                let input = try AWSJSONCoding.decode(Operation.Input.self, from: body) { Self.decodingError($0) }
+                return try AWSJSONCoding.encode(try await handle(input), escapingSlashes: false)
             }
         }
         let operations = SQSOperations(store: store, base: base)
