@@ -41,6 +41,8 @@ public final class HostRuntime: Sendable {
     let dynamoDB: DynamoDBAPI
     /// The EventBridge API (tests call it directly).
     let eventBridge: EventBridgeAPI
+    /// Lambda's event source mappings (declared and created through the API).
+    let eventSourceMappings: EventSourceMappingService
     public let services: [any Service]
     /// The HTTP API's id (`requestContext.apiId`), when the topology has one.
     public let apiID: String?
@@ -56,7 +58,7 @@ public final class HostRuntime: Sendable {
         database = try HostDatabase(
             path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("host.sqlite").path,
             migrations: DynamoDBStore.migrations + SQSStore.migrations + EventBridgeStore.migrations
-                + PipeRunner.migrations)
+                + PipeRunner.migrations + EventSourceMappingStore.migrations)
         let dynamoDB = DynamoDBAPI(
             store: DynamoDBStore(database: database, region: topology.region, account: topology.accountID))
         self.dynamoDB = dynamoDB
@@ -77,9 +79,12 @@ public final class HostRuntime: Sendable {
         self.eventBridge = eventBridge
         try sqsStore.ensureQueues(topology.queues)
         try eventBridgeStore.apply(buses: topology.buses, rules: topology.rules, sqs: sqsStore, lambda: lambda)
-        for mapping in topology.eventSourceMappings {
-            services.append(try SQSEventSourceMapping(mapping: mapping, sqs: sqsStore, lambda: lambda, logger: logger))
-        }
+        let eventSourceMappings = EventSourceMappingService(
+            store: EventSourceMappingStore(database: database, region: topology.region, account: topology.accountID),
+            sqs: sqsStore, dynamoDB: dynamoDB.store, lambda: lambda, logger: logger)
+        try eventSourceMappings.declare(topology.eventSourceMappings)
+        self.eventSourceMappings = eventSourceMappings
+        services.append(eventSourceMappings)
         for pipe in topology.pipes {
             services.append(try PipeRunner(pipe: pipe, dynamoDB: dynamoDB.store, delivery: delivery, logger: logger))
         }
@@ -87,7 +92,7 @@ public final class HostRuntime: Sendable {
         let expectsAPI = topology.httpAPI != nil
         let awsApplication = Application(
             responder: AWSEndpoint(
-                lambda: lambda,
+                lambda: lambda, eventSourceMappings: eventSourceMappings,
                 jsonServices: [dynamoDB, SQSAPI(store: sqsStore, base: lambda.awsEndpoint), eventBridge]),
             configuration: .init(
                 address: .hostname(configuration.bindAddress, port: configuration.awsPort), serverName: "host"),

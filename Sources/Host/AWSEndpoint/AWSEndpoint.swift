@@ -8,11 +8,13 @@ import Hummingbird
 public struct AWSEndpoint: HTTPResponder {
     public typealias Context = HostRequestContext
     let lambda: LambdaService
+    let eventSourceMappings: EventSourceMappingService
     /// The JSON-protocol APIs, chosen by `X-Amz-Target`.
     let jsonServices: [any AWSJSONService]
 
-    init(lambda: LambdaService, jsonServices: [any AWSJSONService]) {
+    init(lambda: LambdaService, eventSourceMappings: EventSourceMappingService, jsonServices: [any AWSJSONService]) {
         self.lambda = lambda
+        self.eventSourceMappings = eventSourceMappings
         self.jsonServices = jsonServices
     }
 
@@ -39,6 +41,10 @@ public struct AWSEndpoint: HTTPResponder {
         }
         if segments.first == "2015-03-31", segments.count >= 2, segments[1] == "functions" {
             return try await LambdaAPI(lambda: lambda).handle(
+                request, segments: Array(segments.dropFirst(2)), context: context)
+        }
+        if segments.first == "2015-03-31", segments.count >= 2, segments[1] == "event-source-mappings" {
+            return try await EventSourceMappingAPI(service: eventSourceMappings).handle(
                 request, segments: Array(segments.dropFirst(2)), context: context)
         }
         if let target = request.headers[HTTPField.Name("X-Amz-Target")!] {

@@ -182,10 +182,13 @@ extension Topology {
         if case .array(let mappings)? = reader.fields["eventSourceMappings"] {
             let functions = Set(topology.functions.map(\.name))
             let queues = Set(topology.queues.map(\.name))
+            let streams = Set(topology.tables.filter { $0.stream != nil }.map(\.name))
             for (index, value) in mappings.enumerated() {
                 let mapping = try TopologyReader(value, path: "eventSourceMappings[\(index)]")
                 try mapping.allowOnly([
-                    "function", "queue", "batchSize", "reportBatchItemFailures", "maximumConcurrency", "filters",
+                    "function", "queue", "table", "enabled", "batchSize", "maximumBatchingWindowInSeconds",
+                    "reportBatchItemFailures", "maximumConcurrency", "filters", "startingPosition",
+                    "maximumRetryAttempts", "maximumRecordAgeInSeconds", "bisectBatchOnFunctionError", "onFailure",
                 ])
                 let function = try mapping.string("function")
                 guard functions.contains(function) else {
@@ -193,10 +196,35 @@ extension Topology {
                         path: mapping.child("function"),
                         reason: "names function '\(function)', which is not in functions")
                 }
-                let queue = try mapping.string("queue")
-                guard queues.contains(queue) else {
-                    throw TopologyError(
-                        path: mapping.child("queue"), reason: "names queue '\(queue)', which is not in queues")
+                let source: EventSourceMappingConfiguration.Source
+                switch (mapping.fields["queue"], mapping.fields["table"]) {
+                case (.some, nil):
+                    let queue = try mapping.string("queue")
+                    guard queues.contains(queue) else {
+                        throw TopologyError(
+                            path: mapping.child("queue"), reason: "names queue '\(queue)', which is not in queues")
+                    }
+                    source = .queue(queue)
+                    for key in [
+                        "startingPosition", "maximumRetryAttempts", "maximumRecordAgeInSeconds",
+                        "bisectBatchOnFunctionError", "onFailure",
+                    ] where mapping.fields[key] != nil {
+                        throw TopologyError(path: mapping.child(key), reason: "applies to table (stream) sources only")
+                    }
+                case (nil, .some):
+                    let table = try mapping.string("table")
+                    guard streams.contains(table) else {
+                        throw TopologyError(
+                            path: mapping.child("table"),
+                            reason: "names table '\(table)', which is not in tables with a stream")
+                    }
+                    source = .table(table)
+                    if mapping.fields["maximumConcurrency"] != nil {
+                        throw TopologyError(
+                            path: mapping.child("maximumConcurrency"), reason: "applies to queue sources only")
+                    }
+                default:
+                    throw TopologyError(path: mapping.path, reason: "needs exactly one source: queue or table")
                 }
                 let filters = try mapping.arrayOfObjectsAsText("filters")
                 for (position, filter) in filters.enumerated() {
@@ -206,13 +234,37 @@ extension Topology {
                         throw TopologyError(path: "\(mapping.child("filters"))[\(position)]", reason: error.message)
                     }
                 }
+                let onFailure = try mapping.stringIfPresent("onFailure")
+                if let onFailure, !queues.contains(onFailure) {
+                    throw TopologyError(
+                        path: mapping.child("onFailure"), reason: "names queue '\(onFailure)', which is not in queues")
+                }
+                let window = try mapping.integer("maximumBatchingWindowInSeconds", default: 0, range: 0...300)
+                let batchSize = try mapping.integerIfPresent("batchSize", range: 1...10_000)
+                if case .queue = source, (batchSize ?? 10) > 10, window == 0 {
+                    throw TopologyError(
+                        path: mapping.child("batchSize"),
+                        reason: "above 10 needs maximumBatchingWindowInSeconds of at least 1 (as in AWS)")
+                }
+                let age = try mapping.integer("maximumRecordAgeInSeconds", default: -1, range: -1...604_800)
+                if age != -1 && age < 60 {
+                    throw TopologyError(
+                        path: mapping.child("maximumRecordAgeInSeconds"), reason: "must be -1 or 60 to 604800")
+                }
                 topology.eventSourceMappings.append(
                     EventSourceMappingConfiguration(
-                        function: function, queue: queue,
-                        batchSize: try mapping.integer("batchSize", default: 10, range: 1...10_000),
+                        function: function, source: source, enabled: try mapping.bool("enabled", default: true),
+                        batchSize: batchSize, maximumBatchingWindowInSeconds: window,
                         reportBatchItemFailures: try mapping.bool("reportBatchItemFailures", default: false),
                         maximumConcurrency: try mapping.integer("maximumConcurrency", default: 2, range: 2...1000),
-                        filters: filters))
+                        filters: filters,
+                        startingPosition: try mapping.string(
+                            "startingPosition", default: "TRIM_HORIZON", oneOf: ["TRIM_HORIZON", "LATEST"]),
+                        maximumRetryAttempts: try mapping.integer(
+                            "maximumRetryAttempts", default: -1, range: -1...10_000),
+                        maximumRecordAgeInSeconds: age,
+                        bisectBatchOnFunctionError: try mapping.bool("bisectBatchOnFunctionError", default: false),
+                        onFailureQueue: onFailure))
             }
         } else if let value = reader.fields["eventSourceMappings"] {
             throw TopologyError(path: "eventSourceMappings", reason: "must be an array, got \(value.kindName)")

@@ -235,27 +235,59 @@ public struct QueueConfiguration: Sendable, Equatable {
     }
 }
 
-/// An SQS → Lambda event source mapping.
+/// An event source mapping: an SQS queue or a table's DynamoDB stream → a function.
 public struct EventSourceMappingConfiguration: Sendable, Equatable {
+    public enum Source: Sendable, Equatable, CustomStringConvertible {
+        case queue(String)
+        /// The table's stream.
+        case table(String)
+
+        public var description: String {
+            switch self {
+            case .queue(let name): return "queue:\(name)"
+            case .table(let name): return "table:\(name)"
+            }
+        }
+    }
+
     public var function: String
-    public var queue: String
+    public var source: Source
+    public var enabled: Bool
     public var batchSize: Int
+    public var maximumBatchingWindowInSeconds: Int
     public var reportBatchItemFailures: Bool
-    /// Pollers at once (`ScalingConfig.MaximumConcurrency`).
+    /// Pollers at once (`ScalingConfig.MaximumConcurrency`, SQS).
     public var maximumConcurrency: Int
-    /// EventBridge patterns over `{"body": …}`; messages no filter accepts are deleted.
+    /// EventBridge patterns over `{"body": …}` (SQS) or the stream record; what no filter accepts is deleted (SQS)
+    /// or skipped (streams).
     public var filters: [String]
+    /// Streams: `TRIM_HORIZON` or `LATEST`.
+    public var startingPosition: String
+    public var maximumRetryAttempts: Int
+    public var maximumRecordAgeInSeconds: Int
+    public var bisectBatchOnFunctionError: Bool
+    /// Streams: the queue that receives the coordinates of discarded batches.
+    public var onFailureQueue: String?
 
     public init(
-        function: String, queue: String, batchSize: Int = 10, reportBatchItemFailures: Bool = false,
-        maximumConcurrency: Int = 2, filters: [String] = []
+        function: String, source: Source, enabled: Bool = true, batchSize: Int? = nil,
+        maximumBatchingWindowInSeconds: Int = 0, reportBatchItemFailures: Bool = false, maximumConcurrency: Int = 2,
+        filters: [String] = [], startingPosition: String = "TRIM_HORIZON", maximumRetryAttempts: Int = -1,
+        maximumRecordAgeInSeconds: Int = -1, bisectBatchOnFunctionError: Bool = false, onFailureQueue: String? = nil
     ) {
         self.function = function
-        self.queue = queue
-        self.batchSize = batchSize
+        self.source = source
+        self.enabled = enabled
+        if case .table = source { self.batchSize = batchSize ?? 100 } else { self.batchSize = batchSize ?? 10 }
+        self.maximumBatchingWindowInSeconds = maximumBatchingWindowInSeconds
         self.reportBatchItemFailures = reportBatchItemFailures
         self.maximumConcurrency = maximumConcurrency
         self.filters = filters
+        self.startingPosition = startingPosition
+        self.maximumRetryAttempts = maximumRetryAttempts
+        self.maximumRecordAgeInSeconds = maximumRecordAgeInSeconds
+        self.bisectBatchOnFunctionError = bisectBatchOnFunctionError
+        self.onFailureQueue = onFailureQueue
     }
 }
 

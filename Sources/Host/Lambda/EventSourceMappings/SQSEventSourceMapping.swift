@@ -1,37 +1,35 @@
-// LIMITATIONS (event source mappings): SQS sources only (DynamoDB stream sources come next), declared in the
-// topology (the Lambda mapping API comes next); FIFO queues are not supported by the host's SQS yet.
-
 import AWSShapes
 import Foundation
 import Logging
-import ServiceLifecycle
 
-/// An SQS event source mapping: pollers (up to `maximumConcurrency`) receive batches, invoke the function with an
-/// SQS event, and delete what succeeded. A function error or timeout deletes nothing: the batch reappears after the
-/// queue's visibility timeout, and a message past `maxReceiveCount` moves to the DLQ on its next receive. With
-/// `ReportBatchItemFailures`, only the reported messages stay (AWS's rules for malformed answers apply: an
-/// unparsable answer, an empty or unknown item identifier fails the whole batch).
-final class SQSEventSourceMapping: Service {
-    let mapping: EventSourceMappingConfiguration
+/// An SQS event source mapping: pollers (up to `ScalingConfig.MaximumConcurrency`, default 2) receive batches,
+/// invoke the function with an SQS event, and delete what succeeded. A function error or timeout deletes nothing: the
+/// batch reappears after the queue's visibility timeout, and a message past `maxReceiveCount` moves to the DLQ on its
+/// next receive. With `ReportBatchItemFailures`, only the reported messages stay (AWS's rules for malformed answers
+/// apply: an unparsable answer, an empty or unknown item identifier fails the whole batch). With a batching window, a
+/// poller keeps receiving until the batch is full or the window since its first message has passed.
+struct SQSEventSourceMapping: Sendable {
+    let mapping: EventSourceMapping
+    let queue: String
     let sqs: SQSStore
     let lambda: LambdaService
     let logger: Logger
     private let filters: [EventPattern]
 
-    init(mapping: EventSourceMappingConfiguration, sqs: SQSStore, lambda: LambdaService, logger: Logger) throws {
+    init(mapping: EventSourceMapping, queue: String, sqs: SQSStore, lambda: LambdaService, logger: Logger) throws {
         self.mapping = mapping
+        self.queue = queue
         self.sqs = sqs
         self.lambda = lambda
         self.logger = logger
         self.filters = try mapping.filters.map { try EventPattern(parsing: $0) }
     }
 
-    func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                for _ in 0..<self.mapping.maximumConcurrency {
-                    group.addTask { await self.poll() }
-                }
+    /// Polls with every poller until cancelled.
+    func run() async {
+        await withDiscardingTaskGroup { group in
+            for _ in 0..<(mapping.maximumConcurrency ?? 2) {
+                group.addTask { await self.poll() }
             }
         }
     }
@@ -41,9 +39,9 @@ final class SQSEventSourceMapping: Service {
             let version = sqs.database.commits.version
             var wait: Duration = .seconds(20)
             do {
-                let result = try sqs.receive(queue: mapping.queue, maxMessages: mapping.batchSize)
+                let result = try sqs.receive(queue: queue, maxMessages: min(10, mapping.batchSize))
                 if !result.messages.isEmpty {
-                    await process(result.messages)
+                    await process(try await fill(result.messages))
                     continue
                 }
                 if let next = result.nextVisibleAt {
@@ -51,10 +49,27 @@ final class SQSEventSourceMapping: Service {
                     wait = min(wait, .milliseconds(Int64(seconds * 1000) + 1))
                 }
             } catch {
-                logger.warning("mapping \(mapping.queue) → \(mapping.function): \(error)")
+                logger.warning("mapping \(mapping.uuid) \(queue) → \(mapping.functionName): \(error)")
             }
             await sqs.database.commits.wait(after: version, timeout: wait)
         }
+    }
+
+    /// Receives more until the batch holds `BatchSize` messages or the batching window has passed.
+    private func fill(_ first: [SQSReceivedMessage]) async throws -> [SQSReceivedMessage] {
+        var batch = first
+        guard mapping.maximumBatchingWindowInSeconds > 0 else { return batch }
+        let deadline = ContinuousClock.now + .seconds(mapping.maximumBatchingWindowInSeconds)
+        while batch.count < mapping.batchSize, !Task.isCancelled {
+            let version = sqs.database.commits.version
+            let more = try sqs.receive(queue: queue, maxMessages: min(10, mapping.batchSize - batch.count))
+            batch += more.messages
+            if !more.messages.isEmpty { continue }
+            let left = deadline - ContinuousClock.now
+            if left <= .zero { break }
+            await sqs.database.commits.wait(after: version, timeout: left)
+        }
+        return batch
     }
 
     /// Invokes the function with one batch and deletes what succeeded.
@@ -69,7 +84,7 @@ final class SQSEventSourceMapping: Service {
                 dropped.append(message.receiptHandle)
             }
         }
-        if !dropped.isEmpty { _ = try? sqs.deleteBatch(queue: mapping.queue, receiptHandles: dropped) }
+        if !dropped.isEmpty { _ = try? sqs.deleteBatch(queue: queue, receiptHandles: dropped) }
         guard !batch.isEmpty else { return }
         let event = SQSEvent(
             records: batch.map { message in
@@ -84,21 +99,26 @@ final class SQSEventSourceMapping: Service {
                     },
                     md5OfMessageAttributes: SQSDigest.md5OfAttributes(
                         message.messageAttributes.isEmpty ? nil : message.messageAttributes),
-                    md5OfBody: message.md5OfBody, eventSourceARN: sqs.arn(of: mapping.queue), awsRegion: sqs.region)
+                    md5OfBody: message.md5OfBody, eventSourceARN: mapping.eventSourceArn, awsRegion: sqs.region)
             })
         guard let payload = try? JSONEncoder().encode(event),
-            let result = try? await lambda.invoke(mapping.function, payload: Array(payload))
+            let result = try? await lambda.invoke(mapping.functionName, payload: Array(payload))
         else { return }
         guard result.functionError == nil else { return }  // the whole batch reappears after the visibility timeout
-        let failed = mapping.reportBatchItemFailures ? Self.failedIDs(result.payload, batch: batch) : []
+        let failed = mapping.reportsBatchItemFailures ? Self.failedIDs(result.payload, batch: batch) : []
         let succeeded = batch.filter { !failed.contains($0.messageId) }.map(\.receiptHandle)
-        if !succeeded.isEmpty { _ = try? sqs.deleteBatch(queue: mapping.queue, receiptHandles: succeeded) }
+        if !succeeded.isEmpty { _ = try? sqs.deleteBatch(queue: queue, receiptHandles: succeeded) }
     }
 
     /// The message ids a `batchItemFailures` answer keeps, by AWS's rules: nothing, null or an empty list is a
     /// complete success; an unreadable answer, an empty or null identifier, or one not in the batch fails all.
     static func failedIDs(_ payload: [UInt8], batch: [SQSReceivedMessage]) -> Set<String> {
-        let all = Set(batch.map(\.messageId))
+        failedIdentifiers(payload, identifiers: batch.map(\.messageId))
+    }
+
+    /// The item identifiers a `batchItemFailures` answer names (message ids for SQS, sequence numbers for streams).
+    static func failedIdentifiers(_ payload: [UInt8], identifiers: [String]) -> Set<String> {
+        let all = Set(identifiers)
         let text = String(decoding: payload, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty || text == "null" { return [] }
         guard let value = try? JSONValue(parsing: Data(text.utf8)) else { return all }

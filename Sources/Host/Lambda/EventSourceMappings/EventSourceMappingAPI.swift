@@ -1,0 +1,51 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Lambda's event source mapping REST API: `POST` (create) and `GET` (list) on
+/// `/2015-03-31/event-source-mappings/`, `GET` / `PUT` / `DELETE` on `/2015-03-31/event-source-mappings/{UUID}`.
+struct EventSourceMappingAPI {
+    let service: EventSourceMappingService
+
+    /// `segments` follow `/2015-03-31/event-source-mappings`.
+    func handle(_ request: Request, segments: [String], context: HostRequestContext) async throws -> Response {
+        switch (request.method, segments.count) {
+        case (.post, 0):
+            return try respond(try service.create(try await decode(request, context)), status: .accepted)
+        case (.get, 0):
+            let query = request.uri.queryParameters
+            var all = try service.list(
+                functionName: query["FunctionName"].map(String.init),
+                eventSourceArn: query["EventSourceArn"].map(String.init))
+            let start = query["Marker"].flatMap { Int(String($0)) } ?? 0
+            let size = min(10_000, query["MaxItems"].flatMap { Int(String($0)) } ?? 100)
+            all = Array(all.dropFirst(start))
+            var object: [String: Any] = ["EventSourceMappings": Array(all.prefix(size))]
+            if all.count > size { object["NextMarker"] = String(start + size) }
+            return try respond(object, status: .ok)
+        case (.get, 1):
+            return try respond(try service.get(segments[0]), status: .ok)
+        case (.put, 1):
+            return try respond(try service.update(segments[0], try await decode(request, context)), status: .accepted)
+        case (.delete, 1):
+            return try respond(try service.delete(segments[0]), status: .accepted)
+        default:
+            throw AWSError(
+                "UnknownOperationException", "No Lambda operation at \(request.method) \(request.uri.path)",
+                status: .notFound)
+        }
+    }
+
+    private func decode(_ request: Request, _ context: HostRequestContext) async throws -> EventSourceMappingRequest {
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        return try AWSJSONCoding.decode(EventSourceMappingRequest.self, from: Data(body.readableBytesView)) {
+            AWSError("InvalidParameterValueException", AWSJSONCoding.describe($0))
+        }
+    }
+
+    private func respond(_ object: [String: Any], status: HTTPResponse.Status) throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return .json(String(decoding: data, as: UTF8.self), status: status)
+    }
+}
