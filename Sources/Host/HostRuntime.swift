@@ -43,6 +43,8 @@ public final class HostRuntime: Sendable {
     let eventBridge: EventBridgeAPI
     /// Lambda's event source mappings (declared and created through the API).
     let eventSourceMappings: EventSourceMappingService
+    /// EventBridge Pipes (declared and created through the API).
+    let pipes: PipeService
     public let services: [any Service]
     /// The HTTP API's id (`requestContext.apiId`), when the topology has one.
     public let apiID: String?
@@ -58,7 +60,7 @@ public final class HostRuntime: Sendable {
         database = try HostDatabase(
             path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("host.sqlite").path,
             migrations: DynamoDBStore.migrations + SQSStore.migrations + EventBridgeStore.migrations
-                + PipeRunner.migrations + EventSourceMappingStore.migrations)
+                + PipeStore.migrations + EventSourceMappingStore.migrations)
         let dynamoDB = DynamoDBAPI(
             store: DynamoDBStore(database: database, region: topology.region, account: topology.accountID))
         self.dynamoDB = dynamoDB
@@ -85,14 +87,17 @@ public final class HostRuntime: Sendable {
         try eventSourceMappings.declare(topology.eventSourceMappings)
         self.eventSourceMappings = eventSourceMappings
         services.append(eventSourceMappings)
-        for pipe in topology.pipes {
-            services.append(try PipeRunner(pipe: pipe, dynamoDB: dynamoDB.store, delivery: delivery, logger: logger))
-        }
+        let pipes = PipeService(
+            store: PipeStore(database: database, region: topology.region, account: topology.accountID),
+            dynamoDB: dynamoDB.store, delivery: delivery, logger: logger)
+        try pipes.declare(topology.pipes, roleAccount: topology.accountID)
+        self.pipes = pipes
+        services.append(pipes)
         var apiID: String?
         let expectsAPI = topology.httpAPI != nil
         let awsApplication = Application(
             responder: AWSEndpoint(
-                lambda: lambda, eventSourceMappings: eventSourceMappings,
+                lambda: lambda, eventSourceMappings: eventSourceMappings, pipes: pipes,
                 jsonServices: [dynamoDB, SQSAPI(store: sqsStore, base: lambda.awsEndpoint), eventBridge]),
             configuration: .init(
                 address: .hostname(configuration.bindAddress, port: configuration.awsPort), serverName: "host"),

@@ -9,12 +9,17 @@ public struct AWSEndpoint: HTTPResponder {
     public typealias Context = HostRequestContext
     let lambda: LambdaService
     let eventSourceMappings: EventSourceMappingService
+    let pipes: PipeService
     /// The JSON-protocol APIs, chosen by `X-Amz-Target`.
     let jsonServices: [any AWSJSONService]
 
-    init(lambda: LambdaService, eventSourceMappings: EventSourceMappingService, jsonServices: [any AWSJSONService]) {
+    init(
+        lambda: LambdaService, eventSourceMappings: EventSourceMappingService, pipes: PipeService,
+        jsonServices: [any AWSJSONService]
+    ) {
         self.lambda = lambda
         self.eventSourceMappings = eventSourceMappings
+        self.pipes = pipes
         self.jsonServices = jsonServices
     }
 
@@ -45,6 +50,10 @@ public struct AWSEndpoint: HTTPResponder {
         }
         if segments.first == "2015-03-31", segments.count >= 2, segments[1] == "event-source-mappings" {
             return try await EventSourceMappingAPI(service: eventSourceMappings).handle(
+                request, segments: Array(segments.dropFirst(2)), context: context)
+        }
+        if segments.first == "v1", segments.count >= 2, segments[1] == "pipes" {
+            return try await PipesAPI(service: pipes).handle(
                 request, segments: Array(segments.dropFirst(2)), context: context)
         }
         if let target = request.headers[HTTPField.Name("X-Amz-Target")!] {

@@ -1,110 +1,176 @@
-// LIMITATIONS (Pipes): sources are DynamoDB streams and targets event buses, declared in the topology (the
-// /v1/pipes REST API comes next); no enrichment; a record that fails delivery is retried with the whole batch (AWS's
-// default of infinite retries); MaximumBatchingWindowInSeconds is not applied (records go out as soon as they commit).
-
 import AWSShapes
 import Foundation
 import GRDB
 import Logging
-import ServiceLifecycle
 
-/// One EventBridge Pipe from a DynamoDB stream to an event bus. It waits on the database's commit signal, reads the
-/// records after its checkpoint, keeps those its filters accept, and puts them on the bus; the events (and the
+/// One running EventBridge Pipe from a DynamoDB stream to an event bus. It waits on the database's commit signal,
+/// reads the records after its checkpoint, waits out the batching window, keeps what its filters accept, shapes each
+/// record into one bus event (input template, detail type, source), and puts them on the bus: the events (and the
 /// queues they reach) and the new checkpoint commit in one transaction, so a crash at any moment neither loses nor
-/// duplicates a record.
-final class PipeRunner: Service {
-    let pipe: PipeConfiguration
+/// duplicates a record. Records are read in stream order, so order per partition key holds.
+struct PipeRunner: Sendable {
+    let pipe: PipeDefinition
+    let table: String
+    let label: String
+    let store: PipeStore
     let dynamoDB: DynamoDBStore
     let delivery: EventBridgeDelivery
     let logger: Logger
     private let filters: [EventPattern]
 
-    static let migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] = [
-        (
-            "pipes-1",
-            { db in
-                try db.execute(
-                    sql:
-                        "CREATE TABLE pipe_checkpoints (pipe TEXT PRIMARY KEY, stream_label TEXT NOT NULL, sequence INTEGER NOT NULL)"
-                )
-            }
-        )
-    ]
-
-    init(pipe: PipeConfiguration, dynamoDB: DynamoDBStore, delivery: EventBridgeDelivery, logger: Logger) throws {
+    init(
+        pipe: PipeDefinition, store: PipeStore, dynamoDB: DynamoDBStore, delivery: EventBridgeDelivery, logger: Logger
+    ) throws {
+        guard let (table, label) = pipe.sourceStream else {
+            throw AWSError("ValidationException", "Pipe \(pipe.name) has no DynamoDB stream source")
+        }
         self.pipe = pipe
+        self.table = table
+        self.label = label
+        self.store = store
         self.dynamoDB = dynamoDB
         self.delivery = delivery
         self.logger = logger
         self.filters = try pipe.filters.map { try EventPattern(parsing: $0) }
     }
 
-    func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let version = self.dynamoDB.database.commits.version
-                do {
-                    if try self.runOnce() { continue }
-                } catch {
-                    self.logger.warning("pipe \(self.pipe.name): \(error)")
+    func run() async {
+        var failures = 0
+        while !Task.isCancelled {
+            let version = dynamoDB.database.commits.version
+            var wakeAt: Date?
+            do {
+                switch try runOnce() {
+                case .delivered:
+                    failures = 0
+                    continue
+                case .idle(let until):
+                    wakeAt = until
                 }
-                await self.dynamoDB.database.commits.wait(after: version, timeout: .seconds(30))
+            } catch {
+                failures += 1
+                logger.warning("pipe \(pipe.name): \(error)")
+                try? await Task.sleep(for: StreamBatchPolicy.backoff(attempts: failures))
+                continue
             }
+            let timeout = wakeAt.map { Duration.milliseconds(Int64(max(1, $0.timeIntervalSinceNow * 1000 + 1))) }
+            await dynamoDB.database.commits.wait(after: version, timeout: timeout ?? .seconds(60))
         }
     }
 
-    /// Delivers the next batch; returns false when there was nothing to read.
+    enum Step: Equatable {
+        case delivered
+        /// Nothing to do until a commit, or until this time (the batching window).
+        case idle(until: Date?)
+    }
+
+    /// Delivers the next batch.
     @discardableResult
-    func runOnce() throws -> Bool {
-        guard let table = try dynamoDB.table(named: pipe.sourceTable), let label = table.streamLabel,
-            table.streamViewType != nil
-        else { return false }
-        let checkpoint = try dynamoDB.database.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT stream_label, sequence FROM pipe_checkpoints WHERE pipe = ?", arguments: [pipe.name])
-        }
-        var after: Int64? = nil
-        if let checkpoint, checkpoint["stream_label"] as String == label {
-            after = checkpoint["sequence"]
+    func runOnce(now: Date = Date()) throws -> Step {
+        guard let current = try dynamoDB.table(named: table), current.streamLabel == label,
+            current.streamViewType != nil
+        else { return .idle(until: now.addingTimeInterval(60)) }
+        var after: Int64 = 0
+        if let checkpoint = try store.checkpoint(pipe.name), checkpoint.label == label {
+            after = checkpoint.sequence
         } else if pipe.startingPosition == "LATEST" {
-            after = try dynamoDB.latestSequence(table: table.name, label: label) ?? 0
+            after = try dynamoDB.latestSequence(table: table, label: label) ?? 0
             try dynamoDB.database.write(notify: false) { db in
-                try Self.save(db, pipe: pipe.name, label: label, sequence: after ?? 0)
+                try PipeStore.saveCheckpoint(db, pipe: pipe.name, label: label, sequence: after)
             }
         }
-        let records = try dynamoDB.streamRecords(table: table.name, label: label, after: after, limit: pipe.batchSize)
-        guard let last = records.last else { return false }
-        var entries: [PutEventsRequestEntry] = []
+        let records = try dynamoDB.streamRecords(table: table, label: label, after: after, limit: pipe.batchSize)
+        guard let first = records.first, let last = records.last else { return .idle(until: nil) }
+        if records.count < pipe.batchSize, pipe.maximumBatchingWindowInSeconds > 0 {
+            let arrival = first.record.dynamodb.approximateCreationDateTime ?? now.timeIntervalSince1970
+            let due = Date(timeIntervalSince1970: arrival + Double(pipe.maximumBatchingWindowInSeconds))
+            if due > now { return .idle(until: due) }
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var entries: [PutEventsRequestEntry] = []
         for stored in records {
-            let detail = String(decoding: try encoder.encode(stored.record), as: UTF8.self)
-            if !filters.isEmpty {
-                guard let value = try? JSONValue(parsing: Data(detail.utf8)),
-                    filters.contains(where: { $0.matches(value) })
-                else { continue }
-            }
-            entries.append(
-                PutEventsRequestEntry(
-                    source: pipe.source, detailType: pipe.detailType, detail: detail, resources: [],
-                    eventBusName: pipe.targetBus))
+            let text = String(decoding: try encoder.encode(stored.record), as: UTF8.self)
+            let record = try JSONValue(parsing: Data(text.utf8))
+            if !filters.isEmpty, !filters.contains(where: { $0.matches(record) }) { continue }
+            entries.append(entry(for: record, text: text, now: now))
         }
         let invocations = try dynamoDB.database.write { db -> [(String, String)] in
             var invocations: [(String, String)] = []
             for batch in stride(from: 0, to: entries.count, by: 10) {
-                let (_, more) = try delivery.deliver(db, Array(entries[batch..<min(batch + 10, entries.count)]))
+                let (results, more) = try delivery.deliver(db, Array(entries[batch..<min(batch + 10, entries.count)]))
+                if let failed = results.first(where: { $0.errorCode != nil }) {
+                    // Roll back: the batch is retried whole, as a pipe retries a failed target call.
+                    throw AWSError(failed.errorCode ?? "InternalException", failed.errorMessage ?? "delivery failed")
+                }
                 invocations += more
             }
-            try Self.save(db, pipe: pipe.name, label: label, sequence: last.sequence)
+            try PipeStore.saveCheckpoint(db, pipe: pipe.name, label: label, sequence: last.sequence)
             return invocations
         }
         delivery.invoke(invocations)
-        return true
+        return .delivered
     }
 
-    static func save(_ db: Database, pipe: String, label: String, sequence: Int64) throws {
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO pipe_checkpoints (pipe, stream_label, sequence) VALUES (?, ?, ?)",
-            arguments: [pipe, label, sequence])
+    /// The bus event of one record: its detail is the record, or what the input template makes of it.
+    func entry(for record: JSONValue, text: String, now: Date) -> PutEventsRequestEntry {
+        func resolve(_ value: String?) -> String? {
+            guard let value, value.hasPrefix("$.") else { return value }
+            return EventBridgeInput.value(at: value, in: record).map {
+                if case .string(let text) = $0 { return text }
+                return EventBridgeInput.text($0)
+            }
+        }
+        var detail = text
+        if let template = pipe.inputTemplate {
+            detail = PipeInputTemplate.render(
+                template, record: record, recordText: text,
+                reserved: [
+                    "aws.pipes.pipe-arn": store.arn(pipe.name), "aws.pipes.pipe-name": pipe.name,
+                    "aws.pipes.source-arn": pipe.source, "aws.pipes.enrichment-arn": "",
+                    "aws.pipes.target-arn": pipe.target,
+                    "aws.pipes.event.ingestion-time": now.formatted(
+                        .iso8601.year().month().day().time(includingFractionalSeconds: true)),
+                ])
+        }
+        var time: Double?
+        if let given = resolve(pipe.time) {
+            time = (try? Date(given, strategy: .iso8601))?.timeIntervalSince1970 ?? Double(given)
+        }
+        return PutEventsRequestEntry(
+            source: resolve(pipe.eventSource) ?? "Pipe \(pipe.name)",
+            detailType: resolve(pipe.detailType) ?? "Event from aws:dynamodb", detail: detail,
+            resources: pipe.resources ?? [], time: time, eventBusName: pipe.targetBus)
+    }
+}
+
+/// A Pipes input template: `<$.json.path>` placeholders take values from the record; `<aws.pipes.*>` are the
+/// reserved variables (`<aws.pipes.event>` / `<aws.pipes.event.json>` are the record itself). In a JSON string a
+/// value goes in as text; elsewhere as JSON.
+enum PipeInputTemplate {
+    static func render(_ template: String, record: JSONValue, recordText: String, reserved: [String: String])
+        -> String
+    {
+        var output = template
+        for name in EventBridgeInput.placeholders(in: template) {
+            guard let range = output.range(of: "<\(name)>") else { continue }
+            let insideString = output[..<range.lowerBound].filter { $0 == "\"" }.count % 2 == 1
+            let value: JSONValue?
+            if name == "aws.pipes.event" || name == "aws.pipes.event.json" {
+                value = record
+            } else if let text = reserved[name] {
+                value = .string(text)
+            } else {
+                value = EventBridgeInput.value(at: name, in: record)
+            }
+            let replacement: String
+            switch value {
+            case .string(let text)?: replacement = insideString ? text : EventBridgeInput.quote(text)
+            case let value?: replacement = EventBridgeInput.text(value)
+            case nil: replacement = insideString ? "" : "null"
+            }
+            output.replaceSubrange(range, with: replacement)
+        }
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -54,7 +54,9 @@ extension Topology {
                 let pipe = try pipes.object(name)
                 try pipe.allowOnly(["description", "source", "target"])
                 let source = try pipe.object("source")
-                try source.allowOnly(["table", "startingPosition", "batchSize", "filters"])
+                try source.allowOnly([
+                    "table", "startingPosition", "batchSize", "maximumBatchingWindowInSeconds", "filters",
+                ])
                 let table = try source.string("table")
                 guard let declared = topology.tables.first(where: { $0.name == table }), declared.stream != nil,
                     tables.contains(table)
@@ -72,17 +74,41 @@ extension Topology {
                     }
                 }
                 let target = try pipe.object("target")
-                try target.allowOnly(["eventBus", "source", "detailType"])
+                try target.allowOnly(["eventBus", "source", "detailType", "inputTemplate"])
+                var template: String?
+                switch target.fields["inputTemplate"] {
+                case nil: template = nil
+                case .string(let text)?: template = text
+                case let value?:
+                    template = String(decoding: try value.encoded(sortedKeys: true), as: UTF8.self)
+                }
+                if let template {
+                    var probe = template
+                    for name in EventBridgeInput.placeholders(in: template) {
+                        probe = probe.replacingOccurrences(of: "<\(name)>", with: "null")
+                    }
+                    guard case .object? = try? JSONValue(parsing: Data(probe.utf8)) else {
+                        throw TopologyError(
+                            path: target.child("inputTemplate"),
+                            reason: "must produce a JSON object (an event's detail), as text or as an object")
+                    }
+                }
+                let eventSource = try target.stringIfPresent("source")
+                if let eventSource, eventSource.hasPrefix("aws.") {
+                    throw TopologyError(path: target.child("source"), reason: "may not start with 'aws.'")
+                }
                 topology.pipes.append(
                     PipeConfiguration(
-                        name: name, sourceTable: table,
+                        name: name, description: try pipe.stringIfPresent("description"), sourceTable: table,
                         startingPosition: try source.string(
                             "startingPosition", default: "TRIM_HORIZON", oneOf: ["TRIM_HORIZON", "LATEST"]),
                         batchSize: try source.integer("batchSize", default: 10, range: 1...10_000),
+                        maximumBatchingWindowInSeconds: try source.integer(
+                            "maximumBatchingWindowInSeconds", default: 0, range: 0...300),
                         filters: filters,
                         targetBus: try target.string("eventBus", default: "default"),
-                        source: try target.string("source"),
-                        detailType: try target.string("detailType")))
+                        source: eventSource, detailType: try target.stringIfPresent("detailType"),
+                        inputTemplate: template))
             }
         }
         if let queues = try reader.objectIfPresent("queues") {

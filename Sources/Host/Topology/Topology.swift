@@ -185,30 +185,39 @@ public struct TableConfiguration: Sendable, Equatable {
 /// An EventBridge Pipe: a DynamoDB stream → optional filters → an event bus.
 public struct PipeConfiguration: Sendable, Equatable {
     public var name: String
+    public var description: String?
     /// The table whose stream is the source.
     public var sourceTable: String
     /// `TRIM_HORIZON` (default) or `LATEST`.
     public var startingPosition: String
     public var batchSize: Int
+    public var maximumBatchingWindowInSeconds: Int
     /// EventBridge patterns over the stream record; a record passes when any matches (none: every record passes).
     public var filters: [String]
     public var targetBus: String
-    /// `EventBridgeEventBusParameters`: the events' `source` and `detail-type`.
-    public var source: String
-    public var detailType: String
+    /// `EventBridgeEventBusParameters`: the events' `source` and `detail-type` (AWS's defaults when nil:
+    /// `Pipe <name>` and `Event from aws:dynamodb`).
+    public var source: String?
+    public var detailType: String?
+    /// The target's input template (placeholders `<$.dynamodb.NewImage.id.S>`, `<aws.pipes.pipe-name>`, …).
+    public var inputTemplate: String?
 
     public init(
-        name: String, sourceTable: String, startingPosition: String = "TRIM_HORIZON", batchSize: Int = 10,
-        filters: [String] = [], targetBus: String = "default", source: String, detailType: String
+        name: String, description: String? = nil, sourceTable: String, startingPosition: String = "TRIM_HORIZON",
+        batchSize: Int = 10, maximumBatchingWindowInSeconds: Int = 0, filters: [String] = [],
+        targetBus: String = "default", source: String? = nil, detailType: String? = nil, inputTemplate: String? = nil
     ) {
         self.name = name
+        self.description = description
         self.sourceTable = sourceTable
         self.startingPosition = startingPosition
         self.batchSize = batchSize
+        self.maximumBatchingWindowInSeconds = maximumBatchingWindowInSeconds
         self.filters = filters
         self.targetBus = targetBus
         self.source = source
         self.detailType = detailType
+        self.inputTemplate = inputTemplate
     }
 }
 

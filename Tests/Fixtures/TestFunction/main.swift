@@ -21,6 +21,9 @@ import Glibc
 //   {"action":"env"}                        returns the process environment as an object
 //   {"action":"context"}                    returns the invocation context
 // Init: TEST_INIT_FAIL=message throws during init; TEST_INIT_EXIT=N exits during init.
+// TEST_EVENT_LOG=path appends every event received, one per line, to that file.
+// An SQS batch reports the records whose body contains "fail" as batch item failures. A DynamoDB stream batch
+// throws when a record contains "throw", and reports the first record containing "fail" by its SequenceNumber.
 
 struct Command: Decodable {
     var action: String?
@@ -53,6 +56,24 @@ struct ContextReport: Encodable {
 
 struct TestHandler: LambdaByteHandler {
     func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
+        if let path = getenv("TEST_EVENT_LOG"), let file = fopen(path, "a") {
+            _ = event.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
+            fputc(0x0A, file)
+            fclose(file)
+        }
+        if contains(event, "\"aws:dynamodb\""),
+            let batch = try? JSONDecoder().decode(DynamoDBEvent.self, from: Data(event))
+        {
+            var failures: [SQSBatchResponse.BatchItemFailure] = []
+            for record in batch.records {
+                let text = Array(try JSONEncoder().encode(record))
+                if contains(text, "throw") { throw Failure(description: "record asked to throw") }
+                if failures.isEmpty, contains(text, "fail") {
+                    failures.append(.init(itemIdentifier: record.dynamodb.sequenceNumber ?? ""))
+                }
+            }
+            return Array(try JSONEncoder().encode(SQSBatchResponse(batchItemFailures: failures)))
+        }
         // An SQS batch: every record whose body contains "fail" is reported as a batch item failure.
         if contains(event, "\"aws:sqs\""), let batch = try? JSONDecoder().decode(SQSEvent.self, from: Data(event)) {
             let failures = batch.records.filter { contains(Array($0.body.utf8), "fail") }.map {

@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+
+/// Pipes and their stream checkpoints in the host database.
+final class PipeStore: Sendable {
+    let database: HostDatabase
+    let region: String
+    let account: String
+
+    init(database: HostDatabase, region: String, account: String) {
+        self.database = database
+        self.region = region
+        self.account = account
+    }
+
+    static let migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] = [
+        (
+            "pipes-1",
+            { db in
+                try db.execute(
+                    sql:
+                        "CREATE TABLE pipe_checkpoints (pipe TEXT PRIMARY KEY, stream_label TEXT NOT NULL, sequence INTEGER NOT NULL)"
+                )
+            }
+        ),
+        (
+            "pipes-2",
+            { db in
+                try db.execute(sql: "CREATE TABLE pipes (name TEXT PRIMARY KEY, definition TEXT NOT NULL)")
+            }
+        ),
+    ]
+
+    func arn(_ name: String) -> String { "arn:aws:pipes:\(region):\(account):pipe/\(name)" }
+
+    func all() throws -> [PipeDefinition] {
+        try database.read { db in
+            try String.fetchAll(db, sql: "SELECT definition FROM pipes ORDER BY name").map(Self.decode)
+        }
+    }
+
+    func get(_ name: String) throws -> PipeDefinition? {
+        try database.read { db in
+            try String.fetchOne(db, sql: "SELECT definition FROM pipes WHERE name = ?", arguments: [name]).map(
+                Self.decode)
+        }
+    }
+
+    func insert(_ pipe: PipeDefinition) throws {
+        try database.write(notify: false) { db in
+            if try String.fetchOne(db, sql: "SELECT name FROM pipes WHERE name = ?", arguments: [pipe.name]) != nil {
+                throw AWSError(
+                    "ConflictException", "Pipe \(pipe.name) already exists.", status: .conflict)
+            }
+            try db.execute(
+                sql: "INSERT INTO pipes (name, definition) VALUES (?, ?)",
+                arguments: [pipe.name, try Self.encode(pipe)])
+        }
+    }
+
+    func update(_ pipe: PipeDefinition) throws {
+        try database.write(notify: false) { db in
+            try db.execute(
+                sql: "UPDATE pipes SET definition = ? WHERE name = ?", arguments: [try Self.encode(pipe), pipe.name])
+        }
+    }
+
+    func delete(_ name: String) throws {
+        try database.write(notify: false) { db in
+            try db.execute(sql: "DELETE FROM pipes WHERE name = ?", arguments: [name])
+            try db.execute(sql: "DELETE FROM pipe_checkpoints WHERE pipe = ?", arguments: [name])
+        }
+    }
+
+    /// Makes the declared pipes exactly `pipes` (a changed source starts its checkpoint afresh).
+    func declare(_ pipes: [PipeDefinition]) throws {
+        try database.write(notify: false) { db in
+            var stored: [String: PipeDefinition] = [:]
+            for text in try String.fetchAll(db, sql: "SELECT definition FROM pipes") {
+                let pipe = try Self.decode(text)
+                stored[pipe.name] = pipe
+            }
+            for (name, pipe) in stored where pipe.declared && !pipes.contains(where: { $0.name == name }) {
+                try db.execute(sql: "DELETE FROM pipes WHERE name = ?", arguments: [name])
+                try db.execute(sql: "DELETE FROM pipe_checkpoints WHERE pipe = ?", arguments: [name])
+            }
+            for var pipe in pipes {
+                if let old = stored[pipe.name] {
+                    pipe.creationTime = old.creationTime
+                    pipe.lastModifiedTime = old.lastModifiedTime
+                    if old == pipe { continue }
+                    if old.source != pipe.source {
+                        try db.execute(sql: "DELETE FROM pipe_checkpoints WHERE pipe = ?", arguments: [pipe.name])
+                    }
+                }
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO pipes (name, definition) VALUES (?, ?)",
+                    arguments: [pipe.name, try Self.encode(pipe)])
+            }
+        }
+    }
+
+    static func saveCheckpoint(_ db: Database, pipe: String, label: String, sequence: Int64) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO pipe_checkpoints (pipe, stream_label, sequence) VALUES (?, ?, ?)",
+            arguments: [pipe, label, sequence])
+    }
+
+    func checkpoint(_ pipe: String) throws -> (label: String, sequence: Int64)? {
+        try database.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT stream_label, sequence FROM pipe_checkpoints WHERE pipe = ?", arguments: [pipe]
+            ).map { ($0["stream_label"], $0["sequence"]) }
+        }
+    }
+
+    static func encode(_ pipe: PipeDefinition) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(pipe), as: UTF8.self)
+    }
+
+    static func decode(_ text: String) throws -> PipeDefinition {
+        try JSONDecoder().decode(PipeDefinition.self, from: Data(text.utf8))
+    }
+}
