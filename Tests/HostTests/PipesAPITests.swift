@@ -118,7 +118,10 @@ import Testing
             #expect(shaped.first?["source"]?.stringValue == "orders")
             #expect(
                 shaped.first?["detail"]
-                    == .object(["id": .string("c"), "pipe": .string("p1"), "image": .object(["id": .object(["S": .string("c")])])]))
+                    == .object([
+                        "id": .string("c"), "pipe": .string("p1"),
+                        "image": .object(["id": .object(["S": .string("c")])]),
+                    ]))
 
             let listed = try await client.cli(["list-pipes", "--name-prefix", "p"])
             #expect(listed["Pipes"]?.arrayValue?.map { $0["Name"]?.stringValue } == ["p1"])

@@ -21,7 +21,7 @@ import Glibc
 //   {"action":"env"}                        returns the process environment as an object
 //   {"action":"context"}                    returns the invocation context
 // Init: TEST_INIT_FAIL=message throws during init; TEST_INIT_EXIT=N exits during init.
-// TEST_EVENT_LOG=path appends every event received, one per line, to that file.
+// TEST_EVENT_LOG=path appends every event received, one per line, to that file; TEST_DELAY_MS=N then sleeps N ms.
 // An SQS batch reports the records whose body contains "fail" as batch item failures. A DynamoDB stream batch
 // throws when a record contains "throw", and reports the first record containing "fail" by its SequenceNumber.
 
@@ -56,10 +56,17 @@ struct ContextReport: Encodable {
 
 struct TestHandler: LambdaByteHandler {
     func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
-        if let path = getenv("TEST_EVENT_LOG"), let file = fopen(path, "a") {
-            _ = event.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
-            fputc(0x0A, file)
-            fclose(file)
+        if let path = getenv("TEST_EVENT_LOG") {
+            // One write(2) on an O_APPEND file: lines of concurrent environments never interleave.
+            let file = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+            if file >= 0 {
+                let line = event + [0x0A]
+                _ = line.withUnsafeBufferPointer { write(file, $0.baseAddress, $0.count) }
+                close(file)
+            }
+            if let delay = getenv("TEST_DELAY_MS").flatMap({ Int(String(cString: $0)) }) {
+                usleep(UInt32(delay) * 1000)
+            }
         }
         if contains(event, "\"aws:dynamodb\""),
             let batch = try? JSONDecoder().decode(DynamoDBEvent.self, from: Data(event))
