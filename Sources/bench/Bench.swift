@@ -11,7 +11,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print figures. Build with -c release (scripts/bench does).",
-        subcommands: [LambdaBench.self, DynamoDBBench.self],
+        subcommands: [LambdaBench.self, DynamoDBBench.self, FabricBench.self],
         defaultSubcommand: LambdaBench.self
     )
 

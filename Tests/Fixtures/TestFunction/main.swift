@@ -21,7 +21,8 @@ import Glibc
 //   {"action":"env"}                        returns the process environment as an object
 //   {"action":"context"}                    returns the invocation context
 // Init: TEST_INIT_FAIL=message throws during init; TEST_INIT_EXIT=N exits during init.
-// TEST_EVENT_LOG=path appends every event received, one per line, to that file; TEST_DELAY_MS=N then sleeps N ms.
+// TEST_EVENT_LOG=path appends every event received, one per line, to that file (or a FIFO); with
+// TEST_EVENT_LOG_COUNTS=1 only the event's number of records. TEST_DELAY_MS=N then sleeps N ms.
 // An SQS batch reports the records whose body contains "fail" as batch item failures. A DynamoDB stream batch
 // throws when a record contains "throw", and reports the first record containing "fail" by its SequenceNumber.
 
@@ -60,7 +61,11 @@ struct TestHandler: LambdaByteHandler {
             // One write(2) on an O_APPEND file: lines of concurrent environments never interleave.
             let file = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
             if file >= 0 {
-                let line = event + [0x0A]
+                var line = event + [0x0A]
+                if getenv("TEST_EVENT_LOG_COUNTS") != nil {
+                    let records = event.count > 12 ? count(event, "\"eventSource\"") : 0
+                    line = Array("\(records)\n".utf8)
+                }
                 _ = line.withUnsafeBufferPointer { write(file, $0.baseAddress, $0.count) }
                 close(file)
             }
@@ -142,6 +147,15 @@ func contains(_ bytes: [UInt8], _ text: String) -> Bool {
     return (0...(bytes.count - needle.count)).contains { start in
         bytes[start..<(start + needle.count)].elementsEqual(needle)
     }
+}
+
+/// How many times `text` occurs in `bytes`.
+func count(_ bytes: [UInt8], _ text: String) -> Int {
+    let needle = Array(text.utf8)
+    guard bytes.count >= needle.count else { return 0 }
+    return (0...(bytes.count - needle.count)).filter { start in
+        bytes[start..<(start + needle.count)].elementsEqual(needle)
+    }.count
 }
 
 await LambdaRuntime.main { _ in
