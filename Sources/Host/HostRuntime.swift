@@ -94,7 +94,7 @@ public final class HostRuntime: Sendable {
         self.pipes = pipes
         services.append(pipes)
         var apiID: String?
-        let expectsAPI = topology.httpAPI != nil
+        let expectsAPI = !topology.httpAPIs.isEmpty
         let awsApplication = Application(
             responder: AWSEndpoint(
                 lambda: lambda, eventSourceMappings: eventSourceMappings, pipes: pipes,
@@ -111,9 +111,9 @@ public final class HostRuntime: Sendable {
             logger: logger
         )
         services.append(awsApplication)
-        if let api = topology.httpAPI {
-            let gateway = try APIGateway(configuration: api, lambda: lambda, logger: logger)
-            apiID = gateway.apiID
+        if !topology.httpAPIs.isEmpty {
+            let gateway = try APIGateway(configurations: topology.httpAPIs, lambda: lambda, logger: logger)
+            apiID = topology.httpAPIs.count == 1 ? APIGateway.apiID(topology.httpAPIs[0].name) : nil
             services.append(
                 Application(
                     responder: gateway,

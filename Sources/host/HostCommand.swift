@@ -113,10 +113,14 @@ struct HostCommand: AsyncParsableCommand {
             "  AWS endpoint   http://\(bind):\(ports.aws)   (aws --endpoint-url http://\(bind):\(ports.aws) …)",
             "  health         http://\(bind):\(ports.aws)/_host/health",
         ]
-        if let api = host.topology.httpAPI {
-            lines.append("  HTTP API       http://\(bind):\(ports.api)   (\(api.name), apiId \(host.apiID ?? "-"))")
-            for route in api.routes {
-                lines.append("    \(route.key.padding(toLength: 36, withPad: " ", startingAt: 0)) → \(route.function)")
+        if !host.topology.httpAPIs.isEmpty {
+            lines.append("  HTTP APIs      http://\(bind):\(ports.api)")
+            for api in host.topology.httpAPIs {
+                lines.append("    \(api.name) (apiId \(APIGateway.apiID(api.name)))")
+                for route in api.routes {
+                    lines.append(
+                        "      \(route.key.padding(toLength: 42, withPad: " ", startingAt: 0)) → \(route.function)")
+                }
             }
         }
         if !host.topology.tables.isEmpty {

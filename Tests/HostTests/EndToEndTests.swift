@@ -201,7 +201,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let topologyPath = "\(directory)/topology.json"
         let function = try builtProduct("TestFunction")
-        try #"{"functions":{"Echo":{"executable":"\#(function)"}},"httpApi":{"routes":{"ANY /echo":"Echo"}}}"#
+        try #"{"functions":{"Echo":{"executable":"\#(function)"}},"httpApis":{"echo":{"routes":{"ANY /echo":"Echo"}}}}"#
             .write(toFile: topologyPath, atomically: true, encoding: .utf8)
         let awsPort = Int.random(in: 20_000..<30_000)
         let apiPort = awsPort + 1

@@ -138,7 +138,7 @@ import Testing
             {"tables":{"events":{"partitionKey":{"name":"pk"},"sortKey":{"name":"sk"},"stream":"NEW_IMAGE"}},
              "pipes":{"p":{"source":{"table":"events"},"target":{"source":"event-store.dynamodb.stream","detailType":"DynamoDBStreamRecord"}}},
              "functions":{"Worker":{"executable":"\#(function)","timeout":5}},
-             "queues":{"work":{"visibilityTimeout":1,"deadLetterQueue":"work-dlq","maxReceiveCount":1},"work-dlq":{}},
+             "queues":{"work":{"visibilityTimeout":3,"deadLetterQueue":"work-dlq","maxReceiveCount":1},"work-dlq":{}},
              "rules":{"r":{"pattern":{"detail":{"eventName":["INSERT"]}},"targets":[{"queue":"work"}]}},
              "eventSourceMappings":[{"function":"Worker","queue":"work","reportBatchItemFailures":true}]}
             """#

@@ -10,7 +10,7 @@ import Testing
 @Suite struct RuntimeAPIConformanceTests {
     /// Starts one environment (by invoking `event`) and returns the pending invocation and the runtime's address.
     func withManualRuntime(
-        timeout: Int = 3,
+        timeout: Int = 15,
         _ body: (HostRuntime, _ endpoint: String, _ pending: Task<InvocationResult, any Error>) async throws -> Void
     ) async throws {
         let portFile = NSTemporaryDirectory() + "runtime-\(UUID().uuidString)"

@@ -95,9 +95,11 @@ func topology(
     let api = routes.map { routes in
         HTTPAPIConfiguration(
             name: "test-api",
-            routes: routes.sorted { $0.key < $1.key }.map { RouteConfiguration(key: $0.key, function: $0.value) })
+            routes: routes.sorted { $0.key < $1.key }.map {
+                RouteConfiguration(key: $0.key, function: $0.value, api: "test-api")
+            })
     }
-    return Topology(functions: [function], httpAPI: api)
+    return Topology(functions: [function], httpAPIs: api.map { [$0] } ?? [])
 }
 
 extension InvocationResult {

@@ -29,9 +29,19 @@ import Testing
         (#"{"functions":{"A":{"environment":{"AWS_REGION":"x"}}}}"#, "functions.A.environment.AWS_REGION", "reserved"),
         (#"{"functions":{"A":{"environment":{"_X":"x"}}}}"#, "functions.A.environment._X", "starts with a letter"),
         (#"{"functions":{"A":{"logFormat":"XML"}}}"#, "functions.A.logFormat", "one of"),
-        (#"{"functions":{"A":{}},"httpApi":{"routes":{"GET /a":"B"}}}"#, "httpApi.routes.GET /a", "not in functions"),
-        (#"{"functions":{"A":{}},"httpApi":{"routes":{"GET a":"A"}}}"#, "httpApi.routes.GET a", "start with '/'"),
-        (#"{"functions":{"A":{}},"httpApi":{}}"#, "httpApi.routes", "is required"),
+        (
+            #"{"functions":{"A":{}},"httpApis":{"api":{"routes":{"GET /a":"B"}}}}"#, "httpApis.api.routes.GET /a",
+            "not in functions"
+        ),
+        (
+            #"{"functions":{"A":{}},"httpApis":{"api":{"routes":{"GET a":"A"}}}}"#, "httpApis.api.routes.GET a",
+            "start with '/'"
+        ),
+        (#"{"functions":{"A":{}},"httpApis":{"api":{}}}"#, "httpApis.api.routes", "is required"),
+        (
+            #"{"functions":{"A":{}},"httpApis":{"a":{"routes":{"GET /x":"A"}},"b":{"routes":{"GET /x":"A"}}}}"#,
+            "httpApis.b.routes.GET /x", "also a route of httpApis.a"
+        ),
         (#"{"functions":{"A b":{}}}"#, "functions.A b", "function name"),
         (#"{"accountId":"12"}"#, "accountId", "not valid"),
         (#"{"functions":[]}"#, "functions", "must be an object"),
@@ -83,6 +93,6 @@ import Testing
     @Test func projectTopologyIsValid() throws {
         let topology = try Topology.load(path: packageRoot().appendingPathComponent("infra/topology.json").path)
         #expect(!topology.functions.isEmpty)
-        #expect(topology.httpAPI?.routes.isEmpty == false)
+        #expect(topology.httpAPIs.first?.routes.isEmpty == false)
     }
 }

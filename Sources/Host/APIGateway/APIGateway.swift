@@ -1,5 +1,5 @@
-// LIMITATIONS (API Gateway): HTTP APIs only (no REST APIs, payload format 1.0 or WebSockets); one API with the
-// `$default` stage; no authorizers (requestContext.authorizer is absent), custom domains, throttling or
+// LIMITATIONS (API Gateway): HTTP APIs only (no REST APIs, payload format 1.0 or WebSockets); every API of the
+// topology is served on the one API port (their route keys must differ) with the `$default` stage; no authorizers (requestContext.authorizer is absent), custom domains, throttling or
 // parameter mapping; the 30 s integration timeout is not enforced beyond the function's own timeout.
 
 import AWSShapes
@@ -8,30 +8,46 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// The HTTP API on its own port (default `127.0.0.1:3000`): route → payload 2.0 event → Lambda → response.
+/// The HTTP APIs on their port (default `127.0.0.1:3000`): route → payload 2.0 event → Lambda → response. Every
+/// API of the topology is served here; a route's API gives the event its `apiId` and the response its CORS headers.
 public struct APIGateway: HTTPResponder {
     public typealias Context = HostRequestContext
     /// API Gateway's request limit.
     static let maximumBodySize = 10 * 1024 * 1024
 
-    let configuration: HTTPAPIConfiguration
+    struct API: Sendable {
+        var configuration: HTTPAPIConfiguration
+        var mapping: HTTPAPIMapping
+    }
+
+    let apis: [String: API]
     let routes: RouteTable
-    let mapping: HTTPAPIMapping
     let lambda: LambdaService
     let logger: Logger
 
-    public init(configuration: HTTPAPIConfiguration, lambda: LambdaService, logger: Logger) throws {
-        self.configuration = configuration
-        self.routes = try RouteTable(configuration.routes)
-        // A stable id per API name, shaped like AWS's (10 lower-case letters and digits).
-        let digest = configuration.name.utf8.reduce(UInt64(1469598103934665603)) { ($0 ^ UInt64($1)) &* 1099511628211 }
-        let apiID = String(String(digest, radix: 36).suffix(10))
-        self.mapping = HTTPAPIMapping(apiID: apiID, accountID: lambda.accountID)
+    public init(configurations: [HTTPAPIConfiguration], lambda: LambdaService, logger: Logger) throws {
+        var apis: [String: API] = [:]
+        for configuration in configurations {
+            apis[configuration.name] = API(
+                configuration: configuration,
+                mapping: HTTPAPIMapping(apiID: Self.apiID(configuration.name), accountID: lambda.accountID))
+        }
+        self.apis = apis
+        self.routes = try RouteTable(configurations.flatMap(\.routes))
         self.lambda = lambda
         self.logger = logger
     }
 
-    public var apiID: String { mapping.apiID }
+    /// A stable id per API name, shaped like AWS's (10 lower-case letters and digits).
+    public static func apiID(_ name: String) -> String {
+        let digest = name.utf8.reduce(UInt64(1469598103934665603)) { ($0 ^ UInt64($1)) &* 1099511628211 }
+        return String(String(digest, radix: 36).suffix(10))
+    }
+
+    /// The API a request belongs to: the one owning its route (for a preflight, a route of the requested method).
+    func api(method: String, path: String) -> API? {
+        routes.match(method: method, path: path).flatMap { apis[$0.route.api] }
+    }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
         let requestID = HTTPAPIMapping.newRequestID()
@@ -42,7 +58,10 @@ public struct APIGateway: HTTPResponder {
         for (name, value) in mapped.headers {
             if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
         }
-        if let origin, let cors = configuration.cors, method != "OPTIONS" || mapped.status != 204 {
+        let preflightMethod = request.headers[HTTPField.Name("access-control-request-method")!]
+        let cors = api(method: method == "OPTIONS" ? preflightMethod ?? method : method, path: request.uri.path)?
+            .configuration.cors
+        if let origin, let cors, method != "OPTIONS" || mapped.status != 204 {
             for (name, value) in cors.responseHeaders(origin: origin) where headers[HTTPField.Name(name)!] == nil {
                 headers[HTTPField.Name(name)!] = value
             }
@@ -59,15 +78,17 @@ public struct APIGateway: HTTPResponder {
     {
         let method = request.method.rawValue
         // CORS preflight is answered by API Gateway itself when the API configures CORS.
-        if method == "OPTIONS", let cors = configuration.cors, let origin,
-            request.headers[HTTPField.Name("access-control-request-method")!] != nil
+        if method == "OPTIONS", let origin,
+            let requestedMethod = request.headers[HTTPField.Name("access-control-request-method")!],
+            let cors = api(method: requestedMethod, path: request.uri.path)?.configuration.cors
         {
             let requested = request.headers[HTTPField.Name("access-control-request-headers")!]
             return .init(
                 status: 204, headers: cors.preflightHeaders(origin: origin, requestHeaders: requested) ?? [], body: [])
         }
         let rawPath = request.uri.path
-        guard let match = routes.match(method: method, path: rawPath) else { return .notFound }
+        guard let match = routes.match(method: method, path: rawPath), let mapping = apis[match.route.api]?.mapping
+        else { return .notFound }
         var request = request
         let body: ByteBuffer
         do {

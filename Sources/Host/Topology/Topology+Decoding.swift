@@ -31,7 +31,7 @@ extension Topology {
         }
         let reader = try TopologyReader(root, path: "")
         try reader.allowOnly([
-            "$schema", "description", "region", "accountId", "functions", "httpApi", "tables", "pipes", "queues",
+            "$schema", "description", "region", "accountId", "functions", "httpApis", "tables", "pipes", "queues",
             "eventSourceMappings", "buses", "rules",
         ])
         var topology = Topology(baseDirectory: baseDirectory)
@@ -295,8 +295,22 @@ extension Topology {
         } else if let value = reader.fields["eventSourceMappings"] {
             throw TopologyError(path: "eventSourceMappings", reason: "must be an array, got \(value.kindName)")
         }
-        if let api = try reader.objectIfPresent("httpApi") {
-            topology.httpAPI = try HTTPAPIConfiguration(api, functions: Set(topology.functions.map(\.name)))
+        if let apis = try reader.objectIfPresent("httpApis") {
+            var owners: [String: String] = [:]
+            for name in apis.keys.sorted() {
+                let api = try HTTPAPIConfiguration(
+                    try apis.object(name), name: name, functions: Set(topology.functions.map(\.name)))
+                for route in api.routes {
+                    // One port serves every API: a route key may belong to one API only.
+                    if let owner = owners[route.key] {
+                        throw TopologyError(
+                            path: "httpApis.\(name).routes.\(route.key)",
+                            reason: "is also a route of httpApis.\(owner); the host serves every API on one port")
+                    }
+                    owners[route.key] = name
+                }
+                topology.httpAPIs.append(api)
+            }
         }
         return topology
     }
@@ -357,9 +371,9 @@ extension FunctionConfiguration {
 extension HTTPAPIConfiguration {
     static let methods: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"]
 
-    init(_ reader: TopologyReader, functions: Set<String>) throws {
-        try reader.allowOnly(["name", "routes", "cors"])
-        self.init(name: try reader.string("name", default: "http-api"), routes: [])
+    init(_ reader: TopologyReader, name: String, functions: Set<String>) throws {
+        try reader.allowOnly(["description", "routes", "cors"])
+        self.init(name: name, routes: [])
         let routes = try reader.object("routes")
         for key in routes.keys.sorted() {
             let path = "\(routes.path).\(key)"
@@ -368,7 +382,7 @@ extension HTTPAPIConfiguration {
             guard functions.contains(function) else {
                 throw TopologyError(path: path, reason: "names function '\(function)', which is not in functions")
             }
-            self.routes.append(RouteConfiguration(key: key, function: function))
+            self.routes.append(RouteConfiguration(key: key, function: function, api: name))
         }
         if let cors = try reader.objectIfPresent("cors") {
             try cors.allowOnly([

@@ -8,7 +8,8 @@ public struct Topology: Sendable {
     public var accountID: String
     /// Functions by name, sorted by name.
     public var functions: [FunctionConfiguration]
-    public var httpAPI: HTTPAPIConfiguration?
+    /// API Gateway HTTP APIs by name, sorted by name; the host serves all of them on its API port.
+    public var httpAPIs: [HTTPAPIConfiguration] = []
     /// DynamoDB tables, sorted by name; they exist when the host is ready.
     public var tables: [TableConfiguration] = []
     /// EventBridge Pipes from DynamoDB streams to event buses.
@@ -26,12 +27,12 @@ public struct Topology: Sendable {
 
     public init(
         region: String = "us-east-1", accountID: String = "000000000000", functions: [FunctionConfiguration] = [],
-        httpAPI: HTTPAPIConfiguration? = nil, baseDirectory: String = "."
+        httpAPIs: [HTTPAPIConfiguration] = [], baseDirectory: String = "."
     ) {
         self.region = region
         self.accountID = accountID
         self.functions = functions
-        self.httpAPI = httpAPI
+        self.httpAPIs = httpAPIs
         self.baseDirectory = baseDirectory
     }
 
@@ -98,10 +99,13 @@ public struct RouteConfiguration: Sendable, Equatable {
     /// The route key as AWS writes it: `GET /items/{id}`, `ANY /files/{proxy+}`, `$default`.
     public var key: String
     public var function: String
+    /// The name of the API the route belongs to.
+    public var api: String
 
-    public init(key: String, function: String) {
+    public init(key: String, function: String, api: String = "http-api") {
         self.key = key
         self.function = function
+        self.api = api
     }
 }
 
