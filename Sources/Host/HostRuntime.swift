@@ -17,17 +17,21 @@ public struct HostConfiguration: Sendable {
     public var dataDirectory: String
     /// Function output and START / END / REPORT lines on standard output.
     public var printFunctionLogs: Bool
+    /// The waits before the retries of a failed asynchronous invocation (the last one repeats). AWS waits about
+    /// 1 minute, then about 2; tests shorten them.
+    public var asyncRetryDelays: [Duration]
 
     public init(
         bindAddress: String = "127.0.0.1", awsPort: Int = 4566, apiPort: Int = 3000,
         dataDirectory: String = ".host-data",
-        printFunctionLogs: Bool = true
+        printFunctionLogs: Bool = true, asyncRetryDelays: [Duration] = [.seconds(60), .seconds(120)]
     ) {
         self.bindAddress = bindAddress
         self.awsPort = awsPort
         self.apiPort = apiPort
         self.dataDirectory = dataDirectory
         self.printFunctionLogs = printFunctionLogs
+        self.asyncRetryDelays = asyncRetryDelays
     }
 }
 
@@ -36,6 +40,8 @@ public struct HostConfiguration: Sendable {
 public final class HostRuntime: Sendable {
     public let topology: Topology
     public let lambda: LambdaService
+    /// The durable queue of asynchronous invocations and its worker.
+    let asyncInvocations: LambdaAsyncInvocations
     /// The durable state of every service that keeps any (`<data directory>/host.sqlite`).
     public let database: HostDatabase
     let dynamoDB: DynamoDBAPI
@@ -56,7 +62,7 @@ public final class HostRuntime: Sendable {
         database = try HostDatabase(
             path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("host.sqlite").path,
             migrations: DynamoDBStore.migrations + SQSStore.migrations + EventBridgeStore.migrations
-                + PipeRunner.migrations)
+                + PipeRunner.migrations + LambdaAsyncInvocations.migrations)
         let dynamoDB = DynamoDBAPI(
             store: DynamoDBStore(database: database, region: topology.region, account: topology.accountID))
         self.dynamoDB = dynamoDB
@@ -68,12 +74,19 @@ public final class HostRuntime: Sendable {
                 "http://\(configuration.bindAddress):\(configuration.awsPort == 0 ? 4566 : configuration.awsPort)",
             group: group, sink: FunctionLogSink(isEnabled: configuration.printFunctionLogs), logger: logger)
         self.lambda = lambda
-        var services: [any Service] = [lambda, DynamoDBSweeper(store: dynamoDB.store, logger: logger)]
         let sqsStore = SQSStore(database: database, region: topology.region, account: topology.accountID)
+        let asyncInvocations = LambdaAsyncInvocations(
+            database: database, lambda: lambda, sqs: sqsStore, retryDelays: configuration.asyncRetryDelays,
+            logger: logger)
+        self.asyncInvocations = asyncInvocations
+        // Graceful shutdown goes in reverse order: the asynchronous worker stops before the functions do.
+        var services: [any Service] = [
+            lambda, asyncInvocations, DynamoDBSweeper(store: dynamoDB.store, logger: logger),
+        ]
         let eventBridgeStore = EventBridgeStore(
             database: database, region: topology.region, account: topology.accountID)
-        let delivery = EventBridgeDelivery(store: eventBridgeStore, sqs: sqsStore, lambda: lambda)
-        let eventBridge = EventBridgeAPI(store: eventBridgeStore, sqs: sqsStore, lambda: lambda)
+        let delivery = EventBridgeDelivery(store: eventBridgeStore, sqs: sqsStore, lambda: asyncInvocations)
+        let eventBridge = EventBridgeAPI(store: eventBridgeStore, delivery: delivery)
         self.eventBridge = eventBridge
         try sqsStore.ensureQueues(topology.queues)
         try eventBridgeStore.apply(buses: topology.buses, rules: topology.rules, sqs: sqsStore, lambda: lambda)
@@ -87,7 +100,7 @@ public final class HostRuntime: Sendable {
         let expectsAPI = topology.httpAPI != nil
         let awsApplication = Application(
             responder: AWSEndpoint(
-                lambda: lambda,
+                lambda: lambda, asyncInvocations: asyncInvocations,
                 jsonServices: [dynamoDB, SQSAPI(store: sqsStore, base: lambda.awsEndpoint), eventBridge]),
             configuration: .init(
                 address: .hostname(configuration.bindAddress, port: configuration.awsPort), serverName: "host"),

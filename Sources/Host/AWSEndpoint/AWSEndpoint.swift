@@ -8,11 +8,13 @@ import Hummingbird
 public struct AWSEndpoint: HTTPResponder {
     public typealias Context = HostRequestContext
     let lambda: LambdaService
+    let asyncInvocations: LambdaAsyncInvocations
     /// The JSON-protocol APIs, chosen by `X-Amz-Target`.
     let jsonServices: [any AWSJSONService]
 
-    init(lambda: LambdaService, jsonServices: [any AWSJSONService]) {
+    init(lambda: LambdaService, asyncInvocations: LambdaAsyncInvocations, jsonServices: [any AWSJSONService]) {
         self.lambda = lambda
+        self.asyncInvocations = asyncInvocations
         self.jsonServices = jsonServices
     }
 
@@ -38,7 +40,7 @@ public struct AWSEndpoint: HTTPResponder {
             return .json(#"{"status":"ready","functions":\#(jsonArray(lambda.functionNames))}"#)
         }
         if segments.first == "2015-03-31", segments.count >= 2, segments[1] == "functions" {
-            return try await LambdaAPI(lambda: lambda).handle(
+            return try await LambdaAPI(lambda: lambda, asyncInvocations: asyncInvocations).handle(
                 request, segments: Array(segments.dropFirst(2)), context: context)
         }
         if let target = request.headers[HTTPField.Name("X-Amz-Target")!] {

@@ -5,14 +5,12 @@ import GRDB
 /// EventBridge on the host's AWS endpoint (JSON 1.1, `X-Amz-Target: AWSEvents.*`).
 final class EventBridgeAPI: Sendable {
     let store: EventBridgeStore
-    let sqs: SQSStore
-    let lambda: LambdaService
+    let delivery: EventBridgeDelivery
     private let handlers: [String: @Sendable (Data) throws -> Data]
 
-    init(store: EventBridgeStore, sqs: SQSStore, lambda: LambdaService) {
+    init(store: EventBridgeStore, delivery: EventBridgeDelivery) {
         self.store = store
-        self.sqs = sqs
-        self.lambda = lambda
+        self.delivery = delivery
         var handlers: [String: @Sendable (Data) throws -> Data] = [:]
         func on<Operation: EventBridgeOperation>(
             _ operation: Operation.Type, _ handle: @escaping @Sendable (Operation.Input) throws -> Operation.Output
@@ -119,7 +117,6 @@ final class EventBridgeAPI: Sendable {
             }
             return TestEventPatternOutput(result: pattern.matches(event))
         }
-        let delivery = EventBridgeDelivery(store: store, sqs: sqs, lambda: lambda)
         on(PutEvents.self) { input in try delivery.putEvents(input) }
         self.handlers = handlers
     }
@@ -142,12 +139,13 @@ final class EventBridgeAPI: Sendable {
     }
 }
 
-/// PutEvents: each entry becomes an event; every enabled rule whose pattern matches sends it to its targets. SQS
-/// deliveries of one call commit in one transaction; Lambda targets are invoked asynchronously after it.
+/// PutEvents: each entry becomes an event; every enabled rule whose pattern matches sends it to its targets, inside
+/// the transaction that accepts the events: SQS messages are written, Lambda targets become rows of the durable
+/// asynchronous-invocation queue.
 struct EventBridgeDelivery: Sendable {
     let store: EventBridgeStore
     let sqs: SQSStore
-    let lambda: LambdaService
+    let lambda: LambdaAsyncInvocations
 
     func putEvents(_ input: PutEventsInput) throws -> PutEventsOutput {
         guard (1...10).contains(input.entries.count) else {
@@ -156,18 +154,14 @@ struct EventBridgeDelivery: Sendable {
                 "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10"
             )
         }
-        let (results, invocations) = try store.database.write { db in try deliver(db, input.entries) }
-        invoke(invocations)
+        let results = try store.database.write { db in try deliver(db, input.entries) }
         return PutEventsOutput(failedEntryCount: results.filter { $0.errorCode != nil }.count, entries: results)
     }
 
-    /// Matches each entry against the enabled rules of its bus and sends it to their SQS targets inside the caller's
-    /// transaction; returns the per-entry results and the Lambda invocations to make after commit.
-    func deliver(_ db: Database, _ entries: [PutEventsRequestEntry]) throws -> (
-        [PutEventsResultEntry], [(String, String)]
-    ) {
+    /// Matches each entry against the enabled rules of its bus and delivers it to their targets inside the caller's
+    /// transaction; returns the per-entry results.
+    func deliver(_ db: Database, _ entries: [PutEventsRequestEntry]) throws -> [PutEventsResultEntry] {
         var results: [PutEventsResultEntry] = []
-        var invocations: [(String, String)] = []
         for entry in entries {
             guard let source = entry.source, !source.isEmpty else {
                 results.append(
@@ -197,30 +191,25 @@ struct EventBridgeDelivery: Sendable {
             let bus = EventBridgeStore.busName(entry.eventBusName)
             guard let parsed = try? JSONValue(parsing: Data(event.utf8)) else { continue }
             for rule in try EventBridgeStore.enabledRules(db, bus: bus) where rule.pattern.matches(parsed) {
+                let ruleARN = store.ruleARN(bus: bus, name: rule.name)
                 for target in rule.targets {
                     let body = try EventBridgeInput.body(
-                        for: target, event: event, parsed: parsed, ruleName: rule.name,
-                        ruleARN: store.ruleARN(bus: bus, name: rule.name))
+                        for: target, event: event, parsed: parsed, ruleName: rule.name, ruleARN: ruleARN)
                     let parts = target.arn.split(separator: ":", omittingEmptySubsequences: false)
                     if parts.count >= 6, parts[2] == "sqs" {
                         _ = try sqs.send(
                             in: db, queue: String(parts[5]),
                             SQSOutgoingMessage(body: body, traceHeader: entry.traceHeader))
                     } else if parts.count >= 7, parts[2] == "lambda" {
-                        invocations.append((String(parts[6]), body))
+                        _ = try? lambda.enqueue(
+                            db, function: target.arn, payload: Array(body.utf8),
+                            options: InvokeOptions(traceID: entry.traceHeader), origin: ruleARN)
                     }
                 }
             }
             results.append(.init(eventId: id))
         }
-        return (results, invocations)
-    }
-
-    /// Invokes the Lambda targets collected by ``deliver(_:_:)`` once its transaction committed.
-    func invoke(_ invocations: [(String, String)]) {
-        for (function, payload) in invocations {
-            _ = try? lambda.invokeAsync(function, payload: Array(payload.utf8))
-        }
+        return results
     }
 }
 

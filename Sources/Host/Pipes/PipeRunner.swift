@@ -89,16 +89,12 @@ final class PipeRunner: Service {
                     source: pipe.source, detailType: pipe.detailType, detail: detail, resources: [],
                     eventBusName: pipe.targetBus))
         }
-        let invocations = try dynamoDB.database.write { db -> [(String, String)] in
-            var invocations: [(String, String)] = []
+        try dynamoDB.database.write { db in
             for batch in stride(from: 0, to: entries.count, by: 10) {
-                let (_, more) = try delivery.deliver(db, Array(entries[batch..<min(batch + 10, entries.count)]))
-                invocations += more
+                _ = try delivery.deliver(db, Array(entries[batch..<min(batch + 10, entries.count)]))
             }
             try Self.save(db, pipe: pipe.name, label: label, sequence: last.sequence)
-            return invocations
         }
-        delivery.invoke(invocations)
         return true
     }
 

@@ -116,6 +116,14 @@ extension Topology {
                 }
             }
         }
+        let queueNames = Set(topology.queues.map(\.name))
+        for function in topology.functions {
+            if let dlq = function.deadLetterQueue, !queueNames.contains(dlq) {
+                throw TopologyError(
+                    path: "functions.\(function.name).deadLetterQueue",
+                    reason: "names queue '\(dlq)', which is not in queues")
+            }
+        }
         if let buses = try reader.objectIfPresent("buses") {
             for name in buses.keys.sorted() {
                 try buses.object(name).allowOnly(["description"])
@@ -240,7 +248,8 @@ extension FunctionConfiguration {
         }
         try reader.allowOnly([
             "description", "executable", "arguments", "handler", "memorySize", "timeout", "maxConcurrency",
-            "environment", "logFormat", "logLevel", "architecture",
+            "environment", "logFormat", "logLevel", "architecture", "maximumRetryAttempts", "maximumEventAgeInSeconds",
+            "deadLetterQueue",
         ])
         self.init(name: name)
         if let path = try reader.stringIfPresent("executable") {
@@ -255,6 +264,9 @@ extension FunctionConfiguration {
         logFormat = try reader.stringIfPresent("logFormat", oneOf: ["Text", "JSON"])
         logLevel = try reader.stringIfPresent("logLevel", oneOf: ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"])
         architecture = try reader.string("architecture", default: "arm64", oneOf: ["arm64", "x86_64"])
+        maximumRetryAttempts = try reader.integer("maximumRetryAttempts", default: 2, range: 0...2)
+        maximumEventAgeInSeconds = try reader.integer("maximumEventAgeInSeconds", default: 21600, range: 60...21600)
+        deadLetterQueue = try reader.stringIfPresent("deadLetterQueue")  // checked against queues once they are read
         if let variables = try reader.objectIfPresent("environment") {
             var size = 0
             for key in variables.keys.sorted() {

@@ -60,11 +60,18 @@ public struct FunctionConfiguration: Sendable, Equatable {
     public var logLevel: String?
     /// `arm64` or `x86_64`: what Terraform deploys; the host runs the local build.
     public var architecture: String
+    /// Asynchronous invocations (EventInvokeConfig): retries after a function error (0–2, AWS's default 2) and the
+    /// oldest an event may get before it is given up (60–21600 seconds, default 21600).
+    public var maximumRetryAttempts: Int
+    public var maximumEventAgeInSeconds: Int
+    /// A queue of the topology that receives asynchronous events given up after their last attempt.
+    public var deadLetterQueue: String?
 
     public init(
         name: String, executable: String? = nil, arguments: [String] = [], handler: String = "bootstrap",
         memorySize: Int = 128, timeout: Int = 3, maxConcurrency: Int = 10, environment: [String: String] = [:],
-        logFormat: String? = nil, logLevel: String? = nil, architecture: String = "arm64"
+        logFormat: String? = nil, logLevel: String? = nil, architecture: String = "arm64",
+        maximumRetryAttempts: Int = 2, maximumEventAgeInSeconds: Int = 21600, deadLetterQueue: String? = nil
     ) {
         self.name = name
         self.executable = executable
@@ -77,6 +84,9 @@ public struct FunctionConfiguration: Sendable, Equatable {
         self.logFormat = logFormat
         self.logLevel = logLevel
         self.architecture = architecture
+        self.maximumRetryAttempts = maximumRetryAttempts
+        self.maximumEventAgeInSeconds = maximumEventAgeInSeconds
+        self.deadLetterQueue = deadLetterQueue
     }
 }
 
