@@ -62,7 +62,7 @@ public final class HostRuntime: Sendable {
         database = try HostDatabase(
             path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("host.sqlite").path,
             migrations: DynamoDBStore.migrations + SQSStore.migrations + EventBridgeStore.migrations
-                + PipeRunner.migrations + LambdaAsyncInvocations.migrations)
+                + PipeRunner.migrations + LambdaAsyncInvocations.migrations + LogsStore.migrations)
         let dynamoDB = DynamoDBAPI(
             store: DynamoDBStore(database: database, region: topology.region, account: topology.accountID))
         self.dynamoDB = dynamoDB
@@ -85,10 +85,15 @@ public final class HostRuntime: Sendable {
         ]
         let eventBridgeStore = EventBridgeStore(
             database: database, region: topology.region, account: topology.accountID)
-        let delivery = EventBridgeDelivery(store: eventBridgeStore, sqs: sqsStore, lambda: asyncInvocations)
+        let logsStore = LogsStore(database: database, region: topology.region, account: topology.accountID)
+        let delivery = EventBridgeDelivery(
+            store: eventBridgeStore, sqs: sqsStore, lambda: asyncInvocations, logs: logsStore)
         let eventBridge = EventBridgeAPI(store: eventBridgeStore, delivery: delivery)
         self.eventBridge = eventBridge
         try sqsStore.ensureQueues(topology.queues)
+        for group in Set(topology.rules.flatMap { $0.targets.compactMap(\.logGroup) }) {
+            try logsStore.ensureGroup(group)
+        }
         try eventBridgeStore.apply(buses: topology.buses, rules: topology.rules, sqs: sqsStore, lambda: lambda)
         for mapping in topology.eventSourceMappings {
             services.append(try SQSEventSourceMapping(mapping: mapping, sqs: sqsStore, lambda: lambda, logger: logger))
@@ -101,7 +106,9 @@ public final class HostRuntime: Sendable {
         let awsApplication = Application(
             responder: AWSEndpoint(
                 lambda: lambda, asyncInvocations: asyncInvocations,
-                jsonServices: [dynamoDB, SQSAPI(store: sqsStore, base: lambda.awsEndpoint), eventBridge]),
+                jsonServices: [
+                    dynamoDB, SQSAPI(store: sqsStore, base: lambda.awsEndpoint), eventBridge, LogsAPI(store: logsStore),
+                ]),
             configuration: .init(
                 address: .hostname(configuration.bindAddress, port: configuration.awsPort), serverName: "host"),
             onServerRunning: { [ports] channel in

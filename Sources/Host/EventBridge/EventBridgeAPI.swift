@@ -141,11 +141,12 @@ final class EventBridgeAPI: Sendable {
 
 /// PutEvents: each entry becomes an event; every enabled rule whose pattern matches sends it to its targets, inside
 /// the transaction that accepts the events: SQS messages are written, Lambda targets become rows of the durable
-/// asynchronous-invocation queue.
+/// asynchronous-invocation queue, CloudWatch Logs targets get a log event.
 struct EventBridgeDelivery: Sendable {
     let store: EventBridgeStore
     let sqs: SQSStore
     let lambda: LambdaAsyncInvocations
+    let logs: LogsStore
 
     func putEvents(_ input: PutEventsInput) throws -> PutEventsOutput {
         guard (1...10).contains(input.entries.count) else {
@@ -204,6 +205,11 @@ struct EventBridgeDelivery: Sendable {
                         _ = try? lambda.enqueue(
                             db, function: target.arn, payload: Array(body.utf8),
                             options: InvokeOptions(traceID: entry.traceHeader), origin: ruleARN)
+                    } else if parts.count >= 7, parts[2] == "logs", parts[5] == "log-group" {
+                        // One log stream per event, named by the event id; the log event's time is the event's.
+                        _ = try? logs.putEvent(
+                            in: db, group: String(parts[6]), stream: id,
+                            timestamp: Int64((time.timeIntervalSince1970 * 1000).rounded(.down)), message: body)
                     }
                 }
             }

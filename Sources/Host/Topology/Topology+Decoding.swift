@@ -158,12 +158,22 @@ extension Topology {
                 if case .array(let items)? = rule.fields["targets"] {
                     for (index, item) in items.enumerated() {
                         let target = try TopologyReader(item, path: "\(rule.child("targets"))[\(index)]")
-                        try target.allowOnly(["id", "queue", "function", "inputPath"])
+                        try target.allowOnly(["id", "queue", "function", "logGroup", "inputPath"])
                         let queue = try target.stringIfPresent("queue")
                         let function = try target.stringIfPresent("function")
-                        guard (queue == nil) != (function == nil) else {
+                        let logGroup = try target.stringIfPresent("logGroup")
+                        guard [queue, function, logGroup].compactMap(\.self).count == 1 else {
                             throw TopologyError(
-                                path: target.path, reason: "a target names exactly one queue or function")
+                                path: target.path, reason: "a target names exactly one queue, function or logGroup")
+                        }
+                        if let logGroup {
+                            do {
+                                try LogsStore.validateGroupName(logGroup)
+                            } catch {
+                                throw TopologyError(
+                                    path: target.child("logGroup"),
+                                    reason: "a log group name is 1 to 512 letters, digits, '.', '-', '_', '/' or '#'")
+                            }
                         }
                         if let queue, !queues.contains(queue) {
                             throw TopologyError(
@@ -176,8 +186,8 @@ extension Topology {
                         }
                         targets.append(
                             .init(
-                                id: try target.string("id", default: queue ?? function ?? "target"), queue: queue,
-                                function: function,
+                                id: try target.string("id", default: queue ?? function ?? "log-group"), queue: queue,
+                                function: function, logGroup: logGroup,
                                 inputPath: try target.stringIfPresent("inputPath")))
                     }
                 }

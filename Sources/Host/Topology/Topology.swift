@@ -273,15 +273,21 @@ public struct EventSourceMappingConfiguration: Sendable, Equatable {
 public struct RuleConfiguration: Sendable, Equatable {
     public struct Target: Sendable, Equatable {
         public var id: String
-        /// A queue of the topology, or nil when the target is a function.
+        /// Exactly one of: a queue of the topology, a function of the topology, a CloudWatch Logs log group (created
+        /// when the host starts if it does not exist).
         public var queue: String?
         public var function: String?
+        public var logGroup: String?
         public var inputPath: String?
 
-        public init(id: String, queue: String? = nil, function: String? = nil, inputPath: String? = nil) {
+        public init(
+            id: String, queue: String? = nil, function: String? = nil, logGroup: String? = nil,
+            inputPath: String? = nil
+        ) {
             self.id = id
             self.queue = queue
             self.function = function
+            self.logGroup = logGroup
             self.inputPath = inputPath
         }
     }
