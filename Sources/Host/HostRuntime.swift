@@ -20,11 +20,15 @@ public struct HostConfiguration: Sendable {
     /// The waits before the retries of a failed asynchronous invocation (the last one repeats). AWS waits about
     /// 1 minute, then about 2; tests shorten them.
     public var asyncRetryDelays: [Duration]
+    /// The first wait before EventBridge retries a target it could not deliver to; each next one doubles (with
+    /// jitter) up to 5 minutes. AWS does not document its base; tests shorten it.
+    public var eventBridgeRetryDelay: Duration
 
     public init(
         bindAddress: String = "127.0.0.1", awsPort: Int = 4566, apiPort: Int = 3000,
         dataDirectory: String = ".host-data",
-        printFunctionLogs: Bool = true, asyncRetryDelays: [Duration] = [.seconds(60), .seconds(120)]
+        printFunctionLogs: Bool = true, asyncRetryDelays: [Duration] = [.seconds(60), .seconds(120)],
+        eventBridgeRetryDelay: Duration = .seconds(1)
     ) {
         self.bindAddress = bindAddress
         self.awsPort = awsPort
@@ -32,6 +36,7 @@ public struct HostConfiguration: Sendable {
         self.dataDirectory = dataDirectory
         self.printFunctionLogs = printFunctionLogs
         self.asyncRetryDelays = asyncRetryDelays
+        self.eventBridgeRetryDelay = eventBridgeRetryDelay
     }
 }
 
@@ -47,6 +52,7 @@ public final class HostRuntime: Sendable {
     let dynamoDB: DynamoDBAPI
     /// The EventBridge API (tests call it directly).
     let eventBridge: EventBridgeAPI
+    let eventBridgeTargets: EventBridgeTargets
     public let services: [any Service]
     /// The HTTP API's id (`requestContext.apiId`), when the topology has one.
     public let apiID: String?
@@ -62,7 +68,8 @@ public final class HostRuntime: Sendable {
         database = try HostDatabase(
             path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("host.sqlite").path,
             migrations: DynamoDBStore.migrations + SQSStore.migrations + EventBridgeStore.migrations
-                + PipeRunner.migrations + LambdaAsyncInvocations.migrations + LogsStore.migrations)
+                + PipeRunner.migrations + LambdaAsyncInvocations.migrations + LogsStore.migrations
+                + EventBridgeTargets.migrations)
         let dynamoDB = DynamoDBAPI(
             store: DynamoDBStore(database: database, region: topology.region, account: topology.accountID))
         self.dynamoDB = dynamoDB
@@ -86,8 +93,12 @@ public final class HostRuntime: Sendable {
         let eventBridgeStore = EventBridgeStore(
             database: database, region: topology.region, account: topology.accountID)
         let logsStore = LogsStore(database: database, region: topology.region, account: topology.accountID)
-        let delivery = EventBridgeDelivery(
-            store: eventBridgeStore, sqs: sqsStore, lambda: asyncInvocations, logs: logsStore)
+        let targets = EventBridgeTargets(
+            sqs: sqsStore, lambda: asyncInvocations, logs: logsStore, retryDelay: configuration.eventBridgeRetryDelay,
+            logger: logger, now: { Date() })
+        self.eventBridgeTargets = targets
+        services.append(EventBridgeRetries(database: database, targets: targets))
+        let delivery = EventBridgeDelivery(store: eventBridgeStore, targets: targets)
         let eventBridge = EventBridgeAPI(store: eventBridgeStore, delivery: delivery)
         self.eventBridge = eventBridge
         try sqsStore.ensureQueues(topology.queues)

@@ -60,11 +60,11 @@ func http(
 /// A configuration for tests: free ports, a fresh data directory, silent functions.
 func testConfiguration(
     dataDirectory: String = NSTemporaryDirectory() + "host-\(UUID().uuidString)",
-    asyncRetryDelays: [Duration] = [.seconds(60), .seconds(120)]
+    asyncRetryDelays: [Duration] = [.seconds(60), .seconds(120)], eventBridgeRetryDelay: Duration = .seconds(1)
 ) -> HostConfiguration {
     HostConfiguration(
         awsPort: 0, apiPort: 0, dataDirectory: dataDirectory, printFunctionLogs: false,
-        asyncRetryDelays: asyncRetryDelays)
+        asyncRetryDelays: asyncRetryDelays, eventBridgeRetryDelay: eventBridgeRetryDelay)
 }
 
 /// Starts a host for `topology` on free ports, runs `body`, then stops it gracefully.

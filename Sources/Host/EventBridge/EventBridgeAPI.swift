@@ -86,10 +86,11 @@ final class EventBridgeAPI: Sendable {
             return EventBridgeEmptyOutput()
         }
         on(PutTargets.self) { input in
-            for target in input.targets {
+            for (index, target) in input.targets.enumerated() {
                 if let transformer = target.inputTransformer {
                     try EventBridgeInput.validate(transformer, targetID: target.id)
                 }
+                try Self.validate(target, index: index + 1)
             }
             try store.putTargets(bus: EventBridgeStore.busName(input.eventBusName), rule: input.rule, input.targets)
             return PutTargetsOutput()
@@ -121,6 +122,36 @@ final class EventBridgeAPI: Sendable {
         self.handlers = handlers
     }
 
+    /// RetryPolicy's ranges and DeadLetterConfig's queue, with AWS's wording (`targets.<n>.member…`).
+    static func validate(_ target: Target, index: Int) throws {
+        func range(_ value: Int?, _ name: String, _ bounds: ClosedRange<Int>) throws {
+            guard let value, !bounds.contains(value) else { return }
+            let constraint =
+                value < bounds.lowerBound
+                ? "greater than or equal to \(bounds.lowerBound)" : "less than or equal to \(bounds.upperBound)"
+            throw EventBridgeError(
+                "ValidationException",
+                "1 validation error detected: Value '\(value)' at 'targets.\(index).member.retryPolicy.\(name)' failed to satisfy constraint: Member must have value \(constraint)"
+            )
+        }
+        try range(target.retryPolicy?.maximumRetryAttempts, "maximumRetryAttempts", 0...185)
+        try range(target.retryPolicy?.maximumEventAgeInSeconds, "maximumEventAgeInSeconds", 60...86400)
+        if let config = target.deadLetterConfig {
+            let parts = (config.arn ?? "").split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 6, parts[0] == "arn", parts[2] == "sqs", !parts[5].isEmpty else {
+                throw EventBridgeError(
+                    "ValidationException",
+                    "Parameter DeadLetterConfig.Arn is not valid. Reason: Provided Arn is not an SQS queue ARN.")
+            }
+            guard !parts[5].hasSuffix(".fifo") else {
+                throw EventBridgeError(
+                    "ValidationException",
+                    "Parameter DeadLetterConfig.Arn is not valid. Reason: a dead-letter queue must be a standard queue."
+                )
+            }
+        }
+    }
+
     func serves(_ target: String) -> Bool { target.hasPrefix("AWSEvents.") }
 
     func handle(target: String, body: Data) -> (status: Int, body: Data) {
@@ -141,12 +172,12 @@ final class EventBridgeAPI: Sendable {
 
 /// PutEvents: each entry becomes an event; every enabled rule whose pattern matches sends it to its targets, inside
 /// the transaction that accepts the events: SQS messages are written, Lambda targets become rows of the durable
-/// asynchronous-invocation queue, CloudWatch Logs targets get a log event.
+/// asynchronous-invocation queue, CloudWatch Logs targets get a log event, and a target that cannot be delivered to
+/// gets a retry row (or its dead-letter queue gets the event).
 struct EventBridgeDelivery: Sendable {
     let store: EventBridgeStore
-    let sqs: SQSStore
-    let lambda: LambdaAsyncInvocations
-    let logs: LogsStore
+    /// Writes to the targets, and records the deliveries that fail for a retry (EventBridgeTargets.swift).
+    let targets: EventBridgeTargets
 
     func putEvents(_ input: PutEventsInput) throws -> PutEventsOutput {
         guard (1...10).contains(input.entries.count) else {
@@ -196,21 +227,14 @@ struct EventBridgeDelivery: Sendable {
                 for target in rule.targets {
                     let body = try EventBridgeInput.body(
                         for: target, event: event, parsed: parsed, ruleName: rule.name, ruleARN: ruleARN)
-                    let parts = target.arn.split(separator: ":", omittingEmptySubsequences: false)
-                    if parts.count >= 6, parts[2] == "sqs" {
-                        _ = try sqs.send(
-                            in: db, queue: String(parts[5]),
-                            SQSOutgoingMessage(body: body, traceHeader: entry.traceHeader))
-                    } else if parts.count >= 7, parts[2] == "lambda" {
-                        _ = try? lambda.enqueue(
-                            db, function: target.arn, payload: Array(body.utf8),
-                            options: InvokeOptions(traceID: entry.traceHeader), origin: ruleARN)
-                    } else if parts.count >= 7, parts[2] == "logs", parts[5] == "log-group" {
-                        // One log stream per event, named by the event id; the log event's time is the event's.
-                        _ = try? logs.putEvent(
-                            in: db, group: String(parts[6]), stream: id,
-                            timestamp: Int64((time.timeIntervalSince1970 * 1000).rounded(.down)), message: body)
-                    }
+                    try targets.deliver(
+                        db,
+                        TargetDelivery(
+                            ruleARN: ruleARN, targetARN: target.arn, body: body, traceHeader: entry.traceHeader,
+                            eventID: id, eventTime: Int64((time.timeIntervalSince1970 * 1000).rounded(.down)),
+                            maximumRetryAttempts: target.retryPolicy?.maximumRetryAttempts ?? 185,
+                            maximumEventAgeInSeconds: target.retryPolicy?.maximumEventAgeInSeconds ?? 86400,
+                            deadLetterARN: target.deadLetterConfig?.arn))
                 }
             }
             results.append(.init(eventId: id))

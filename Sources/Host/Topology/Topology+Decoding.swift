@@ -158,7 +158,9 @@ extension Topology {
                 if case .array(let items)? = rule.fields["targets"] {
                     for (index, item) in items.enumerated() {
                         let target = try TopologyReader(item, path: "\(rule.child("targets"))[\(index)]")
-                        try target.allowOnly(["id", "queue", "function", "logGroup", "inputPath"])
+                        try target.allowOnly([
+                            "id", "queue", "function", "logGroup", "inputPath", "retryPolicy", "deadLetterQueue",
+                        ])
                         let queue = try target.stringIfPresent("queue")
                         let function = try target.stringIfPresent("function")
                         let logGroup = try target.stringIfPresent("logGroup")
@@ -184,11 +186,24 @@ extension Topology {
                                 path: target.child("function"),
                                 reason: "names function '\(function)', which is not in functions")
                         }
+                        let deadLetterQueue = try target.stringIfPresent("deadLetterQueue")
+                        if let deadLetterQueue, !queues.contains(deadLetterQueue) {
+                            throw TopologyError(
+                                path: target.child("deadLetterQueue"),
+                                reason: "names queue '\(deadLetterQueue)', which is not in queues")
+                        }
+                        let retryPolicy = try target.objectIfPresent("retryPolicy")
+                        try retryPolicy?.allowOnly(["maximumRetryAttempts", "maximumEventAgeInSeconds"])
                         targets.append(
                             .init(
                                 id: try target.string("id", default: queue ?? function ?? "log-group"), queue: queue,
                                 function: function, logGroup: logGroup,
-                                inputPath: try target.stringIfPresent("inputPath")))
+                                inputPath: try target.stringIfPresent("inputPath"),
+                                maximumRetryAttempts: try retryPolicy?.integerIfPresent(
+                                    "maximumRetryAttempts", range: 0...185),
+                                maximumEventAgeInSeconds: try retryPolicy?.integerIfPresent(
+                                    "maximumEventAgeInSeconds", range: 60...86400),
+                                deadLetterQueue: deadLetterQueue))
                     }
                 }
                 topology.rules.append(

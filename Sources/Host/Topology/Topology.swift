@@ -279,16 +279,26 @@ public struct RuleConfiguration: Sendable, Equatable {
         public var function: String?
         public var logGroup: String?
         public var inputPath: String?
+        /// RetryPolicy: retries when the target cannot be delivered to (0–185, default 185) and the oldest an
+        /// event may get (60–86400 seconds, default 86400).
+        public var maximumRetryAttempts: Int?
+        public var maximumEventAgeInSeconds: Int?
+        /// DeadLetterConfig: a queue of the topology for events the target could not get.
+        public var deadLetterQueue: String?
 
         public init(
             id: String, queue: String? = nil, function: String? = nil, logGroup: String? = nil,
-            inputPath: String? = nil
+            inputPath: String? = nil, maximumRetryAttempts: Int? = nil, maximumEventAgeInSeconds: Int? = nil,
+            deadLetterQueue: String? = nil
         ) {
             self.id = id
             self.queue = queue
             self.function = function
             self.logGroup = logGroup
             self.inputPath = inputPath
+            self.maximumRetryAttempts = maximumRetryAttempts
+            self.maximumEventAgeInSeconds = maximumEventAgeInSeconds
+            self.deadLetterQueue = deadLetterQueue
         }
     }
 
