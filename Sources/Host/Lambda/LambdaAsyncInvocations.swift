@@ -171,36 +171,53 @@ final class LambdaAsyncInvocations: Service {
     /// waiting row is due.
     func claimDue() throws -> ([Pending], Date?) {
         let time = now()
-        let rows = try database.write(notify: false) { db -> [Pending] in
-            let due = try Row.fetchAll(
+        // Ids first (cheap even with a backlog), payloads only for what gets an environment.
+        let due = try database.read { db in
+            try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT request_id, function, payload, client_context, trace_id, origin, attempts, created_at
-                    FROM lambda_async_invocations WHERE running = 0 AND next_attempt_at <= ?
-                    ORDER BY next_attempt_at LIMIT 1000
+                    SELECT request_id, function FROM lambda_async_invocations
+                    WHERE running = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 1000
                     """, arguments: [time.timeIntervalSince1970]
-            ).map(Self.pending)
-            var claimed: [Pending] = []
-            state.withLock { state in
-                for pending in due {
-                    let limit = lambda.configuration(of: pending.function)?.function.maxConcurrency ?? 1
-                    guard state.running[pending.function, default: 0] < limit else { continue }
-                    state.running[pending.function, default: 0] += 1
-                    claimed.append(pending)
+            ).map { (requestID: $0["request_id"] as String, function: $0["function"] as String) }
+        }
+        let chosen = state.withLock { state in
+            due.filter { row in
+                let limit = lambda.configuration(of: row.function)?.function.maxConcurrency ?? 1
+                guard state.running[row.function, default: 0] < limit else { return false }
+                state.running[row.function, default: 0] += 1
+                return true
+            }
+        }
+        var claimed: [Pending] = []
+        do {
+            if !chosen.isEmpty {
+                claimed = try database.write(notify: false) { db in
+                    try chosen.compactMap { row in
+                        try db.execute(
+                            sql: "UPDATE lambda_async_invocations SET running = 1 WHERE request_id = ?",
+                            arguments: [row.requestID])
+                        return try Row.fetchOne(
+                            db,
+                            sql: """
+                                SELECT request_id, function, payload, client_context, trace_id, origin, attempts,
+                                    created_at FROM lambda_async_invocations WHERE request_id = ?
+                                """, arguments: [row.requestID]
+                        ).map(Self.pending)
+                    }
                 }
             }
-            for pending in claimed {
-                try db.execute(
-                    sql: "UPDATE lambda_async_invocations SET running = 1 WHERE request_id = ?",
-                    arguments: [pending.requestID])
+        } catch {
+            state.withLock { state in
+                for row in chosen { state.running[row.function, default: 1] -= 1 }
             }
-            return claimed
+            throw error
         }
         let next = try database.read { db in
             try Double.fetchOne(
                 db, sql: "SELECT MIN(next_attempt_at) FROM lambda_async_invocations WHERE running = 0")
         }
-        return (rows, next.map { Date(timeIntervalSince1970: $0) })
+        return (claimed, next.map { Date(timeIntervalSince1970: $0) })
     }
 
     private static func pending(_ row: Row) -> Pending {
@@ -237,7 +254,16 @@ final class LambdaAsyncInvocations: Service {
         guard
             let result = try? await lambda.invoke(
                 pending.function, payload: pending.payload, requestID: pending.requestID, options: options)
-        else { return }
+        else {
+            // Not invoked at all: the row waits for a later pass.
+            let later = now().addingTimeInterval(Self.seconds(retryDelays[0])).timeIntervalSince1970
+            try? database.write(notify: false) { db in
+                try db.execute(
+                    sql: "UPDATE lambda_async_invocations SET running = 0, next_attempt_at = ? WHERE request_id = ?",
+                    arguments: [later, pending.requestID])
+            }
+            return
+        }
         if result.functionError == nil {
             do {
                 try database.write(notify: false) { db in try Self.delete(db, pending.requestID) }
