@@ -17,17 +17,26 @@ public struct HostConfiguration: Sendable {
     public var dataDirectory: String
     /// Function output and START / END / REPORT lines on standard output.
     public var printFunctionLogs: Bool
+    /// The waits before the retries of a failed asynchronous invocation (the last one repeats). AWS waits about
+    /// 1 minute, then about 2; tests shorten them.
+    public var asyncRetryDelays: [Duration]
+    /// The first wait before EventBridge retries a target it could not deliver to; each next one doubles (with
+    /// jitter) up to 5 minutes. AWS does not document its base; tests shorten it.
+    public var eventBridgeRetryDelay: Duration
 
     public init(
         bindAddress: String = "127.0.0.1", awsPort: Int = 4566, apiPort: Int = 3000,
         dataDirectory: String = ".host-data",
-        printFunctionLogs: Bool = true
+        printFunctionLogs: Bool = true, asyncRetryDelays: [Duration] = [.seconds(60), .seconds(120)],
+        eventBridgeRetryDelay: Duration = .seconds(1)
     ) {
         self.bindAddress = bindAddress
         self.awsPort = awsPort
         self.apiPort = apiPort
         self.dataDirectory = dataDirectory
         self.printFunctionLogs = printFunctionLogs
+        self.asyncRetryDelays = asyncRetryDelays
+        self.eventBridgeRetryDelay = eventBridgeRetryDelay
     }
 }
 
@@ -36,6 +45,8 @@ public struct HostConfiguration: Sendable {
 public final class HostRuntime: Sendable {
     public let topology: Topology
     public let lambda: LambdaService
+    /// The durable queue of asynchronous invocations and its worker.
+    let asyncInvocations: LambdaAsyncInvocations
     /// The durable state of every service that keeps any (`<data directory>/host.sqlite`).
     public let database: HostDatabase
     let dynamoDB: DynamoDBAPI
@@ -45,6 +56,7 @@ public final class HostRuntime: Sendable {
     let eventSourceMappings: EventSourceMappingService
     /// EventBridge Pipes (declared and created through the API).
     let pipes: PipeService
+    let eventBridgeTargets: EventBridgeTargets
     public let services: [any Service]
     /// The HTTP API's id (`requestContext.apiId`), when the topology has one.
     public let apiID: String?
@@ -60,7 +72,8 @@ public final class HostRuntime: Sendable {
         database = try HostDatabase(
             path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("host.sqlite").path,
             migrations: DynamoDBStore.migrations + SQSStore.migrations + EventBridgeStore.migrations
-                + PipeStore.migrations + EventSourceMappingStore.migrations)
+                + PipeStore.migrations + EventSourceMappingStore.migrations + LambdaAsyncInvocations.migrations
+                + LogsStore.migrations + EventBridgeTargets.migrations)
         let dynamoDB = DynamoDBAPI(
             store: DynamoDBStore(database: database, region: topology.region, account: topology.accountID))
         self.dynamoDB = dynamoDB
@@ -72,14 +85,30 @@ public final class HostRuntime: Sendable {
                 "http://\(configuration.bindAddress):\(configuration.awsPort == 0 ? 4566 : configuration.awsPort)",
             group: group, sink: FunctionLogSink(isEnabled: configuration.printFunctionLogs), logger: logger)
         self.lambda = lambda
-        var services: [any Service] = [lambda, DynamoDBSweeper(store: dynamoDB.store, logger: logger)]
         let sqsStore = SQSStore(database: database, region: topology.region, account: topology.accountID)
+        let asyncInvocations = LambdaAsyncInvocations(
+            database: database, lambda: lambda, sqs: sqsStore, retryDelays: configuration.asyncRetryDelays,
+            logger: logger)
+        self.asyncInvocations = asyncInvocations
+        // Graceful shutdown goes in reverse order: the asynchronous worker stops before the functions do.
+        var services: [any Service] = [
+            lambda, asyncInvocations, DynamoDBSweeper(store: dynamoDB.store, logger: logger),
+        ]
         let eventBridgeStore = EventBridgeStore(
             database: database, region: topology.region, account: topology.accountID)
-        let delivery = EventBridgeDelivery(store: eventBridgeStore, sqs: sqsStore, lambda: lambda)
-        let eventBridge = EventBridgeAPI(store: eventBridgeStore, sqs: sqsStore, lambda: lambda)
+        let logsStore = LogsStore(database: database, region: topology.region, account: topology.accountID)
+        let targets = EventBridgeTargets(
+            sqs: sqsStore, lambda: asyncInvocations, logs: logsStore, retryDelay: configuration.eventBridgeRetryDelay,
+            logger: logger, now: { Date() })
+        self.eventBridgeTargets = targets
+        services.append(EventBridgeRetries(database: database, targets: targets))
+        let delivery = EventBridgeDelivery(store: eventBridgeStore, targets: targets)
+        let eventBridge = EventBridgeAPI(store: eventBridgeStore, delivery: delivery)
         self.eventBridge = eventBridge
         try sqsStore.ensureQueues(topology.queues)
+        for group in Set(topology.rules.flatMap { $0.targets.compactMap(\.logGroup) }) {
+            try logsStore.ensureGroup(group)
+        }
         try eventBridgeStore.apply(buses: topology.buses, rules: topology.rules, sqs: sqsStore, lambda: lambda)
         let eventSourceMappings = EventSourceMappingService(
             store: EventSourceMappingStore(database: database, region: topology.region, account: topology.accountID),
@@ -97,8 +126,11 @@ public final class HostRuntime: Sendable {
         let expectsAPI = !topology.httpAPIs.isEmpty
         let awsApplication = Application(
             responder: AWSEndpoint(
-                lambda: lambda, eventSourceMappings: eventSourceMappings, pipes: pipes,
-                jsonServices: [dynamoDB, SQSAPI(store: sqsStore, base: lambda.awsEndpoint), eventBridge]),
+                lambda: lambda, asyncInvocations: asyncInvocations, eventSourceMappings: eventSourceMappings,
+                pipes: pipes,
+                jsonServices: [
+                    dynamoDB, SQSAPI(store: sqsStore, base: lambda.awsEndpoint), eventBridge, LogsAPI(store: logsStore),
+                ]),
             configuration: .init(
                 address: .hostname(configuration.bindAddress, port: configuration.awsPort), serverName: "host"),
             onServerRunning: { [ports] channel in

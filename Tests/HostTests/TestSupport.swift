@@ -57,18 +57,24 @@ func http(
     }
 }
 
+/// A configuration for tests: free ports, a fresh data directory, silent functions.
+func testConfiguration(
+    dataDirectory: String = NSTemporaryDirectory() + "host-\(UUID().uuidString)",
+    asyncRetryDelays: [Duration] = [.seconds(60), .seconds(120)], eventBridgeRetryDelay: Duration = .seconds(1)
+) -> HostConfiguration {
+    HostConfiguration(
+        awsPort: 0, apiPort: 0, dataDirectory: dataDirectory, printFunctionLogs: false,
+        asyncRetryDelays: asyncRetryDelays, eventBridgeRetryDelay: eventBridgeRetryDelay)
+}
+
 /// Starts a host for `topology` on free ports, runs `body`, then stops it gracefully.
 func withHost<T>(
-    _ topology: Topology, _ body: (HostRuntime, (aws: Int, api: Int)) async throws -> T
+    _ topology: Topology, configuration: HostConfiguration = testConfiguration(),
+    _ body: (HostRuntime, (aws: Int, api: Int)) async throws -> T
 ) async throws -> T {
     var logger = Logger(label: "test-host")
     logger.logLevel = .warning
-    let host = try HostRuntime(
-        topology: topology,
-        configuration: HostConfiguration(
-            awsPort: 0, apiPort: 0, dataDirectory: NSTemporaryDirectory() + "host-\(UUID().uuidString)",
-            printFunctionLogs: false),
-        logger: logger)
+    let host = try HostRuntime(topology: topology, configuration: configuration, logger: logger)
     let group = host.serviceGroup(logger: logger, handlingSignals: false)
     let running = Task { try await group.run() }
     let ports = await host.ready()
@@ -100,6 +106,31 @@ func topology(
             })
     }
     return Topology(functions: [function], httpAPIs: api.map { [$0] } ?? [])
+}
+
+/// Calls an AWS JSON-protocol operation on the host's endpoint; a non-200 answer throws with its body.
+func awsJSON(_ port: Int, _ target: String, _ body: String) async throws -> [String: Any] {
+    let response = try await awsJSONResponse(port, target, body)
+    guard response.status == 200 else { throw TestFailure("\(target): \(response.status) \(response.text)") }
+    return try response.json()
+}
+
+/// The raw answer of an AWS JSON-protocol call (JSON 1.1 for EventBridge and CloudWatch Logs, else 1.0).
+func awsJSONResponse(_ port: Int, _ target: String, _ body: String) async throws -> HTTPClientResponse {
+    let version = target.hasPrefix("AWSEvents") || target.hasPrefix("Logs_") ? "1.1" : "1.0"
+    return try await http(
+        "POST", "http://127.0.0.1:\(port)/",
+        headers: [("X-Amz-Target", target), ("Content-Type", "application/x-amz-json-\(version)")],
+        body: Array(body.utf8))
+}
+
+/// Long-polls a queue of the host for up to `wait` seconds; returns its messages with every attribute.
+func receive(_ port: Int, queue: String, wait: Int = 10, max: Int = 10) async throws -> [[String: Any]] {
+    let result = try await awsJSON(
+        port, "AmazonSQS.ReceiveMessage",
+        #"{"QueueUrl":"http://127.0.0.1:\#(port)/000000000000/\#(queue)","WaitTimeSeconds":\#(wait),"MaxNumberOfMessages":\#(max),"MessageAttributeNames":["All"],"AttributeNames":["All"]}"#
+    )
+    return result["Messages"] as? [[String: Any]] ?? []
 }
 
 extension InvocationResult {

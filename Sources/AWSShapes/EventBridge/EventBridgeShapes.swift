@@ -189,15 +189,20 @@ public struct Target: Codable, Sendable, Equatable {
     public var input: String?
     public var inputPath: String?
     public var inputTransformer: InputTransformer?
+    public var retryPolicy: TargetRetryPolicy?
+    public var deadLetterConfig: DeadLetterConfig?
     public init(
         id: String, arn: String, input: String? = nil, inputPath: String? = nil,
-        inputTransformer: InputTransformer? = nil
+        inputTransformer: InputTransformer? = nil, retryPolicy: TargetRetryPolicy? = nil,
+        deadLetterConfig: DeadLetterConfig? = nil
     ) {
         self.id = id
         self.arn = arn
         self.input = input
         self.inputPath = inputPath
         self.inputTransformer = inputTransformer
+        self.retryPolicy = retryPolicy
+        self.deadLetterConfig = deadLetterConfig
     }
     enum CodingKeys: String, CodingKey {
         case id = "Id"
@@ -205,7 +210,31 @@ public struct Target: Codable, Sendable, Equatable {
         case input = "Input"
         case inputPath = "InputPath"
         case inputTransformer = "InputTransformer"
+        case retryPolicy = "RetryPolicy"
+        case deadLetterConfig = "DeadLetterConfig"
     }
+}
+
+/// RetryPolicy: how long and how often EventBridge retries a target it cannot deliver to (AWS's defaults: 185 attempts,
+/// 86400 seconds).
+public struct TargetRetryPolicy: Codable, Sendable, Equatable {
+    public var maximumRetryAttempts: Int?
+    public var maximumEventAgeInSeconds: Int?
+    public init(maximumRetryAttempts: Int? = nil, maximumEventAgeInSeconds: Int? = nil) {
+        self.maximumRetryAttempts = maximumRetryAttempts
+        self.maximumEventAgeInSeconds = maximumEventAgeInSeconds
+    }
+    enum CodingKeys: String, CodingKey {
+        case maximumRetryAttempts = "MaximumRetryAttempts"
+        case maximumEventAgeInSeconds = "MaximumEventAgeInSeconds"
+    }
+}
+
+/// The standard SQS queue that receives the events a target could not get.
+public struct DeadLetterConfig: Codable, Sendable, Equatable {
+    public var arn: String?
+    public init(arn: String? = nil) { self.arn = arn }
+    enum CodingKeys: String, CodingKey { case arn = "Arn" }
 }
 
 public struct PutTargetsInput: Codable, Sendable, Equatable {

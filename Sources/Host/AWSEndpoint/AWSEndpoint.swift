@@ -8,16 +8,18 @@ import Hummingbird
 public struct AWSEndpoint: HTTPResponder {
     public typealias Context = HostRequestContext
     let lambda: LambdaService
+    let asyncInvocations: LambdaAsyncInvocations
     let eventSourceMappings: EventSourceMappingService
     let pipes: PipeService
     /// The JSON-protocol APIs, chosen by `X-Amz-Target`.
     let jsonServices: [any AWSJSONService]
 
     init(
-        lambda: LambdaService, eventSourceMappings: EventSourceMappingService, pipes: PipeService,
-        jsonServices: [any AWSJSONService]
+        lambda: LambdaService, asyncInvocations: LambdaAsyncInvocations,
+        eventSourceMappings: EventSourceMappingService, pipes: PipeService, jsonServices: [any AWSJSONService]
     ) {
         self.lambda = lambda
+        self.asyncInvocations = asyncInvocations
         self.eventSourceMappings = eventSourceMappings
         self.pipes = pipes
         self.jsonServices = jsonServices
@@ -45,7 +47,7 @@ public struct AWSEndpoint: HTTPResponder {
             return .json(#"{"status":"ready","functions":\#(jsonArray(lambda.functionNames))}"#)
         }
         if segments.first == "2015-03-31", segments.count >= 2, segments[1] == "functions" {
-            return try await LambdaAPI(lambda: lambda).handle(
+            return try await LambdaAPI(lambda: lambda, asyncInvocations: asyncInvocations).handle(
                 request, segments: Array(segments.dropFirst(2)), context: context)
         }
         if segments.first == "2015-03-31", segments.count >= 2, segments[1] == "event-source-mappings" {

@@ -5,14 +5,12 @@ import GRDB
 /// EventBridge on the host's AWS endpoint (JSON 1.1, `X-Amz-Target: AWSEvents.*`).
 final class EventBridgeAPI: Sendable {
     let store: EventBridgeStore
-    let sqs: SQSStore
-    let lambda: LambdaService
+    let delivery: EventBridgeDelivery
     private let handlers: [String: @Sendable (Data) throws -> Data]
 
-    init(store: EventBridgeStore, sqs: SQSStore, lambda: LambdaService) {
+    init(store: EventBridgeStore, delivery: EventBridgeDelivery) {
         self.store = store
-        self.sqs = sqs
-        self.lambda = lambda
+        self.delivery = delivery
         var handlers: [String: @Sendable (Data) throws -> Data] = [:]
         func on<Operation: EventBridgeOperation>(
             _ operation: Operation.Type, _ handle: @escaping @Sendable (Operation.Input) throws -> Operation.Output
@@ -88,10 +86,11 @@ final class EventBridgeAPI: Sendable {
             return EventBridgeEmptyOutput()
         }
         on(PutTargets.self) { input in
-            for target in input.targets {
+            for (index, target) in input.targets.enumerated() {
                 if let transformer = target.inputTransformer {
                     try EventBridgeInput.validate(transformer, targetID: target.id)
                 }
+                try Self.validate(target, index: index + 1)
             }
             try store.putTargets(bus: EventBridgeStore.busName(input.eventBusName), rule: input.rule, input.targets)
             return PutTargetsOutput()
@@ -119,9 +118,38 @@ final class EventBridgeAPI: Sendable {
             }
             return TestEventPatternOutput(result: pattern.matches(event))
         }
-        let delivery = EventBridgeDelivery(store: store, sqs: sqs, lambda: lambda)
         on(PutEvents.self) { input in try delivery.putEvents(input) }
         self.handlers = handlers
+    }
+
+    /// RetryPolicy's ranges and DeadLetterConfig's queue, with AWS's wording (`targets.<n>.member…`).
+    static func validate(_ target: Target, index: Int) throws {
+        func range(_ value: Int?, _ name: String, _ bounds: ClosedRange<Int>) throws {
+            guard let value, !bounds.contains(value) else { return }
+            let constraint =
+                value < bounds.lowerBound
+                ? "greater than or equal to \(bounds.lowerBound)" : "less than or equal to \(bounds.upperBound)"
+            throw EventBridgeError(
+                "ValidationException",
+                "1 validation error detected: Value '\(value)' at 'targets.\(index).member.retryPolicy.\(name)' failed to satisfy constraint: Member must have value \(constraint)"
+            )
+        }
+        try range(target.retryPolicy?.maximumRetryAttempts, "maximumRetryAttempts", 0...185)
+        try range(target.retryPolicy?.maximumEventAgeInSeconds, "maximumEventAgeInSeconds", 60...86400)
+        if let config = target.deadLetterConfig {
+            let parts = (config.arn ?? "").split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 6, parts[0] == "arn", parts[2] == "sqs", !parts[5].isEmpty else {
+                throw EventBridgeError(
+                    "ValidationException",
+                    "Parameter DeadLetterConfig.Arn is not valid. Reason: Provided Arn is not an SQS queue ARN.")
+            }
+            guard !parts[5].hasSuffix(".fifo") else {
+                throw EventBridgeError(
+                    "ValidationException",
+                    "Parameter DeadLetterConfig.Arn is not valid. Reason: a dead-letter queue must be a standard queue."
+                )
+            }
+        }
     }
 
     func serves(_ target: String) -> Bool { target.hasPrefix("AWSEvents.") }
@@ -142,12 +170,14 @@ final class EventBridgeAPI: Sendable {
     }
 }
 
-/// PutEvents: each entry becomes an event; every enabled rule whose pattern matches sends it to its targets. SQS
-/// deliveries of one call commit in one transaction; Lambda targets are invoked asynchronously after it.
+/// PutEvents: each entry becomes an event; every enabled rule whose pattern matches sends it to its targets, inside
+/// the transaction that accepts the events: SQS messages are written, Lambda targets become rows of the durable
+/// asynchronous-invocation queue, CloudWatch Logs targets get a log event, and a target that cannot be delivered to
+/// gets a retry row (or its dead-letter queue gets the event).
 struct EventBridgeDelivery: Sendable {
     let store: EventBridgeStore
-    let sqs: SQSStore
-    let lambda: LambdaService
+    /// Writes to the targets, and records the deliveries that fail for a retry (EventBridgeTargets.swift).
+    let targets: EventBridgeTargets
 
     func putEvents(_ input: PutEventsInput) throws -> PutEventsOutput {
         guard (1...10).contains(input.entries.count) else {
@@ -156,18 +186,14 @@ struct EventBridgeDelivery: Sendable {
                 "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10"
             )
         }
-        let (results, invocations) = try store.database.write { db in try deliver(db, input.entries) }
-        invoke(invocations)
+        let results = try store.database.write { db in try deliver(db, input.entries) }
         return PutEventsOutput(failedEntryCount: results.filter { $0.errorCode != nil }.count, entries: results)
     }
 
-    /// Matches each entry against the enabled rules of its bus and sends it to their SQS targets inside the caller's
-    /// transaction; returns the per-entry results and the Lambda invocations to make after commit.
-    func deliver(_ db: Database, _ entries: [PutEventsRequestEntry]) throws -> (
-        [PutEventsResultEntry], [(String, String)]
-    ) {
+    /// Matches each entry against the enabled rules of its bus and delivers it to their targets inside the caller's
+    /// transaction; returns the per-entry results.
+    func deliver(_ db: Database, _ entries: [PutEventsRequestEntry]) throws -> [PutEventsResultEntry] {
         var results: [PutEventsResultEntry] = []
-        var invocations: [(String, String)] = []
         for entry in entries {
             guard let source = entry.source, !source.isEmpty else {
                 results.append(
@@ -197,30 +223,23 @@ struct EventBridgeDelivery: Sendable {
             let bus = EventBridgeStore.busName(entry.eventBusName)
             guard let parsed = try? JSONValue(parsing: Data(event.utf8)) else { continue }
             for rule in try EventBridgeStore.enabledRules(db, bus: bus) where rule.pattern.matches(parsed) {
+                let ruleARN = store.ruleARN(bus: bus, name: rule.name)
                 for target in rule.targets {
                     let body = try EventBridgeInput.body(
-                        for: target, event: event, parsed: parsed, ruleName: rule.name,
-                        ruleARN: store.ruleARN(bus: bus, name: rule.name))
-                    let parts = target.arn.split(separator: ":", omittingEmptySubsequences: false)
-                    if parts.count >= 6, parts[2] == "sqs" {
-                        _ = try sqs.send(
-                            in: db, queue: String(parts[5]),
-                            SQSOutgoingMessage(body: body, traceHeader: entry.traceHeader))
-                    } else if parts.count >= 7, parts[2] == "lambda" {
-                        invocations.append((String(parts[6]), body))
-                    }
+                        for: target, event: event, parsed: parsed, ruleName: rule.name, ruleARN: ruleARN)
+                    try targets.deliver(
+                        db,
+                        TargetDelivery(
+                            ruleARN: ruleARN, targetARN: target.arn, body: body, traceHeader: entry.traceHeader,
+                            eventID: id, eventTime: Int64((time.timeIntervalSince1970 * 1000).rounded(.down)),
+                            maximumRetryAttempts: target.retryPolicy?.maximumRetryAttempts ?? 185,
+                            maximumEventAgeInSeconds: target.retryPolicy?.maximumEventAgeInSeconds ?? 86400,
+                            deadLetterARN: target.deadLetterConfig?.arn))
                 }
             }
             results.append(.init(eventId: id))
         }
-        return (results, invocations)
-    }
-
-    /// Invokes the Lambda targets collected by ``deliver(_:_:)`` once its transaction committed.
-    func invoke(_ invocations: [(String, String)]) {
-        for (function, payload) in invocations {
-            _ = try? lambda.invokeAsync(function, payload: Array(payload.utf8))
-        }
+        return results
     }
 }
 

@@ -1,7 +1,11 @@
-// LIMITATIONS (EventBridge): targets are SQS queues (delivered in the same transaction as the PutEvents that
-// matched) and Lambda functions (asynchronous invokes, in memory); no schedules, archives, replays, API
-// destinations, CloudWatch Logs targets, retry policies or target dead-letter queues yet; InputTransformer handles
-// `$.a.b` paths and the reserved `<aws.events.*>` variables only.
+// LIMITATIONS (EventBridge): targets are SQS queues, Lambda functions (durable asynchronous invocations) and
+// CloudWatch Logs log groups, all written in the same transaction as the PutEvents that matched; other target kinds
+// (SNS, Kinesis, Step Functions, API destinations, …) are accepted by PutTargets and skipped at delivery with a log
+// line; no schedules, archives or replays; RetryPolicy and DeadLetterConfig apply to deliveries the host can fail
+// (a target that does not exist, a message SQS refuses), there is no throttling to retry; InputTransformer handles
+// `$.a.b` paths and the reserved `<aws.events.*>` variables only; a log group target writes the target's body as
+// the message (AWS asks an InputTransformer for logs to produce `{"timestamp": …, "message": …}`; not checked).
+// See EventBridgeTargets.swift for the DECISIONS on retries and dead-letter queues.
 
 import AWSShapes
 import Foundation
@@ -218,8 +222,19 @@ final class EventBridgeStore: Sendable {
             try putTargets(
                 bus: rule.bus, rule: rule.name,
                 rule.targets.map { target in
-                    let arn = target.queue.map { sqs.arn(of: $0) } ?? lambda.functionARN(target.function ?? "")
-                    return Target(id: target.id, arn: arn, inputPath: target.inputPath)
+                    let arn =
+                        target.queue.map { sqs.arn(of: $0) }
+                        ?? target.logGroup.map { "arn:aws:logs:\(region):\(account):log-group:\($0)" }
+                        ?? lambda.functionARN(target.function ?? "")
+                    let retryPolicy =
+                        target.maximumRetryAttempts == nil && target.maximumEventAgeInSeconds == nil
+                        ? nil
+                        : TargetRetryPolicy(
+                            maximumRetryAttempts: target.maximumRetryAttempts,
+                            maximumEventAgeInSeconds: target.maximumEventAgeInSeconds)
+                    return Target(
+                        id: target.id, arn: arn, inputPath: target.inputPath, retryPolicy: retryPolicy,
+                        deadLetterConfig: target.deadLetterQueue.map { DeadLetterConfig(arn: sqs.arn(of: $0)) })
                 })
         }
     }

@@ -6,6 +6,7 @@ import Hummingbird
 /// Lambda's REST API on the AWS endpoint: Invoke, GetFunction, ListFunctions.
 struct LambdaAPI {
     let lambda: LambdaService
+    let asyncInvocations: LambdaAsyncInvocations
 
     /// `segments` follow `/2015-03-31/functions`.
     func handle(_ request: Request, segments: [String], context: HostRequestContext) async throws -> Response {
@@ -78,9 +79,15 @@ struct LambdaAPI {
         case "DryRun":
             return Response(status: .noContent)
         case "Event":
-            _ = try? lambda.invokeAsync(pool.name, payload: payload, options: options)
+            // Durable before the 202: the invocation is a committed row of the asynchronous queue.
+            let requestID: String
+            do {
+                requestID = try asyncInvocations.enqueue(function: pool.name, payload: payload, options: options)
+            } catch {
+                throw AWSError(error.type, error.message, status: .init(code: error.status))
+            }
             var headers = HTTPFields()
-            headers[HTTPField.Name("X-Amzn-RequestId")!] = Identifiers.uuid()
+            headers[HTTPField.Name("X-Amzn-RequestId")!] = requestID
             return Response(status: .accepted, headers: headers)
         default:
             let result = try await lambda.invoke(pool.name, payload: payload, options: options)
@@ -103,7 +110,7 @@ struct LambdaAPI {
         let function = settings.function
         var variables = settings.function.environment
         if let format = function.logFormat { variables["AWS_LAMBDA_LOG_FORMAT"] = format }
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "FunctionName": function.name,
             "FunctionArn": settings.functionARN,
             "Runtime": "provided.al2023",
@@ -118,6 +125,9 @@ struct LambdaAPI {
             "Environment": ["Variables": function.environment],
             "LoggingConfig": ["LogFormat": function.logFormat ?? "Text", "LogGroup": "/aws/lambda/\(function.name)"],
         ]
+        if let queue = function.deadLetterQueue {
+            object["DeadLetterConfig"] = ["TargetArn": "arn:aws:sqs:\(lambda.region):\(lambda.accountID):\(queue)"]
+        }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }

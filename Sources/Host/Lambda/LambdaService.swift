@@ -1,6 +1,6 @@
 // LIMITATIONS (Lambda): functions run the local build, not the deployed architecture; only `$LATEST` (no versions,
-// aliases or layers); asynchronous (`Event`) invocations are queued in memory and not retried (AWS retries twice
-// and keeps them through restarts); no response streaming to the caller (a streamed response is buffered);
+// aliases or layers); asynchronous (`Event`) invocations are durable and retried (LambdaAsyncInvocations.swift), but
+// only dead-letter queues, no on-success / on-failure destinations; no response streaming to the caller (a streamed response is buffered);
 // no provisioned concurrency or SnapStart; the Runtime API's HTTP parser limits request headers to 80 KB, so
 // awslambdaric's X-Ray error-cause header is refused above that; no Extensions, Logs or Telemetry APIs.
 
@@ -49,13 +49,12 @@ public struct InvokeOptions: Sendable {
     }
 }
 
-/// The host's Lambda: every function of the topology, its execution environments, and the asynchronous queue.
+/// The host's Lambda: every function of the topology and its execution environments. Asynchronous invocations are
+/// queued durably by ``LambdaAsyncInvocations``, which runs them through ``invoke(_:payload:requestID:options:)``.
 public final class LambdaService: Service {
     public let region: String
     public let accountID: String
     private let pools: [String: FunctionPool]
-    private let asyncStream: AsyncStream<(FunctionPool, Invocation)>
-    private let asyncContinuation: AsyncStream<(FunctionPool, Invocation)>.Continuation
     private let logger: Logger
     private let sink: FunctionLogSink
     /// `AWS_ENDPOINT_URL` for functions: known for sure once the AWS endpoint has bound its port.
@@ -85,7 +84,6 @@ public final class LambdaService: Service {
             pools[function.name] = FunctionPool(settings: settings, awsEndpoint: awsEndpoint, group: group, sink: sink)
         }
         self.pools = pools
-        (asyncStream, asyncContinuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
 
     /// The environment AWS gives a `provided.al2023` function; nothing of the host's own environment but `PATH`.
@@ -157,28 +155,18 @@ public final class LambdaService: Service {
         return pool
     }
 
-    /// Invokes synchronously (`RequestResponse`) and returns the function's result or error.
+    /// Invokes synchronously (`RequestResponse`) and returns the function's result or error. `requestID` is given
+    /// by an asynchronous invocation's retries (the same id each time); otherwise a new one is made.
     public func invoke(
-        _ function: String, payload: [UInt8], options: InvokeOptions = InvokeOptions()
+        _ function: String, payload: [UInt8], requestID: String? = nil, options: InvokeOptions = InvokeOptions()
     ) async throws(LambdaServiceError) -> InvocationResult {
         let pool = try pool(for: function)
-        return await pool.invoke(makeInvocation(payload: payload, options: options))
+        return await pool.invoke(makeInvocation(payload: payload, options: options, requestID: requestID))
     }
 
-    /// Queues an asynchronous (`Event`) invocation; returns its request id.
-    @discardableResult
-    public func invokeAsync(_ function: String, payload: [UInt8], options: InvokeOptions = InvokeOptions())
-        throws(LambdaServiceError) -> String
-    {
-        let pool = try pool(for: function)
-        let invocation = makeInvocation(payload: payload, options: options)
-        asyncContinuation.yield((pool, invocation))
-        return invocation.requestID
-    }
-
-    func makeInvocation(payload: [UInt8], options: InvokeOptions) -> Invocation {
+    func makeInvocation(payload: [UInt8], options: InvokeOptions, requestID: String? = nil) -> Invocation {
         Invocation(
-            requestID: Identifiers.uuid(), payload: payload, clientContext: options.clientContext,
+            requestID: requestID ?? Identifiers.uuid(), payload: payload, clientContext: options.clientContext,
             tenantID: options.tenantID, traceID: options.traceID ?? Self.newTraceID(),
             wantsLogTail: options.wantsLogTail)
     }
@@ -188,31 +176,14 @@ public final class LambdaService: Service {
         Identifiers.traceHeader(epochSeconds: UInt64(Date().timeIntervalSince1970))
     }
 
-    /// Runs asynchronous invocations until shutdown, then stops every execution environment.
+    /// Waits for shutdown, then stops every execution environment.
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { group in
-                for await (pool, invocation) in asyncStream {
-                    group.addTask {
-                        let result = await pool.invoke(invocation)
-                        if result.functionError != nil {
-                            self.logger.warning(
-                                "asynchronous invocation \(invocation.requestID) of \(pool.name) failed: \(String(decoding: result.payload, as: UTF8.self))"
-                            )
-                        }
-                    }
-                }
-                // Still inside the group: stopping the environments ends the invocations it would wait for.
-                await self.shutdown()
-            }
-        } onGracefulShutdown: {
-            self.asyncContinuation.finish()
-        }
+        try? await gracefulShutdown()
+        await shutdown()
     }
 
     /// Stops every execution environment and reaps every process.
     public func shutdown() async {
-        asyncContinuation.finish()
         await withDiscardingTaskGroup { group in
             for pool in pools.values { group.addTask { await pool.shutdown() } }
         }

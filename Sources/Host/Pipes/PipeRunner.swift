@@ -95,20 +95,16 @@ struct PipeRunner: Sendable {
             if !filters.isEmpty, !filters.contains(where: { $0.matches(record) }) { continue }
             entries.append(entry(for: record, text: text, now: now))
         }
-        let invocations = try dynamoDB.database.write { db -> [(String, String)] in
-            var invocations: [(String, String)] = []
+        try dynamoDB.database.write { db in
             for batch in stride(from: 0, to: entries.count, by: 10) {
-                let (results, more) = try delivery.deliver(db, Array(entries[batch..<min(batch + 10, entries.count)]))
+                let results = try delivery.deliver(db, Array(entries[batch..<min(batch + 10, entries.count)]))
                 if let failed = results.first(where: { $0.errorCode != nil }) {
                     // Roll back: the batch is retried whole, as a pipe retries a failed target call.
                     throw AWSError(failed.errorCode ?? "InternalException", failed.errorMessage ?? "delivery failed")
                 }
-                invocations += more
             }
             try PipeStore.saveCheckpoint(db, pipe: pipe.name, label: label, sequence: last.sequence)
-            return invocations
         }
-        delivery.invoke(invocations)
         return .delivered
     }
 

@@ -142,6 +142,14 @@ extension Topology {
                 }
             }
         }
+        let queueNames = Set(topology.queues.map(\.name))
+        for function in topology.functions {
+            if let dlq = function.deadLetterQueue, !queueNames.contains(dlq) {
+                throw TopologyError(
+                    path: "functions.\(function.name).deadLetterQueue",
+                    reason: "names queue '\(dlq)', which is not in queues")
+            }
+        }
         if let buses = try reader.objectIfPresent("buses") {
             for name in buses.keys.sorted() {
                 try buses.object(name).allowOnly(["description"])
@@ -176,12 +184,24 @@ extension Topology {
                 if case .array(let items)? = rule.fields["targets"] {
                     for (index, item) in items.enumerated() {
                         let target = try TopologyReader(item, path: "\(rule.child("targets"))[\(index)]")
-                        try target.allowOnly(["id", "queue", "function", "inputPath"])
+                        try target.allowOnly([
+                            "id", "queue", "function", "logGroup", "inputPath", "retryPolicy", "deadLetterQueue",
+                        ])
                         let queue = try target.stringIfPresent("queue")
                         let function = try target.stringIfPresent("function")
-                        guard (queue == nil) != (function == nil) else {
+                        let logGroup = try target.stringIfPresent("logGroup")
+                        guard [queue, function, logGroup].compactMap(\.self).count == 1 else {
                             throw TopologyError(
-                                path: target.path, reason: "a target names exactly one queue or function")
+                                path: target.path, reason: "a target names exactly one queue, function or logGroup")
+                        }
+                        if let logGroup {
+                            do {
+                                try LogsStore.validateGroupName(logGroup)
+                            } catch {
+                                throw TopologyError(
+                                    path: target.child("logGroup"),
+                                    reason: "a log group name is 1 to 512 letters, digits, '.', '-', '_', '/' or '#'")
+                            }
                         }
                         if let queue, !queues.contains(queue) {
                             throw TopologyError(
@@ -192,11 +212,24 @@ extension Topology {
                                 path: target.child("function"),
                                 reason: "names function '\(function)', which is not in functions")
                         }
+                        let deadLetterQueue = try target.stringIfPresent("deadLetterQueue")
+                        if let deadLetterQueue, !queues.contains(deadLetterQueue) {
+                            throw TopologyError(
+                                path: target.child("deadLetterQueue"),
+                                reason: "names queue '\(deadLetterQueue)', which is not in queues")
+                        }
+                        let retryPolicy = try target.objectIfPresent("retryPolicy")
+                        try retryPolicy?.allowOnly(["maximumRetryAttempts", "maximumEventAgeInSeconds"])
                         targets.append(
                             .init(
-                                id: try target.string("id", default: queue ?? function ?? "target"), queue: queue,
-                                function: function,
-                                inputPath: try target.stringIfPresent("inputPath")))
+                                id: try target.string("id", default: queue ?? function ?? "log-group"), queue: queue,
+                                function: function, logGroup: logGroup,
+                                inputPath: try target.stringIfPresent("inputPath"),
+                                maximumRetryAttempts: try retryPolicy?.integerIfPresent(
+                                    "maximumRetryAttempts", range: 0...185),
+                                maximumEventAgeInSeconds: try retryPolicy?.integerIfPresent(
+                                    "maximumEventAgeInSeconds", range: 60...86400),
+                                deadLetterQueue: deadLetterQueue))
                     }
                 }
                 topology.rules.append(
@@ -332,7 +365,8 @@ extension FunctionConfiguration {
         }
         try reader.allowOnly([
             "description", "executable", "arguments", "handler", "memorySize", "timeout", "maxConcurrency",
-            "environment", "logFormat", "logLevel", "architecture",
+            "environment", "logFormat", "logLevel", "architecture", "maximumRetryAttempts", "maximumEventAgeInSeconds",
+            "deadLetterQueue",
         ])
         self.init(name: name)
         if let path = try reader.stringIfPresent("executable") {
@@ -347,6 +381,9 @@ extension FunctionConfiguration {
         logFormat = try reader.stringIfPresent("logFormat", oneOf: ["Text", "JSON"])
         logLevel = try reader.stringIfPresent("logLevel", oneOf: ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"])
         architecture = try reader.string("architecture", default: "arm64", oneOf: ["arm64", "x86_64"])
+        maximumRetryAttempts = try reader.integer("maximumRetryAttempts", default: 2, range: 0...2)
+        maximumEventAgeInSeconds = try reader.integer("maximumEventAgeInSeconds", default: 21600, range: 60...21600)
+        deadLetterQueue = try reader.stringIfPresent("deadLetterQueue")  // checked against queues once they are read
         if let variables = try reader.objectIfPresent("environment") {
             var size = 0
             for key in variables.keys.sorted() {

@@ -61,11 +61,18 @@ public struct FunctionConfiguration: Sendable, Equatable {
     public var logLevel: String?
     /// `arm64` or `x86_64`: what Terraform deploys; the host runs the local build.
     public var architecture: String
+    /// Asynchronous invocations (EventInvokeConfig): retries after a function error (0–2, AWS's default 2) and the
+    /// oldest an event may get before it is given up (60–21600 seconds, default 21600).
+    public var maximumRetryAttempts: Int
+    public var maximumEventAgeInSeconds: Int
+    /// A queue of the topology that receives asynchronous events given up after their last attempt.
+    public var deadLetterQueue: String?
 
     public init(
         name: String, executable: String? = nil, arguments: [String] = [], handler: String = "bootstrap",
         memorySize: Int = 128, timeout: Int = 3, maxConcurrency: Int = 10, environment: [String: String] = [:],
-        logFormat: String? = nil, logLevel: String? = nil, architecture: String = "arm64"
+        logFormat: String? = nil, logLevel: String? = nil, architecture: String = "arm64",
+        maximumRetryAttempts: Int = 2, maximumEventAgeInSeconds: Int = 21600, deadLetterQueue: String? = nil
     ) {
         self.name = name
         self.executable = executable
@@ -78,6 +85,9 @@ public struct FunctionConfiguration: Sendable, Equatable {
         self.logFormat = logFormat
         self.logLevel = logLevel
         self.architecture = architecture
+        self.maximumRetryAttempts = maximumRetryAttempts
+        self.maximumEventAgeInSeconds = maximumEventAgeInSeconds
+        self.deadLetterQueue = deadLetterQueue
     }
 }
 
@@ -308,16 +318,32 @@ public struct EventSourceMappingConfiguration: Sendable, Equatable {
 public struct RuleConfiguration: Sendable, Equatable {
     public struct Target: Sendable, Equatable {
         public var id: String
-        /// A queue of the topology, or nil when the target is a function.
+        /// Exactly one of: a queue of the topology, a function of the topology, a CloudWatch Logs log group (created
+        /// when the host starts if it does not exist).
         public var queue: String?
         public var function: String?
+        public var logGroup: String?
         public var inputPath: String?
+        /// RetryPolicy: retries when the target cannot be delivered to (0–185, default 185) and the oldest an
+        /// event may get (60–86400 seconds, default 86400).
+        public var maximumRetryAttempts: Int?
+        public var maximumEventAgeInSeconds: Int?
+        /// DeadLetterConfig: a queue of the topology for events the target could not get.
+        public var deadLetterQueue: String?
 
-        public init(id: String, queue: String? = nil, function: String? = nil, inputPath: String? = nil) {
+        public init(
+            id: String, queue: String? = nil, function: String? = nil, logGroup: String? = nil,
+            inputPath: String? = nil, maximumRetryAttempts: Int? = nil, maximumEventAgeInSeconds: Int? = nil,
+            deadLetterQueue: String? = nil
+        ) {
             self.id = id
             self.queue = queue
             self.function = function
+            self.logGroup = logGroup
             self.inputPath = inputPath
+            self.maximumRetryAttempts = maximumRetryAttempts
+            self.maximumEventAgeInSeconds = maximumEventAgeInSeconds
+            self.deadLetterQueue = deadLetterQueue
         }
     }
 

@@ -1,0 +1,343 @@
+import AWSShapes
+import Foundation
+
+/// CloudWatch Logs on the host's AWS endpoint (JSON 1.1, `X-Amz-Target: Logs_20140328.*`): log groups, log streams,
+/// PutLogEvents, GetLogEvents and FilterLogEvents, backed by ``LogsStore``.
+final class LogsAPI: Sendable {
+    let store: LogsStore
+    private let handlers: [String: @Sendable (Data) throws -> Data]
+
+    init(store: LogsStore) {
+        self.store = store
+        var handlers: [String: @Sendable (Data) throws -> Data] = [:]
+        func on<Input: Decodable, Output: Encodable>(
+            _ operation: String, _ input: Input.Type, _ handle: @escaping @Sendable (Input) throws -> Output
+        ) {
+            handlers["Logs_20140328." + operation] = { body in
+                let input = try AWSJSONCoding.decode(Input.self, from: body) {
+                    LogsError("InvalidParameterException", AWSJSONCoding.describe($0))
+                }
+                return try AWSJSONCoding.encode(try handle(input), escapingSlashes: false)
+            }
+        }
+        on("CreateLogGroup", GroupInput.self) { input in
+            try store.createGroup(input.logGroupName)
+            return Empty()
+        }
+        on("DeleteLogGroup", GroupInput.self) { input in
+            try store.deleteGroup(input.logGroupName)
+            return Empty()
+        }
+        on("DescribeLogGroups", DescribeGroupsInput.self) { input in
+            let limit = try Self.limit(input.limit, maximum: 50)
+            let after = try input.nextToken.map(Self.decodeToken)
+            let groups = try store.groups(prefix: input.logGroupNamePrefix, after: after, limit: limit + 1)
+            return DescribeGroupsOutput(
+                logGroups: groups.prefix(limit).map { group in
+                    LogGroupDescription(
+                        logGroupName: group.name, creationTime: group.createdAt, metricFilterCount: 0,
+                        arn: store.groupARN(group.name) + ":*", storedBytes: group.bytes,
+                        logGroupClass: "STANDARD", logGroupArn: store.groupARN(group.name))
+                },
+                nextToken: groups.count > limit ? Self.encodeToken(groups[limit - 1].name) : nil)
+        }
+        on("CreateLogStream", StreamInput.self) { input in
+            try store.createStream(group: input.logGroupName, name: input.logStreamName)
+            return Empty()
+        }
+        on("DeleteLogStream", StreamInput.self) { input in
+            try store.deleteStream(group: input.logGroupName, name: input.logStreamName)
+            return Empty()
+        }
+        on("DescribeLogStreams", DescribeStreamsInput.self) { input in
+            let group = try Self.group(input.logGroupName, input.logGroupIdentifier)
+            let limit = try Self.limit(input.limit, maximum: 50)
+            let byTime = input.orderBy == "LastEventTime"
+            guard input.orderBy == nil || ["LogStreamName", "LastEventTime"].contains(input.orderBy!) else {
+                throw LogsError(
+                    "InvalidParameterException",
+                    "1 validation error detected: Value '\(input.orderBy!)' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]"
+                )
+            }
+            if byTime, input.logStreamNamePrefix != nil {
+                throw LogsError(
+                    "InvalidParameterException", "Cannot order by LastEventTime with a logStreamNamePrefix.")
+            }
+            let offset =
+                try input.nextToken.map { token in
+                    guard let offset = Int(try Self.decodeToken(token)) else { throw Self.badToken }
+                    return offset
+                } ?? 0
+            let streams = try store.streams(
+                group: group, prefix: input.logStreamNamePrefix, byLastEventTime: byTime,
+                descending: input.descending ?? false)
+            let page = streams.dropFirst(offset).prefix(limit)
+            return DescribeStreamsOutput(
+                logStreams: page.map { stream in
+                    LogStreamDescription(
+                        logStreamName: stream.name, creationTime: stream.createdAt,
+                        firstEventTimestamp: stream.firstEventAt, lastEventTimestamp: stream.lastEventAt,
+                        lastIngestionTime: stream.lastIngestionAt, uploadSequenceToken: Self.sequenceToken,
+                        arn: store.groupARN(group) + ":log-stream:" + stream.name, storedBytes: 0)
+                },
+                nextToken: offset + limit < streams.count ? Self.encodeToken(String(offset + limit)) : nil)
+        }
+        on("PutLogEvents", PutEventsInput.self) { input in
+            let result = try store.putEvents(
+                group: input.logGroupName, stream: input.logStreamName,
+                input.logEvents.map { ($0.timestamp, $0.message) })
+            let rejected =
+                result.tooNewStartIndex == nil && result.tooOldEndIndex == nil
+                ? nil
+                : RejectedInfo(
+                    tooNewLogEventStartIndex: result.tooNewStartIndex, tooOldLogEventEndIndex: result.tooOldEndIndex)
+            return PutEventsOutput(nextSequenceToken: Self.sequenceToken, rejectedLogEventsInfo: rejected)
+        }
+        on("GetLogEvents", GetEventsInput.self) { input in
+            let group = try Self.group(input.logGroupName, input.logGroupIdentifier)
+            let limit = try Self.limit(input.limit, maximum: 10_000, default: 10_000)
+            var forward = input.startFromHead ?? false
+            var from: LogPosition?
+            if let token = input.nextToken {
+                guard token.count == 58, token.hasPrefix("f/") || token.hasPrefix("b/"),
+                    let position = LogPosition(digits: token.dropFirst(2))
+                else { throw Self.badToken }
+                forward = token.hasPrefix("f/")
+                from = position
+            }
+            let events = try store.streamEvents(
+                group: group, stream: input.logStreamName, after: forward ? (from ?? .start) : nil,
+                before: forward ? nil : from, startTime: input.startTime, endTime: input.endTime, limit: limit)
+            let first = events.first.map { LogPosition(timestamp: $0.timestamp, sequence: $0.sequence) }
+            let last = events.last.map { LogPosition(timestamp: $0.timestamp, sequence: $0.sequence) }
+            // With nothing returned the tokens stay where the caller was: the same token back means "no more".
+            let anchor = from ?? .start
+            return GetEventsOutput(
+                events: events.map {
+                    OutputEvent(timestamp: $0.timestamp, message: $0.message, ingestionTime: $0.ingestionTime)
+                },
+                nextForwardToken: "f/" + (last ?? anchor).digits, nextBackwardToken: "b/" + (first ?? anchor).digits)
+        }
+        on("FilterLogEvents", FilterEventsInput.self) { input in
+            let group = try Self.group(input.logGroupName, input.logGroupIdentifier)
+            let limit = try Self.limit(input.limit, maximum: 10_000, default: 10_000)
+            if input.logStreamNames != nil, input.logStreamNamePrefix != nil {
+                throw LogsError(
+                    "InvalidParameterException",
+                    "logStreamNames and logStreamNamePrefix are mutually exclusive and cannot be used together.")
+            }
+            let pattern = try LogsFilterPattern(parsing: input.filterPattern ?? "")
+            let after = try input.nextToken.map { token in
+                guard let position = LogPosition(digits: Substring(try Self.decodeToken(token))) else {
+                    throw Self.badToken
+                }
+                return position
+            }
+            let (events, more) = try store.groupEvents(
+                group: group, streams: input.logStreamNames, streamPrefix: input.logStreamNamePrefix, after: after,
+                startTime: input.startTime, endTime: input.endTime, limit: limit, accept: pattern.matches)
+            let positions = events.map { LogPosition(timestamp: $0.timestamp, sequence: $0.sequence) }
+            return FilterEventsOutput(
+                events: zip(events, positions).map { event, position in
+                    FilteredEvent(
+                        logStreamName: event.stream, timestamp: event.timestamp, message: event.message,
+                        ingestionTime: event.ingestionTime, eventId: position.digits)
+                },
+                searchedLogStreams: [],
+                nextToken: more ? positions.last.map { Self.encodeToken($0.digits) } : nil)
+        }
+        self.handlers = handlers
+    }
+
+    func serves(_ target: String) -> Bool { target.hasPrefix("Logs_20140328.") }
+
+    func handle(target: String, body: Data) -> (status: Int, body: Data) {
+        guard let handler = handlers[target] else {
+            return (400, LogsError("UnknownOperationException", "The host does not implement \(target) yet").body)
+        }
+        do {
+            return (200, try handler(body))
+        } catch let error as LogsError {
+            return (400, error.body)
+        } catch {
+            return (500, LogsError("ServiceUnavailableException", "\(error)").body)
+        }
+    }
+
+    // MARK: helpers
+
+    /// Sequence tokens are ignored since 2023; AWS still returns one.
+    static let sequenceToken = "49039859635394629345343226742543011624862339627392696338"
+    static let badToken = LogsError("InvalidParameterException", "The specified nextToken is invalid.")
+
+    static func group(_ name: String?, _ identifier: String?) throws -> String {
+        switch (name, identifier) {
+        case (let name?, nil): return name
+        case (nil, let identifier?): return LogsStore.groupName(identifier)
+        case (nil, nil):
+            throw LogsError("InvalidParameterException", "Either logGroupName or logGroupIdentifier must be specified.")
+        default:
+            throw LogsError(
+                "InvalidParameterException",
+                "LogGroup name and LogGroup ARN are mutually exclusive parameters. Only one can be specified.")
+        }
+    }
+
+    static func limit(_ value: Int?, maximum: Int, default fallback: Int? = nil) throws -> Int {
+        guard let value else { return fallback ?? maximum }
+        guard (1...maximum).contains(value) else {
+            throw LogsError(
+                "InvalidParameterException",
+                "1 validation error detected: Value '\(value)' at 'limit' failed to satisfy constraint: Member must have value \(value < 1 ? "greater than or equal to 1" : "less than or equal to \(maximum)")"
+            )
+        }
+        return value
+    }
+
+    static func encodeToken(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
+
+    static func decodeToken(_ token: String) throws -> String {
+        guard let data = Data(base64Encoded: token) else { throw badToken }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    // MARK: shapes
+
+    struct Empty: Codable {}
+
+    struct GroupInput: Decodable {
+        var logGroupName: String
+    }
+
+    struct DescribeGroupsInput: Decodable {
+        var logGroupNamePrefix: String?
+        var limit: Int?
+        var nextToken: String?
+    }
+
+    struct LogGroupDescription: Encodable {
+        var logGroupName: String
+        var creationTime: Int64
+        var metricFilterCount: Int
+        var arn: String
+        var storedBytes: Int64
+        var logGroupClass: String
+        var logGroupArn: String
+    }
+
+    struct DescribeGroupsOutput: Encodable {
+        var logGroups: [LogGroupDescription]
+        var nextToken: String?
+    }
+
+    struct StreamInput: Decodable {
+        var logGroupName: String
+        var logStreamName: String
+    }
+
+    struct DescribeStreamsInput: Decodable {
+        var logGroupName: String?
+        var logGroupIdentifier: String?
+        var logStreamNamePrefix: String?
+        var orderBy: String?
+        var descending: Bool?
+        var limit: Int?
+        var nextToken: String?
+    }
+
+    struct LogStreamDescription: Encodable {
+        var logStreamName: String
+        var creationTime: Int64
+        var firstEventTimestamp: Int64?
+        var lastEventTimestamp: Int64?
+        var lastIngestionTime: Int64?
+        var uploadSequenceToken: String
+        var arn: String
+        var storedBytes: Int64
+    }
+
+    struct DescribeStreamsOutput: Encodable {
+        var logStreams: [LogStreamDescription]
+        var nextToken: String?
+    }
+
+    struct InputEvent: Decodable {
+        var timestamp: Int64
+        var message: String
+    }
+
+    struct PutEventsInput: Decodable {
+        var logGroupName: String
+        var logStreamName: String
+        var logEvents: [InputEvent]
+        var sequenceToken: String?
+    }
+
+    struct RejectedInfo: Encodable {
+        var tooNewLogEventStartIndex: Int?
+        var tooOldLogEventEndIndex: Int?
+    }
+
+    struct PutEventsOutput: Encodable {
+        var nextSequenceToken: String
+        var rejectedLogEventsInfo: RejectedInfo?
+    }
+
+    struct GetEventsInput: Decodable {
+        var logGroupName: String?
+        var logGroupIdentifier: String?
+        var logStreamName: String
+        var startTime: Int64?
+        var endTime: Int64?
+        var nextToken: String?
+        var limit: Int?
+        var startFromHead: Bool?
+    }
+
+    struct OutputEvent: Encodable {
+        var timestamp: Int64
+        var message: String
+        var ingestionTime: Int64
+    }
+
+    struct GetEventsOutput: Encodable {
+        var events: [OutputEvent]
+        var nextForwardToken: String
+        var nextBackwardToken: String
+    }
+
+    struct FilterEventsInput: Decodable {
+        var logGroupName: String?
+        var logGroupIdentifier: String?
+        var logStreamNames: [String]?
+        var logStreamNamePrefix: String?
+        var startTime: Int64?
+        var endTime: Int64?
+        var filterPattern: String?
+        var nextToken: String?
+        var limit: Int?
+        var interleaved: Bool?
+    }
+
+    struct FilteredEvent: Encodable {
+        var logStreamName: String
+        var timestamp: Int64
+        var message: String
+        var ingestionTime: Int64
+        var eventId: String
+    }
+
+    struct FilterEventsOutput: Encodable {
+        var events: [FilteredEvent]
+        var searchedLogStreams: [String]
+        var nextToken: String?
+    }
+}
+
+extension LogsAPI: AWSJSONService {
+    var jsonVersion: String { "1.1" }
+    func respond(target: String, body: Data) async -> (status: Int, body: Data, headers: [String: String]) {
+        let result = handle(target: target, body: body)
+        return (result.status, result.body, [:])
+    }
+}
