@@ -557,6 +557,63 @@ public struct ChangeMessageVisibilityInput: Codable, Sendable, Equatable {
     }
 }
 
+public struct ChangeMessageVisibilityBatchRequestEntry: Codable, Sendable, Equatable {
+    public var id: String
+    public var receiptHandle: String
+    /// Optional in AWS's model; the host treats a missing value as 0.
+    public var visibilityTimeout: Int?
+
+    public init(id: String, receiptHandle: String, visibilityTimeout: Int? = nil) {
+        self.id = id
+        self.receiptHandle = receiptHandle
+        self.visibilityTimeout = visibilityTimeout
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "Id"
+        case receiptHandle = "ReceiptHandle"
+        case visibilityTimeout = "VisibilityTimeout"
+    }
+}
+
+public struct ChangeMessageVisibilityBatchInput: Codable, Sendable, Equatable {
+    public var queueUrl: String
+    public var entries: [ChangeMessageVisibilityBatchRequestEntry]
+
+    public init(queueUrl: String, entries: [ChangeMessageVisibilityBatchRequestEntry]) {
+        self.queueUrl = queueUrl
+        self.entries = entries
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case queueUrl = "QueueUrl"
+        case entries = "Entries"
+    }
+}
+
+public struct ChangeMessageVisibilityBatchResultEntry: Codable, Sendable, Equatable {
+    public var id: String
+
+    public init(id: String) { self.id = id }
+
+    enum CodingKeys: String, CodingKey { case id = "Id" }
+}
+
+public struct ChangeMessageVisibilityBatchOutput: Codable, Sendable, Equatable {
+    public var successful: [ChangeMessageVisibilityBatchResultEntry]
+    public var failed: [BatchResultErrorEntry]
+
+    public init(successful: [ChangeMessageVisibilityBatchResultEntry] = [], failed: [BatchResultErrorEntry] = []) {
+        self.successful = successful
+        self.failed = failed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case successful = "Successful"
+        case failed = "Failed"
+    }
+}
+
 // MARK: operations
 
 public enum CreateQueue: SQSOperation {
@@ -635,4 +692,10 @@ public enum ChangeMessageVisibility: SQSOperation {
     public typealias Input = ChangeMessageVisibilityInput
     public typealias Output = SQSEmptyOutput
     public static var target: String { "AmazonSQS.ChangeMessageVisibility" }
+}
+
+public enum ChangeMessageVisibilityBatch: SQSOperation {
+    public typealias Input = ChangeMessageVisibilityBatchInput
+    public typealias Output = ChangeMessageVisibilityBatchOutput
+    public static var target: String { "AmazonSQS.ChangeMessageVisibilityBatch" }
 }

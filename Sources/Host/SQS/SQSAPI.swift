@@ -1,5 +1,5 @@
-// LIMITATIONS (SQS API): standard queues only (CreateQueue refuses FIFO); no ChangeMessageVisibilityBatch,
-// tags, permissions, message move tasks or ListDeadLetterSourceQueues; ReceiveRequestAttemptId is ignored.
+// LIMITATIONS (SQS API): standard queues only (CreateQueue refuses FIFO); no tags, permissions, message move tasks
+// or ListDeadLetterSourceQueues; ReceiveRequestAttemptId is ignored.
 
 import AWSShapes
 import Foundation
@@ -54,6 +54,7 @@ final class SQSAPI: Sendable {
         on(DeleteMessage.self, operations.deleteMessage)
         on(DeleteMessageBatch.self, operations.deleteMessageBatch)
         on(ChangeMessageVisibility.self, operations.changeMessageVisibility)
+        on(ChangeMessageVisibilityBatch.self, operations.changeMessageVisibilityBatch)
         self.handlers = handlers
     }
 
@@ -203,8 +204,9 @@ struct SQSOperations: Sendable {
             md5OfMessageSystemAttributes: SQSDigest.md5OfSystemAttributes(input.messageSystemAttributes))
     }
 
-    static func checkBatchIds(_ ids: [String]) throws {
-        if ids.isEmpty { throw SQSError.emptyBatch() }
+    /// The request-level checks of every batch operation; `entry` names the entry shape in the empty-batch error.
+    static func checkBatchIds(_ ids: [String], entry: String = "SendMessageBatchRequestEntry") throws {
+        if ids.isEmpty { throw SQSError.emptyBatch(entry) }
         if ids.count > 10 { throw SQSError.tooManyEntries(ids.count) }
         for id in ids {
             let valid =
@@ -328,7 +330,7 @@ struct SQSOperations: Sendable {
     }
 
     func deleteMessageBatch(_ input: DeleteMessageBatchInput) throws -> DeleteMessageBatchOutput {
-        try Self.checkBatchIds(input.entries.map(\.id))
+        try Self.checkBatchIds(input.entries.map(\.id), entry: "DeleteMessageBatchRequestEntry")
         let results = try store.deleteBatch(
             queue: try name(of: input.queueUrl), receiptHandles: input.entries.map(\.receiptHandle))
         var output = DeleteMessageBatchOutput()
@@ -348,5 +350,25 @@ struct SQSOperations: Sendable {
         try store.changeVisibility(
             queue: try name(of: input.queueUrl), receiptHandle: input.receiptHandle, timeout: input.visibilityTimeout)
         return SQSEmptyOutput()
+    }
+
+    func changeMessageVisibilityBatch(_ input: ChangeMessageVisibilityBatchInput) throws
+        -> ChangeMessageVisibilityBatchOutput
+    {
+        try Self.checkBatchIds(input.entries.map(\.id), entry: "ChangeMessageVisibilityBatchRequestEntry")
+        let results = try store.changeVisibilityBatch(
+            queue: try name(of: input.queueUrl),
+            input.entries.map { ($0.receiptHandle, $0.visibilityTimeout ?? 0) })
+        var output = ChangeMessageVisibilityBatchOutput()
+        for (entry, result) in zip(input.entries, results) {
+            switch result {
+            case .success: output.successful.append(ChangeMessageVisibilityBatchResultEntry(id: entry.id))
+            case .failure(let error):
+                output.failed.append(
+                    BatchResultErrorEntry(
+                        id: entry.id, senderFault: true, code: error.queryCode, message: error.message))
+            }
+        }
+        return output
     }
 }

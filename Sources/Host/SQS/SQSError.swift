@@ -72,10 +72,11 @@ struct SQSError: Error, Equatable {
             message: "Maximum number of entries per request are 10. You have sent \(count).")
     }
 
-    static func emptyBatch() -> SQSError {
+    /// `entry` is the operation's entry shape, e.g. `SendMessageBatchRequestEntry`.
+    static func emptyBatch(_ entry: String = "SendMessageBatchRequestEntry") -> SQSError {
         SQSError(
             type: "EmptyBatchRequest", queryCode: "AWS.SimpleQueueService.EmptyBatchRequest",
-            message: "There should be at least one SendMessageBatchRequestEntry in the request.")
+            message: "There should be at least one \(entry) in the request.")
     }
 
     static func invalidBatchEntryId() -> SQSError {

@@ -415,41 +415,65 @@ final class SQSStore: Sendable {
 
     /// Changes the visibility timeout of an in-flight message, counting from now; 0 makes it visible now.
     func changeVisibility(queue name: String, receiptHandle: String, timeout: Int) throws {
+        try Self.checkVisibilityChange(receiptHandle: receiptHandle, timeout: timeout)
+        try changeVisibilityBatch(queue: name, [(receiptHandle, timeout)]).first?.get()
+    }
+
+    /// Changes the visibility of several messages in one transaction; each entry succeeds or fails on its own.
+    func changeVisibilityBatch(queue name: String, _ entries: [(receiptHandle: String, timeout: Int)]) throws
+        -> [Result<Void, SQSError>]
+    {
+        try database.write(notify: true) { db in
+            guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
+            let now = now()
+            return try entries.map { entry in
+                do {
+                    try Self.checkVisibilityChange(receiptHandle: entry.receiptHandle, timeout: entry.timeout)
+                    try changeVisibility(
+                        db, queue: queue, receiptHandle: entry.receiptHandle, timeout: entry.timeout, now: now)
+                    return .success(())
+                } catch let error as SQSError {
+                    return .failure(error)
+                }
+            }
+        }
+    }
+
+    private static func checkVisibilityChange(receiptHandle: String, timeout: Int) throws {
         guard (0...43_200).contains(timeout) else {
             throw SQSError.invalidParameter(
                 "VisibilityTimeout", String(timeout), reason: "Must be >= 0 and <= 43200, if provided.")
         }
-        guard let messageId = Self.messageId(ofReceiptHandle: receiptHandle) else {
+        guard messageId(ofReceiptHandle: receiptHandle) != nil else {
             throw SQSError.receiptHandleIsInvalid(receiptHandle)
         }
-        try database.write(notify: true) { db in
-            guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT seq, sent_at, receive_count, visible_after, receipt_handle FROM sqs_messages
-                        WHERE queue = ? AND message_id = ?
-                        """, arguments: [name, messageId])
-            else {
-                throw SQSError.invalidParameter(
-                    "ReceiptHandle", receiptHandle, reason: "The receipt handle has expired.")
-            }
-            guard (row["receipt_handle"] as String?) == receiptHandle else {
-                throw SQSError.invalidParameter(
-                    "ReceiptHandle", receiptHandle, reason: "The receipt handle has expired.")
-            }
-            let message = SQSMessageStateMachine.Message(
-                sentAt: Date(timeIntervalSince1970: row["sent_at"]), receiveCount: row["receive_count"],
-                visibleAfter: Date(timeIntervalSince1970: row["visible_after"]))
-            guard
-                let visibleAfter = SQSMessageStateMachine.changeVisibility(
-                    message, timeout: Double(timeout), retentionPeriod: Double(queue.retentionPeriod), now: now())
-            else { throw SQSError.messageNotInflight() }
-            try Self.run(
-                db, "UPDATE sqs_messages SET visible_after = ? WHERE seq = ?",
-                [visibleAfter.timeIntervalSince1970, row["seq"] as Int64])
+    }
+
+    private func changeVisibility(_ db: Database, queue: SQSQueue, receiptHandle: String, timeout: Int, now: Date)
+        throws
+    {
+        let messageId = Self.messageId(ofReceiptHandle: receiptHandle) ?? ""
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT seq, sent_at, receive_count, visible_after, receipt_handle FROM sqs_messages
+                    WHERE queue = ? AND message_id = ?
+                    """, arguments: [queue.name, messageId]),
+            (row["receipt_handle"] as String?) == receiptHandle
+        else {
+            throw SQSError.invalidParameter("ReceiptHandle", receiptHandle, reason: "The receipt handle has expired.")
         }
+        let message = SQSMessageStateMachine.Message(
+            sentAt: Date(timeIntervalSince1970: row["sent_at"]), receiveCount: row["receive_count"],
+            visibleAfter: Date(timeIntervalSince1970: row["visible_after"]))
+        guard
+            let visibleAfter = SQSMessageStateMachine.changeVisibility(
+                message, timeout: Double(timeout), retentionPeriod: Double(queue.retentionPeriod), now: now)
+        else { throw SQSError.messageNotInflight() }
+        try Self.run(
+            db, "UPDATE sqs_messages SET visible_after = ? WHERE seq = ?",
+            [visibleAfter.timeIntervalSince1970, row["seq"] as Int64])
     }
 
     // MARK: helpers
