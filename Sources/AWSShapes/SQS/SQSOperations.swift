@@ -1,6 +1,5 @@
 // SQS over the AWS JSON 1.0 protocol (`X-Amz-Target: AmazonSQS.<Operation>`): request and response shapes with
-// AWS's PascalCase wire names. Standard queues only for now; FIFO fields (MessageGroupId, MessageDeduplicationId)
-// are carried so that the host can refuse them clearly.
+// AWS's PascalCase wire names, for standard and FIFO queues.
 
 import Foundation
 

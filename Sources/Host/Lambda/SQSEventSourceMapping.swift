@@ -1,5 +1,8 @@
 // LIMITATIONS (event source mappings): SQS sources only (DynamoDB stream sources come next), declared in the
-// topology (the Lambda mapping API comes next); FIFO queues are not supported by the host's SQS yet.
+// topology (the Lambda mapping API comes next). FIFO sources: records carry SequenceNumber, MessageGroupId and
+// MessageDeduplicationId, and a batch holds a group's messages in order; with ReportBatchItemFailures, keeping a
+// group in order after a failure is the function's duty (report the failed message and every later one of its
+// group), as in AWS: the mapping deletes whatever is not reported.
 
 import AWSShapes
 import Foundation

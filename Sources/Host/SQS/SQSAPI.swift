@@ -1,5 +1,5 @@
-// LIMITATIONS (SQS API): standard queues only (CreateQueue refuses FIFO); no tags, permissions, message move tasks
-// or ListDeadLetterSourceQueues; ReceiveRequestAttemptId is ignored.
+// LIMITATIONS (SQS API): no tags, permissions, message move tasks or ListDeadLetterSourceQueues;
+// ReceiveRequestAttemptId is ignored (a retried FIFO receive gets the next messages, not the same ones again).
 
 import AWSShapes
 import Foundation
@@ -178,18 +178,12 @@ struct SQSOperations: Sendable {
         body: String?, delaySeconds: Int?, attributes: [String: MessageAttributeValue]?,
         system: [String: MessageSystemAttributeValue]?, groupId: String?, deduplicationId: String?
     ) throws -> SQSOutgoingMessage {
-        if groupId != nil || deduplicationId != nil {
-            let (parameter, value) =
-                groupId.map { ("MessageGroupId", $0) } ?? ("MessageDeduplicationId", deduplicationId!)
-            throw SQSError.invalidParameter(
-                parameter, value, reason: "The request include parameter that is not valid for this queue type")
-        }
         for name in (system ?? [:]).keys where name != "AWSTraceHeader" {
             throw SQSError.invalidParameterValue("Message system attribute name '\(name)' is invalid.")
         }
         return SQSOutgoingMessage(
             body: body, delaySeconds: delaySeconds, messageAttributes: attributes,
-            traceHeader: system?["AWSTraceHeader"]?.stringValue)
+            traceHeader: system?["AWSTraceHeader"]?.stringValue, groupId: groupId, deduplicationId: deduplicationId)
     }
 
     func sendMessage(_ input: SendMessageInput) throws -> SendMessageOutput {
@@ -201,7 +195,8 @@ struct SQSOperations: Sendable {
         return SendMessageOutput(
             messageId: result.messageId, md5OfMessageBody: result.md5OfBody,
             md5OfMessageAttributes: result.md5OfMessageAttributes,
-            md5OfMessageSystemAttributes: SQSDigest.md5OfSystemAttributes(input.messageSystemAttributes))
+            md5OfMessageSystemAttributes: SQSDigest.md5OfSystemAttributes(input.messageSystemAttributes),
+            sequenceNumber: result.sequenceNumber)
     }
 
     /// The request-level checks of every batch operation; `entry` names the entry shape in the empty-batch error.
@@ -224,6 +219,19 @@ struct SQSOperations: Sendable {
     func sendMessageBatch(_ input: SendMessageBatchInput) throws -> SendMessageBatchOutput {
         try Self.checkBatchIds(input.entries.map(\.id))
         let queue = try name(of: input.queueUrl)
+        // A FIFO batch with an entry missing its group or deduplication id fails as a whole (AWS's recording).
+        if let fifo = try store.queue(named: queue), fifo.isFifo {
+            for entry in input.entries {
+                if entry.messageDeduplicationId == nil && !fifo.contentBasedDeduplication {
+                    throw SQSError.invalidParameterValue(
+                        "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"
+                    )
+                }
+                if entry.messageGroupId == nil {
+                    throw SQSError.invalidParameterValue("The request must contain the parameter MessageGroupId.")
+                }
+            }
+        }
         var output = SendMessageBatchOutput()
         var valid: [(id: String, message: SQSOutgoingMessage, system: String?)] = []
         for entry in input.entries {
@@ -246,8 +254,8 @@ struct SQSOperations: Sendable {
                 output.successful.append(
                     SendMessageBatchResultEntry(
                         id: entry.id, messageId: sent.messageId, md5OfMessageBody: sent.md5OfBody,
-                        md5OfMessageAttributes: sent.md5OfMessageAttributes, md5OfMessageSystemAttributes: entry.system)
-                )
+                        md5OfMessageAttributes: sent.md5OfMessageAttributes, md5OfMessageSystemAttributes: entry.system,
+                        sequenceNumber: sent.sequenceNumber))
             case .failure(let error):
                 output.failed.append(
                     BatchResultErrorEntry(
