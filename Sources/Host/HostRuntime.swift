@@ -70,6 +70,7 @@ public final class HostRuntime: Sendable {
         self.lambda = lambda
         var services: [any Service] = [lambda, DynamoDBSweeper(store: dynamoDB.store, logger: logger)]
         let sqsStore = SQSStore(database: database, region: topology.region, account: topology.accountID)
+        services.append(SQSMessageMover(store: sqsStore, logger: logger))
         let eventBridgeStore = EventBridgeStore(
             database: database, region: topology.region, account: topology.accountID)
         let delivery = EventBridgeDelivery(store: eventBridgeStore, sqs: sqsStore, lambda: lambda)

@@ -1,4 +1,4 @@
-// LIMITATIONS (SQS API): no tags, permissions, message move tasks or ListDeadLetterSourceQueues;
+// LIMITATIONS (SQS API): no tags, permissions or ListDeadLetterSourceQueues (move tasks: see SQSMoveTasks.swift);
 // ReceiveRequestAttemptId is ignored (a retried FIFO receive gets the next messages, not the same ones again).
 
 import AWSShapes
@@ -55,6 +55,9 @@ final class SQSAPI: Sendable {
         on(DeleteMessageBatch.self, operations.deleteMessageBatch)
         on(ChangeMessageVisibility.self, operations.changeMessageVisibility)
         on(ChangeMessageVisibilityBatch.self, operations.changeMessageVisibilityBatch)
+        on(StartMessageMoveTask.self, operations.startMessageMoveTask)
+        on(ListMessageMoveTasks.self, operations.listMessageMoveTasks)
+        on(CancelMessageMoveTask.self, operations.cancelMessageMoveTask)
         self.handlers = handlers
     }
 
@@ -378,5 +381,36 @@ struct SQSOperations: Sendable {
             }
         }
         return output
+    }
+
+    func startMessageMoveTask(_ input: StartMessageMoveTaskInput) throws -> StartMessageMoveTaskOutput {
+        let task = try store.startMoveTask(
+            sourceArn: input.sourceArn, destinationArn: input.destinationArn,
+            maxNumberOfMessagesPerSecond: input.maxNumberOfMessagesPerSecond)
+        return StartMessageMoveTaskOutput(taskHandle: task.handle)
+    }
+
+    /// The source's tasks, most recent first; `TaskHandle` only while a task runs, `FailureReason` once failed.
+    func listMessageMoveTasks(_ input: ListMessageMoveTasksInput) throws -> ListMessageMoveTasksOutput {
+        let max = input.maxResults ?? 1
+        guard (1...10).contains(max) else {
+            throw SQSError.invalidParameter("MaxResults", String(max), reason: "Must be between 1 and 10, if provided.")
+        }
+        let tasks = try store.moveTasks(sourceArn: input.sourceArn, limit: max)
+        return ListMessageMoveTasksOutput(
+            results: tasks.map { task in
+                ListMessageMoveTasksResultEntry(
+                    taskHandle: task.status == .running ? task.handle : nil, status: task.status.rawValue,
+                    sourceArn: task.sourceArn, destinationArn: task.destinationArn,
+                    maxNumberOfMessagesPerSecond: task.maxNumberOfMessagesPerSecond,
+                    approximateNumberOfMessagesMoved: task.moved, approximateNumberOfMessagesToMove: task.toMove,
+                    failureReason: task.failureReason,
+                    startedTimestamp: Int64((task.startedAt.timeIntervalSince1970 * 1000).rounded(.down)))
+            })
+    }
+
+    func cancelMessageMoveTask(_ input: CancelMessageMoveTaskInput) throws -> CancelMessageMoveTaskOutput {
+        let task = try store.cancelMoveTask(handle: input.taskHandle)
+        return CancelMessageMoveTaskOutput(approximateNumberOfMessagesMoved: task.moved)
     }
 }

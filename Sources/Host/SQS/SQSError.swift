@@ -93,6 +93,11 @@ struct SQSError: Error, Equatable {
             message: "Id \(id) repeated.")
     }
 
+    static func resourceNotFound(_ message: String) -> SQSError {
+        SQSError(
+            type: "ResourceNotFoundException", queryCode: "ResourceNotFoundException", message: message, status: 404)
+    }
+
     static func unsupported(_ message: String) -> SQSError {
         SQSError(
             type: "UnsupportedOperation", queryCode: "AWS.SimpleQueueService.UnsupportedOperation", message: message)

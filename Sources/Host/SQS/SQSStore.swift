@@ -1,4 +1,4 @@
-// LIMITATIONS (SQS store): no tags, permissions or message move tasks. Standard queues:
+// LIMITATIONS (SQS store): no tags or permissions (message move tasks: see SQSMoveTasks.swift). Standard queues:
 // receipt handles never expire, so DeleteMessage with any handle ever issued for a message deletes it; ordering is
 // by send order (a message moved to a dead-letter queue keeps its place by original send). FIFO queues: groups are
 // served in the order of their oldest message (AWS rotates groups it has just served to the back); the
