@@ -94,6 +94,7 @@ public final class HostRuntime: Sendable {
         var services: [any Service] = [
             lambda, asyncInvocations, DynamoDBSweeper(store: dynamoDB.store, logger: logger),
         ]
+        services.append(SQSMessageMover(store: sqsStore, logger: logger))
         let eventBridgeStore = EventBridgeStore(
             database: database, region: topology.region, account: topology.accountID)
         let logsStore = LogsStore(database: database, region: topology.region, account: topology.accountID)

@@ -1,6 +1,5 @@
 // SQS over the AWS JSON 1.0 protocol (`X-Amz-Target: AmazonSQS.<Operation>`): request and response shapes with
-// AWS's PascalCase wire names. Standard queues only for now; FIFO fields (MessageGroupId, MessageDeduplicationId)
-// are carried so that the host can refuse them clearly.
+// AWS's PascalCase wire names, for standard and FIFO queues.
 
 import Foundation
 
@@ -557,6 +556,178 @@ public struct ChangeMessageVisibilityInput: Codable, Sendable, Equatable {
     }
 }
 
+public struct ChangeMessageVisibilityBatchRequestEntry: Codable, Sendable, Equatable {
+    public var id: String
+    public var receiptHandle: String
+    /// Optional in AWS's model; the host treats a missing value as 0.
+    public var visibilityTimeout: Int?
+
+    public init(id: String, receiptHandle: String, visibilityTimeout: Int? = nil) {
+        self.id = id
+        self.receiptHandle = receiptHandle
+        self.visibilityTimeout = visibilityTimeout
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "Id"
+        case receiptHandle = "ReceiptHandle"
+        case visibilityTimeout = "VisibilityTimeout"
+    }
+}
+
+public struct ChangeMessageVisibilityBatchInput: Codable, Sendable, Equatable {
+    public var queueUrl: String
+    public var entries: [ChangeMessageVisibilityBatchRequestEntry]
+
+    public init(queueUrl: String, entries: [ChangeMessageVisibilityBatchRequestEntry]) {
+        self.queueUrl = queueUrl
+        self.entries = entries
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case queueUrl = "QueueUrl"
+        case entries = "Entries"
+    }
+}
+
+public struct ChangeMessageVisibilityBatchResultEntry: Codable, Sendable, Equatable {
+    public var id: String
+
+    public init(id: String) { self.id = id }
+
+    enum CodingKeys: String, CodingKey { case id = "Id" }
+}
+
+public struct ChangeMessageVisibilityBatchOutput: Codable, Sendable, Equatable {
+    public var successful: [ChangeMessageVisibilityBatchResultEntry]
+    public var failed: [BatchResultErrorEntry]
+
+    public init(successful: [ChangeMessageVisibilityBatchResultEntry] = [], failed: [BatchResultErrorEntry] = []) {
+        self.successful = successful
+        self.failed = failed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case successful = "Successful"
+        case failed = "Failed"
+    }
+}
+
+// MARK: message move tasks
+
+public struct StartMessageMoveTaskInput: Codable, Sendable, Equatable {
+    /// The ARN of a queue that is some queue's dead-letter queue.
+    public var sourceArn: String
+    /// Absent: each message goes back to the queue it came from (its `DeadLetterQueueSourceArn`).
+    public var destinationArn: String?
+    public var maxNumberOfMessagesPerSecond: Int?
+
+    public init(sourceArn: String, destinationArn: String? = nil, maxNumberOfMessagesPerSecond: Int? = nil) {
+        self.sourceArn = sourceArn
+        self.destinationArn = destinationArn
+        self.maxNumberOfMessagesPerSecond = maxNumberOfMessagesPerSecond
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sourceArn = "SourceArn"
+        case destinationArn = "DestinationArn"
+        case maxNumberOfMessagesPerSecond = "MaxNumberOfMessagesPerSecond"
+    }
+}
+
+public struct StartMessageMoveTaskOutput: Codable, Sendable, Equatable {
+    public var taskHandle: String?
+
+    public init(taskHandle: String? = nil) { self.taskHandle = taskHandle }
+
+    enum CodingKeys: String, CodingKey { case taskHandle = "TaskHandle" }
+}
+
+public struct ListMessageMoveTasksInput: Codable, Sendable, Equatable {
+    public var sourceArn: String
+    /// 1 to 10; 1 when absent.
+    public var maxResults: Int?
+
+    public init(sourceArn: String, maxResults: Int? = nil) {
+        self.sourceArn = sourceArn
+        self.maxResults = maxResults
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sourceArn = "SourceArn"
+        case maxResults = "MaxResults"
+    }
+}
+
+/// One move task, most recent first in ``ListMessageMoveTasksOutput``. `TaskHandle` is only present while the task
+/// is `RUNNING`; `Status` is `RUNNING`, `COMPLETED`, `CANCELLING`, `CANCELLED` or `FAILED`.
+public struct ListMessageMoveTasksResultEntry: Codable, Sendable, Equatable {
+    public var taskHandle: String?
+    public var status: String?
+    public var sourceArn: String?
+    public var destinationArn: String?
+    public var maxNumberOfMessagesPerSecond: Int?
+    public var approximateNumberOfMessagesMoved: Int64?
+    public var approximateNumberOfMessagesToMove: Int64?
+    public var failureReason: String?
+    /// Epoch milliseconds.
+    public var startedTimestamp: Int64?
+
+    public init(
+        taskHandle: String? = nil, status: String? = nil, sourceArn: String? = nil, destinationArn: String? = nil,
+        maxNumberOfMessagesPerSecond: Int? = nil, approximateNumberOfMessagesMoved: Int64? = nil,
+        approximateNumberOfMessagesToMove: Int64? = nil, failureReason: String? = nil, startedTimestamp: Int64? = nil
+    ) {
+        self.taskHandle = taskHandle
+        self.status = status
+        self.sourceArn = sourceArn
+        self.destinationArn = destinationArn
+        self.maxNumberOfMessagesPerSecond = maxNumberOfMessagesPerSecond
+        self.approximateNumberOfMessagesMoved = approximateNumberOfMessagesMoved
+        self.approximateNumberOfMessagesToMove = approximateNumberOfMessagesToMove
+        self.failureReason = failureReason
+        self.startedTimestamp = startedTimestamp
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case taskHandle = "TaskHandle"
+        case status = "Status"
+        case sourceArn = "SourceArn"
+        case destinationArn = "DestinationArn"
+        case maxNumberOfMessagesPerSecond = "MaxNumberOfMessagesPerSecond"
+        case approximateNumberOfMessagesMoved = "ApproximateNumberOfMessagesMoved"
+        case approximateNumberOfMessagesToMove = "ApproximateNumberOfMessagesToMove"
+        case failureReason = "FailureReason"
+        case startedTimestamp = "StartedTimestamp"
+    }
+}
+
+public struct ListMessageMoveTasksOutput: Codable, Sendable, Equatable {
+    public var results: [ListMessageMoveTasksResultEntry]?
+
+    public init(results: [ListMessageMoveTasksResultEntry]? = nil) { self.results = results }
+
+    enum CodingKeys: String, CodingKey { case results = "Results" }
+}
+
+public struct CancelMessageMoveTaskInput: Codable, Sendable, Equatable {
+    public var taskHandle: String
+
+    public init(taskHandle: String) { self.taskHandle = taskHandle }
+
+    enum CodingKeys: String, CodingKey { case taskHandle = "TaskHandle" }
+}
+
+public struct CancelMessageMoveTaskOutput: Codable, Sendable, Equatable {
+    public var approximateNumberOfMessagesMoved: Int64?
+
+    public init(approximateNumberOfMessagesMoved: Int64? = nil) {
+        self.approximateNumberOfMessagesMoved = approximateNumberOfMessagesMoved
+    }
+
+    enum CodingKeys: String, CodingKey { case approximateNumberOfMessagesMoved = "ApproximateNumberOfMessagesMoved" }
+}
+
 // MARK: operations
 
 public enum CreateQueue: SQSOperation {
@@ -635,4 +806,28 @@ public enum ChangeMessageVisibility: SQSOperation {
     public typealias Input = ChangeMessageVisibilityInput
     public typealias Output = SQSEmptyOutput
     public static var target: String { "AmazonSQS.ChangeMessageVisibility" }
+}
+
+public enum ChangeMessageVisibilityBatch: SQSOperation {
+    public typealias Input = ChangeMessageVisibilityBatchInput
+    public typealias Output = ChangeMessageVisibilityBatchOutput
+    public static var target: String { "AmazonSQS.ChangeMessageVisibilityBatch" }
+}
+
+public enum StartMessageMoveTask: SQSOperation {
+    public typealias Input = StartMessageMoveTaskInput
+    public typealias Output = StartMessageMoveTaskOutput
+    public static var target: String { "AmazonSQS.StartMessageMoveTask" }
+}
+
+public enum ListMessageMoveTasks: SQSOperation {
+    public typealias Input = ListMessageMoveTasksInput
+    public typealias Output = ListMessageMoveTasksOutput
+    public static var target: String { "AmazonSQS.ListMessageMoveTasks" }
+}
+
+public enum CancelMessageMoveTask: SQSOperation {
+    public typealias Input = CancelMessageMoveTaskInput
+    public typealias Output = CancelMessageMoveTaskOutput
+    public static var target: String { "AmazonSQS.CancelMessageMoveTask" }
 }

@@ -1,5 +1,5 @@
-// LIMITATIONS (SQS API): standard queues only (CreateQueue refuses FIFO); no ChangeMessageVisibilityBatch,
-// tags, permissions, message move tasks or ListDeadLetterSourceQueues; ReceiveRequestAttemptId is ignored.
+// LIMITATIONS (SQS API): no tags, permissions or ListDeadLetterSourceQueues (move tasks: see SQSMoveTasks.swift);
+// ReceiveRequestAttemptId is ignored (a retried FIFO receive gets the next messages, not the same ones again).
 
 import AWSShapes
 import Foundation
@@ -54,6 +54,10 @@ final class SQSAPI: Sendable {
         on(DeleteMessage.self, operations.deleteMessage)
         on(DeleteMessageBatch.self, operations.deleteMessageBatch)
         on(ChangeMessageVisibility.self, operations.changeMessageVisibility)
+        on(ChangeMessageVisibilityBatch.self, operations.changeMessageVisibilityBatch)
+        on(StartMessageMoveTask.self, operations.startMessageMoveTask)
+        on(ListMessageMoveTasks.self, operations.listMessageMoveTasks)
+        on(CancelMessageMoveTask.self, operations.cancelMessageMoveTask)
         self.handlers = handlers
     }
 
@@ -177,18 +181,12 @@ struct SQSOperations: Sendable {
         body: String?, delaySeconds: Int?, attributes: [String: MessageAttributeValue]?,
         system: [String: MessageSystemAttributeValue]?, groupId: String?, deduplicationId: String?
     ) throws -> SQSOutgoingMessage {
-        if groupId != nil || deduplicationId != nil {
-            let (parameter, value) =
-                groupId.map { ("MessageGroupId", $0) } ?? ("MessageDeduplicationId", deduplicationId!)
-            throw SQSError.invalidParameter(
-                parameter, value, reason: "The request include parameter that is not valid for this queue type")
-        }
         for name in (system ?? [:]).keys where name != "AWSTraceHeader" {
             throw SQSError.invalidParameterValue("Message system attribute name '\(name)' is invalid.")
         }
         return SQSOutgoingMessage(
             body: body, delaySeconds: delaySeconds, messageAttributes: attributes,
-            traceHeader: system?["AWSTraceHeader"]?.stringValue)
+            traceHeader: system?["AWSTraceHeader"]?.stringValue, groupId: groupId, deduplicationId: deduplicationId)
     }
 
     func sendMessage(_ input: SendMessageInput) throws -> SendMessageOutput {
@@ -200,11 +198,13 @@ struct SQSOperations: Sendable {
         return SendMessageOutput(
             messageId: result.messageId, md5OfMessageBody: result.md5OfBody,
             md5OfMessageAttributes: result.md5OfMessageAttributes,
-            md5OfMessageSystemAttributes: SQSDigest.md5OfSystemAttributes(input.messageSystemAttributes))
+            md5OfMessageSystemAttributes: SQSDigest.md5OfSystemAttributes(input.messageSystemAttributes),
+            sequenceNumber: result.sequenceNumber)
     }
 
-    static func checkBatchIds(_ ids: [String]) throws {
-        if ids.isEmpty { throw SQSError.emptyBatch() }
+    /// The request-level checks of every batch operation; `entry` names the entry shape in the empty-batch error.
+    static func checkBatchIds(_ ids: [String], entry: String = "SendMessageBatchRequestEntry") throws {
+        if ids.isEmpty { throw SQSError.emptyBatch(entry) }
         if ids.count > 10 { throw SQSError.tooManyEntries(ids.count) }
         for id in ids {
             let valid =
@@ -222,6 +222,19 @@ struct SQSOperations: Sendable {
     func sendMessageBatch(_ input: SendMessageBatchInput) throws -> SendMessageBatchOutput {
         try Self.checkBatchIds(input.entries.map(\.id))
         let queue = try name(of: input.queueUrl)
+        // A FIFO batch with an entry missing its group or deduplication id fails as a whole (AWS's recording).
+        if let fifo = try store.queue(named: queue), fifo.isFifo {
+            for entry in input.entries {
+                if entry.messageDeduplicationId == nil && !fifo.contentBasedDeduplication {
+                    throw SQSError.invalidParameterValue(
+                        "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"
+                    )
+                }
+                if entry.messageGroupId == nil {
+                    throw SQSError.invalidParameterValue("The request must contain the parameter MessageGroupId.")
+                }
+            }
+        }
         var output = SendMessageBatchOutput()
         var valid: [(id: String, message: SQSOutgoingMessage, system: String?)] = []
         for entry in input.entries {
@@ -244,8 +257,8 @@ struct SQSOperations: Sendable {
                 output.successful.append(
                     SendMessageBatchResultEntry(
                         id: entry.id, messageId: sent.messageId, md5OfMessageBody: sent.md5OfBody,
-                        md5OfMessageAttributes: sent.md5OfMessageAttributes, md5OfMessageSystemAttributes: entry.system)
-                )
+                        md5OfMessageAttributes: sent.md5OfMessageAttributes, md5OfMessageSystemAttributes: entry.system,
+                        sequenceNumber: sent.sequenceNumber))
             case .failure(let error):
                 output.failed.append(
                     BatchResultErrorEntry(
@@ -328,7 +341,7 @@ struct SQSOperations: Sendable {
     }
 
     func deleteMessageBatch(_ input: DeleteMessageBatchInput) throws -> DeleteMessageBatchOutput {
-        try Self.checkBatchIds(input.entries.map(\.id))
+        try Self.checkBatchIds(input.entries.map(\.id), entry: "DeleteMessageBatchRequestEntry")
         let results = try store.deleteBatch(
             queue: try name(of: input.queueUrl), receiptHandles: input.entries.map(\.receiptHandle))
         var output = DeleteMessageBatchOutput()
@@ -348,5 +361,56 @@ struct SQSOperations: Sendable {
         try store.changeVisibility(
             queue: try name(of: input.queueUrl), receiptHandle: input.receiptHandle, timeout: input.visibilityTimeout)
         return SQSEmptyOutput()
+    }
+
+    func changeMessageVisibilityBatch(_ input: ChangeMessageVisibilityBatchInput) throws
+        -> ChangeMessageVisibilityBatchOutput
+    {
+        try Self.checkBatchIds(input.entries.map(\.id), entry: "ChangeMessageVisibilityBatchRequestEntry")
+        let results = try store.changeVisibilityBatch(
+            queue: try name(of: input.queueUrl),
+            input.entries.map { ($0.receiptHandle, $0.visibilityTimeout ?? 0) })
+        var output = ChangeMessageVisibilityBatchOutput()
+        for (entry, result) in zip(input.entries, results) {
+            switch result {
+            case .success: output.successful.append(ChangeMessageVisibilityBatchResultEntry(id: entry.id))
+            case .failure(let error):
+                output.failed.append(
+                    BatchResultErrorEntry(
+                        id: entry.id, senderFault: true, code: error.queryCode, message: error.message))
+            }
+        }
+        return output
+    }
+
+    func startMessageMoveTask(_ input: StartMessageMoveTaskInput) throws -> StartMessageMoveTaskOutput {
+        let task = try store.startMoveTask(
+            sourceArn: input.sourceArn, destinationArn: input.destinationArn,
+            maxNumberOfMessagesPerSecond: input.maxNumberOfMessagesPerSecond)
+        return StartMessageMoveTaskOutput(taskHandle: task.handle)
+    }
+
+    /// The source's tasks, most recent first; `TaskHandle` only while a task runs, `FailureReason` once failed.
+    func listMessageMoveTasks(_ input: ListMessageMoveTasksInput) throws -> ListMessageMoveTasksOutput {
+        let max = input.maxResults ?? 1
+        guard (1...10).contains(max) else {
+            throw SQSError.invalidParameter("MaxResults", String(max), reason: "Must be between 1 and 10, if provided.")
+        }
+        let tasks = try store.moveTasks(sourceArn: input.sourceArn, limit: max)
+        return ListMessageMoveTasksOutput(
+            results: tasks.map { task in
+                ListMessageMoveTasksResultEntry(
+                    taskHandle: task.status == .running ? task.handle : nil, status: task.status.rawValue,
+                    sourceArn: task.sourceArn, destinationArn: task.destinationArn,
+                    maxNumberOfMessagesPerSecond: task.maxNumberOfMessagesPerSecond,
+                    approximateNumberOfMessagesMoved: task.moved, approximateNumberOfMessagesToMove: task.toMove,
+                    failureReason: task.failureReason,
+                    startedTimestamp: Int64((task.startedAt.timeIntervalSince1970 * 1000).rounded(.down)))
+            })
+    }
+
+    func cancelMessageMoveTask(_ input: CancelMessageMoveTaskInput) throws -> CancelMessageMoveTaskOutput {
+        let task = try store.cancelMoveTask(handle: input.taskHandle)
+        return CancelMessageMoveTaskOutput(approximateNumberOfMessagesMoved: task.moved)
     }
 }

@@ -72,10 +72,11 @@ struct SQSError: Error, Equatable {
             message: "Maximum number of entries per request are 10. You have sent \(count).")
     }
 
-    static func emptyBatch() -> SQSError {
+    /// `entry` is the operation's entry shape, e.g. `SendMessageBatchRequestEntry`.
+    static func emptyBatch(_ entry: String = "SendMessageBatchRequestEntry") -> SQSError {
         SQSError(
             type: "EmptyBatchRequest", queryCode: "AWS.SimpleQueueService.EmptyBatchRequest",
-            message: "There should be at least one SendMessageBatchRequestEntry in the request.")
+            message: "There should be at least one \(entry) in the request.")
     }
 
     static func invalidBatchEntryId() -> SQSError {
@@ -90,6 +91,11 @@ struct SQSError: Error, Equatable {
         SQSError(
             type: "BatchEntryIdsNotDistinct", queryCode: "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
             message: "Id \(id) repeated.")
+    }
+
+    static func resourceNotFound(_ message: String) -> SQSError {
+        SQSError(
+            type: "ResourceNotFoundException", queryCode: "ResourceNotFoundException", message: message, status: 404)
     }
 
     static func unsupported(_ message: String) -> SQSError {

@@ -1,6 +1,8 @@
-// LIMITATIONS (SQS store): standard queues only (no FIFO, no message move tasks, no tags or permissions); receipt
-// handles never expire, so DeleteMessage with any handle ever issued for a message deletes it; ordering is by send
-// order (a message moved to a dead-letter queue keeps its place by original send).
+// LIMITATIONS (SQS store): no tags or permissions (message move tasks: see SQSMoveTasks.swift). Standard queues:
+// receipt handles never expire, so DeleteMessage with any handle ever issued for a message deletes it; ordering is
+// by send order (a message moved to a dead-letter queue keeps its place by original send). FIFO queues: groups are
+// served in the order of their oldest message (AWS rotates groups it has just served to the back); the
+// deduplication window is exactly 5 minutes from the first send; a message's delay is always the queue's.
 
 import AWSShapes
 import Foundation
@@ -12,6 +14,10 @@ struct SQSOutgoingMessage: Sendable, Equatable {
     var delaySeconds: Int?
     var messageAttributes: [String: MessageAttributeValue]?
     var traceHeader: String?
+    /// Required by FIFO queues; a standard (fair) queue keeps it as an attribute.
+    var groupId: String?
+    /// FIFO queues only; without it a queue with ContentBasedDeduplication uses the SHA-256 of the body.
+    var deduplicationId: String?
 }
 
 /// What a send returns.
@@ -19,6 +25,8 @@ struct SQSSendResult: Sendable, Equatable {
     var messageId: String
     var md5OfBody: String
     var md5OfMessageAttributes: String?
+    /// FIFO queues: the message's place in the queue (a duplicate send returns the original's).
+    var sequenceNumber: String?
 }
 
 /// A received message with every system attribute; the API filters what the caller asked for.
@@ -29,7 +37,8 @@ struct SQSReceivedMessage: Sendable, Equatable {
     var md5OfBody: String
     var messageAttributes: [String: MessageAttributeValue]
     /// SenderId, SentTimestamp, ApproximateReceiveCount, ApproximateFirstReceiveTimestamp, and when present
-    /// AWSTraceHeader and DeadLetterQueueSourceArn.
+    /// AWSTraceHeader, DeadLetterQueueSourceArn, MessageGroupId and (FIFO) MessageDeduplicationId and
+    /// SequenceNumber.
     var attributes: [String: String]
 }
 
@@ -77,7 +86,39 @@ final class SQSStore: Sendable {
                         CREATE UNIQUE INDEX sqs_messages_by_id ON sqs_messages (queue, message_id);
                         """)
             }
-        )
+        ),
+        (
+            // FIFO queues and message move tasks. A message's group and deduplication id (FIFO, and the group of a
+            // fair standard queue); `move_task` marks the messages a move task found in its source when it started.
+            // `sqs_messages_in_order` lets a FIFO receive walk a queue in send order without sorting or reading
+            // the rows it skips; `sqs_messages_by_group` walks one group in order.
+            "sqs-2",
+            { db in
+                try db.execute(
+                    sql: """
+                        ALTER TABLE sqs_messages ADD COLUMN group_id TEXT;
+                        ALTER TABLE sqs_messages ADD COLUMN deduplication_id TEXT;
+                        ALTER TABLE sqs_messages ADD COLUMN move_task TEXT;
+                        CREATE INDEX sqs_messages_in_order ON sqs_messages (queue, seq, visible_after, group_id)
+                            WHERE group_id IS NOT NULL;
+                        CREATE INDEX sqs_messages_by_group ON sqs_messages (queue, group_id, seq)
+                            WHERE group_id IS NOT NULL;
+                        CREATE INDEX sqs_messages_by_move_task ON sqs_messages (move_task, seq)
+                            WHERE move_task IS NOT NULL;
+                        CREATE TABLE sqs_deduplication (
+                            queue TEXT NOT NULL, scope TEXT NOT NULL, deduplication_id TEXT NOT NULL,
+                            message_id TEXT NOT NULL, sequence_number TEXT NOT NULL, expires_at REAL NOT NULL,
+                            PRIMARY KEY (queue, scope, deduplication_id));
+                        CREATE INDEX sqs_deduplication_by_expiry ON sqs_deduplication (queue, expires_at);
+                        CREATE TABLE sqs_move_tasks (
+                            id TEXT PRIMARY KEY, source_arn TEXT NOT NULL, destination_arn TEXT,
+                            max_per_second INTEGER, status TEXT NOT NULL, to_move INTEGER NOT NULL,
+                            moved INTEGER NOT NULL DEFAULT 0, started_at REAL NOT NULL, failure_reason TEXT);
+                        CREATE INDEX sqs_move_tasks_by_source ON sqs_move_tasks (source_arn, started_at);
+                        CREATE INDEX sqs_move_tasks_running ON sqs_move_tasks (status) WHERE status = 'RUNNING';
+                        """)
+            }
+        ),
     ]
 
     func arn(of name: String) -> String { "arn:aws:sqs:\(region):\(account):\(name)" }
@@ -93,8 +134,9 @@ final class SQSStore: Sendable {
     /// Creates a queue, or returns the existing one when every given attribute has the same value.
     @discardableResult
     func createQueue(name: String, attributes: [String: String] = [:]) throws -> SQSQueue {
-        try SQSQueue.validateName(name)
-        let given = try SQSQueue.validate(attributes)
+        let fifo = SQSQueue.wantsFifo(attributes)
+        try SQSQueue.validateName(name, fifo: fifo)
+        let given = try SQSQueue.validate(attributes, fifo: fifo)
         return try database.write(notify: false) { db in
             let now = now()
             if let existing = try Self.queue(db, name) {
@@ -104,8 +146,9 @@ final class SQSStore: Sendable {
                 }
                 return existing
             }
-            try checkRedriveTarget(db, given)
+            try checkRedriveTarget(db, given, fifo: fifo)
             var merged = SQSQueue.defaults
+            if fifo { merged.merge(SQSQueue.fifoDefaults) { _, fifo in fifo } }
             merged.merge(given.filter { !$0.value.isEmpty }) { _, new in new }
             let queue = SQSQueue(name: name, attributes: merged, createdAt: now, modifiedAt: now)
             try Self.run(
@@ -115,12 +158,17 @@ final class SQSStore: Sendable {
         }
     }
 
-    private func checkRedriveTarget(_ db: Database, _ attributes: [String: String]) throws {
+    /// The dead-letter queue must exist and be of the source's type (FIFO or standard).
+    private func checkRedriveTarget(_ db: Database, _ attributes: [String: String], fifo: Bool) throws {
         guard let json = attributes["RedrivePolicy"], !json.isEmpty, let policy = SQSRedrivePolicy(json: json) else {
             return
         }
-        guard let target = name(ofArn: policy.deadLetterTargetArn), try Self.queue(db, target) != nil else {
+        guard let target = name(ofArn: policy.deadLetterTargetArn), let queue = try Self.queue(db, target) else {
             throw SQSError.invalidParameter("RedrivePolicy", json, reason: "Dead letter target does not exist.")
+        }
+        guard queue.isFifo == fifo else {
+            throw SQSError.invalidParameter(
+                "RedrivePolicy", json, reason: "Dead-letter queue must be same type of queue as the source.")
         }
     }
 
@@ -136,14 +184,13 @@ final class SQSStore: Sendable {
         }
     }
 
+    /// Sets attributes; a FIFO queue accepts its FIFO attributes (`FifoQueue` only as `true`), a standard queue
+    /// none of them.
     func setAttributes(queue name: String, _ attributes: [String: String]) throws {
-        if let fifo = attributes.keys.first(where: { $0 == "FifoQueue" }) {
-            throw SQSError.invalidAttributeName("Unknown Attribute \(fifo).")
-        }
-        let given = try SQSQueue.validate(attributes)
         try database.write(notify: true) { db in
             guard var queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
-            try checkRedriveTarget(db, given)
+            let given = try SQSQueue.validate(attributes, fifo: queue.isFifo)
+            try checkRedriveTarget(db, given, fifo: queue.isFifo)
             for (key, value) in given {
                 queue.attributes[key] = value.isEmpty ? nil : value
             }
@@ -182,6 +229,7 @@ final class SQSStore: Sendable {
         try database.write(notify: true) { db in
             guard try Self.queue(db, name) != nil else { throw SQSError.queueDoesNotExist }
             try Self.run(db, "DELETE FROM sqs_messages WHERE queue = ?", [name])
+            try Self.run(db, "DELETE FROM sqs_deduplication WHERE queue = ?", [name])
             try Self.run(db, "DELETE FROM sqs_queues WHERE name = ?", [name])
         }
     }
@@ -281,30 +329,118 @@ final class SQSStore: Sendable {
         return body
     }
 
+    /// MessageGroupId and MessageDeduplicationId: 1 to 128 ASCII letters, digits and punctuation.
+    static func checkFifoId(_ value: String?, _ parameter: String) throws {
+        guard let value else { return }
+        guard (1...128).contains(value.utf8.count), value.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw SQSError.invalidParameter(
+                parameter, value,
+                reason: "\(parameter) can only include alphanumeric and punctuation characters. 1 to 128 in length.")
+        }
+    }
+
+    /// How long a FIFO queue remembers a deduplication id.
+    static let deduplicationInterval: TimeInterval = 300
+
     private func insert(_ db: Database, queue: SQSQueue, _ message: SQSOutgoingMessage) throws -> SQSSendResult {
+        try Self.checkFifoId(message.groupId, "MessageGroupId")
+        try Self.checkFifoId(message.deduplicationId, "MessageDeduplicationId")
         let body = try Self.validate(message, queue: queue)
         let now = now()
-        let delay = message.delaySeconds ?? queue.delaySeconds
-        let messageId = Identifiers.uuid()
         let md5OfBody = SQSDigest.md5Hex(body)
         let attributes = message.messageAttributes.flatMap { $0.isEmpty ? nil : $0 }
         let md5OfAttributes = SQSDigest.md5OfAttributes(attributes)
+        var deduplication: (scope: String, id: String)?
+        if queue.isFifo {
+            if let delay = message.delaySeconds, delay != 0 {
+                throw SQSError.invalidParameter(
+                    "DelaySeconds", String(delay),
+                    reason: "The request include parameter that is not valid for this queue type.")
+            }
+            guard let groupId = message.groupId else { throw SQSError.missingParameter("MessageGroupId") }
+            guard
+                let id = message.deduplicationId
+                    ?? (queue.contentBasedDeduplication ? SQSDigest.sha256Hex(body) : nil)
+            else {
+                throw SQSError.invalidParameterValue(
+                    "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"
+                )
+            }
+            let scope = queue.deduplicatesPerGroup ? groupId : ""
+            deduplication = (scope, id)
+            try Self.run(
+                db, "DELETE FROM sqs_deduplication WHERE queue = ? AND expires_at <= ?",
+                [queue.name, now.timeIntervalSince1970])
+            if let original = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT message_id, sequence_number FROM sqs_deduplication
+                        WHERE queue = ? AND scope = ? AND deduplication_id = ?
+                        """), arguments: [queue.name, scope, id])
+            {
+                // A duplicate within the interval is accepted and answered as the original, but not enqueued.
+                return SQSSendResult(
+                    messageId: original["message_id"], md5OfBody: md5OfBody, md5OfMessageAttributes: md5OfAttributes,
+                    sequenceNumber: original["sequence_number"])
+            }
+        } else if let id = message.deduplicationId {
+            throw SQSError.invalidParameter(
+                "MessageDeduplicationId", id,
+                reason: "The request include parameter that is not valid for this queue type")
+        }
+        // A FIFO queue delays every message by its own DelaySeconds (a message's 0 changes nothing).
+        let delay = queue.isFifo ? queue.delaySeconds : message.delaySeconds ?? queue.delaySeconds
+        let messageId = Identifiers.uuid()
         let system = message.traceHeader.map { ["AWSTraceHeader": $0] }
         try Self.run(
             db,
             """
             INSERT INTO sqs_messages (queue, message_id, body, message_attributes, system_attributes, md5_body,
-                md5_attributes, sent_at, visible_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                md5_attributes, sent_at, visible_after, group_id, deduplication_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 queue.name, messageId, body, try attributes.map(Self.json), try system.map(Self.json), md5OfBody,
                 md5OfAttributes, now.timeIntervalSince1970, now.timeIntervalSince1970 + Double(delay),
+                message.groupId, deduplication?.id,
             ])
-        return SQSSendResult(messageId: messageId, md5OfBody: md5OfBody, md5OfMessageAttributes: md5OfAttributes)
+        var sequenceNumber: String?
+        if let deduplication {
+            let number = Self.sequenceNumber(db.lastInsertedRowID)
+            sequenceNumber = number
+            try Self.run(
+                db,
+                """
+                INSERT INTO sqs_deduplication (queue, scope, deduplication_id, message_id, sequence_number, expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    queue.name, deduplication.scope, deduplication.id, messageId, number,
+                    now.timeIntervalSince1970 + Self.deduplicationInterval,
+                ])
+        }
+        return SQSSendResult(
+            messageId: messageId, md5OfBody: md5OfBody, md5OfMessageAttributes: md5OfAttributes,
+            sequenceNumber: sequenceNumber)
     }
 
+    /// A FIFO message's SequenceNumber: 20 digits, increasing with the row's `seq` (which is global and only grows).
+    static func sequenceNumber(_ seq: Int64) -> String {
+        let digits = String(seq)
+        return "1" + String(repeating: "0", count: max(0, 19 - digits.count)) + digits
+    }
+
+    /// The columns a receive reads.
+    private static let receiveColumns = """
+        seq, message_id, body, message_attributes, system_attributes, md5_body, sent_at, first_receive_at,
+        receive_count, visible_after, group_id, deduplication_id
+        """
+
     /// Receives up to `maxMessages` visible messages, oldest first. Messages past retention are deleted; messages
-    /// whose receive count is used up move to the dead-letter queue instead of being returned.
+    /// whose receive count is used up move to the dead-letter queue instead of being returned. A FIFO queue hands
+    /// out its message groups in order: a group's messages in send order up to the first one that is not visible
+    /// (in flight or delayed), several of the same group in one receive, then the next group (groups in the order
+    /// of their oldest message).
     func receive(queue name: String, maxMessages: Int = 1, visibilityTimeout: Int? = nil) throws -> SQSReceiveResult {
         var moved = false
         let result = try database.write(notify: false) { db -> SQSReceiveResult in
@@ -326,57 +462,71 @@ final class SQSStore: Sendable {
                 retentionPeriod: retention, visibilityTimeout: Double(visibilityTimeout ?? queue.visibilityTimeout),
                 maxReceiveCount: maxReceiveCount)
             var received: [SQSReceivedMessage] = []
-            var after: Int64 = 0
-            scan: while received.count < maxMessages {
-                let rows = try Row.fetchAll(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT seq, message_id, body, message_attributes, system_attributes, md5_body, sent_at,
-                                first_receive_at, receive_count, visible_after
-                            FROM sqs_messages WHERE queue = ? AND visible_after <= ? AND seq > ? ORDER BY seq LIMIT ?
-                            """), arguments: [name, nowSeconds, after, maxMessages - received.count])
-                if rows.isEmpty { break }
-                for row in rows {
-                    let seq: Int64 = row["seq"]
-                    after = seq
-                    let state = SQSMessageStateMachine.Message(
-                        sentAt: Date(timeIntervalSince1970: row["sent_at"]), receiveCount: row["receive_count"],
-                        visibleAfter: Date(timeIntervalSince1970: row["visible_after"]))
-                    switch SQSMessageStateMachine.receive(state, policy: statePolicy, now: now) {
-                    case .skip, .expire:
-                        continue
-                    case .moveToDeadLetterQueue:
-                        var system = try Self.decode([String: String].self, row["system_attributes"]) ?? [:]
-                        system["DeadLetterQueueSourceArn"] = arn(of: name)
-                        try Self.run(
-                            db,
-                            """
-                            UPDATE sqs_messages SET queue = ?, system_attributes = ?, visible_after = ?,
-                                receipt_handle = NULL WHERE seq = ?
-                            """, [deadLetterQueue!, try Self.json(system), nowSeconds, seq])
-                        moved = true
-                    case .deliver(let receiveCount, let visibleAfter):
-                        let messageId: String = row["message_id"]
-                        let handle = Self.receiptHandle(messageId: messageId)
-                        let firstReceive: Double = row["first_receive_at"] ?? nowSeconds
-                        try Self.run(
-                            db,
-                            """
-                            UPDATE sqs_messages SET receive_count = ?, first_receive_at = ?, visible_after = ?,
-                                receipt_handle = ? WHERE seq = ?
-                            """, [receiveCount, firstReceive, visibleAfter.timeIntervalSince1970, handle, seq])
-                        var attributes = try Self.decode([String: String].self, row["system_attributes"]) ?? [:]
-                        attributes["SenderId"] = account
-                        attributes["SentTimestamp"] = Self.milliseconds(row["sent_at"])
-                        attributes["ApproximateReceiveCount"] = String(receiveCount)
-                        attributes["ApproximateFirstReceiveTimestamp"] = Self.milliseconds(firstReceive)
-                        received.append(
-                            SQSReceivedMessage(
-                                messageId: messageId, receiptHandle: handle, body: row["body"],
-                                md5OfBody: row["md5_body"],
-                                messageAttributes: try Self.decode(
-                                    [String: MessageAttributeValue].self, row["message_attributes"]) ?? [:],
-                                attributes: attributes))
+            /// Hands out a message or moves it to the dead-letter queue; false when it is not visible (left alone).
+            func take(_ row: Row) throws -> Bool {
+                let seq: Int64 = row["seq"]
+                let state = SQSMessageStateMachine.Message(
+                    sentAt: Date(timeIntervalSince1970: row["sent_at"]), receiveCount: row["receive_count"],
+                    visibleAfter: Date(timeIntervalSince1970: row["visible_after"]))
+                switch SQSMessageStateMachine.receive(state, policy: statePolicy, now: now) {
+                case .skip, .expire:
+                    return false
+                case .moveToDeadLetterQueue:
+                    var system = try Self.decode([String: String].self, row["system_attributes"]) ?? [:]
+                    system["DeadLetterQueueSourceArn"] = arn(of: name)
+                    try Self.run(
+                        db,
+                        """
+                        UPDATE sqs_messages SET queue = ?, system_attributes = ?, visible_after = ?,
+                            receipt_handle = NULL WHERE seq = ?
+                        """, [deadLetterQueue!, try Self.json(system), nowSeconds, seq])
+                    moved = true
+                case .deliver(let receiveCount, let visibleAfter):
+                    let messageId: String = row["message_id"]
+                    let handle = Self.receiptHandle(messageId: messageId)
+                    let firstReceive: Double = row["first_receive_at"] ?? nowSeconds
+                    try Self.run(
+                        db,
+                        """
+                        UPDATE sqs_messages SET receive_count = ?, first_receive_at = ?, visible_after = ?,
+                            receipt_handle = ? WHERE seq = ?
+                        """, [receiveCount, firstReceive, visibleAfter.timeIntervalSince1970, handle, seq])
+                    var attributes = try Self.decode([String: String].self, row["system_attributes"]) ?? [:]
+                    attributes["SenderId"] = account
+                    attributes["SentTimestamp"] = Self.milliseconds(row["sent_at"])
+                    attributes["ApproximateReceiveCount"] = String(receiveCount)
+                    attributes["ApproximateFirstReceiveTimestamp"] = Self.milliseconds(firstReceive)
+                    if let group: String = row["group_id"] { attributes["MessageGroupId"] = group }
+                    if let deduplicationId: String = row["deduplication_id"] {
+                        attributes["MessageDeduplicationId"] = deduplicationId
+                        attributes["SequenceNumber"] = Self.sequenceNumber(seq)
+                    }
+                    received.append(
+                        SQSReceivedMessage(
+                            messageId: messageId, receiptHandle: handle, body: row["body"], md5OfBody: row["md5_body"],
+                            messageAttributes: try Self.decode(
+                                [String: MessageAttributeValue].self, row["message_attributes"]) ?? [:],
+                            attributes: attributes))
+                }
+                return true
+            }
+            if queue.isFifo {
+                try receiveGroups(
+                    db, queue: name, now: nowSeconds, maxMessages: maxMessages,
+                    isFull: { received.count >= maxMessages }, take: take)
+            } else {
+                var after: Int64 = 0
+                scan: while received.count < maxMessages {
+                    let rows = try Row.fetchAll(
+                        db.cachedStatement(
+                            sql: """
+                                SELECT \(Self.receiveColumns) FROM sqs_messages
+                                WHERE queue = ? AND visible_after <= ? AND seq > ? ORDER BY seq LIMIT ?
+                                """), arguments: [name, nowSeconds, after, maxMessages - received.count])
+                    if rows.isEmpty { break }
+                    for row in rows {
+                        after = row["seq"]
+                        _ = try take(row)
                         if received.count == maxMessages { break scan }
                     }
                 }
@@ -393,63 +543,164 @@ final class SQSStore: Sendable {
         return result
     }
 
-    /// Deletes the message a receipt handle was issued for (any handle ever issued for it; a handle of a message
-    /// already deleted succeeds).
+    /// Walks a FIFO queue's receivable messages group by group until `isFull`: `take` gets a group's messages in
+    /// send order until it answers false (the message is not visible: the rest of the group waits behind it).
+    ///
+    /// Cost: the groups blocked at their oldest message are found through the not-visible messages (one indexed
+    /// range), and SQLite skips their messages inside a covering index while it walks the queue in send order for
+    /// the next group: a query per group served, never one per message skipped. The walk still passes over the
+    /// backlog of a blocked group that lies before the next receivable message (about 30 ms for 200,000 messages).
+    private func receiveGroups(
+        _ db: Database, queue name: String, now: Double, maxMessages: Int, isFull: () -> Bool,
+        take: (Row) throws -> Bool
+    ) throws {
+        // Groups whose oldest message is not visible: nothing of theirs can be received now.
+        var skipped: [String] = []
+        let hidden = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT group_id, MIN(seq) AS first FROM sqs_messages
+                    WHERE queue = ? AND visible_after > ? AND group_id IS NOT NULL GROUP BY group_id
+                    """), arguments: [name, now])
+        for row in hidden {
+            let group: String = row["group_id"]
+            let oldest = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT MIN(seq) FROM sqs_messages WHERE queue = ? AND group_id = ?"),
+                arguments: [name, group])
+            if oldest == row["first"] { skipped.append(group) }
+        }
+        var after: Int64 = 0
+        while !isFull(),
+            let head = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT seq, group_id FROM sqs_messages INDEXED BY sqs_messages_in_order
+                        WHERE queue = ? AND seq > ? AND visible_after <= ? AND group_id IS NOT NULL
+                            AND group_id NOT IN (SELECT value FROM json_each(?))
+                        ORDER BY seq LIMIT 1
+                        """), arguments: [name, after, now, try Self.json(skipped)])
+        {
+            let group: String = head["group_id"]
+            after = head["seq"]
+            skipped.append(group)
+            var from = after - 1
+            serve: while true {
+                let rows = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT \(Self.receiveColumns) FROM sqs_messages
+                            WHERE queue = ? AND group_id = ? AND seq > ? ORDER BY seq LIMIT ?
+                            """), arguments: [name, group, from, maxMessages])
+                if rows.isEmpty { break }
+                for row in rows {
+                    from = row["seq"]
+                    guard try take(row), !isFull() else { break serve }
+                }
+            }
+        }
+    }
+
+    /// Deletes the message a receipt handle was issued for (standard queues: any handle ever issued for it; a
+    /// handle of a message already deleted succeeds). A FIFO queue takes only the latest handle of a message still
+    /// in flight, as AWS does ("The receipt handle has expired.").
     func delete(queue name: String, receiptHandle: String) throws {
         try deleteBatch(queue: name, receiptHandles: [receiptHandle]).first?.get()
     }
 
-    /// Deletes several messages in one transaction; each handle succeeds or fails on its own.
+    /// Deletes several messages in one transaction; each handle succeeds or fails on its own. On a FIFO queue a
+    /// delete can let the rest of a group be received, so it wakes long polls.
     func deleteBatch(queue name: String, receiptHandles: [String]) throws -> [Result<Void, SQSError>] {
         try database.write(notify: false) { db in
-            guard try Self.queue(db, name) != nil else { throw SQSError.queueDoesNotExist }
-            return try receiptHandles.map { handle in
+            guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
+            let now = now().timeIntervalSince1970
+            let results = try receiptHandles.map { handle -> Result<Void, SQSError> in
                 guard let messageId = Self.messageId(ofReceiptHandle: handle) else {
                     return .failure(.receiptHandleIsInvalid(handle))
+                }
+                if queue.isFifo,
+                    let row = try Row.fetchOne(
+                        db.cachedStatement(
+                            sql: """
+                                SELECT receipt_handle, visible_after FROM sqs_messages
+                                WHERE queue = ? AND message_id = ?
+                                """), arguments: [name, messageId]),
+                    (row["receipt_handle"] as String?) != handle || (row["visible_after"] as Double) <= now
+                {
+                    return .failure(
+                        .invalidParameter("ReceiptHandle", handle, reason: "The receipt handle has expired."))
                 }
                 try Self.run(db, "DELETE FROM sqs_messages WHERE queue = ? AND message_id = ?", [name, messageId])
                 return .success(())
             }
+            if queue.isFifo {
+                let commits = database.commits
+                db.afterNextTransaction { _ in commits.signal() }
+            }
+            return results
         }
     }
 
     /// Changes the visibility timeout of an in-flight message, counting from now; 0 makes it visible now.
     func changeVisibility(queue name: String, receiptHandle: String, timeout: Int) throws {
+        try Self.checkVisibilityChange(receiptHandle: receiptHandle, timeout: timeout)
+        try changeVisibilityBatch(queue: name, [(receiptHandle, timeout)]).first?.get()
+    }
+
+    /// Changes the visibility of several messages in one transaction; each entry succeeds or fails on its own.
+    func changeVisibilityBatch(queue name: String, _ entries: [(receiptHandle: String, timeout: Int)]) throws
+        -> [Result<Void, SQSError>]
+    {
+        try database.write(notify: true) { db in
+            guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
+            let now = now()
+            return try entries.map { entry in
+                do {
+                    try Self.checkVisibilityChange(receiptHandle: entry.receiptHandle, timeout: entry.timeout)
+                    try changeVisibility(
+                        db, queue: queue, receiptHandle: entry.receiptHandle, timeout: entry.timeout, now: now)
+                    return .success(())
+                } catch let error as SQSError {
+                    return .failure(error)
+                }
+            }
+        }
+    }
+
+    private static func checkVisibilityChange(receiptHandle: String, timeout: Int) throws {
         guard (0...43_200).contains(timeout) else {
             throw SQSError.invalidParameter(
                 "VisibilityTimeout", String(timeout), reason: "Must be >= 0 and <= 43200, if provided.")
         }
-        guard let messageId = Self.messageId(ofReceiptHandle: receiptHandle) else {
+        guard messageId(ofReceiptHandle: receiptHandle) != nil else {
             throw SQSError.receiptHandleIsInvalid(receiptHandle)
         }
-        try database.write(notify: true) { db in
-            guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT seq, sent_at, receive_count, visible_after, receipt_handle FROM sqs_messages
-                        WHERE queue = ? AND message_id = ?
-                        """, arguments: [name, messageId])
-            else {
-                throw SQSError.invalidParameter(
-                    "ReceiptHandle", receiptHandle, reason: "The receipt handle has expired.")
-            }
-            guard (row["receipt_handle"] as String?) == receiptHandle else {
-                throw SQSError.invalidParameter(
-                    "ReceiptHandle", receiptHandle, reason: "The receipt handle has expired.")
-            }
-            let message = SQSMessageStateMachine.Message(
-                sentAt: Date(timeIntervalSince1970: row["sent_at"]), receiveCount: row["receive_count"],
-                visibleAfter: Date(timeIntervalSince1970: row["visible_after"]))
-            guard
-                let visibleAfter = SQSMessageStateMachine.changeVisibility(
-                    message, timeout: Double(timeout), retentionPeriod: Double(queue.retentionPeriod), now: now())
-            else { throw SQSError.messageNotInflight() }
-            try Self.run(
-                db, "UPDATE sqs_messages SET visible_after = ? WHERE seq = ?",
-                [visibleAfter.timeIntervalSince1970, row["seq"] as Int64])
+    }
+
+    private func changeVisibility(_ db: Database, queue: SQSQueue, receiptHandle: String, timeout: Int, now: Date)
+        throws
+    {
+        let messageId = Self.messageId(ofReceiptHandle: receiptHandle) ?? ""
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT seq, sent_at, receive_count, visible_after, receipt_handle FROM sqs_messages
+                    WHERE queue = ? AND message_id = ?
+                    """, arguments: [queue.name, messageId]),
+            (row["receipt_handle"] as String?) == receiptHandle
+        else {
+            throw SQSError.invalidParameter("ReceiptHandle", receiptHandle, reason: "The receipt handle has expired.")
         }
+        let message = SQSMessageStateMachine.Message(
+            sentAt: Date(timeIntervalSince1970: row["sent_at"]), receiveCount: row["receive_count"],
+            visibleAfter: Date(timeIntervalSince1970: row["visible_after"]))
+        guard
+            let visibleAfter = SQSMessageStateMachine.changeVisibility(
+                message, timeout: Double(timeout), retentionPeriod: Double(queue.retentionPeriod), now: now)
+        else { throw SQSError.messageNotInflight() }
+        try Self.run(
+            db, "UPDATE sqs_messages SET visible_after = ? WHERE seq = ?",
+            [visibleAfter.timeIntervalSince1970, row["seq"] as Int64])
     }
 
     // MARK: helpers

@@ -126,6 +126,105 @@ struct SQSAPITests {
         #expect(tooMany.headers["x-amzn-query-error"] == "AWS.SimpleQueueService.TooManyEntriesInBatchRequest;Sender")
     }
 
+    @Test func changeMessageVisibilityBatch() async throws {
+        let clock = SQSTestClock()
+        let api = SQSAPI(store: try makeSQSStore(clock: clock), baseURL: base)
+        let url = try await call(
+            api, CreateQueue.self, CreateQueueInput(queueName: "q", attributes: ["VisibilityTimeout": "30"])
+        ).queueUrl
+        _ = try await call(
+            api, SendMessageBatch.self,
+            SendMessageBatchInput(
+                queueUrl: url,
+                entries: ["a", "b", "c"].map { SendMessageBatchRequestEntry(id: $0, messageBody: $0) }))
+        let received = try #require(
+            try await call(api, ReceiveMessage.self, ReceiveMessageInput(queueUrl: url, maxNumberOfMessages: 2))
+                .messages)
+        #expect(received.map(\.body) == ["a", "b"])
+        let visible = try await call(
+            api, ReceiveMessage.self, ReceiveMessageInput(queueUrl: url, maxNumberOfMessages: 10))
+        #expect(visible.messages?.map(\.body) == ["c"])
+        let stale = try #require(visible.messages?.first?.receiptHandle)
+        clock.advance(by: 31)
+        // "c" is visible again: its handle changes nothing (not in flight); "a" and "b" got new handles.
+        let again = try #require(
+            try await call(api, ReceiveMessage.self, ReceiveMessageInput(queueUrl: url, maxNumberOfMessages: 2))
+                .messages)
+        #expect(again.map(\.body) == ["a", "b"])
+
+        let changed = try await call(
+            api, ChangeMessageVisibilityBatch.self,
+            ChangeMessageVisibilityBatchInput(
+                queueUrl: url,
+                entries: [
+                    ChangeMessageVisibilityBatchRequestEntry(
+                        id: "a", receiptHandle: again[0].receiptHandle, visibilityTimeout: 0),
+                    ChangeMessageVisibilityBatchRequestEntry(
+                        id: "b", receiptHandle: again[1].receiptHandle, visibilityTimeout: 100),
+                    ChangeMessageVisibilityBatchRequestEntry(
+                        id: "old", receiptHandle: received[0].receiptHandle, visibilityTimeout: 0),
+                    ChangeMessageVisibilityBatchRequestEntry(id: "c", receiptHandle: stale, visibilityTimeout: 0),
+                    ChangeMessageVisibilityBatchRequestEntry(id: "bad", receiptHandle: "garbage"),
+                    ChangeMessageVisibilityBatchRequestEntry(
+                        id: "long", receiptHandle: again[1].receiptHandle, visibilityTimeout: 43_201),
+                ]))
+        #expect(changed.successful.map(\.id) == ["a", "b"])
+        #expect(
+            changed.failed == [
+                BatchResultErrorEntry(
+                    id: "old", senderFault: true, code: "InvalidParameterValue",
+                    message:
+                        "Value \(received[0].receiptHandle) for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired."
+                ),
+                BatchResultErrorEntry(
+                    id: "c", senderFault: true, code: "AWS.SimpleQueueService.MessageNotInflight",
+                    message: "The message referred to isn't in flight."),
+                BatchResultErrorEntry(
+                    id: "bad", senderFault: true, code: "ReceiptHandleIsInvalid",
+                    message: "The input receipt handle \"garbage\" is not a valid receipt handle."),
+                BatchResultErrorEntry(
+                    id: "long", senderFault: true, code: "InvalidParameterValue",
+                    message:
+                        "Value 43201 for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 and <= 43200, if provided."
+                ),
+            ])
+        // "a" is visible now (with "c"); "b" stays hidden 100 s from now.
+        let now = try await call(
+            api, ReceiveMessage.self,
+            ReceiveMessageInput(queueUrl: url, maxNumberOfMessages: 10, visibilityTimeout: 1000))
+        #expect(now.messages?.map(\.body) == ["a", "c"])
+        clock.advance(by: 99)
+        #expect(
+            try await call(api, ReceiveMessage.self, ReceiveMessageInput(queueUrl: url, maxNumberOfMessages: 10))
+                .messages == nil)
+        clock.advance(by: 1)
+        #expect(
+            try await call(api, ReceiveMessage.self, ReceiveMessageInput(queueUrl: url, maxNumberOfMessages: 10))
+                .messages?.map(\.body) == ["b"])
+
+        // Request-level errors are those of every batch operation (AWS's recorded messages).
+        func batch(_ entries: [ChangeMessageVisibilityBatchRequestEntry]) async throws -> SQSAPIResponse {
+            await api.handle(
+                target: ChangeMessageVisibilityBatch.target,
+                body: try JSONEncoder().encode(ChangeMessageVisibilityBatchInput(queueUrl: url, entries: entries)))
+        }
+        let tooMany = try await batch(
+            (0..<20).map { ChangeMessageVisibilityBatchRequestEntry(id: "e\($0)", receiptHandle: stale) })
+        #expect(tooMany.headers["x-amzn-query-error"] == "AWS.SimpleQueueService.TooManyEntriesInBatchRequest;Sender")
+        #expect(String(decoding: tooMany.body, as: UTF8.self).contains("You have sent 20."))
+        let empty = try await batch([])
+        #expect(
+            String(decoding: empty.body, as: UTF8.self).contains(
+                "There should be at least one ChangeMessageVisibilityBatchRequestEntry in the request."))
+        let invalidId = try await batch([ChangeMessageVisibilityBatchRequestEntry(id: "a:b", receiptHandle: stale)])
+        #expect(invalidId.headers["x-amzn-query-error"] == "AWS.SimpleQueueService.InvalidBatchEntryId;Sender")
+        let repeated = try await batch([
+            ChangeMessageVisibilityBatchRequestEntry(id: "x", receiptHandle: stale),
+            ChangeMessageVisibilityBatchRequestEntry(id: "x", receiptHandle: stale),
+        ])
+        #expect(repeated.headers["x-amzn-query-error"] == "AWS.SimpleQueueService.BatchEntryIdsNotDistinct;Sender")
+    }
+
     @Test func errorsAsAWSRendersThem() async throws {
         let api = SQSAPI(store: try makeSQSStore(), baseURL: base)
         let missing = await api.handle(

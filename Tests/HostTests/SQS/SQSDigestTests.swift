@@ -16,6 +16,15 @@ struct SQSDigestTests {
             SQSDigest.md5Hex(String(repeating: "a", count: 1000)) == "cabe45dcc9ae5b66ba86600cca6b8ba8")
     }
 
+    /// ContentBasedDeduplication's deduplication id (FIPS 180-4 test vectors, and a body longer than one block).
+    @Test func sha256OfBody() {
+        #expect(SQSDigest.sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SQSDigest.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            SQSDigest.sha256Hex(String(repeating: "a", count: 1000))
+                == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+
     @Test func md5OfStringAttributes() {
         #expect(SQSDigest.md5OfAttributes(nil) == nil)
         #expect(SQSDigest.md5OfAttributes([:]) == nil)

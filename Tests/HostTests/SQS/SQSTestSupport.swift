@@ -12,10 +12,14 @@ final class SQSTestClock: Sendable {
     func advance(by seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
-/// A store on a fresh database file, with an injected clock (or the real one).
-func makeSQSStore(clock: SQSTestClock? = nil) throws -> SQSStore {
-    let path = FileManager.default.temporaryDirectory
-        .appendingPathComponent("sqs-tests-\(UUID().uuidString)/host.sqlite").path
+/// A fresh database file's path.
+func temporarySQSDatabasePath() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("sqs-tests-\(UUID().uuidString)/host.sqlite").path
+}
+
+/// A store on a fresh database file (or on `path`, to open a database again as a restarted host does), with an
+/// injected clock (or the real one).
+func makeSQSStore(clock: SQSTestClock? = nil, path: String = temporarySQSDatabasePath()) throws -> SQSStore {
     let database = try HostDatabase(path: path, migrations: SQSStore.migrations)
     if let clock {
         return SQSStore(database: database, now: { clock.now })

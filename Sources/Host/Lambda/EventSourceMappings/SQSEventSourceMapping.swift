@@ -1,3 +1,8 @@
+// DECISIONS (SQS mappings): FIFO sources: records carry SequenceNumber, MessageGroupId and MessageDeduplicationId,
+// and a batch holds a group's messages in order; with ReportBatchItemFailures, keeping a group in order after a
+// failure is the function's duty (report the failed message and every later one of its group), as in AWS: the
+// mapping deletes whatever is not reported.
+
 import AWSShapes
 import Foundation
 import Logging
