@@ -26,6 +26,19 @@ import Testing
         (#"{"functions":{"A":{"timeout":"3"}}}"#, "functions.A.timeout", "integer"),
         (#"{"functions":{"A":{"memory":128}}}"#, "functions.A.memory", "unknown key"),
         (#"{"functionz":{}}"#, "functionz", "unknown key"),
+        (
+            #"{"queues":{"a.fifo":{"deadLetterQueue":"d"},"d":{}}}"#, "queues.a.fifo.deadLetterQueue",
+            "dead-letter queue of a FIFO queue is FIFO"
+        ),
+        (#"{"queues":{"a":{"contentBasedDeduplication":true}}}"#, "queues.a.contentBasedDeduplication", "FIFO"),
+        (
+            #"{"functions":{"A":{}},"queues":{"q":{}},"eventSourceMappings":[{"function":"A","queue":"q","table":"t"}]}"#,
+            "eventSourceMappings[0]", "exactly one source"
+        ),
+        (
+            #"{"functions":{"A":{}},"queues":{"q":{}},"eventSourceMappings":[{"function":"A","queue":"q","maximumRetryAttempts":2}]}"#,
+            "eventSourceMappings[0].maximumRetryAttempts", "table (stream) sources only"
+        ),
         (#"{"functions":{"A":{"environment":{"AWS_REGION":"x"}}}}"#, "functions.A.environment.AWS_REGION", "reserved"),
         (#"{"functions":{"A":{"environment":{"_X":"x"}}}}"#, "functions.A.environment._X", "starts with a letter"),
         (#"{"functions":{"A":{"logFormat":"XML"}}}"#, "functions.A.logFormat", "one of"),

@@ -749,18 +749,28 @@ final class SQSStore: Sendable {
         return try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 
-    /// Creates the topology's queues that do not exist yet (dead-letter queues first).
+    /// Creates the topology's queues that do not exist yet (dead-letter queues first), and gives existing ones the
+    /// declared attributes.
     func ensureQueues(_ queues: [QueueConfiguration]) throws {
         let ordered = queues.sorted { ($0.deadLetterQueue == nil ? 0 : 1) < ($1.deadLetterQueue == nil ? 0 : 1) }
-        for queue in ordered where try self.queue(named: queue.name) == nil {
+        for queue in ordered {
             var attributes = ["VisibilityTimeout": String(queue.visibilityTimeout)]
+            if queue.isFIFO {
+                attributes["FifoQueue"] = "true"
+                if queue.contentBasedDeduplication { attributes["ContentBasedDeduplication"] = "true" }
+            }
             if let retention = queue.messageRetentionPeriod { attributes["MessageRetentionPeriod"] = String(retention) }
             if let wait = queue.receiveMessageWaitTime { attributes["ReceiveMessageWaitTimeSeconds"] = String(wait) }
             if let dlq = queue.deadLetterQueue {
                 attributes["RedrivePolicy"] =
                     #"{"deadLetterTargetArn":"\#(arn(of: dlq))","maxReceiveCount":\#(queue.maxReceiveCount)}"#
             }
-            _ = try createQueue(name: queue.name, attributes: attributes)
+            if try self.queue(named: queue.name) == nil {
+                _ = try createQueue(name: queue.name, attributes: attributes)
+            } else {
+                attributes.removeValue(forKey: "FifoQueue")
+                try setAttributes(queue: queue.name, attributes)
+            }
         }
     }
 }

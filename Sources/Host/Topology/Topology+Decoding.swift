@@ -116,12 +116,22 @@ extension Topology {
                 let queue = try queues.object(name)
                 try queue.allowOnly([
                     "visibilityTimeout", "messageRetentionPeriod", "receiveMessageWaitTime", "deadLetterQueue",
-                    "maxReceiveCount",
+                    "maxReceiveCount", "contentBasedDeduplication",
                 ])
-                guard name.range(of: #"^[A-Za-z0-9_-]{1,80}$"#, options: .regularExpression) != nil else {
+                guard
+                    name.range(of: #"^[A-Za-z0-9_-]{1,80}$"#, options: .regularExpression) != nil
+                        || (name.hasSuffix(".fifo") && name.count <= 80
+                            && name.dropLast(5).range(of: #"^[A-Za-z0-9_-]+$"#, options: .regularExpression) != nil)
+                else {
                     throw TopologyError(
                         path: queue.path,
-                        reason: "a queue name is 1 to 80 letters, digits, '-' or '_' (no FIFO queues yet)")
+                        reason:
+                            "a queue name is 1 to 80 letters, digits, '-' or '_', ending in '.fifo' for a FIFO queue")
+                }
+                let contentBased = try queue.bool("contentBasedDeduplication", default: false)
+                if contentBased && !name.hasSuffix(".fifo") {
+                    throw TopologyError(
+                        path: queue.child("contentBasedDeduplication"), reason: "applies to FIFO queues (.fifo) only")
                 }
                 topology.queues.append(
                     QueueConfiguration(
@@ -131,7 +141,8 @@ extension Topology {
                             "messageRetentionPeriod", range: 60...1_209_600),
                         receiveMessageWaitTime: try queue.integerIfPresent("receiveMessageWaitTime", range: 0...20),
                         deadLetterQueue: try queue.stringIfPresent("deadLetterQueue"),
-                        maxReceiveCount: try queue.integer("maxReceiveCount", default: 3, range: 1...1000)))
+                        maxReceiveCount: try queue.integer("maxReceiveCount", default: 3, range: 1...1000),
+                        contentBasedDeduplication: contentBased))
             }
             let names = Set(topology.queues.map(\.name))
             for queue in topology.queues {
@@ -139,6 +150,11 @@ extension Topology {
                     throw TopologyError(
                         path: "queues.\(queue.name).deadLetterQueue",
                         reason: "names queue '\(dlq)', which is not in queues")
+                }
+                if let dlq = queue.deadLetterQueue, dlq.hasSuffix(".fifo") != queue.name.hasSuffix(".fifo") {
+                    throw TopologyError(
+                        path: "queues.\(queue.name).deadLetterQueue",
+                        reason: "the dead-letter queue of a FIFO queue is FIFO, and of a standard queue standard")
                 }
             }
         }

@@ -243,12 +243,16 @@ public struct QueueConfiguration: Sendable, Equatable {
     public var receiveMessageWaitTime: Int?
     public var deadLetterQueue: String?
     public var maxReceiveCount: Int
+    /// A FIFO queue (its name ends in `.fifo`) with content-based deduplication.
+    public var contentBasedDeduplication: Bool
+    public var isFIFO: Bool { name.hasSuffix(".fifo") }
 
     public init(
         name: String, visibilityTimeout: Int = 30, messageRetentionPeriod: Int? = nil,
         receiveMessageWaitTime: Int? = nil,
-        deadLetterQueue: String? = nil, maxReceiveCount: Int = 3
+        deadLetterQueue: String? = nil, maxReceiveCount: Int = 3, contentBasedDeduplication: Bool = false
     ) {
+        self.contentBasedDeduplication = contentBasedDeduplication
         self.name = name
         self.visibilityTimeout = visibilityTimeout
         self.messageRetentionPeriod = messageRetentionPeriod

@@ -168,3 +168,28 @@ struct SQSStoreTests {
         #expect(throws: SQSError.queueDoesNotExist) { try store.receive(queue: "q") }
     }
 }
+
+@Suite struct SQSTopologyQueueTests {
+    @Test func topologyQueuesAreCreatedFIFOAndTheirDeclaredAttributesApplyAgainAtEveryStart() throws {
+        let store = try makeSQSStore()
+        try store.ensureQueues([
+            QueueConfiguration(name: "orders-dlq.fifo"),
+            QueueConfiguration(
+                name: "orders.fifo", visibilityTimeout: 10, deadLetterQueue: "orders-dlq.fifo", maxReceiveCount: 5,
+                contentBasedDeduplication: true),
+        ])
+        var attributes = try store.attributes(queue: "orders.fifo")
+        #expect(attributes["FifoQueue"] == "true")
+        #expect(attributes["ContentBasedDeduplication"] == "true")
+        #expect(attributes["RedrivePolicy"]?.contains(#""maxReceiveCount":5"#) == true)
+        try store.ensureQueues([
+            QueueConfiguration(name: "orders-dlq.fifo"),
+            QueueConfiguration(
+                name: "orders.fifo", visibilityTimeout: 20, deadLetterQueue: "orders-dlq.fifo", maxReceiveCount: 7,
+                contentBasedDeduplication: true),
+        ])
+        attributes = try store.attributes(queue: "orders.fifo")
+        #expect(attributes["VisibilityTimeout"] == "20")
+        #expect(attributes["RedrivePolicy"]?.contains(#""maxReceiveCount":7"#) == true)
+    }
+}
