@@ -36,6 +36,7 @@ let package = Package(
     products: [
         .executable(name: "host", targets: ["host"]),
         .executable(name: "bench", targets: ["bench"]),
+        .executable(name: "seed", targets: ["seed"]),
         .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
         .library(name: "AWSShapes", targets: ["AWSShapes"]),
         .library(name: "AWSClients", targets: ["AWSClients"]),
@@ -93,6 +94,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
+        ),
+
+        .executableTarget(
+            name: "seed",
+            dependencies: ["CurlHTTP", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // MARK: tests

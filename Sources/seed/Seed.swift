@@ -1,0 +1,94 @@
+import ArgumentParser
+import CurlHTTP
+import Foundation
+
+/// Sends the reference's init-database data through the commerce HTTP APIs (35 restocks, then 75 orders, one
+/// request at a time as the reference's script does), then waits for every order to settle and prints the final
+/// order statuses and stock, checking that stock is conserved.
+@main
+struct Seed: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seed",
+        abstract: "Load the reference's seed data through the APIs, wait for the orders to settle, print a summary.")
+
+    @Option(help: "Base URL of the HTTP APIs (the host's API port, or a deployed stage).")
+    var baseURL = "http://127.0.0.1:3000"
+
+    @Option(help: "Seconds to wait for every order to reach a final status.")
+    var timeout = 300
+
+    @Flag(help: "Only send the requests; do not wait for the orders to settle.")
+    var noWait = false
+
+    func run() throws {
+        let client = try CommerceHTTPClient(baseURL: baseURL)
+        print("seeding \(baseURL): \(SeedData.restocks.count) restocks, \(SeedData.orders.count) orders")
+        var failures = 0
+        for restock in SeedData.restocks {
+            failures += try client.post("/api/v1/inventory/restockSku", restock.json) ? 0 : 1
+        }
+        for order in SeedData.orders {
+            failures += try client.post("/api/v1/orders/placeOrder", order.json) ? 0 : 1
+        }
+        print("sent \(SeedData.restocks.count + SeedData.orders.count) requests (\(failures) not accepted)")
+        if noWait { return }
+
+        let deadline = Date().addingTimeInterval(Double(timeout))
+        var orders: [[String: Any]] = []
+        var settled = 0
+        let wanted = Set(SeedData.orders.map(\.orderId))
+        while true {
+            orders = try client.list("/api/v1/orders/listOrders", key: "orders").filter {
+                wanted.contains($0["orderId"] as? String ?? "")
+            }
+            settled = orders.filter { SeedData.finalStatuses.contains($0["orderStatus"] as? String ?? "") }.count
+            let line = "  waiting: \(settled)/\(wanted.count) orders settled, \(orders.count) created"
+            FileHandle.standardOutput.write(Data("\r\(line)".utf8))
+            if settled == wanted.count || Date() > deadline { break }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        print()
+        let skus = try client.list("/api/v1/inventory/listSkus", key: "skus")
+        let summary = SeedSummary(orders: orders, skus: skus)
+        print(summary.text)
+        if settled < wanted.count {
+            throw ValidationError("\(wanted.count - settled) orders did not settle within \(timeout) s")
+        }
+        if !summary.stockIsConserved { throw ValidationError("stock is not conserved") }
+    }
+}
+
+/// The commerce APIs over one keep-alive connection.
+struct CommerceHTTPClient {
+    let baseURL: String
+    let connection: CurlConnection
+
+    init(baseURL: String) throws {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        connection = try CurlConnection()
+    }
+
+    /// POSTs a JSON body; a non-2xx answer is logged and reported as false, as the reference's script does.
+    func post(_ path: String, _ body: String) throws -> Bool {
+        let response = try connection.send(
+            "POST", baseURL + path,
+            headers: [("Content-Type", "application/json"), ("Origin", "https://localhost")], body: Array(body.utf8))
+        guard (200..<300).contains(response.status) else {
+            print("  \(path) \(body) → \(response.status) \(response.text)")
+            return false
+        }
+        return true
+    }
+
+    /// A list API's items (one page of up to 1000).
+    func list(_ path: String, key: String) throws -> [[String: Any]] {
+        let response = try connection.send(
+            "POST", baseURL + path, headers: [("Content-Type", "application/json")],
+            body: Array(#"{"limit":1000}"#.utf8))
+        guard response.status == 200,
+            let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
+            let items = object[key] as? [[String: Any]]
+        else { throw ValidationError("\(path) → \(response.status) \(response.text)") }
+        return items
+    }
+}
