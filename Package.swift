@@ -16,7 +16,13 @@ let functionLinking: [LinkerSetting] = [
 ]
 
 /// Every directory under functions/ is one Lambda function: an executable product of the same name.
-let functionNames = ["Hello"]
+let functionNames = [
+    "Hello",
+    // The commerce system (Sources/Commerce): six HTTP APIs and six workers.
+    "RestockSKUApi", "ListSKUsApi", "PlaceOrderApi", "ListOrdersApi", "ListOrderPaymentsApi", "SimulateRawEventApi",
+    "RestockSKUWorker", "SyncOrderWorker", "AllocateOrderStockWorker", "ProcessOrderPaymentWorker",
+    "CompleteOrderPaymentAcceptedWorker", "DeallocateOrderPaymentRejectedWorker",
+]
 
 let functionTargets: [Target] = functionNames.map { name in
     .executableTarget(
