@@ -16,12 +16,18 @@ let functionLinking: [LinkerSetting] = [
 ]
 
 /// Every directory under functions/ is one Lambda function: an executable product of the same name.
-let functionNames = ["Hello"]
+let functionNames = [
+    "Hello",
+    // The commerce system (Sources/Commerce): six HTTP APIs and six workers.
+    "RestockSKUApi", "ListSKUsApi", "PlaceOrderApi", "ListOrdersApi", "ListOrderPaymentsApi", "SimulateRawEventApi",
+    "RestockSKUWorker", "SyncOrderWorker", "AllocateOrderStockWorker", "ProcessOrderPaymentWorker",
+    "CompleteOrderPaymentAcceptedWorker", "DeallocateOrderPaymentRejectedWorker",
+]
 
 let functionTargets: [Target] = functionNames.map { name in
     .executableTarget(
         name: name,
-        dependencies: ["LambdaRuntime", "AWSShapes"],
+        dependencies: ["LambdaRuntime", "AWSShapes"] + (name == "Hello" ? [] : ["Commerce", "AWSClients"]),
         path: "functions/\(name)",
         swiftSettings: functionSide,
         linkerSettings: functionLinking
@@ -40,6 +46,7 @@ let package = Package(
         .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
         .library(name: "AWSShapes", targets: ["AWSShapes"]),
         .library(name: "AWSClients", targets: ["AWSClients"]),
+        .library(name: "Commerce", targets: ["Commerce"]),
     ] + functionProducts,
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
@@ -59,6 +66,9 @@ let package = Package(
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: functionSide),
         .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "AWSShapes"], swiftSettings: functionSide),
         .target(name: "AWSClients", dependencies: ["CCrypto", "CurlHTTP", "AWSShapes"], swiftSettings: functionSide),
+        // The commerce logic behind the functions under functions/: one service per slice, AWS behind protocols.
+        .target(
+            name: "Commerce", dependencies: ["AWSShapes", "AWSClients", "LambdaRuntime"], swiftSettings: functionSide),
 
         // MARK: host side
         .target(name: "CSpawn"),
@@ -113,6 +123,7 @@ let package = Package(
         .testTarget(name: "AWSShapesTests", dependencies: ["AWSShapes"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "AWSShapes"]),
         .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "AWSShapes"]),
+        .testTarget(name: "CommerceTests", dependencies: ["Commerce", "AWSClients", "AWSShapes", "LambdaRuntime"]),
         .testTarget(
             name: "HostTests",
             dependencies: [

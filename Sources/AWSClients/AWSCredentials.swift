@@ -148,7 +148,8 @@ struct EndpointURL: Equatable {
         if let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {
             rest = rest[..<slash]
         }
-        guard !rest.isEmpty, !rest.contains("@") else { return nil }
+        // A Character: `contains("@")` would pick Foundation's `StringProtocol.contains`, which functions cannot link.
+        guard !rest.isEmpty, !rest.contains(Character("@")) else { return nil }
         var host = String(rest)
         let defaultPort = scheme == "https" ? ":443" : ":80"
         if host.hasSuffix(defaultPort) { host.removeLast(defaultPort.count) }

@@ -1,0 +1,92 @@
+import AWSClients
+import AWSShapes
+import LambdaRuntime
+
+/// Every order event → the consolidated order (seed-behaviour.md §5.3):
+/// - ORDER_PLACED, no order: creates it (ORDER_CREATED_STATUS; a concurrent creation counts as success), then
+///   raises ORDER_CREATED_EVENT from the stored order.
+/// - ORDER_PLACED, order exists: only raises ORDER_CREATED_EVENT again, from the stored order.
+/// - any other event, order exists: the status table decides; the update's only condition is "status differs",
+///   and its failure counts as success.
+/// - any other event, no order: dropped (InvalidOperationError), never retried.
+public struct SyncOrderWorker: WorkerService {
+    public var database: any CommerceDatabase
+    public var tableName: String
+    public var eventStore: EventStore
+
+    public init(database: any CommerceDatabase, tableName: String, eventStore: EventStore) {
+        self.database = database
+        self.tableName = tableName
+        self.eventStore = eventStore
+    }
+
+    public func process(newImage: DynamoDBItem, logger: LambdaLogger) throws(CommerceError) {
+        try sync(IncomingOrderEvent(newImage: newImage, accepting: OrderEventName.allCases))
+    }
+
+    public func sync(_ event: IncomingOrderEvent) throws(CommerceError) {
+        let orderId = event.eventData.orderId
+        let existing: DynamoDBItem?
+        do throws(DynamoDBError) {
+            existing = try database.getItem(GetItemInput(tableName: tableName, key: Keys.order(orderId: orderId))).item
+        } catch {
+            throw .unrecognized(error)
+        }
+        if event.eventName == .orderPlaced {
+            let order: DynamoDBItem
+            if let existing { order = existing } else { order = try createOrder(event.eventData) }
+            try eventStore.raiseOrderEvent(.orderCreated, OrderData(validating: Fields(members: unmarshalled(order))))
+            return
+        }
+        guard let existing else {
+            throw CommerceError(.invalidOperation, "Order to update does not exist: \(orderId)")
+        }
+        guard let status = existing.string("orderStatus").flatMap(OrderStatus.init(rawValue:)) else {
+            throw .invalidArguments("the stored order \(orderId) has no valid orderStatus")
+        }
+        let newStatus = try OrderStatusTransition.newStatus(from: status, on: event.eventName)
+        try updateStatus(orderId: orderId, to: newStatus)
+    }
+
+    /// Creates the order; when it already exists (a concurrent creation) the existing item is returned.
+    func createOrder(_ data: OrderData) throws(CommerceError) -> DynamoDBItem {
+        let now = eventStore.now()
+        var set = SetClause()
+        set.setAll(
+            Keys.typeAttributes(typeName: "ORDERS#ORDER", serviceName: "ORDERS", createdAt: now)
+                .merging(data.attributes)
+                .merging([
+                    "orderStatus": .s(OrderStatus.created.rawValue), "createdAt": .s(now), "updatedAt": .s(now),
+                ]))
+        let input = UpdateItemInput(
+            tableName: tableName, key: Keys.order(orderId: data.orderId), updateExpression: set.expression,
+            conditionExpression: itemDoesNotExist, expressionAttributeNames: set.names.merging(keyNames) { a, _ in a },
+            expressionAttributeValues: set.values, returnValues: .allNew, returnValuesOnConditionCheckFailure: .allOld)
+        do throws(DynamoDBError) {
+            let output = try database.updateItem(input)
+            return output.attributes ?? Keys.order(orderId: data.orderId).merging(set.itemValues)
+        } catch {
+            // DECISIONS: a failed condition without the old item (never seen on AWS with ALL_OLD) is retried:
+            // the next delivery finds the order and takes the "exists" path.
+            if case .conditionalCheckFailed(let item?) = error { return item }
+            throw .unrecognized(error)
+        }
+    }
+
+    func updateStatus(orderId: String, to status: OrderStatus) throws(CommerceError) {
+        var set = SetClause()
+        set.set("orderStatus", .s(status.rawValue))
+        set.set("updatedAt", .s(eventStore.now()))
+        let input = UpdateItemInput(
+            tableName: tableName, key: Keys.order(orderId: orderId), updateExpression: set.expression,
+            conditionExpression: "#orderStatus <> :orderStatus", expressionAttributeNames: set.names,
+            expressionAttributeValues: set.values, returnValues: .allNew, returnValuesOnConditionCheckFailure: .allOld)
+        do throws(DynamoDBError) {
+            _ = try database.updateItem(input)
+        } catch {
+            // Already in that status: done.
+            if error.isConditionalCheckFailed { return }
+            throw .unrecognized(error)
+        }
+    }
+}

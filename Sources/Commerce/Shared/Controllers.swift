@@ -1,0 +1,175 @@
+import AWSShapes
+import LambdaRuntime
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+// MARK: HTTP APIs
+
+/// The business part of an HTTP API: the request body in, the success body out.
+public protocol APIService {
+    /// 202 for the event-producing APIs, 200 for the list APIs.
+    var successStatusCode: Int { get }
+    /// `body` is the parsed request body: nil when it is missing or not JSON.
+    func handle(body: JSONValue?, logger: LambdaLogger) throws(CommerceError) -> JSONOutput
+}
+
+/// The controller of every HTTP API (API Gateway HTTP API, payload 2.0): `InvalidArgumentsError` → 400
+/// `{"message":"Bad Request"}`, any other failure → 500 `{"message":"Internal Server Error"}`, success → the
+/// service's status and body. No headers, as the reference.
+public struct APIController<Service: APIService>: LambdaHandler {
+    public var service: Service
+
+    public init(_ service: Service) { self.service = service }
+
+    public func handle(_ event: APIGatewayV2Request, context: LambdaContext) async throws -> APIGatewayV2Response {
+        respond(toBody: event.body, logger: context.logger)
+    }
+
+    // DECISIONS: `isBase64Encoded` is not handled, as the reference (`JSON.parse(event.body)`): a base64 body is
+    // not JSON and gets 400. Clients send `Content-Type: application/json`, which API Gateway passes as text.
+    public func respond(toBody body: String?, logger: LambdaLogger = LambdaLogger()) -> APIGatewayV2Response {
+        do throws(CommerceError) {
+            let output = try service.handle(body: parseJSON(body), logger: logger)
+            return APIGatewayV2Response(statusCode: service.successStatusCode, body: output.text)
+        } catch {
+            if error.kind == .invalidArguments {
+                logger.warn("Bad request: \(error)")
+                return APIGatewayV2Response(statusCode: 400, body: #"{"message":"Bad Request"}"#)
+            }
+            logger.error("Request failed: \(error)")
+            return APIGatewayV2Response(statusCode: 500, body: #"{"message":"Internal Server Error"}"#)
+        }
+    }
+}
+
+// MARK: workers
+
+/// The business part of a worker: one event from the event store (the stream record's `NewImage`).
+public protocol WorkerService {
+    func process(newImage: DynamoDBItem, logger: LambdaLogger) throws(CommerceError)
+}
+
+/// The controller of every worker. Its SQS messages carry the whole EventBridge event whose `detail` is the
+/// DynamoDB stream record. Records run one after another; a transient failure reports the message in
+/// `batchItemFailures` (SQS redelivers it after the visibility timeout), any other failure — unreadable body,
+/// invalid event, "already done" — is logged and the message is dropped. It never throws.
+public struct WorkerController<Service: WorkerService>: LambdaByteHandler {
+    public var service: Service
+
+    public init(_ service: Service) { self.service = service }
+
+    public func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
+        let response = handle(event: try? JSONValue(parsing: Data(event)), logger: context.logger)
+        return Array(try JSONEncoder().encode(response))
+    }
+
+    /// A missing event or `Records` answers no failures, as the reference.
+    public func handle(event: JSONValue?, logger: LambdaLogger = LambdaLogger()) -> SQSBatchResponse {
+        var failures: [SQSBatchResponse.BatchItemFailure] = []
+        for record in event?["Records"]?.arrayValue ?? [] {
+            let messageId = record["messageId"]?.stringValue ?? ""
+            do throws(CommerceError) {
+                let newImage = try Self.newImage(ofBody: record["body"]?.stringValue)
+                try service.process(newImage: newImage, logger: logger)
+            } catch {
+                if error.transient {
+                    logger.warn("Message \(messageId) failed, to be retried: \(error)")
+                    failures.append(.init(itemIdentifier: messageId))
+                } else {
+                    logger.info("Message \(messageId) dropped: \(error)")
+                }
+            }
+        }
+        return SQSBatchResponse(batchItemFailures: failures)
+    }
+
+    public func handle(_ event: SQSEvent, logger: LambdaLogger = LambdaLogger()) -> SQSBatchResponse {
+        let records: [JSONValue] = event.records.map {
+            .object(["messageId": .string($0.messageId), "body": .string($0.body)])
+        }
+        return handle(event: .object(["Records": .array(records)]), logger: logger)
+    }
+
+    /// `detail.dynamodb.NewImage` of the EventBridge event in an SQS message body.
+    static func newImage(ofBody body: String?) throws(CommerceError) -> DynamoDBItem {
+        guard let body, let envelope = try? JSONDecoder().decode(MessageEnvelope.self, from: Data(body.utf8)),
+            let newImage = envelope.detail?.dynamodb?.newImage
+        else { throw .invalidArguments("the message body is not an EventBridge event with a stream record NewImage") }
+        return newImage
+    }
+}
+
+/// The part of a worker's message body that is read: the EventBridge event's stream record's NewImage.
+private struct MessageEnvelope: Decodable {
+    struct Detail: Decodable {
+        struct StreamRecord: Decodable {
+            var newImage: DynamoDBItem?
+            enum CodingKeys: String, CodingKey { case newImage = "NewImage" }
+        }
+        var dynamodb: StreamRecord?
+    }
+    var detail: Detail?
+}
+
+// MARK: incoming events
+
+/// An order event read from a stream record's NewImage (the workers' `Incoming*Event` models): the event name
+/// must be one of `accepted`; the strings are stored trimmed.
+public struct IncomingOrderEvent: Equatable, Sendable {
+    public var eventName: OrderEventName
+    public var eventData: OrderData
+    public var createdAt: String
+    public var updatedAt: String
+
+    public init(eventName: OrderEventName, eventData: OrderData, createdAt: String, updatedAt: String) {
+        self.eventName = eventName
+        self.eventData = eventData
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    public init(newImage: DynamoDBItem, accepting accepted: [OrderEventName]) throws(CommerceError) {
+        let fields = Fields(members: unmarshalled(newImage))
+        guard let name = fields.members["eventName"]?.stringValue.flatMap(OrderEventName.init(rawValue:)),
+            accepted.contains(name)
+        else { throw .invalidArguments("eventName must be one of \(accepted.map(\.rawValue))") }
+        eventName = name
+        eventData = try OrderData(validating: Fields(fields.members["eventData"]))
+        createdAt = try fields.string("createdAt", trimmed: true)
+        updatedAt = try fields.string("updatedAt", trimmed: true)
+    }
+}
+
+/// A SKU_RESTOCKED_EVENT read from a stream record's NewImage.
+public struct IncomingSKURestockedEvent: Equatable, Sendable {
+    public var sku: String
+    public var units: Int
+    public var lotId: String
+    public var createdAt: String
+    public var updatedAt: String
+
+    public init(sku: String, units: Int, lotId: String, createdAt: String, updatedAt: String) {
+        self.sku = sku
+        self.units = units
+        self.lotId = lotId
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    public init(newImage: DynamoDBItem) throws(CommerceError) {
+        let fields = Fields(members: unmarshalled(newImage))
+        guard fields.members["eventName"]?.stringValue == skuRestockedEventName else {
+            throw .invalidArguments("eventName must be \(skuRestockedEventName)")
+        }
+        let data = try Fields(fields.members["eventData"])
+        sku = try data.string("sku", trimmed: true)
+        units = try data.units()
+        lotId = try data.string("lotId", trimmed: true)
+        createdAt = try fields.string("createdAt", trimmed: true)
+        updatedAt = try fields.string("updatedAt", trimmed: true)
+    }
+}

@@ -1,0 +1,17 @@
+import AWSClients
+import Commerce
+import LambdaRuntime
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+// POST /api/v1/orders/placeOrder: raises ORDER_PLACED_EVENT. Environment: EVENT_STORE_TABLE_NAME.
+await LambdaRuntime.run { _ in
+    let environment = ProcessInfo.processInfo.environment
+    let database = try DynamoDBClient(environment: environment)
+    let tableName = try environment.required("EVENT_STORE_TABLE_NAME")
+    return APIController(PlaceOrderApi(eventStore: EventStore(database: database, tableName: tableName)))
+}

@@ -1,0 +1,17 @@
+import AWSClients
+import Commerce
+import LambdaRuntime
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+// POST /api/v1/inventory/restockSku: raises SKU_RESTOCKED_EVENT. Environment: EVENT_STORE_TABLE_NAME.
+await LambdaRuntime.run { _ in
+    let environment = ProcessInfo.processInfo.environment
+    let database = try DynamoDBClient(environment: environment)
+    let tableName = try environment.required("EVENT_STORE_TABLE_NAME")
+    return APIController(RestockSKUApi(eventStore: EventStore(database: database, tableName: tableName)))
+}
