@@ -36,18 +36,24 @@ struct Seed: ParsableCommand {
         let deadline = Date().addingTimeInterval(Double(timeout))
         var orders: [[String: Any]] = []
         var settled = 0
+        var shown = ""
         let wanted = Set(SeedData.orders.map(\.orderId))
+        let terminal = isatty(STDOUT_FILENO) == 1
         while true {
             orders = try client.list("/api/v1/orders/listOrders", key: "orders").filter {
                 wanted.contains($0["orderId"] as? String ?? "")
             }
             settled = orders.filter { SeedData.finalStatuses.contains($0["orderStatus"] as? String ?? "") }.count
             let line = "  waiting: \(settled)/\(wanted.count) orders settled, \(orders.count) created"
-            FileHandle.standardOutput.write(Data("\r\(line)".utf8))
+            if line != shown {
+                // One line rewritten in place on a terminal; a line per change otherwise.
+                FileHandle.standardOutput.write(Data((terminal ? "\r\(line)" : "\(line)\n").utf8))
+                shown = line
+            }
             if settled == wanted.count || Date() > deadline { break }
             Thread.sleep(forTimeInterval: 0.5)
         }
-        print()
+        if terminal { print() }
         let skus = try client.list("/api/v1/inventory/listSkus", key: "skus")
         let summary = SeedSummary(orders: orders, skus: skus)
         print(summary.text)

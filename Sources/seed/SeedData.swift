@@ -13,8 +13,10 @@ enum SeedData {
         var orderId: String
         var sku: String
         var units: Int
-        var price: Double
+        /// In cents, so the JSON carries exactly two decimals (20.99, not 20.990000000000002).
+        var priceCents: Int
         var userId: String
+        var price: String { "\(priceCents / 100).\(priceCents % 100 < 10 ? "0" : "")\(priceCents % 100)" }
         var json: String {
             #"{"orderId":"\#(orderId)","sku":"\#(sku)","units":\#(units),"price":\#(price),"userId":"\#(userId)"}"#
         }
@@ -32,12 +34,12 @@ enum SeedData {
         let skus = ["APPLES", "GRAPES", "ORANGES"]
         let users = ["MARIA", "JOHN", "ALICE"]
         var units = 10 + (number * 7) % 21
-        var price = 15.99 + Double((number * 5) % 13)
+        var cents = 1599 + ((number * 5) % 13) * 100
         if [1, 21, 41].contains(number) { units = 1_500_000 }
-        if [11, 31, 51].contains(number) { price = 120000.99 }
-        if [71, 72].contains(number) { price = 0.99 }
+        if [11, 31, 51].contains(number) { cents = 12_000_099 }
+        if [71, 72].contains(number) { cents = 99 }
         return Order(
-            orderId: lot("ORD", number), sku: skus[(number - 1) % 3], units: units, price: price,
+            orderId: lot("ORD", number), sku: skus[(number - 1) % 3], units: units, priceCents: cents,
             userId: users[(number - 1) % 3])
     }
 

@@ -226,7 +226,7 @@ func storedOrder(_ status: OrderStatus, _ data: OrderData = sampleOrder) -> Dyna
         #expect(database.puts.isEmpty)
     }
 
-    @Test func theStatusUpdateIsConditionedOnlyOnTheStatusDiffering() throws {
+    @Test func theStatusUpdateIsConditionedOnTheStatusItWasDecidedFrom() throws {
         let database = FakeDatabase()
         database.getResult = .success(GetItemOutput(item: storedOrder(.created)))
         try worker(database).sync(incoming(.orderStockAllocated))
@@ -235,22 +235,39 @@ func storedOrder(_ status: OrderStatus, _ data: OrderData = sampleOrder) -> Dyna
                 UpdateItemInput(
                     tableName: "orders", key: ["pk": .s("ORDERS#ORDER_ID#ORD001"), "sk": .s("ORDER_ID#ORD001")],
                     updateExpression: "SET #orderStatus = :orderStatus, #updatedAt = :updatedAt",
-                    conditionExpression: "#orderStatus <> :orderStatus",
+                    conditionExpression: "#orderStatus = :previousOrderStatus",
                     expressionAttributeNames: ["#orderStatus": "orderStatus", "#updatedAt": "updatedAt"],
                     expressionAttributeValues: [
                         ":orderStatus": .s("ORDER_STOCK_ALLOCATED_STATUS"), ":updatedAt": .s(fixedNow),
+                        ":previousOrderStatus": .s("ORDER_CREATED_STATUS"),
                     ], returnValues: .allNew, returnValuesOnConditionCheckFailure: .allOld)
             ])
         #expect(database.puts.isEmpty)
     }
 
-    @Test func aFailedStatusConditionCountsAsSuccessAndOtherFailuresAreRetried() {
+    @Test func aFailedStatusConditionCountsAsSuccessWhenTheOrderAlreadyHasTheNewStatus() {
         let database = FakeDatabase()
         database.getResult = .success(GetItemOutput(item: storedOrder(.created)))
         database.updateResult = .failure(.conditionalCheckFailed(item: storedOrder(.stockAllocated)))
         #expect(failure { try worker(database).sync(incoming(.orderStockAllocated)) } == nil)
         database.updateResult = .failure(transientError)
         #expect(failure { try worker(database).sync(incoming(.orderStockAllocated)) }?.transient == true)
+    }
+
+    /// Fixed on purpose: two workers read CREATED; PAYMENT_ACCEPTED is written first; the late STOCK_ALLOCATED must
+    /// not overwrite it. Its condition fails, it is retried, and the retry reads PAYMENT_ACCEPTED: stale, dropped.
+    @Test func aStatusThatChangedSinceItWasReadIsRetriedNotOverwritten() {
+        let database = FakeDatabase()
+        database.getResult = .success(GetItemOutput(item: storedOrder(.created)))
+        database.updateResult = .failure(.conditionalCheckFailed(item: storedOrder(.paymentAccepted)))
+        let error = failure { try worker(database).sync(incoming(.orderStockAllocated)) }
+        #expect(error?.transient == true)
+        database.getResult = .success(GetItemOutput(item: storedOrder(.paymentAccepted)))
+        database.updateResult = .success(UpdateItemOutput())
+        database.updates = []
+        let retried = failure { try worker(database).sync(incoming(.orderStockAllocated)) }
+        #expect(retried?.transient == false, "stale on the retry")
+        #expect(database.updates.isEmpty)
     }
 
     @Test func aReadFailureIsRetried() {

@@ -6,8 +6,11 @@ import LambdaRuntime
 /// - ORDER_PLACED, no order: creates it (ORDER_CREATED_STATUS; a concurrent creation counts as success), then
 ///   raises ORDER_CREATED_EVENT from the stored order.
 /// - ORDER_PLACED, order exists: only raises ORDER_CREATED_EVENT again, from the stored order.
-/// - any other event, order exists: the status table decides; the update's only condition is "status differs",
-///   and its failure counts as success.
+/// - any other event, order exists: the status table decides; the update is conditioned on the status it was
+///   decided from (FIXED ON PURPOSE: the reference only required "status differs", so two workers deciding from the
+///   same status could overwrite each other, e.g. PAYMENT_ACCEPTED overwritten by a late STOCK_ALLOCATED). A failed
+///   condition whose old item already has the new status counts as success; any other is retried, and the retry
+///   decides again from the status it then reads.
 /// - any other event, no order: dropped (InvalidOperationError), never retried.
 public struct SyncOrderWorker: WorkerService {
     public var database: any CommerceDatabase
@@ -45,7 +48,7 @@ public struct SyncOrderWorker: WorkerService {
             throw .invalidArguments("the stored order \(orderId) has no valid orderStatus")
         }
         let newStatus = try OrderStatusTransition.newStatus(from: status, on: event.eventName)
-        try updateStatus(orderId: orderId, to: newStatus)
+        try updateStatus(orderId: orderId, from: status, to: newStatus)
     }
 
     /// Creates the order; when it already exists (a concurrent creation) the existing item is returned.
@@ -73,19 +76,26 @@ public struct SyncOrderWorker: WorkerService {
         }
     }
 
-    func updateStatus(orderId: String, to status: OrderStatus) throws(CommerceError) {
+    func updateStatus(orderId: String, from previous: OrderStatus, to status: OrderStatus) throws(CommerceError) {
         var set = SetClause()
         set.set("orderStatus", .s(status.rawValue))
         set.set("updatedAt", .s(eventStore.now()))
+        var values = set.values
+        values[":previousOrderStatus"] = .s(previous.rawValue)
         let input = UpdateItemInput(
             tableName: tableName, key: Keys.order(orderId: orderId), updateExpression: set.expression,
-            conditionExpression: "#orderStatus <> :orderStatus", expressionAttributeNames: set.names,
-            expressionAttributeValues: set.values, returnValues: .allNew, returnValuesOnConditionCheckFailure: .allOld)
+            conditionExpression: "#orderStatus = :previousOrderStatus", expressionAttributeNames: set.names,
+            expressionAttributeValues: values, returnValues: .allNew, returnValuesOnConditionCheckFailure: .allOld)
         do throws(DynamoDBError) {
             _ = try database.updateItem(input)
         } catch {
-            // Already in that status: done.
-            if error.isConditionalCheckFailed { return }
+            if case .conditionalCheckFailed(let old) = error {
+                // Already in that status: done. Moved on since it was read: decide again on the next delivery.
+                if old?.string("orderStatus") == status.rawValue { return }
+                throw CommerceError(
+                    .unrecognized, "order \(orderId) changed status while \(status.rawValue) was being applied",
+                    transient: true)
+            }
             throw .unrecognized(error)
         }
     }
