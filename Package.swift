@@ -17,7 +17,6 @@ let functionLinking: [LinkerSetting] = [
 
 /// Every directory under functions/ is one Lambda function: an executable product of the same name.
 let functionNames = [
-    "Hello",
     // The commerce system (Sources/Commerce): six HTTP APIs and six workers.
     "RestockSKUApi", "ListSKUsApi", "PlaceOrderApi", "ListOrdersApi", "ListOrderPaymentsApi", "SimulateRawEventApi",
     "RestockSKUWorker", "SyncOrderWorker", "AllocateOrderStockWorker", "ProcessOrderPaymentWorker",
@@ -27,7 +26,7 @@ let functionNames = [
 let functionTargets: [Target] = functionNames.map { name in
     .executableTarget(
         name: name,
-        dependencies: ["LambdaRuntime", "AWSShapes"] + (name == "Hello" ? [] : ["Commerce", "AWSClients"]),
+        dependencies: ["LambdaRuntime", "AWSShapes", "Commerce", "AWSClients"],
         path: "functions/\(name)",
         swiftSettings: functionSide,
         linkerSettings: functionLinking

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+/// The REST Client files in `http/` work against the host: every request of every file, with the `local`
+/// environment of `http-client.env.json`, gets the answer its title promises (2xx, or 400 for an "Invalid" one).
+@Suite struct RESTClientFileTests {
+    struct Request {
+        var title: String
+        var method: String
+        var url: String
+        var headers: [(String, String)]
+        var body: String
+    }
+
+    /// Parses a `.http` file: `@name = value` variables, then `### title` blocks of a request line, headers, a
+    /// blank line and a body; `{{name}}` and `{{$randomInt a b}}` are substituted.
+    static func requests(in text: String, environment: [String: String]) -> [Request] {
+        var variables = environment
+        for line in text.split(separator: "\n") where line.hasPrefix("@") {
+            let parts = line.dropFirst().split(separator: "=", maxSplits: 1)
+            if parts.count == 2 {
+                variables[parts[0].trimmingCharacters(in: .whitespaces)] = parts[1].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        func substitute(_ text: String) -> String {
+            var output = text
+            while let open = output.range(of: "{{"), let close = output.range(of: "}}", range: open.upperBound..<output.endIndex) {
+                let name = String(output[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespaces)
+                var value = variables[name] ?? ""
+                if name.hasPrefix("$randomInt") {
+                    let bounds = name.split(separator: " ").dropFirst().compactMap { Int($0) }
+                    value = String(Int.random(in: bounds[0]..<bounds[1]))
+                }
+                output.replaceSubrange(open.lowerBound..<close.upperBound, with: value)
+            }
+            return output
+        }
+        return text.components(separatedBy: "\n###").dropFirst().compactMap { block in
+            var lines = block.components(separatedBy: "\n")
+            let title = lines.removeFirst().trimmingCharacters(in: .whitespaces)
+            lines = Array(lines.drop { $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.hasPrefix("#") })
+            guard let requestLine = lines.first?.split(separator: " ", maxSplits: 1), requestLine.count == 2 else {
+                return nil
+            }
+            var headers: [(String, String)] = []
+            var index = 1
+            while index < lines.count, !lines[index].trimmingCharacters(in: .whitespaces).isEmpty {
+                let parts = lines[index].split(separator: ":", maxSplits: 1)
+                if parts.count == 2 {
+                    headers.append((String(parts[0]), substitute(parts[1].trimmingCharacters(in: .whitespaces))))
+                }
+                index += 1
+            }
+            let body = lines.dropFirst(index).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            return Request(
+                title: title, method: String(requestLine[0]), url: substitute(String(requestLine[1])),
+                headers: headers, body: substitute(body))
+        }
+    }
+
+    @Test func everyRequestOfEveryFileGetsTheAnswerItsTitlePromises() async throws {
+        let folder = packageRoot().appendingPathComponent("http")
+        let environments = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: folder.appendingPathComponent("http-client.env.json"))) as? [String: [String: String]]
+        try await CommerceEndToEndTests().withShop(try CommerceEndToEndTests.topology(acceptRate: "1")) { shop, ports in
+            var local = try #require(environments?["local"])
+            for (key, value) in local {
+                local[key] = value.replacingOccurrences(of: ":3000", with: ":\(ports.api)")
+                    .replacingOccurrences(of: ":4566", with: ":\(ports.aws)")
+            }
+            var count = 0
+            for file in ["inventory", "orders", "payments", "testing"] {
+                let text = try String(contentsOf: folder.appendingPathComponent("\(file).http"), encoding: .utf8)
+                for request in Self.requests(in: text, environment: local) {
+                    count += 1
+                    let response = try await http(
+                        request.method, request.url, headers: request.headers,
+                        body: request.body.isEmpty ? nil : Array(request.body.utf8))
+                    if request.title.hasPrefix("Invalid") {
+                        #expect(response.status == 400, "\(file).http \(request.title): \(response.status)")
+                    } else {
+                        #expect(
+                            (200..<300).contains(response.status),
+                            "\(file).http \(request.title): \(response.status) \(response.text)")
+                    }
+                    if request.method == "OPTIONS" {
+                        let allowed = response.headers.first { $0.0.lowercased() == "access-control-allow-origin" }
+                        #expect(allowed?.1 == "*", "\(file).http \(request.title): CORS answered by the API")
+                    }
+                }
+            }
+            #expect(count >= 25)
+        }
+    }
+}
