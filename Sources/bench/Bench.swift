@@ -11,7 +11,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print figures. Build with -c release (scripts/bench does).",
-        subcommands: [LambdaBench.self, DynamoDBBench.self, FabricBench.self],
+        subcommands: [LambdaBench.self, DynamoDBBench.self, FabricBench.self, CommerceBench.self],
         defaultSubcommand: LambdaBench.self
     )
 

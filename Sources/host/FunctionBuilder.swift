@@ -44,13 +44,18 @@ struct FunctionBuilder {
         let newestSource = newestModification(
             in: [
                 "Package.swift", "Sources/AWSShapes", "Sources/CurlHTTP", "Sources/LambdaRuntime", "Sources/AWSClients",
-                "Sources/CCurl", "Sources/CCrypto", "functions",
+                "Sources/CCurl", "Sources/CCrypto", "Sources/Commerce", "functions",
             ].map { "\(root)/\($0)" })
         let stale = products.filter { product in
             guard let built = modification(of: "\(binPath)/\(product)") else { return true }
             return built < newestSource
         }
-        if build && !stale.isEmpty {
+        if build && stale.count > 1 {
+            // One build for all of them: swift build plans the package once and compiles the shared libraries once.
+            print("[build] swift build -c \(configuration)  (\(stale.count) functions: \(stale.joined(separator: ", ")))")
+            let status = try run(["build", "-c", configuration], in: root, echo: true).status
+            guard status == 0 else { throw BuildError(description: "swift build failed (exited \(status))") }
+        } else if build && !stale.isEmpty {
             for (index, product) in stale.enumerated() {
                 print("[build \(index + 1)/\(stale.count)] swift build -c \(configuration) --product \(product)")
                 let status = try run(["build", "-c", configuration, "--product", product], in: root, echo: true).status
