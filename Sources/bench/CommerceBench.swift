@@ -28,8 +28,9 @@ struct CommerceBench: AsyncParsableCommand {
         let directory = NSTemporaryDirectory() + "commerce-bench-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        guard var system = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: topology)))
-            as? [String: Any], var functions = system["functions"] as? [String: [String: Any]]
+        guard
+            var system = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: topology)))
+                as? [String: Any], var functions = system["functions"] as? [String: [String: Any]]
         else { throw ValidationError("\(topology) is not a topology") }
         for (name, var function) in functions {
             let executable = folder.appendingPathComponent(name).path
@@ -68,7 +69,9 @@ struct CommerceBench: AsyncParsableCommand {
             if !ready { usleep(20_000) }
         }
         guard ready else { throw ValidationError("the host did not start") }
-        print("host: pid \(process.processIdentifier), \(ProcessInfo.processInfo.activeProcessorCount) cores; gateway accept rate 1")
+        print(
+            "host: pid \(process.processIdentifier), \(ProcessInfo.processInfo.activeProcessorCount) cores; gateway accept rate 1"
+        )
 
         @Sendable func post(_ connection: CurlConnection, _ path: String, _ body: String) throws -> [UInt8] {
             let response = try connection.send(

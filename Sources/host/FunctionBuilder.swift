@@ -52,7 +52,8 @@ struct FunctionBuilder {
         }
         if build && stale.count > 1 {
             // One build for all of them: swift build plans the package once and compiles the shared libraries once.
-            print("[build] swift build -c \(configuration)  (\(stale.count) functions: \(stale.joined(separator: ", ")))")
+            print(
+                "[build] swift build -c \(configuration)  (\(stale.count) functions: \(stale.joined(separator: ", ")))")
             let status = try run(["build", "-c", configuration], in: root, echo: true).status
             guard status == 0 else { throw BuildError(description: "swift build failed (exited \(status))") }
         } else if build && !stale.isEmpty {

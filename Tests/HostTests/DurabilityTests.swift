@@ -79,7 +79,7 @@ import Glibc
         // that answers at once.
         func writeTopology(delay: Int) throws {
             try #"""
-            {"functions":{"Worker":{"executable":"\#(try builtProduct("TestFunction"))","timeout":60,"environment":{"TEST_EVENT_LOG":"\#(log)","TEST_DELAY_MS":"\#(delay)"}}},
+            {"functions":{"Worker":{"executable":"\#(try builtProduct("TestFunction"))","timeout":300,"environment":{"TEST_EVENT_LOG":"\#(log)","TEST_DELAY_MS":"\#(delay)"}}},
              "tables":{"items":{"partitionKey":{"name":"id"},"stream":"NEW_IMAGE"}},
              "pipes":{"p":{"source":{"table":"items"},"target":{}}},
              "queues":{"work":{"visibilityTimeout":2}},
@@ -87,7 +87,9 @@ import Glibc
              "eventSourceMappings":[{"function":"Worker","queue":"work","batchSize":10}]}
             """#.write(toFile: topologyPath, atomically: true, encoding: .utf8)
         }
-        try writeTopology(delay: 30_000)
+        try writeTopology(delay: 120_000)
+        // The stalled functions of the killed host would linger: end them with the test.
+        defer { Self.killProcesses(withEnvironment: "TEST_EVENT_LOG=\(log)") }
 
         let port = try Self.freePort()
         func put(_ id: Int) async -> Bool {
@@ -129,6 +131,16 @@ import Glibc
             deliveredBeforeKill.count <= 20 && acknowledgedBeforeKill == 150,
             "the kill happened mid-flow (\(deliveredBeforeKill.count) of \(acknowledgedBeforeKill) had reached the function)"
         )
+    }
+
+    /// Kills every process of this user whose environment holds `entry`.
+    static func killProcesses(withEnvironment entry: String) {
+        let needle = Array(entry.utf8)
+        for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap(Int32.init) ?? [] {
+            guard let environment = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { continue }
+            let variables = environment.split(separator: 0)
+            if variables.contains(where: { Array($0) == needle }) { kill(pid, SIGKILL) }
+        }
     }
 
     /// The item ids the function received (through SQS events whose bodies are the pipe's bus events).

@@ -213,14 +213,21 @@ import Testing
         #expect(records.last?.record.userIdentity == .init(type: "Service", principalId: "dynamodb.amazonaws.com"))
     }
 
-    @Test func commitsWakeWaitingReaders() async throws {
+    @Test func aStreamRecordWakesTheReadersOfThatStreamOnly() async throws {
         let store = try Self.makeStore()
         _ = try store.createTable(Self.events)
-        let version = store.database.commits.version
-        let waiter = Task { await store.database.commits.wait(after: version, timeout: .seconds(30)) }
+        var other = Self.events
+        other.name = "others"
+        _ = try store.createTable(other)
+        let stream = store.database.topics.signal(for: .stream("events"))
+        let elsewhere = store.database.topics.signal(for: .stream("others"))
+        let version = stream.version
+        let untouched = elsewhere.version
+        let waiter = Task { await stream.wait(after: version, timeout: .seconds(30)) }
         _ = try store.write(table: "events", key: Self.item("A", "1")) { _ in .put(Self.item("A", "1")) }
         await waiter.value
-        #expect(store.database.commits.version > version)
+        #expect(stream.version > version)
+        #expect(elsewhere.version == untouched, "a write to one table does not wake the readers of another")
     }
 
     @Test func sweeperExpiresItemsInEveryTable() throws {

@@ -19,13 +19,13 @@ import Testing
         return try Topology.decode(Data(text.utf8), baseDirectory: "/")
     }
 
-    /// Waits until no asynchronous invocation is pending (each commit wakes the check).
+    /// Waits until no asynchronous invocation is pending (each finished attempt wakes the check).
     func drained(_ host: HostRuntime, within seconds: Double = 20) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while try host.asyncInvocations.pendingCount() > 0 {
             guard Date() < deadline else { throw TestFailure("asynchronous invocations still pending") }
-            let version = host.database.commits.version
-            await host.database.commits.wait(after: version, timeout: .milliseconds(200))
+            let signal = host.database.topics.signal(for: .asyncInvocations)
+            await signal.wait(after: signal.version, timeout: .milliseconds(200))
         }
     }
 

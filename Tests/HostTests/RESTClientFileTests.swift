@@ -24,7 +24,9 @@ import Testing
         }
         func substitute(_ text: String) -> String {
             var output = text
-            while let open = output.range(of: "{{"), let close = output.range(of: "}}", range: open.upperBound..<output.endIndex) {
+            while let open = output.range(of: "{{"),
+                let close = output.range(of: "}}", range: open.upperBound..<output.endIndex)
+            {
                 let name = String(output[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespaces)
                 var value = variables[name] ?? ""
                 if name.hasPrefix("$randomInt") {
@@ -60,8 +62,10 @@ import Testing
 
     @Test func everyRequestOfEveryFileGetsTheAnswerItsTitlePromises() async throws {
         let folder = packageRoot().appendingPathComponent("http")
-        let environments = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: folder.appendingPathComponent("http-client.env.json"))) as? [String: [String: String]]
+        let environments =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: folder.appendingPathComponent("http-client.env.json")))
+            as? [String: [String: String]]
         try await CommerceEndToEndTests().withShop(try CommerceEndToEndTests.topology(acceptRate: "1")) { shop, ports in
             var local = try #require(environments?["local"])
             for (key, value) in local {

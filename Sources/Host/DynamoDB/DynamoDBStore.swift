@@ -96,7 +96,7 @@ final class DynamoDBStore: Sendable {
     // MARK: tables
 
     func createTable(_ table: DynamoDBTable) throws -> DynamoDBTable {
-        try database.write(notify: false) { db in
+        try database.write { db in
             invalidateDefinitions(db)
             guard try Self.table(db, table.name) == nil else {
                 throw DynamoDBTableError("Table already exists: \(table.name)")
@@ -134,7 +134,7 @@ final class DynamoDBStore: Sendable {
 
     /// Changes a table's definition (stream, TTL, indexes); a new index is filled from the items already there.
     func updateTable(named name: String, _ change: (inout DynamoDBTable) throws -> Void) throws -> DynamoDBTable {
-        try database.write(notify: false) { db in
+        try database.write { db in
             invalidateDefinitions(db)
             guard var table = try Self.table(db, name) else { throw DynamoDBTableError("Requested resource not found") }
             let before = table
@@ -159,7 +159,7 @@ final class DynamoDBStore: Sendable {
     }
 
     func deleteTable(named name: String) throws -> DynamoDBTable {
-        try database.write(notify: false) { db in
+        try database.write { db in
             invalidateDefinitions(db)
             guard let table = try Self.table(db, name) else { throw DynamoDBTableError("Requested resource not found") }
             for sql in [
@@ -296,6 +296,7 @@ final class DynamoDBStore: Sendable {
         try Self.run(
             db, "INSERT INTO ddb_stream_records (table_name, stream_label, record, created_at) VALUES (?, ?, '', ?)",
             [table.name, label, now])
+        database.notify(db, .stream(table.name))
         let sequence = db.lastInsertedRowID
         let record = DynamoDBEvent.Record(
             eventID: Self.eventID(),
@@ -475,7 +476,7 @@ final class DynamoDBStore: Sendable {
 
     /// Drops stream records older than 24 hours.
     func trimStreams(now: Date = Date()) throws {
-        try database.write(notify: false) { db in
+        try database.write { db in
             try Self.run(
                 db, "DELETE FROM ddb_stream_records WHERE created_at < ?", [now.timeIntervalSince1970 - 24 * 3600])
         }

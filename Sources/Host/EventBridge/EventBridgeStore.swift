@@ -59,7 +59,7 @@ final class EventBridgeStore: Sendable {
     // MARK: buses
 
     func createBus(_ name: String, description: String?) throws {
-        try database.write(notify: false) { db in
+        try database.write { db in
             guard try String.fetchOne(db, sql: "SELECT name FROM eb_buses WHERE name = ?", arguments: [name]) == nil
             else {
                 throw EventBridgeError("ResourceAlreadyExistsException", "Event bus \(name) already exists.")
@@ -89,7 +89,7 @@ final class EventBridgeStore: Sendable {
         guard name != "default" else {
             throw EventBridgeError("ValidationException", "Cannot delete event bus default.")
         }
-        try database.write(notify: false) { db in
+        try database.write { db in
             for sql in [
                 "DELETE FROM eb_targets WHERE bus = ?", "DELETE FROM eb_rules WHERE bus = ?",
                 "DELETE FROM eb_buses WHERE name = ?",
@@ -102,7 +102,7 @@ final class EventBridgeStore: Sendable {
     // MARK: rules and targets
 
     func putRule(bus: String, name: String, pattern: String?, state: String, description: String?) throws {
-        try database.write(notify: false) { db in
+        try database.write { db in
             guard try String.fetchOne(db, sql: "SELECT name FROM eb_buses WHERE name = ?", arguments: [bus]) != nil
             else {
                 throw EventBridgeError.busNotFound(bus)
@@ -140,7 +140,7 @@ final class EventBridgeStore: Sendable {
     }
 
     func setState(bus: String, name: String, _ state: String) throws {
-        try database.write(notify: false) { db in
+        try database.write { db in
             try db.execute(
                 sql: "UPDATE eb_rules SET state = ? WHERE bus = ? AND name = ?", arguments: [state, bus, name])
             guard db.changesCount > 0 else { throw EventBridgeError.ruleNotFound(name, bus: bus) }
@@ -148,7 +148,7 @@ final class EventBridgeStore: Sendable {
     }
 
     func deleteRule(bus: String, name: String) throws {
-        try database.write(notify: false) { db in
+        try database.write { db in
             let targets =
                 try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM eb_targets WHERE bus = ? AND rule = ?", arguments: [bus, name]) ?? 0
@@ -160,7 +160,7 @@ final class EventBridgeStore: Sendable {
     }
 
     func putTargets(bus: String, rule: String, _ targets: [Target]) throws {
-        try database.write(notify: false) { db in
+        try database.write { db in
             guard
                 try String.fetchOne(
                     db, sql: "SELECT name FROM eb_rules WHERE bus = ? AND name = ?", arguments: [bus, rule]) != nil
@@ -185,7 +185,7 @@ final class EventBridgeStore: Sendable {
     }
 
     func removeTargets(bus: String, rule: String, ids: [String]) throws {
-        try database.write(notify: false) { db in
+        try database.write { db in
             for id in ids {
                 try db.execute(
                     sql: "DELETE FROM eb_targets WHERE bus = ? AND rule = ? AND id = ?", arguments: [bus, rule, id])

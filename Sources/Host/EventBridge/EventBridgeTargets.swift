@@ -173,6 +173,7 @@ struct EventBridgeTargets: Sendable {
                         delivery.deadLetterARN, retries, nextAttempt.timeIntervalSince1970,
                         created.timeIntervalSince1970, failure.code, failure.message,
                     ])
+                sqs.database.notify(db, .eventBridgeRetries)
             }
             return
         }
@@ -269,7 +270,8 @@ final class EventBridgeRetries: Service {
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                let version = self.database.commits.version
+                let signal = self.database.topics.signal(for: .eventBridgeRetries)
+                let version = signal.version
                 var wait: Duration = .seconds(60)
                 do {
                     if let next = try self.targets.retryDue(database: self.database) {
@@ -279,7 +281,7 @@ final class EventBridgeRetries: Service {
                 } catch {
                     self.targets.logger.warning("EventBridge retries: \(error)")
                 }
-                await self.database.commits.wait(after: version, timeout: wait)
+                await signal.wait(after: version, timeout: wait)
             }
         }
     }

@@ -104,6 +104,7 @@ final class LambdaAsyncInvocations: Service {
         } catch {
             throw LambdaServiceError(type: "ServiceException", message: "\(error)", status: 500)
         }
+        database.notify(db, .asyncInvocations)
         return requestID
     }
 
@@ -135,7 +136,7 @@ final class LambdaAsyncInvocations: Service {
 
     func run() async throws {
         // Rows a previous process was running when it stopped run again.
-        try database.write(notify: false) { db in
+        try database.write { db in
             try db.execute(sql: "UPDATE lambda_async_invocations SET running = 0 WHERE running = 1")
         }
         try? await withGracefulShutdownHandler {
@@ -147,7 +148,8 @@ final class LambdaAsyncInvocations: Service {
 
     private func loop() async {
         while !Task.isCancelled {
-            let version = database.commits.version
+            let signal = database.topics.signal(for: .asyncInvocations)
+            let version = signal.version
             var wait: Duration = .seconds(60)
             do {
                 let (claimed, nextDue) = try claimDue()
@@ -163,7 +165,7 @@ final class LambdaAsyncInvocations: Service {
             } catch {
                 logger.warning("asynchronous invocations: \(error)")
             }
-            await database.commits.wait(after: version, timeout: wait)
+            await signal.wait(after: version, timeout: wait)
         }
     }
 
@@ -192,7 +194,7 @@ final class LambdaAsyncInvocations: Service {
         var claimed: [Pending] = []
         do {
             if !chosen.isEmpty {
-                claimed = try database.write(notify: false) { db in
+                claimed = try database.write { db in
                     try chosen.compactMap { row in
                         try db.execute(
                             sql: "UPDATE lambda_async_invocations SET running = 1 WHERE request_id = ?",
@@ -234,12 +236,12 @@ final class LambdaAsyncInvocations: Service {
                 state.running[pending.function, default: 1] -= 1
             }
             // A free environment, or a retry time to recompute: the loop looks again.
-            database.commits.signal()
+            database.topics.signal(for: .asyncInvocations).signal()
         }
         guard let settings = lambda.configuration(of: pending.function) else {
             logger.error(
                 "asynchronous invocation \(pending.requestID): function \(pending.function) no longer exists; dropped")
-            try? database.write(notify: false) { db in try Self.delete(db, pending.requestID) }
+            try? database.write { db in try Self.delete(db, pending.requestID) }
             return
         }
         let function = settings.function
@@ -257,7 +259,7 @@ final class LambdaAsyncInvocations: Service {
         else {
             // Not invoked at all: the row waits for a later pass.
             let later = now().addingTimeInterval(Self.seconds(retryDelays[0])).timeIntervalSince1970
-            try? database.write(notify: false) { db in
+            try? database.write { db in
                 try db.execute(
                     sql: "UPDATE lambda_async_invocations SET running = 0, next_attempt_at = ? WHERE request_id = ?",
                     arguments: [later, pending.requestID])
@@ -266,7 +268,7 @@ final class LambdaAsyncInvocations: Service {
         }
         if result.functionError == nil {
             do {
-                try database.write(notify: false) { db in try Self.delete(db, pending.requestID) }
+                try database.write { db in try Self.delete(db, pending.requestID) }
             } catch {
                 logger.warning("asynchronous invocation \(pending.requestID): \(error)")
             }
@@ -290,7 +292,7 @@ final class LambdaAsyncInvocations: Service {
             return
         }
         do {
-            try database.write(notify: false) { db in
+            try database.write { db in
                 try db.execute(
                     sql: """
                         UPDATE lambda_async_invocations SET attempts = ?, running = 0, next_attempt_at = ?,

@@ -108,7 +108,7 @@ final class LogsStore: Sendable {
 
     func createGroup(_ name: String) throws {
         try Self.validateGroupName(name)
-        try database.write(notify: false) { db in
+        try database.write { db in
             guard try !Self.groupExists(db, name) else {
                 throw LogsError("ResourceAlreadyExistsException", "The specified log group already exists")
             }
@@ -120,7 +120,7 @@ final class LogsStore: Sendable {
     /// Creates a log group unless it exists (the topology's log groups).
     func ensureGroup(_ name: String) throws {
         try Self.validateGroupName(name)
-        try database.write(notify: false) { db in
+        try database.write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO logs_groups (name, created_at) VALUES (?, ?)",
                 arguments: [name, milliseconds])
@@ -128,7 +128,7 @@ final class LogsStore: Sendable {
     }
 
     func deleteGroup(_ name: String) throws {
-        try database.write(notify: false) { db in
+        try database.write { db in
             guard try Self.groupExists(db, name) else { throw LogsError.groupNotFound }
             for sql in [
                 "DELETE FROM logs_events WHERE log_group = ?", "DELETE FROM logs_streams WHERE log_group = ?",
@@ -177,7 +177,7 @@ final class LogsStore: Sendable {
                 "1 validation error detected: Value '\(name)' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*"
             )
         }
-        try database.write(notify: false) { db in
+        try database.write { db in
             guard try Self.groupExists(db, group) else { throw LogsError.groupNotFound }
             guard try !Self.streamExists(db, group: group, name: name) else {
                 throw LogsError("ResourceAlreadyExistsException", "The specified log stream already exists")
@@ -187,7 +187,7 @@ final class LogsStore: Sendable {
     }
 
     func deleteStream(group: String, name: String) throws {
-        try database.write(notify: false) { db in
+        try database.write { db in
             guard try Self.groupExists(db, group) else { throw LogsError.groupNotFound }
             guard try Self.streamExists(db, group: group, name: name) else { throw LogsError.streamNotFound }
             try db.execute(
@@ -273,7 +273,7 @@ final class LogsStore: Sendable {
                 kept.append(event)
             }
         }
-        try database.write(notify: false) { db in
+        try database.write { db in
             guard try Self.groupExists(db, group) else { throw LogsError.groupNotFound }
             guard try Self.streamExists(db, group: group, name: stream) else { throw LogsError.streamNotFound }
             for event in kept {

@@ -37,7 +37,8 @@ struct PipeRunner: Sendable {
     func run() async {
         var failures = 0
         while !Task.isCancelled {
-            let version = dynamoDB.database.commits.version
+            let signal = dynamoDB.database.topics.signal(for: .stream(table))
+            let version = signal.version
             var wakeAt: Date?
             do {
                 switch try runOnce() {
@@ -54,7 +55,7 @@ struct PipeRunner: Sendable {
                 continue
             }
             let timeout = wakeAt.map { Duration.milliseconds(Int64(max(1, $0.timeIntervalSinceNow * 1000 + 1))) }
-            await dynamoDB.database.commits.wait(after: version, timeout: timeout ?? .seconds(60))
+            await signal.wait(after: version, timeout: timeout ?? .seconds(60))
         }
     }
 
@@ -75,7 +76,7 @@ struct PipeRunner: Sendable {
             after = checkpoint.sequence
         } else if pipe.startingPosition == "LATEST" {
             after = try dynamoDB.latestSequence(table: table, label: label) ?? 0
-            try dynamoDB.database.write(notify: false) { db in
+            try dynamoDB.database.write { db in
                 try PipeStore.saveCheckpoint(db, pipe: pipe.name, label: label, sequence: after)
             }
         }

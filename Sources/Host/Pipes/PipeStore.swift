@@ -47,7 +47,7 @@ final class PipeStore: Sendable {
     }
 
     func insert(_ pipe: PipeDefinition) throws {
-        try database.write(notify: false) { db in
+        try database.write { db in
             if try String.fetchOne(db, sql: "SELECT name FROM pipes WHERE name = ?", arguments: [pipe.name]) != nil {
                 throw AWSError(
                     "ConflictException", "Pipe \(pipe.name) already exists.", status: .conflict)
@@ -59,14 +59,14 @@ final class PipeStore: Sendable {
     }
 
     func update(_ pipe: PipeDefinition) throws {
-        try database.write(notify: false) { db in
+        try database.write { db in
             try db.execute(
                 sql: "UPDATE pipes SET definition = ? WHERE name = ?", arguments: [try Self.encode(pipe), pipe.name])
         }
     }
 
     func delete(_ name: String) throws {
-        try database.write(notify: false) { db in
+        try database.write { db in
             try db.execute(sql: "DELETE FROM pipes WHERE name = ?", arguments: [name])
             try db.execute(sql: "DELETE FROM pipe_checkpoints WHERE pipe = ?", arguments: [name])
         }
@@ -74,7 +74,7 @@ final class PipeStore: Sendable {
 
     /// Makes the declared pipes exactly `pipes` (a changed source starts its checkpoint afresh).
     func declare(_ pipes: [PipeDefinition]) throws {
-        try database.write(notify: false) { db in
+        try database.write { db in
             var stored: [String: PipeDefinition] = [:]
             for text in try String.fetchAll(db, sql: "SELECT definition FROM pipes") {
                 let pipe = try Self.decode(text)

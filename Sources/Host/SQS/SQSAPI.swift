@@ -289,7 +289,7 @@ struct SQSOperations: Sendable {
         let wait = input.waitTimeSeconds ?? queue.receiveMessageWaitTimeSeconds
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .seconds(wait))
-        let commits = store.database.commits
+        let commits = store.database.topics.signal(for: .queue(name))
         while true {
             // The version is read before the attempt, so a send committed during it wakes the wait at once.
             let version = commits.version

@@ -25,9 +25,10 @@ final class SQSMessageMover: Service {
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                let version = self.store.database.commits.version
+                let signal = self.store.database.topics.signal(for: .moveTasks)
+                let version = signal.version
                 let wait = self.runOnce()
-                if wait > .zero { await self.store.database.commits.wait(after: version, timeout: wait) }
+                if wait > .zero { await signal.wait(after: version, timeout: wait) }
                 await Task.yield()
             }
         }

@@ -85,7 +85,7 @@ extension SQSStore {
             throw SQSError.invalidParameter(
                 "MaxNumberOfMessagesPerSecond", String(rate), reason: "Must be between 1 and 500, if provided.")
         }
-        return try database.write(notify: true) { db in
+        return try database.write { db in
             guard let sourceName = name(ofArn: sourceArn), let source = try Self.queue(db, sourceName) else {
                 throw Self.noSource
             }
@@ -128,6 +128,7 @@ extension SQSStore {
                     started_at) VALUES (?, ?, ?, ?, 'RUNNING', ?, ?)
                 """,
                 [id, sourceArn, destinationArn, maxNumberOfMessagesPerSecond, toMove, now().timeIntervalSince1970])
+            database.notify(db, .moveTasks)
             return try Self.moveTask(db, id)!
         }
     }
@@ -160,7 +161,7 @@ extension SQSStore {
         guard let (id, sourceArn) = SQSMoveTask.parse(handle: handle) else {
             throw SQSError.invalidParameterValue("Value for parameter TaskHandle is invalid.")
         }
-        return try database.write(notify: false) { db in
+        return try database.write { db in
             guard let sourceName = name(ofArn: sourceArn), try Self.queue(db, sourceName) != nil else {
                 throw Self.noSource
             }
@@ -178,7 +179,7 @@ extension SQSStore {
 
     /// Moves up to `limit` visible messages of a running task in one transaction.
     func moveChunk(task id: String, limit: Int) throws -> SQSMoveStep {
-        try database.write(notify: false) { db in
+        try database.write { db in
             guard let task = try Self.moveTask(db, id), task.status == .running else { return .finished }
             let nonExistent = SQSError.queueDoesNotExist.queryCode
             guard let sourceName = name(ofArn: task.sourceArn), let source = try Self.queue(db, sourceName) else {
@@ -234,8 +235,7 @@ extension SQSStore {
             }
             try Self.run(db, "UPDATE sqs_move_tasks SET moved = moved + ? WHERE id = ?", [moved, id])
             if moved > 0 {
-                let commits = database.commits
-                db.afterNextTransaction { _ in commits.signal() }
+                for name in destinations.keys { database.notify(db, .queue(name)) }
             }
             if let failure {
                 try Self.finish(db, task: id, .failed, reason: failure)

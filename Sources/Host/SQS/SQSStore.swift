@@ -50,7 +50,7 @@ struct SQSReceiveResult: Sendable, Equatable {
 }
 
 /// Queues and messages of the host's SQS, in the host database. Each operation is one write transaction; a send
-/// (or a receive that moves messages to a dead-letter queue) signals ``HostDatabase/commits`` so long polls wake.
+/// (or a receive that moves messages to a dead-letter queue) signals the queue's topic (``HostDatabase/notify(_:_:)``) so its long polls and pollers wake.
 final class SQSStore: Sendable {
     let database: HostDatabase
     let region: String
@@ -137,7 +137,7 @@ final class SQSStore: Sendable {
         let fifo = SQSQueue.wantsFifo(attributes)
         try SQSQueue.validateName(name, fifo: fifo)
         let given = try SQSQueue.validate(attributes, fifo: fifo)
-        return try database.write(notify: false) { db in
+        return try database.write { db in
             let now = now()
             if let existing = try Self.queue(db, name) {
                 for (key, value) in given.sorted(by: { $0.key < $1.key })
@@ -187,7 +187,7 @@ final class SQSStore: Sendable {
     /// Sets attributes; a FIFO queue accepts its FIFO attributes (`FifoQueue` only as `true`), a standard queue
     /// none of them.
     func setAttributes(queue name: String, _ attributes: [String: String]) throws {
-        try database.write(notify: true) { db in
+        try database.write { db in
             guard var queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
             let given = try SQSQueue.validate(attributes, fifo: queue.isFifo)
             try checkRedriveTarget(db, given, fifo: queue.isFifo)
@@ -197,6 +197,7 @@ final class SQSStore: Sendable {
             try Self.run(
                 db, "UPDATE sqs_queues SET attributes = ?, modified_at = ? WHERE name = ?",
                 [try Self.json(queue.attributes), now().timeIntervalSince1970, name])
+            database.notify(db, .queue(name))
         }
     }
 
@@ -226,17 +227,18 @@ final class SQSStore: Sendable {
     }
 
     func deleteQueue(_ name: String) throws {
-        try database.write(notify: true) { db in
+        try database.write { db in
             guard try Self.queue(db, name) != nil else { throw SQSError.queueDoesNotExist }
             try Self.run(db, "DELETE FROM sqs_messages WHERE queue = ?", [name])
             try Self.run(db, "DELETE FROM sqs_deduplication WHERE queue = ?", [name])
             try Self.run(db, "DELETE FROM sqs_queues WHERE name = ?", [name])
+            database.notify(db, .queue(name))
         }
     }
 
     /// Deletes every message; a second purge within 60 seconds fails as in AWS.
     func purge(_ name: String) throws {
-        try database.write(notify: true) { db in
+        try database.write { db in
             guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
             let now = now()
             if let last = queue.lastPurgeAt, now.timeIntervalSince(last) < 60 {
@@ -245,13 +247,14 @@ final class SQSStore: Sendable {
             try Self.run(db, "DELETE FROM sqs_messages WHERE queue = ?", [name])
             try Self.run(
                 db, "UPDATE sqs_queues SET last_purge_at = ? WHERE name = ?", [now.timeIntervalSince1970, name])
+            database.notify(db, .queue(name))
         }
     }
 
     // MARK: messages
 
     func send(queue name: String, _ message: SQSOutgoingMessage) throws -> SQSSendResult {
-        try database.write(notify: true) { db in
+        try database.write { db in
             guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
             return try insert(db, queue: queue, message)
         }
@@ -266,7 +269,7 @@ final class SQSStore: Sendable {
 
     /// Sends several messages in one transaction; each entry succeeds or fails on its own.
     func sendBatch(queue name: String, _ messages: [SQSOutgoingMessage]) throws -> [Result<SQSSendResult, SQSError>] {
-        try database.write(notify: true) { db in
+        try database.write { db in
             guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
             return try messages.map { message in
                 do {
@@ -404,6 +407,7 @@ final class SQSStore: Sendable {
                 md5OfAttributes, now.timeIntervalSince1970, now.timeIntervalSince1970 + Double(delay),
                 message.groupId, deduplication?.id,
             ])
+        database.notify(db, .queue(queue.name))
         var sequenceNumber: String?
         if let deduplication {
             let number = Self.sequenceNumber(db.lastInsertedRowID)
@@ -443,7 +447,7 @@ final class SQSStore: Sendable {
     /// of their oldest message).
     func receive(queue name: String, maxMessages: Int = 1, visibilityTimeout: Int? = nil) throws -> SQSReceiveResult {
         var moved = false
-        let result = try database.write(notify: false) { db -> SQSReceiveResult in
+        let result = try database.write { db -> SQSReceiveResult in
             guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
             let now = now()
             let nowSeconds = now.timeIntervalSince1970
@@ -534,10 +538,7 @@ final class SQSStore: Sendable {
             let next = try Double.fetchOne(
                 db, sql: "SELECT MIN(visible_after) FROM sqs_messages WHERE queue = ? AND visible_after > ?",
                 arguments: [name, nowSeconds])
-            if moved {
-                let commits = database.commits
-                db.afterNextTransaction { _ in commits.signal() }
-            }
+            if moved, let deadLetterQueue { database.notify(db, .queue(deadLetterQueue)) }
             return SQSReceiveResult(messages: received, nextVisibleAt: next.map(Date.init(timeIntervalSince1970:)))
         }
         return result
@@ -610,7 +611,7 @@ final class SQSStore: Sendable {
     /// Deletes several messages in one transaction; each handle succeeds or fails on its own. On a FIFO queue a
     /// delete can let the rest of a group be received, so it wakes long polls.
     func deleteBatch(queue name: String, receiptHandles: [String]) throws -> [Result<Void, SQSError>] {
-        try database.write(notify: false) { db in
+        try database.write { db in
             guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
             let now = now().timeIntervalSince1970
             let results = try receiptHandles.map { handle -> Result<Void, SQSError> in
@@ -632,10 +633,8 @@ final class SQSStore: Sendable {
                 try Self.run(db, "DELETE FROM sqs_messages WHERE queue = ? AND message_id = ?", [name, messageId])
                 return .success(())
             }
-            if queue.isFifo {
-                let commits = database.commits
-                db.afterNextTransaction { _ in commits.signal() }
-            }
+            // A delete can unblock a FIFO group: its next message is receivable now.
+            if queue.isFifo { database.notify(db, .queue(name)) }
             return results
         }
     }
@@ -650,9 +649,10 @@ final class SQSStore: Sendable {
     func changeVisibilityBatch(queue name: String, _ entries: [(receiptHandle: String, timeout: Int)]) throws
         -> [Result<Void, SQSError>]
     {
-        try database.write(notify: true) { db in
+        try database.write { db in
             guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
             let now = now()
+            database.notify(db, .queue(name))
             return try entries.map { entry in
                 do {
                     try Self.checkVisibilityChange(receiptHandle: entry.receiptHandle, timeout: entry.timeout)

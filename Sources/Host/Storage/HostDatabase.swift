@@ -4,11 +4,13 @@ import Synchronization
 
 /// The host's one SQLite database (WAL, one `DatabasePool` per process). Each service registers its migrations;
 /// each AWS operation is one write transaction, and what it causes downstream (a stream record, a queued message)
-/// is written in that same transaction. Readers are woken after commit through ``commits``, never by polling.
+/// is written in that same transaction. Readers are woken after commit through ``topics``, never by polling: a
+/// transaction signals the topics it wrote to (a queue, a table's stream, …), so a commit wakes only the consumers
+/// that have something new to read, however many pipes, mappings and long polls wait on others.
 public final class HostDatabase: Sendable {
     let pool: DatabasePool
-    /// Signalled after every committed write transaction that asked for it.
-    let commits = CommitSignal()
+    /// One signal per topic, made on first use.
+    let topics = TopicSignals()
 
     /// Opens (or creates) the database file and runs every migration not yet applied.
     public init(path: String, migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)]) throws {
@@ -24,15 +26,29 @@ public final class HostDatabase: Sendable {
         try migrator.migrate(pool)
     }
 
-    /// Runs `body` in one write transaction; `notify` signals readers once it has committed.
-    func write<T>(notify: Bool = true, _ body: (Database) throws -> T) throws -> T {
-        try pool.write { db in
-            if notify {
-                let commits = self.commits
-                db.afterNextTransaction { _ in commits.signal() }
-            }
-            return try body(db)
-        }
+    /// Runs `body` in one write transaction (what it signals with ``notify(_:_:)`` is signalled once it commits).
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.write(body)
+    }
+
+    /// Wakes the waiters of `topic` once the current transaction of `db` has committed (not if it rolls back).
+    func notify(_ db: Database, _ topic: Topic) {
+        let signal = topics.signal(for: topic)
+        db.afterNextTransaction { _ in signal.signal() }
+    }
+
+    /// What a transaction can have written that someone waits for.
+    enum Topic: Hashable, Sendable {
+        /// A message became receivable (sent, made visible, moved into the queue).
+        case queue(String)
+        /// A record was appended to the table's stream.
+        case stream(String)
+        /// An asynchronous Lambda invocation was queued.
+        case asyncInvocations
+        /// An EventBridge delivery is waiting for a retry.
+        case eventBridgeRetries
+        /// An SQS message move task was started.
+        case moveTasks
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
@@ -87,6 +103,20 @@ final class CommitSignal: Sendable {
             group.cancelAll()
             // Whichever finished first, make sure the other side ends too.
             self.state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+        }
+    }
+}
+
+/// The commit signals of every topic.
+final class TopicSignals: Sendable {
+    private let signals = Mutex<[HostDatabase.Topic: CommitSignal]>([:])
+
+    func signal(for topic: HostDatabase.Topic) -> CommitSignal {
+        signals.withLock { signals in
+            if let signal = signals[topic] { return signal }
+            let signal = CommitSignal()
+            signals[topic] = signal
+            return signal
         }
     }
 }

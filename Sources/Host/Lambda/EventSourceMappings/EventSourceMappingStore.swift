@@ -63,7 +63,7 @@ final class EventSourceMappingStore: Sendable {
 
     /// Adds a mapping; a second mapping of the same source and function is a conflict, as in Lambda.
     func insert(_ mapping: EventSourceMapping) throws {
-        try database.write(notify: false) { db in
+        try database.write { db in
             if let existing = try String.fetchOne(
                 db, sql: "SELECT uuid FROM lambda_event_source_mappings WHERE function = ? AND source_arn = ?",
                 arguments: [mapping.functionName, mapping.eventSourceArn])
@@ -80,7 +80,7 @@ final class EventSourceMappingStore: Sendable {
     }
 
     func update(_ mapping: EventSourceMapping) throws {
-        try database.write(notify: false) { db in
+        try database.write { db in
             try db.execute(
                 sql: "UPDATE lambda_event_source_mappings SET function = ?, definition = ? WHERE uuid = ?",
                 arguments: [mapping.functionName, try Self.encode(mapping), mapping.uuid])
@@ -88,14 +88,14 @@ final class EventSourceMappingStore: Sendable {
     }
 
     func delete(_ uuid: String) throws {
-        try database.write(notify: false) { db in
+        try database.write { db in
             try db.execute(sql: "DELETE FROM lambda_event_source_mappings WHERE uuid = ?", arguments: [uuid])
             try db.execute(sql: "DELETE FROM lambda_esm_checkpoints WHERE uuid = ?", arguments: [uuid])
         }
     }
 
     func setLastProcessingResult(_ uuid: String, _ result: String) throws {
-        try database.write(notify: false) { db in
+        try database.write { db in
             try db.execute(
                 sql: "UPDATE lambda_event_source_mappings SET last_processing_result = ? WHERE uuid = ?",
                 arguments: [result, uuid])
@@ -105,7 +105,7 @@ final class EventSourceMappingStore: Sendable {
     /// Makes the declared mappings exactly `mappings`: new ones are added, changed ones replaced (their checkpoint
     /// stays when their source does), and declared ones no longer declared are removed.
     func declare(_ mappings: [EventSourceMapping]) throws {
-        try database.write(notify: false) { db in
+        try database.write { db in
             let existing = try Row.fetchAll(db, sql: "SELECT uuid, definition FROM lambda_event_source_mappings")
             var stored: [String: EventSourceMapping] = [:]
             for row in existing { stored[row["uuid"]] = try Self.decode(row["definition"]) }

@@ -41,7 +41,7 @@ struct SQSEventSourceMapping: Sendable {
 
     private func poll() async {
         while !Task.isCancelled {
-            let version = sqs.database.commits.version
+            let version = sqs.database.topics.signal(for: .queue(queue)).version
             var wait: Duration = .seconds(20)
             do {
                 let result = try sqs.receive(queue: queue, maxMessages: min(10, mapping.batchSize))
@@ -56,7 +56,7 @@ struct SQSEventSourceMapping: Sendable {
             } catch {
                 logger.warning("mapping \(mapping.uuid) \(queue) → \(mapping.functionName): \(error)")
             }
-            await sqs.database.commits.wait(after: version, timeout: wait)
+            await sqs.database.topics.signal(for: .queue(queue)).wait(after: version, timeout: wait)
         }
     }
 
@@ -66,13 +66,13 @@ struct SQSEventSourceMapping: Sendable {
         guard mapping.maximumBatchingWindowInSeconds > 0 else { return batch }
         let deadline = ContinuousClock.now + .seconds(mapping.maximumBatchingWindowInSeconds)
         while batch.count < mapping.batchSize, !Task.isCancelled {
-            let version = sqs.database.commits.version
+            let version = sqs.database.topics.signal(for: .queue(queue)).version
             let more = try sqs.receive(queue: queue, maxMessages: min(10, mapping.batchSize - batch.count))
             batch += more.messages
             if !more.messages.isEmpty { continue }
             let left = deadline - ContinuousClock.now
             if left <= .zero { break }
-            await sqs.database.commits.wait(after: version, timeout: left)
+            await sqs.database.topics.signal(for: .queue(queue)).wait(after: version, timeout: left)
         }
         return batch
     }

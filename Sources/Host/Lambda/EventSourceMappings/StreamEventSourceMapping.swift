@@ -43,7 +43,8 @@ struct StreamEventSourceMapping: Sendable {
 
     func run() async {
         while !Task.isCancelled {
-            let version = dynamoDB.database.commits.version
+            let signal = dynamoDB.database.topics.signal(for: .stream(table))
+            let version = signal.version
             var step = Step.idle(until: nil)
             do {
                 step = try await self.step()
@@ -58,7 +59,7 @@ struct StreamEventSourceMapping: Sendable {
                 try? await Task.sleep(for: delay)
             case .idle(let until):
                 let timeout = until.map { Duration.milliseconds(Int64(max(1, $0.timeIntervalSinceNow * 1000 + 1))) }
-                await dynamoDB.database.commits.wait(after: version, timeout: timeout ?? .seconds(60))
+                await signal.wait(after: version, timeout: timeout ?? .seconds(60))
             }
         }
     }
@@ -78,7 +79,7 @@ struct StreamEventSourceMapping: Sendable {
             let start =
                 mapping.startingPosition == "LATEST" ? try dynamoDB.latestSequence(table: table, label: label) ?? 0 : 0
             checkpoint = StreamCheckpoint(streamLabel: label, sequence: start, attempts: 0, batchLimit: nil)
-            try store.database.write(notify: false) { db in
+            try store.database.write { db in
                 try EventSourceMappingStore.save(db, uuid: mapping.uuid, checkpoint)
             }
         }
@@ -191,7 +192,7 @@ struct StreamEventSourceMapping: Sendable {
             logger.warning(
                 "mapping \(mapping.uuid) discards \(range.count) record(s) of \(table): \(decision.condition ?? "")")
         }
-        try store.database.write(notify: failureRecord != nil) { db in
+        try store.database.write { db in
             if let failureRecord, let destination = mapping.onFailureDestination,
                 let queue = sqs.name(ofArn: destination)
             {
