@@ -255,19 +255,32 @@ func storedOrder(_ status: OrderStatus, _ data: OrderData = sampleOrder) -> Dyna
     }
 
     /// Fixed on purpose: two workers read CREATED; PAYMENT_ACCEPTED is written first; the late STOCK_ALLOCATED must
-    /// not overwrite it. Its condition fails, it is retried, and the retry reads PAYMENT_ACCEPTED: stale, dropped.
-    @Test func aStatusThatChangedSinceItWasReadIsRetriedNotOverwritten() {
+    /// not overwrite it. Its condition fails and returns PAYMENT_ACCEPTED; decided again from it, the event is stale.
+    @Test func aStatusThatChangedSinceItWasReadIsDecidedAgainNotOverwritten() {
         let database = FakeDatabase()
         database.getResult = .success(GetItemOutput(item: storedOrder(.created)))
         database.updateResult = .failure(.conditionalCheckFailed(item: storedOrder(.paymentAccepted)))
         let error = failure { try worker(database).sync(incoming(.orderStockAllocated)) }
-        #expect(error?.transient == true)
-        database.getResult = .success(GetItemOutput(item: storedOrder(.paymentAccepted)))
-        database.updateResult = .success(UpdateItemOutput())
-        database.updates = []
-        let retried = failure { try worker(database).sync(incoming(.orderStockAllocated)) }
-        #expect(retried?.transient == false, "stale on the retry")
-        #expect(database.updates.isEmpty)
+        #expect(error?.kind == .staleOrderStatusTransition)
+        #expect(error?.transient == false)
+        #expect(database.updates.count == 1)
+    }
+
+    /// The other order: STOCK_ALLOCATED was written first; PAYMENT_ACCEPTED, decided from CREATED, is decided again
+    /// from STOCK_ALLOCATED and written at once (no wait for a redelivery).
+    @Test func aStatusThatChangedSinceItWasReadIsAppliedToTheNewStatus() {
+        let database = FakeDatabase()
+        database.getResult = .success(GetItemOutput(item: storedOrder(.created)))
+        database.updateResults = [
+            .failure(.conditionalCheckFailed(item: storedOrder(.stockAllocated))), .success(UpdateItemOutput()),
+        ]
+        #expect(failure { try worker(database).sync(incoming(.orderPaymentAccepted)) } == nil)
+        #expect(database.updates.count == 2)
+        #expect(
+            database.updates.last?.expressionAttributeValues?[":previousOrderStatus"]
+                == .s("ORDER_STOCK_ALLOCATED_STATUS"))
+        #expect(
+            database.updates.last?.expressionAttributeValues?[":orderStatus"] == .s("ORDER_PAYMENT_ACCEPTED_STATUS"))
     }
 
     @Test func aReadFailureIsRetried() {

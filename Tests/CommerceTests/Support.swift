@@ -26,6 +26,8 @@ final class FakeDatabase: CommerceDatabase {
     var getResult: Result<GetItemOutput, DynamoDBError> = .success(GetItemOutput())
     var putResult: Result<PutItemOutput, DynamoDBError> = .success(PutItemOutput())
     var updateResult: Result<UpdateItemOutput, DynamoDBError> = .success(UpdateItemOutput())
+    /// Answers for the next updates, in order, before `updateResult` applies.
+    var updateResults: [Result<UpdateItemOutput, DynamoDBError>] = []
     var queryResult: Result<QueryOutput, DynamoDBError> = .success(QueryOutput(items: []))
     var transactionResult: Result<TransactWriteItemsOutput, DynamoDBError> = .success(TransactWriteItemsOutput())
 
@@ -43,6 +45,7 @@ final class FakeDatabase: CommerceDatabase {
 
     func updateItem(_ input: UpdateItemInput) throws(DynamoDBError) -> UpdateItemOutput {
         updates.append(input)
+        if !updateResults.isEmpty { return try updateResults.removeFirst().get() }
         return try updateResult.get()
     }
 

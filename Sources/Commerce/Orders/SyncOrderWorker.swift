@@ -9,8 +9,8 @@ import LambdaRuntime
 /// - any other event, order exists: the status table decides; the update is conditioned on the status it was
 ///   decided from (FIXED ON PURPOSE: the reference only required "status differs", so two workers deciding from the
 ///   same status could overwrite each other, e.g. PAYMENT_ACCEPTED overwritten by a late STOCK_ALLOCATED). A failed
-///   condition whose old item already has the new status counts as success; any other is retried, and the retry
-///   decides again from the status it then reads.
+///   condition whose old item already has the new status counts as success; otherwise the status it returns is
+///   decided on again at once (a few times, then the message is retried).
 /// - any other event, no order: dropped (InvalidOperationError), never retried.
 public struct SyncOrderWorker: WorkerService {
     public var database: any CommerceDatabase
@@ -27,9 +27,12 @@ public struct SyncOrderWorker: WorkerService {
         try sync(IncomingOrderEvent(newImage: newImage, accepting: OrderEventName.allCases))
     }
 
+    /// Concurrent deliveries of one order: how many times a status decision is made again after the order changed.
+    static let decisionAttempts = 5
+
     public func sync(_ event: IncomingOrderEvent) throws(CommerceError) {
         let orderId = event.eventData.orderId
-        let existing: DynamoDBItem?
+        var existing: DynamoDBItem?
         do throws(DynamoDBError) {
             existing = try database.getItem(GetItemInput(tableName: tableName, key: Keys.order(orderId: orderId))).item
         } catch {
@@ -41,14 +44,20 @@ public struct SyncOrderWorker: WorkerService {
             try eventStore.raiseOrderEvent(.orderCreated, OrderData(validating: Fields(members: unmarshalled(order))))
             return
         }
-        guard let existing else {
-            throw CommerceError(.invalidOperation, "Order to update does not exist: \(orderId)")
+        for _ in 0..<Self.decisionAttempts {
+            guard let order = existing else {
+                throw CommerceError(.invalidOperation, "Order to update does not exist: \(orderId)")
+            }
+            guard let status = order.string("orderStatus").flatMap(OrderStatus.init(rawValue:)) else {
+                throw .invalidArguments("the stored order \(orderId) has no valid orderStatus")
+            }
+            let newStatus = try OrderStatusTransition.newStatus(from: status, on: event.eventName)
+            guard let changed = try updateStatus(orderId: orderId, from: status, to: newStatus) else { return }
+            existing = changed
         }
-        guard let status = existing.string("orderStatus").flatMap(OrderStatus.init(rawValue:)) else {
-            throw .invalidArguments("the stored order \(orderId) has no valid orderStatus")
-        }
-        let newStatus = try OrderStatusTransition.newStatus(from: status, on: event.eventName)
-        try updateStatus(orderId: orderId, from: status, to: newStatus)
+        throw CommerceError(
+            .unrecognized, "order \(orderId) kept changing while \(event.eventName.rawValue) was applied",
+            transient: true)
     }
 
     /// Creates the order; when it already exists (a concurrent creation) the existing item is returned.
@@ -76,7 +85,11 @@ public struct SyncOrderWorker: WorkerService {
         }
     }
 
-    func updateStatus(orderId: String, from previous: OrderStatus, to status: OrderStatus) throws(CommerceError) {
+    /// Writes the new status if the order still has `previous`; returns the order as it is now when it changed in
+    /// between (nil when written, or when it already has the new status).
+    func updateStatus(orderId: String, from previous: OrderStatus, to status: OrderStatus) throws(CommerceError)
+        -> DynamoDBItem?
+    {
         var set = SetClause()
         set.set("orderStatus", .s(status.rawValue))
         set.set("updatedAt", .s(eventStore.now()))
@@ -88,13 +101,11 @@ public struct SyncOrderWorker: WorkerService {
             expressionAttributeValues: values, returnValues: .allNew, returnValuesOnConditionCheckFailure: .allOld)
         do throws(DynamoDBError) {
             _ = try database.updateItem(input)
+            return nil
         } catch {
-            if case .conditionalCheckFailed(let old) = error {
-                // Already in that status: done. Moved on since it was read: decide again on the next delivery.
-                if old?.string("orderStatus") == status.rawValue { return }
-                throw CommerceError(
-                    .unrecognized, "order \(orderId) changed status while \(status.rawValue) was being applied",
-                    transient: true)
+            if case .conditionalCheckFailed(let old?) = error {
+                // Already in that status: done. Moved on since it was read: decide again from what it is now.
+                return old.string("orderStatus") == status.rawValue ? nil : old
             }
             throw .unrecognized(error)
         }

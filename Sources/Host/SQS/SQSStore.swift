@@ -119,6 +119,18 @@ final class SQSStore: Sendable {
                         """)
             }
         ),
+        (
+            // A receive deletes what is past retention and scans in send order: both by index, so a receive costs
+            // the same with ten messages in the queue or a hundred thousand.
+            "sqs-3",
+            { db in
+                try db.execute(
+                    sql: """
+                        CREATE INDEX sqs_messages_by_age ON sqs_messages (queue, sent_at);
+                        CREATE INDEX sqs_messages_by_seq ON sqs_messages (queue, seq, visible_after);
+                        """)
+            }
+        ),
     ]
 
     func arn(of name: String) -> String { "arn:aws:sqs:\(region):\(account):\(name)" }
