@@ -17,7 +17,15 @@ public enum JSONValue: Codable, Sendable, Equatable, Hashable {
 
     /// Parses a JSON document (a top-level scalar is accepted too).
     public init(parsing data: Data) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        self = try data.withUnsafeBytes { raw throws in
+            try JSONValueParser.parse(raw.bindMemory(to: UInt8.self))
+        }
+    }
+
+    /// Parses JSON text.
+    public init(parsing text: String) throws {
+        var text = text
+        self = try text.withUTF8 { bytes throws in try JSONValueParser.parse(bytes) }
     }
 
     /// Serialises the value as compact JSON; `sortedKeys` makes the output deterministic.

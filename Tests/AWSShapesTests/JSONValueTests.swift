@@ -68,3 +68,50 @@ struct JSONValueTests {
         #expect(!JSONValue.bool(false).isNull)
     }
 }
+
+/// The hand-written parser behind `JSONValue(parsing:)` agrees with Foundation's decoder on every JSON file of the
+/// shared test data, and refuses what is not JSON.
+@Suite struct JSONValueParserTests {
+    /// The same document decoded through Codable (the slow path the parser replaces).
+    static func decodedByFoundation(_ data: Data) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
+    @Test func everySharedTestDataFileParsesAsFoundationDecodesIt() throws {
+        let root = try TestData.directory()
+        let files =
+            FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".json") } ?? []
+        var compared = 0
+        for file in files.sorted() {
+            let data = try Data(contentsOf: root.appendingPathComponent(file))
+            guard let expected = try? Self.decodedByFoundation(data) else { continue }  // JSON5 pattern cases
+            // A key given twice: the last wins here, as EventBridge reads it; Foundation keeps the first.
+            if file.hasSuffix("complex_multi_key_event_pattern.json") { continue }
+            #expect(try JSONValue(parsing: data) == expected, "\(file)")
+            compared += 1
+        }
+        #expect(compared >= 15, "the recorded snapshots and the golden Lambda events")
+    }
+
+    @Test(arguments: [
+        #"{"a":"\u00e9\ud83d\ude00\n\t\"\\\/","b":[1,-2.5e3,0.125,true,false,null],"c":{}}"#, "  42  ", #""x""#,
+        "[]", #"{"k":{"k":{"k":[[[]]]}}}"#, "-0", "1E+2",
+    ])
+    func validDocumentsMatchFoundation(text: String) throws {
+        #expect(try JSONValue(parsing: Data(text.utf8)) == Self.decodedByFoundation(Data(text.utf8)))
+        #expect(try JSONValue(parsing: text) == Self.decodedByFoundation(Data(text.utf8)))
+    }
+
+    @Test func aKeyGivenTwiceKeepsTheLastValue() throws {
+        #expect(try JSONValue(parsing: #"{"a":1,"a":2}"#) == .object(["a": .number(2)]))
+    }
+
+    @Test(arguments: [
+        "", "{", "[1,]", #"{"a":1,}"#, "01", "1.", ".5", "+1", "tru", "nul", #""\x""#, "\"a\u{1}b\"", #""\ud800""#,
+        "[1] 2", #"{"a" 1}"#, "{1:2}", "\"unterminated", "1e", "--1", "NaN",
+    ])
+    func invalidDocumentsAreRefused(text: String) {
+        #expect(throws: (any Error).self) { try JSONValue(parsing: Data(text.utf8)) }
+    }
+}

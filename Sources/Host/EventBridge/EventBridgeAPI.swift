@@ -222,7 +222,7 @@ struct EventBridgeDelivery: Sendable {
                 resources: entry.resources ?? [], detail: detail)
             let bus = EventBridgeStore.busName(entry.eventBusName)
             guard let parsed = try? JSONValue(parsing: Data(event.utf8)) else { continue }
-            for rule in try EventBridgeStore.enabledRules(db, bus: bus) where rule.pattern.matches(parsed) {
+            for rule in try store.enabledRules(db, bus: bus) where rule.pattern.matches(parsed) {
                 let ruleARN = store.ruleARN(bus: bus, name: rule.name)
                 for target in rule.targets {
                     let body = try EventBridgeInput.body(

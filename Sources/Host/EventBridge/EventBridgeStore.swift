@@ -10,6 +10,7 @@
 import AWSShapes
 import Foundation
 import GRDB
+import Synchronization
 
 /// Event buses, rules and targets in the host database.
 final class EventBridgeStore: Sendable {
@@ -60,6 +61,7 @@ final class EventBridgeStore: Sendable {
 
     func createBus(_ name: String, description: String?) throws {
         try database.write { db in
+            invalidateRules()
             guard try String.fetchOne(db, sql: "SELECT name FROM eb_buses WHERE name = ?", arguments: [name]) == nil
             else {
                 throw EventBridgeError("ResourceAlreadyExistsException", "Event bus \(name) already exists.")
@@ -90,6 +92,7 @@ final class EventBridgeStore: Sendable {
             throw EventBridgeError("ValidationException", "Cannot delete event bus default.")
         }
         try database.write { db in
+            invalidateRules()
             for sql in [
                 "DELETE FROM eb_targets WHERE bus = ?", "DELETE FROM eb_rules WHERE bus = ?",
                 "DELETE FROM eb_buses WHERE name = ?",
@@ -103,6 +106,7 @@ final class EventBridgeStore: Sendable {
 
     func putRule(bus: String, name: String, pattern: String?, state: String, description: String?) throws {
         try database.write { db in
+            invalidateRules()
             guard try String.fetchOne(db, sql: "SELECT name FROM eb_buses WHERE name = ?", arguments: [bus]) != nil
             else {
                 throw EventBridgeError.busNotFound(bus)
@@ -141,6 +145,7 @@ final class EventBridgeStore: Sendable {
 
     func setState(bus: String, name: String, _ state: String) throws {
         try database.write { db in
+            invalidateRules()
             try db.execute(
                 sql: "UPDATE eb_rules SET state = ? WHERE bus = ? AND name = ?", arguments: [state, bus, name])
             guard db.changesCount > 0 else { throw EventBridgeError.ruleNotFound(name, bus: bus) }
@@ -149,6 +154,7 @@ final class EventBridgeStore: Sendable {
 
     func deleteRule(bus: String, name: String) throws {
         try database.write { db in
+            invalidateRules()
             let targets =
                 try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM eb_targets WHERE bus = ? AND rule = ?", arguments: [bus, name]) ?? 0
@@ -161,6 +167,7 @@ final class EventBridgeStore: Sendable {
 
     func putTargets(bus: String, rule: String, _ targets: [Target]) throws {
         try database.write { db in
+            invalidateRules()
             guard
                 try String.fetchOne(
                     db, sql: "SELECT name FROM eb_rules WHERE bus = ? AND name = ?", arguments: [bus, rule]) != nil
@@ -186,6 +193,7 @@ final class EventBridgeStore: Sendable {
 
     func removeTargets(bus: String, rule: String, ids: [String]) throws {
         try database.write { db in
+            invalidateRules()
             for id in ids {
                 try db.execute(
                     sql: "DELETE FROM eb_targets WHERE bus = ? AND rule = ? AND id = ?", arguments: [bus, rule, id])
@@ -194,9 +202,25 @@ final class EventBridgeStore: Sendable {
     }
 
     /// The enabled rules of a bus that have a pattern, with their targets, read in the caller's transaction.
-    static func enabledRules(_ db: Database, bus: String) throws -> [(
-        name: String, pattern: EventPattern, targets: [Target]
-    )] {
+    typealias EnabledRule = (name: String, pattern: EventPattern, targets: [Target])
+
+    /// The enabled rules of each bus, parsed once: PutEvents and every pipe delivery match against them. Every write
+    /// of this store empties it inside its transaction (writes are serialized, so no delivery sees a stale entry).
+    private let ruleCache = Mutex<[String: [EnabledRule]]>([:])
+
+    private func invalidateRules() {
+        ruleCache.withLock { $0.removeAll() }
+    }
+
+    /// The enabled rules of a bus with their parsed patterns and targets (cached until the next change).
+    func enabledRules(_ db: Database, bus: String) throws -> [EnabledRule] {
+        if let cached = ruleCache.withLock({ $0[bus] }) { return cached }
+        let rules = try Self.enabledRules(db, bus: bus)
+        ruleCache.withLock { $0[bus] = rules }
+        return rules
+    }
+
+    static func enabledRules(_ db: Database, bus: String) throws -> [EnabledRule] {
         try Row.fetchAll(
             db, sql: "SELECT name, pattern FROM eb_rules WHERE bus = ? AND state = 'ENABLED' AND pattern IS NOT NULL",
             arguments: [bus]
