@@ -12,6 +12,8 @@ locals {
   # scripts/package records what it built; the zips' architecture is what Lambda must be told.
   manifest              = try(jsondecode(file("${local.artifacts_dir}/manifest.json")), {})
   packaged_architecture = try(local.manifest.architecture, null)
+  # provided.al2023 has glibc 2.34; a binary asking for a newer symbol version does not start.
+  packaged_glibc = try(local.manifest.glibc, null)
 
   # jsonencode escapes <, > and & (\u003c…): an input template keeps its <$.path> placeholders as written.
 
@@ -242,6 +244,10 @@ resource "terraform_data" "topology_checks" {
     precondition {
       condition     = length(local.missing_zips) == 0
       error_message = "No ${join(", ", local.missing_zips)} in ${local.artifacts_dir}: run scripts/package (or set artifacts_dir to where the zips are)."
+    }
+    precondition {
+      condition     = var.allow_newer_glibc || local.packaged_glibc == null || try(tonumber(split(".", local.packaged_glibc)[0]) * 1000 + tonumber(split(".", local.packaged_glibc)[1]) <= 2034, false)
+      error_message = "The zips in ${local.artifacts_dir} need glibc ${coalesce(local.packaged_glibc, "?")} (manifest.json); provided.al2023 has 2.34, so they would not start. Package where glibc is at most 2.34 (README: Deploy to AWS), or set allow_newer_glibc = true."
     }
     precondition {
       condition     = local.packaged_architecture == null || contains(["arm64", "x86_64"], coalesce(local.packaged_architecture, "-"))

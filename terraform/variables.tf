@@ -46,6 +46,12 @@ variable "architecture_override" {
   }
 }
 
+variable "allow_newer_glibc" {
+  description = "Deploy zips whose manifest.json says they need a glibc newer than provided.al2023's 2.34 (they will not start)."
+  type        = bool
+  default     = false
+}
+
 variable "enable_redrive_allow_policy" {
   description = "Put a RedriveAllowPolicy (byQueue) on each dead-letter queue. Turn off against moto, whose apply hangs on it."
   type        = bool

@@ -232,6 +232,26 @@ run "zips_built_for_x86_64_deploy_as_x86_64" {
   expect_failures = [check.architecture_matches_topology]
 }
 
+run "zips_needing_a_newer_glibc_are_refused" {
+  command = plan
+  variables {
+    artifacts_dir = "${var.artifacts_dir}/glibc-2.35"
+  }
+  expect_failures = [terraform_data.topology_checks]
+}
+
+run "zips_needing_a_newer_glibc_pass_when_allowed" {
+  command = plan
+  variables {
+    artifacts_dir     = "${var.artifacts_dir}/glibc-2.35"
+    allow_newer_glibc = true
+  }
+  assert {
+    condition     = output.function_architectures["PlaceOrderApi"] == "arm64"
+    error_message = "allow_newer_glibc = true plans the zips anyway."
+  }
+}
+
 run "architecture_override_wins" {
   command = plan
   variables {
