@@ -1,0 +1,163 @@
+# The event buses of the topology and the pipes that put a table's stream records on them. Each pipe has its own
+# role that may read that one stream and put events on that one bus, nothing else.
+
+variable "buses" {
+  description = "Topology bus name → deployed bus name (custom buses only; \"default\" always exists)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "default_bus_needed" {
+  description = "Whether a pipe targets the account's default bus (its ARN is then looked up)."
+  type        = bool
+  default     = false
+}
+
+variable "pipes" {
+  description = "Topology pipe name → deployed pipe, already resolved against tables and buses."
+  type = map(object({
+    name                               = string
+    role_name                          = string
+    description                        = optional(string)
+    source_stream_arn                  = string
+    starting_position                  = string
+    batch_size                         = number
+    maximum_batching_window_in_seconds = number
+    filters                            = list(string)
+    target_bus                         = string # topology bus name
+    event_source                       = string
+    detail_type                        = string
+    input_template                     = optional(string)
+  }))
+  default = {}
+}
+
+resource "aws_cloudwatch_event_bus" "this" {
+  for_each = var.buses
+  name     = each.value
+}
+
+data "aws_cloudwatch_event_bus" "default" {
+  count = var.default_bus_needed ? 1 : 0
+  name  = "default"
+}
+
+locals {
+  bus_arns = merge(
+    { for name, bus in aws_cloudwatch_event_bus.this : name => bus.arn },
+    var.default_bus_needed ? { default = data.aws_cloudwatch_event_bus.default[0].arn } : {},
+  )
+  bus_names = merge(
+    { for name, bus in aws_cloudwatch_event_bus.this : name => bus.name },
+    { default = "default" },
+  )
+}
+
+resource "aws_iam_role" "pipe" {
+  for_each = var.pipes
+  name     = each.value.role_name
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "pipes.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "pipe" {
+  for_each = var.pipes
+  name     = "read-stream-put-events"
+  role     = aws_iam_role.pipe[each.key].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "ReadTheSourceStream"
+        Effect   = "Allow"
+        Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
+        Resource = each.value.source_stream_arn
+      },
+      {
+        # ListStreams has no resource-level permissions.
+        Sid      = "ListStreams"
+        Effect   = "Allow"
+        Action   = "dynamodb:ListStreams"
+        Resource = "*"
+      },
+      {
+        Sid      = "PutOnTheTargetBus"
+        Effect   = "Allow"
+        Action   = "events:PutEvents"
+        Resource = local.bus_arns[each.value.target_bus]
+      },
+    ]
+  })
+}
+
+resource "aws_pipes_pipe" "this" {
+  for_each      = var.pipes
+  name          = each.value.name
+  description   = each.value.description
+  role_arn      = aws_iam_role.pipe[each.key].arn
+  source        = each.value.source_stream_arn
+  target        = local.bus_arns[each.value.target_bus]
+  desired_state = "RUNNING"
+
+  source_parameters {
+    dynamodb_stream_parameters {
+      starting_position                  = each.value.starting_position
+      batch_size                         = each.value.batch_size
+      maximum_batching_window_in_seconds = each.value.maximum_batching_window_in_seconds
+    }
+
+    dynamic "filter_criteria" {
+      for_each = length(each.value.filters) > 0 ? [each.value.filters] : []
+      content {
+        dynamic "filter" {
+          for_each = filter_criteria.value
+          content {
+            pattern = filter.value
+          }
+        }
+      }
+    }
+  }
+
+  target_parameters {
+    input_template = each.value.input_template
+
+    eventbridge_event_bus_parameters {
+      detail_type = each.value.detail_type
+      source      = each.value.event_source
+    }
+  }
+
+  # The pipe checks its role when it is created.
+  depends_on = [aws_iam_role_policy.pipe]
+}
+
+output "bus_arns" {
+  description = "Topology bus name → ARN."
+  value       = local.bus_arns
+}
+
+output "bus_names" {
+  description = "Topology bus name → deployed name."
+  value       = local.bus_names
+}
+
+output "pipe_arns" {
+  value = { for name, pipe in aws_pipes_pipe.this : name => pipe.arn }
+}
+
+output "pipes" {
+  description = "Pipe resources by topology name (for tests)."
+  value       = aws_pipes_pipe.this
+}
+
+output "pipe_policies" {
+  description = "Each pipe role's policy, decoded (for tests)."
+  value       = { for name, policy in aws_iam_role_policy.pipe : name => jsondecode(policy.policy) }
+}
