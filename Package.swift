@@ -26,7 +26,7 @@ let functionNames = [
 let functionTargets: [Target] = functionNames.map { name in
     .executableTarget(
         name: name,
-        dependencies: ["LambdaRuntime", "AWSShapes", "Commerce", "AWSClients"],
+        dependencies: ["LambdaRuntime", "AWSShapes", "Commerce", "AWSClients", "CLambdaCompat"],
         path: "functions/\(name)",
         swiftSettings: functionSide,
         linkerSettings: functionLinking
@@ -62,6 +62,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "AWSShapes", swiftSettings: functionSide),
+        // Linked into every function binary: keeps it loadable on provided.al2023's glibc 2.34 (see compat.c).
+        .target(name: "CLambdaCompat"),
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: functionSide),
         .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "AWSShapes"], swiftSettings: functionSide),
         .target(name: "AWSClients", dependencies: ["CCrypto", "CurlHTTP", "AWSShapes"], swiftSettings: functionSide),
@@ -114,7 +116,7 @@ let package = Package(
         // A Lambda function used only by tests and the benchmark: its behaviour is chosen by the event.
         .executableTarget(
             name: "TestFunction",
-            dependencies: ["LambdaRuntime"],
+            dependencies: ["LambdaRuntime", "CLambdaCompat"],
             path: "Tests/Fixtures/TestFunction",
             swiftSettings: functionSide,
             linkerSettings: functionLinking
