@@ -107,3 +107,31 @@ struct AttributeValueTests {
         #expect(try JSONDecoder().decode(DynamoDBItem.self, from: data) == item)
     }
 }
+
+/// The Codable-free DynamoDB JSON the host stores items in reads and writes exactly what Codable does.
+@Suite struct DynamoDBJSONTests {
+    static let item: DynamoDBItem = [
+        "s": .s("plain"), "escaped": .s("quote \" backslash \\ newline \n tab \t control \u{1} é 😀 slash /"),
+        "n": .n("-12.5e3"), "b": .b(Data([0, 1, 2, 250])), "ss": .ss(["a", "b"]), "ns": .ns(["1", "2.5"]),
+        "bs": .bs([Data([1]), Data([2, 3])]), "m": .m(["inner": .l([.null, .bool(true), .bool(false), .s("")])]),
+        "empty": .m([:]), "list": .l([]),
+    ]
+
+    @Test func writtenTextReadsBackAndDecodesAsCodableReadsIt() throws {
+        let text = DynamoDBJSON.text(Self.item)
+        #expect(try DynamoDBJSON.item(text) == Self.item)
+        #expect(try JSONDecoder().decode(DynamoDBItem.self, from: Data(text.utf8)) == Self.item)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let codableText = String(decoding: try encoder.encode(Self.item), as: UTF8.self)
+        #expect(try DynamoDBJSON.item(codableText) == Self.item, "items stored by earlier versions still read")
+    }
+
+    @Test(arguments: [
+        #"{"a":{"S":"x","N":"1"}}"#, #"{"a":{}}"#, #"{"a":{"X":"1"}}"#, #"{"a":{"S":1}}"#, #"{"a":{"NULL":false}}"#,
+        #"{"a":{"B":"not base64!"}}"#, #"["S"]"#,
+    ])
+    func malformedItemsAreRefused(text: String) {
+        #expect(throws: (any Error).self) { try DynamoDBJSON.item(text) }
+    }
+}

@@ -270,7 +270,7 @@ final class DynamoDBStore: Sendable {
             if item == old { return DynamoDBWriteResult(old: old, new: old) }  // nothing changes: no stream record
             try Self.run(
                 db, "INSERT OR REPLACE INTO ddb_items (table_name, pk, sk, item, size) VALUES (?, ?, ?, ?, ?)",
-                [table.name, pk, sk, try Self.json(item), Self.storedSize(item)])
+                [table.name, pk, sk, DynamoDBJSON.text(item), Self.storedSize(item)])
         }
         if !table.indexes.isEmpty {
             try Self.run(
@@ -548,7 +548,7 @@ final class DynamoDBStore: Sendable {
     }
 
     static func item(_ text: String) throws -> DynamoDBItem {
-        try JSONDecoder().decode(DynamoDBItem.self, from: Data(text.utf8))
+        try DynamoDBJSON.item(text)
     }
 
     /// The item's size as DynamoDB counts it: attribute names plus values (strings and binaries by length, numbers

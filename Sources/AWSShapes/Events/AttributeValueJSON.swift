@@ -1,0 +1,151 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// DynamoDB JSON (`{"S":"x"}`, `{"M":{…}}`, …) read from and written to text directly, without Codable: the host
+/// stores every item this way and reads it back on every write and query. Same rules as the Codable conformance
+/// (exactly one type key, base64 binaries, `NULL` only `true`); maps are written with sorted keys.
+public enum DynamoDBJSON {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func item(_ text: String) throws -> DynamoDBItem {
+        guard case .object(let members) = try JSONValue(parsing: text) else {
+            throw Failure(description: "an item is a JSON object")
+        }
+        return try members.mapValues(value)
+    }
+
+    public static func value(_ json: JSONValue) throws -> AttributeValue {
+        guard case .object(let members) = json, members.count == 1, let (type, content) = members.first else {
+            throw Failure(description: "an AttributeValue needs exactly one type key")
+        }
+        func string(_ value: JSONValue) throws -> String {
+            guard case .string(let text) = value else { throw Failure(description: "\(type) needs a string") }
+            return text
+        }
+        func strings(_ value: JSONValue) throws -> [String] {
+            guard case .array(let elements) = value else { throw Failure(description: "\(type) needs an array") }
+            return try elements.map(string)
+        }
+        func binary(_ text: String) throws -> Data {
+            guard let data = Data(base64Encoded: text) else { throw Failure(description: "\(type) is not base64") }
+            return data
+        }
+        switch type {
+        case "S": return .s(try string(content))
+        case "N": return .n(try string(content))
+        case "B": return .b(try binary(try string(content)))
+        case "SS": return .ss(try strings(content))
+        case "NS": return .ns(try strings(content))
+        case "BS": return .bs(try strings(content).map(binary))
+        case "M":
+            guard case .object(let members) = content else { throw Failure(description: "M needs an object") }
+            return .m(try members.mapValues(value))
+        case "L":
+            guard case .array(let elements) = content else { throw Failure(description: "L needs an array") }
+            return .l(try elements.map(value))
+        case "NULL":
+            guard content == .bool(true) else { throw Failure(description: "NULL must be true") }
+            return .null
+        case "BOOL":
+            guard case .bool(let flag) = content else { throw Failure(description: "BOOL needs true or false") }
+            return .bool(flag)
+        default:
+            throw Failure(description: "unknown AttributeValue type key \"\(type)\"")
+        }
+    }
+
+    /// The item as compact JSON with sorted keys.
+    public static func text(_ item: DynamoDBItem) -> String {
+        var output = ""
+        output.reserveCapacity(128)
+        writeMap(item, to: &output)
+        return output
+    }
+
+    static func writeMap(_ map: DynamoDBItem, to output: inout String) {
+        output += "{"
+        var first = true
+        for key in map.keys.sorted() {
+            if !first { output += "," }
+            first = false
+            writeString(key, to: &output)
+            output += ":"
+            write(map[key]!, to: &output)
+        }
+        output += "}"
+    }
+
+    static func write(_ value: AttributeValue, to output: inout String) {
+        func strings(_ type: String, _ values: [String]) {
+            output += "{\"\(type)\":["
+            for (index, text) in values.enumerated() {
+                if index > 0 { output += "," }
+                writeString(text, to: &output)
+            }
+            output += "]}"
+        }
+        switch value {
+        case .s(let text):
+            output += "{\"S\":"
+            writeString(text, to: &output)
+            output += "}"
+        case .n(let text):
+            output += "{\"N\":"
+            writeString(text, to: &output)
+            output += "}"
+        case .b(let data):
+            output += "{\"B\":\"\(data.base64EncodedString())\"}"
+        case .ss(let values): strings("SS", values)
+        case .ns(let values): strings("NS", values)
+        case .bs(let values): strings("BS", values.map { $0.base64EncodedString() })
+        case .m(let map):
+            output += "{\"M\":"
+            writeMap(map, to: &output)
+            output += "}"
+        case .l(let values):
+            output += "{\"L\":["
+            for (index, element) in values.enumerated() {
+                if index > 0 { output += "," }
+                write(element, to: &output)
+            }
+            output += "]}"
+        case .null:
+            output += "{\"NULL\":true}"
+        case .bool(let flag):
+            output += flag ? "{\"BOOL\":true}" : "{\"BOOL\":false}"
+        }
+    }
+
+    /// A JSON string literal (quotes, backslashes and control characters escaped).
+    static func writeString(_ text: String, to output: inout String) {
+        output += "\""
+        var plain = true
+        for byte in text.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            plain = false
+            break
+        }
+        if plain {
+            output += text
+        } else {
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": output += "\\\""
+                case "\\": output += "\\\\"
+                case "\n": output += "\\n"
+                case "\r": output += "\\r"
+                case "\t": output += "\\t"
+                case _ where scalar.value < 0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        output += "\""
+    }
+}
