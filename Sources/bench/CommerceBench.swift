@@ -48,11 +48,12 @@ struct CommerceBench: AsyncParsableCommand {
         system["functions"] = functions
         try JSONSerialization.data(withJSONObject: system).write(to: URL(fileURLWithPath: "\(directory)/topology.json"))
 
-        let port = Int.random(in: 40_000..<50_000)
+        let port = try freePort()
+        let apiPort = try freePort()
         let process = Process()
         process.executableURL = folder.appendingPathComponent("host")
         process.arguments = [
-            "--topology", "\(directory)/topology.json", "--aws-port", "\(port)", "--api-port", "\(port + 1)",
+            "--topology", "\(directory)/topology.json", "--aws-port", "\(port)", "--api-port", "\(apiPort)",
             "--data-dir", "\(directory)/data", "--log-level", "error", "--no-build",
         ]
         process.standardOutput = FileHandle.nullDevice
@@ -61,7 +62,7 @@ struct CommerceBench: AsyncParsableCommand {
             process.terminate()
             process.waitUntilExit()
         }
-        let api = "http://127.0.0.1:\(port + 1)"
+        let api = "http://127.0.0.1:\(apiPort)"
         let probe = try CurlConnection()
         var ready = false
         for _ in 0..<500 where !ready {

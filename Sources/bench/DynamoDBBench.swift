@@ -29,11 +29,11 @@ struct DynamoDBBench: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try #"{"tables":{"bench":{"partitionKey":{"name":"pk"},"sortKey":{"name":"sk"},"stream":"NEW_IMAGE"}}}"#
             .write(toFile: "\(directory)/topology.json", atomically: true, encoding: .utf8)
-        let port = Int.random(in: 40_000..<50_000)
+        let port = try freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [
-            "--topology", "\(directory)/topology.json", "--aws-port", "\(port)", "--api-port", "\(port + 1)",
+            "--topology", "\(directory)/topology.json", "--aws-port", "\(port)", "--api-port", "\(try freePort())",
             "--data-dir",
             "\(directory)/data", "--log-level", "error",
         ]

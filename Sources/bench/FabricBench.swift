@@ -49,11 +49,11 @@ struct FabricBench: AsyncParsableCommand {
                   "flow":{"pattern":{"source":["Pipe p"]},"targets":[{"queue":"flow"}]}},
          "eventSourceMappings":[{"function":"Sink","queue":"flow","batchSize":10,"maximumConcurrency":2}]}
         """#.write(toFile: "\(directory)/topology.json", atomically: true, encoding: .utf8)
-        let port = Int.random(in: 40_000..<50_000)
+        let port = try freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: hostPath)
         process.arguments = [
-            "--topology", "\(directory)/topology.json", "--aws-port", "\(port)", "--api-port", "\(port + 1)",
+            "--topology", "\(directory)/topology.json", "--aws-port", "\(port)", "--api-port", "\(try freePort())",
             "--data-dir", "\(directory)/data", "--log-level", "error", "--no-build",
         ]
         process.standardOutput = FileHandle.nullDevice

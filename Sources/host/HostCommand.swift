@@ -4,6 +4,7 @@ import Host
 import Logging
 import NIOCore
 import NIOPosix
+import Synchronization
 
 @main
 struct HostCommand: AsyncParsableCommand {
@@ -95,15 +96,31 @@ struct HostCommand: AsyncParsableCommand {
                 printFunctionLogs: level <= .info),
             logger: logger)
         let group = host.serviceGroup(logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            tasks.addTask {
-                let ports = await host.ready()
-                print(banner(host: host, ports: ports, executables: executables))
-            }
-            try await tasks.waitForAll()
+        let started = Mutex(false)
+        // The banner waits for both servers to listen; if one cannot, the group stops and the banner never comes.
+        let banner = Task {
+            let ports = await host.ready()
+            started.withLock { $0 = true }
+            print(self.banner(host: host, ports: ports, executables: executables))
         }
+        defer { banner.cancel() }
+        do {
+            try await group.run()
+        } catch {
+            guard started.withLock({ $0 }) else { throw notListening(error) }
+            throw error
+        }
+        guard started.withLock({ $0 }) else { throw notListening(nil) }
         print("host stopped")
+    }
+
+    /// The servers never both listened: almost always a port in use.
+    func notListening(_ error: (any Error)?) -> StartError {
+        StartError(
+            description:
+                "the host stopped before it was ready: could it listen on \(bind):\(awsPort) (--aws-port) and "
+                + "\(bind):\(apiPort) (--api-port)? Another process may be using one of them."
+                + (error.map { " (\($0))" } ?? ""))
     }
 
     func banner(host: HostRuntime, ports: (aws: Int, api: Int), executables: [String: String]) -> String {
@@ -144,4 +161,9 @@ struct HostCommand: AsyncParsableCommand {
         lines.append("Press Ctrl-C to stop.")
         return lines.joined(separator: "\n")
     }
+}
+
+/// Why the host could not start (printed as `Error: …`, exit status 1).
+struct StartError: Error, CustomStringConvertible {
+    var description: String
 }

@@ -244,6 +244,34 @@ import Testing
         #expect(log.contains("host stopped"))
     }
 
+    @Test func hostCommandSaysSoWhenItsPortIsInUse() async throws {
+        let port = try DurabilityTests.freePort()
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+        #expect(bound && listen(listener, 1) == 0)
+        let path = NSTemporaryDirectory() + "clash-\(UUID().uuidString).json"
+        try #"{"functions":{}}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { unlink(path) }
+        let result = try await run(
+            try builtProduct("host"),
+            [
+                "--topology", path, "--aws-port", String(port), "--api-port", "0", "--data-dir", path + ".data",
+                "--log-level", "critical",
+            ])
+        #expect(result.status == 1)
+        #expect(result.error.contains("the host stopped before it was ready"), "\(result.error)")
+        #expect(result.error.contains(":\(port) (--aws-port)"))
+    }
+
     @Test func hostCommandRejectsAnInvalidTopologyNamingTheKey() async throws {
         let path = NSTemporaryDirectory() + "bad-\(UUID().uuidString).json"
         try #"{"functions":{"A":{"timeout":901}}}"#.write(toFile: path, atomically: true, encoding: .utf8)
