@@ -21,6 +21,7 @@ struct Seed: ParsableCommand {
     var noWait = false
 
     func run() throws {
+        setvbuf(stdout, nil, _IOLBF, 0)  // lines in order with the progress, also when piped
         let client = try CommerceHTTPClient(baseURL: baseURL)
         print("seeding \(baseURL): \(SeedData.restocks.count) restocks, \(SeedData.orders.count) orders")
         var failures = 0
