@@ -21,9 +21,8 @@ struct Seed: ParsableCommand {
     var noWait = false
 
     func run() throws {
-        setvbuf(stdout, nil, _IOLBF, 0)  // lines in order with the progress, also when piped
         let client = try CommerceHTTPClient(baseURL: baseURL)
-        print("seeding \(baseURL): \(SeedData.restocks.count) restocks, \(SeedData.orders.count) orders")
+        say("seeding \(baseURL): \(SeedData.restocks.count) restocks, \(SeedData.orders.count) orders")
         var failures = 0
         for restock in SeedData.restocks {
             failures += try client.post("/api/v1/inventory/restockSku", restock.json) ? 0 : 1
@@ -31,7 +30,7 @@ struct Seed: ParsableCommand {
         for order in SeedData.orders {
             failures += try client.post("/api/v1/orders/placeOrder", order.json) ? 0 : 1
         }
-        print("sent \(SeedData.restocks.count + SeedData.orders.count) requests (\(failures) not accepted)")
+        say("sent \(SeedData.restocks.count + SeedData.orders.count) requests (\(failures) not accepted)")
         if noWait { return }
 
         let deadline = Date().addingTimeInterval(Double(timeout))
@@ -54,10 +53,10 @@ struct Seed: ParsableCommand {
             if settled == wanted.count || Date() > deadline { break }
             Thread.sleep(forTimeInterval: 0.5)
         }
-        if terminal { print() }
+        if terminal { say("") }
         let skus = try client.list("/api/v1/inventory/listSkus", key: "skus")
         let summary = SeedSummary(orders: orders, skus: skus)
-        print(summary.text)
+        say(summary.text)
         if settled < wanted.count {
             throw ValidationError("\(wanted.count - settled) orders did not settle within \(timeout) s")
         }
@@ -81,7 +80,7 @@ struct CommerceHTTPClient {
             "POST", baseURL + path,
             headers: [("Content-Type", "application/json"), ("Origin", "https://localhost")], body: Array(body.utf8))
         guard (200..<300).contains(response.status) else {
-            print("  \(path) \(body) → \(response.status) \(response.text)")
+            say("  \(path) \(body) → \(response.status) \(response.text)")
             return false
         }
         return true
@@ -98,4 +97,9 @@ struct CommerceHTTPClient {
         else { throw ValidationError("\(path) → \(response.status) \(response.text)") }
         return items
     }
+}
+
+/// Writes a line to standard output at once (unbuffered, so it stays in order with the progress line when piped).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
