@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "Host",
             dependencies: [
-                "AWSShapes", "CSpawn",
+                "AWSShapes", "CSpawn", "CCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -7,6 +7,7 @@
 import AWSShapes
 import Foundation
 import GRDB
+import Synchronization
 
 /// A message to send, as validated by the store.
 struct SQSOutgoingMessage: Sendable, Equatable {
@@ -209,6 +210,7 @@ final class SQSStore: Sendable {
             try Self.run(
                 db, "UPDATE sqs_queues SET attributes = ?, modified_at = ? WHERE name = ?",
                 [try Self.json(queue.attributes), now().timeIntervalSince1970, name])
+            forget(name)
             database.notify(db, .queue(name))
         }
     }
@@ -244,6 +246,7 @@ final class SQSStore: Sendable {
             try Self.run(db, "DELETE FROM sqs_messages WHERE queue = ?", [name])
             try Self.run(db, "DELETE FROM sqs_deduplication WHERE queue = ?", [name])
             try Self.run(db, "DELETE FROM sqs_queues WHERE name = ?", [name])
+            forget(name)
             database.notify(db, .queue(name))
         }
     }
@@ -259,6 +262,7 @@ final class SQSStore: Sendable {
             try Self.run(db, "DELETE FROM sqs_messages WHERE queue = ?", [name])
             try Self.run(
                 db, "UPDATE sqs_queues SET last_purge_at = ? WHERE name = ?", [now.timeIntervalSince1970, name])
+            forget(name)
             database.notify(db, .queue(name))
         }
     }
@@ -267,7 +271,7 @@ final class SQSStore: Sendable {
 
     func send(queue name: String, _ message: SQSOutgoingMessage) throws -> SQSSendResult {
         try database.write { db in
-            guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
+            guard let queue = try cachedQueue(db, name) else { throw SQSError.queueDoesNotExist }
             return try insert(db, queue: queue, message)
         }
     }
@@ -275,14 +279,14 @@ final class SQSStore: Sendable {
     /// Sends inside the caller's write transaction (an EventBridge target, a Pipe): the message commits, or not,
     /// with the caller's own work, and the commit wakes long polls.
     func send(in db: Database, queue name: String, _ message: SQSOutgoingMessage) throws -> SQSSendResult {
-        guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
+        guard let queue = try cachedQueue(db, name) else { throw SQSError.queueDoesNotExist }
         return try insert(db, queue: queue, message)
     }
 
     /// Sends several messages in one transaction; each entry succeeds or fails on its own.
     func sendBatch(queue name: String, _ messages: [SQSOutgoingMessage]) throws -> [Result<SQSSendResult, SQSError>] {
         try database.write { db in
-            guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
+            guard let queue = try cachedQueue(db, name) else { throw SQSError.queueDoesNotExist }
             return try messages.map { message in
                 do {
                     return .success(try insert(db, queue: queue, message))
@@ -460,7 +464,7 @@ final class SQSStore: Sendable {
     func receive(queue name: String, maxMessages: Int = 1, visibilityTimeout: Int? = nil) throws -> SQSReceiveResult {
         var moved = false
         let result = try database.write { db -> SQSReceiveResult in
-            guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
+            guard let queue = try cachedQueue(db, name) else { throw SQSError.queueDoesNotExist }
             let now = now()
             let nowSeconds = now.timeIntervalSince1970
             let retention = Double(queue.retentionPeriod)
@@ -469,7 +473,7 @@ final class SQSStore: Sendable {
             var deadLetterQueue: String?
             var maxReceiveCount: Int?
             if let policy = queue.redrivePolicy, let target = self.name(ofArn: policy.deadLetterTargetArn),
-                target != name, try Self.queue(db, target) != nil
+                target != name, try cachedQueue(db, target) != nil
             {
                 deadLetterQueue = target
                 maxReceiveCount = policy.maxReceiveCount
@@ -624,7 +628,7 @@ final class SQSStore: Sendable {
     /// delete can let the rest of a group be received, so it wakes long polls.
     func deleteBatch(queue name: String, receiptHandles: [String]) throws -> [Result<Void, SQSError>] {
         try database.write { db in
-            guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
+            guard let queue = try cachedQueue(db, name) else { throw SQSError.queueDoesNotExist }
             let now = now().timeIntervalSince1970
             let results = try receiptHandles.map { handle -> Result<Void, SQSError> in
                 guard let messageId = Self.messageId(ofReceiptHandle: handle) else {
@@ -662,7 +666,7 @@ final class SQSStore: Sendable {
         -> [Result<Void, SQSError>]
     {
         try database.write { db in
-            guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
+            guard let queue = try cachedQueue(db, name) else { throw SQSError.queueDoesNotExist }
             let now = now()
             database.notify(db, .queue(name))
             return try entries.map { entry in
@@ -731,6 +735,23 @@ final class SQSStore: Sendable {
     }
 
     static func milliseconds(_ seconds: Double) -> String { String(Int64((seconds * 1000).rounded(.down))) }
+
+    /// Queues as the write paths read them (send, receive, delete, visibility), parsed once. Only write
+    /// transactions fill or empty it, and they are serialized, so it never holds a queue older than the database's.
+    private let queueCache = Mutex<[String: SQSQueue]>([:])
+
+    /// A queue inside a write transaction, from the cache when it is there.
+    func cachedQueue(_ db: Database, _ name: String) throws -> SQSQueue? {
+        if let queue = queueCache.withLock({ $0[name] }) { return queue }
+        let queue = try Self.queue(db, name)
+        if let queue { queueCache.withLock { $0[name] = queue } }
+        return queue
+    }
+
+    /// Drops a queue from the cache; called inside every write transaction that changes the queue's row.
+    private func forget(_ name: String) {
+        queueCache.withLock { _ = $0.removeValue(forKey: name) }
+    }
 
     static func queue(_ db: Database, _ name: String) throws -> SQSQueue? {
         guard
