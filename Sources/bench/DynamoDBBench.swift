@@ -37,6 +37,7 @@ struct DynamoDBBench: AsyncParsableCommand {
             "--data-dir",
             "\(directory)/data", "--log-level", "error",
         ]
+        process.standardOutput = FileHandle.nullDevice  // the host's banner is not a figure
         try process.run()
         defer {
             process.terminate()
