@@ -25,9 +25,6 @@ struct CommerceBench: AsyncParsableCommand {
 
     func run() async throws {
         let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let directory = NSTemporaryDirectory() + "commerce-bench-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
         guard
             var system = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: topology)))
                 as? [String: Any], var functions = system["functions"] as? [String: [String: Any]]
@@ -46,32 +43,13 @@ struct CommerceBench: AsyncParsableCommand {
             functions[name] = function
         }
         system["functions"] = functions
-        try JSONSerialization.data(withJSONObject: system).write(to: URL(fileURLWithPath: "\(directory)/topology.json"))
-
-        let port = try freePort()
-        let apiPort = try freePort()
-        let process = Process()
-        process.executableURL = folder.appendingPathComponent("host")
-        process.arguments = [
-            "--topology", "\(directory)/topology.json", "--aws-port", "\(port)", "--api-port", "\(apiPort)",
-            "--data-dir", "\(directory)/data", "--log-level", "error", "--no-build",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        let api = "http://127.0.0.1:\(apiPort)"
-        let probe = try CurlConnection()
-        var ready = false
-        for _ in 0..<500 where !ready {
-            ready = (try? probe.send("GET", "http://127.0.0.1:\(port)/_host/health"))?.status == 200
-            if !ready { usleep(20_000) }
-        }
-        guard ready else { throw ValidationError("the host did not start") }
+        let host = try BenchHost(
+            executable: folder.appendingPathComponent("host").path,
+            topology: try JSONSerialization.data(withJSONObject: system), name: "commerce-bench")
+        defer { host.stop() }
+        let api = host.apiURL
         print(
-            "host: pid \(process.processIdentifier), \(ProcessInfo.processInfo.activeProcessorCount) cores; gateway accept rate 1"
+            "host: pid \(host.pid), \(ProcessInfo.processInfo.activeProcessorCount) cores; gateway accept rate 1"
         )
 
         @Sendable func post(_ connection: CurlConnection, _ path: String, _ body: String) throws -> [UInt8] {
@@ -116,7 +94,7 @@ struct CommerceBench: AsyncParsableCommand {
         // Throughput: many orders at once, until every one is accepted.
         let total = min(orders, 1000)
         let writers = self.writers
-        let cpuBefore = DynamoDBBench.cpuSeconds(pid: process.processIdentifier)
+        let cpuBefore = DynamoDBBench.cpuSeconds(pid: host.pid)
         let start = ContinuousClock.now
         let placed = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -146,7 +124,7 @@ struct CommerceBench: AsyncParsableCommand {
                 usleep(250_000)  // a page of 1000 orders is heavy: poll gently, it is not what is measured
             }
         }
-        let cpu = DynamoDBBench.cpuSeconds(pid: process.processIdentifier) - cpuBefore
+        let cpu = DynamoDBBench.cpuSeconds(pid: host.pid) - cpuBefore
         print(
             "\(total) orders from \(writers) clients: placed in \(format(placing)) s, all PAYMENT_ACCEPTED after \(format(elapsed)) s → \(Int(Double(total) / elapsed)) orders/s completed end to end (host CPU \(format(cpu / Double(total) * 1000)) ms per order, function processes not counted)"
         )

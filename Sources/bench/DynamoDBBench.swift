@@ -24,35 +24,16 @@ struct DynamoDBBench: AsyncParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ValidationError("\(executable) is missing: swift build -c release --product host")
         }
-        let directory = NSTemporaryDirectory() + "ddb-bench-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try #"{"tables":{"bench":{"partitionKey":{"name":"pk"},"sortKey":{"name":"sk"},"stream":"NEW_IMAGE"}}}"#
-            .write(toFile: "\(directory)/topology.json", atomically: true, encoding: .utf8)
-        let port = try freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [
-            "--topology", "\(directory)/topology.json", "--aws-port", "\(port)", "--api-port", "\(try freePort())",
-            "--data-dir",
-            "\(directory)/data", "--log-level", "error",
-        ]
-        process.standardOutput = FileHandle.nullDevice  // the host's banner is not a figure
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        let url = "http://127.0.0.1:\(port)/"
-        let probe = try CurlConnection()
-        var ready = false
-        for _ in 0..<500 where !ready {
-            ready = (try? probe.send("GET", url + "_host/health"))?.status == 200
-            if !ready { usleep(20_000) }
-        }
-        guard ready else { throw ValidationError("the host did not start") }
+        let host = try BenchHost(
+            executable: executable,
+            topology: Data(
+                #"{"tables":{"bench":{"partitionKey":{"name":"pk"},"sortKey":{"name":"sk"},"stream":"NEW_IMAGE"}}}"#
+                    .utf8),
+            name: "ddb-bench")
+        defer { host.stop() }
+        let url = host.awsURL
         print(
-            "host: \(executable) (pid \(process.processIdentifier)), \(ProcessInfo.processInfo.activeProcessorCount) cores"
+            "host: \(executable) (pid \(host.pid)), \(ProcessInfo.processInfo.activeProcessorCount) cores"
         )
 
         // Query reads partitions of 10 items written up front.
@@ -95,7 +76,7 @@ struct DynamoDBBench: AsyncParsableCommand {
         for (name, target, body) in operations {
             for concurrency in [1, 8] {
                 let perWorker = self.operations / concurrency
-                let cpuBefore = Self.cpuSeconds(pid: process.processIdentifier)
+                let cpuBefore = Self.cpuSeconds(pid: host.pid)
                 let start = ContinuousClock.now
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for worker in 0..<concurrency {
@@ -117,7 +98,7 @@ struct DynamoDBBench: AsyncParsableCommand {
                 }
                 let elapsed = seconds(ContinuousClock.now - start)
                 let total = Double(perWorker * concurrency)
-                let cpu = Self.cpuSeconds(pid: process.processIdentifier) - cpuBefore
+                let cpu = Self.cpuSeconds(pid: host.pid) - cpuBefore
                 print(
                     "\(name.padding(toLength: 33, withPad: " ", startingAt: 0))\(String(concurrency).padding(toLength: 12, withPad: " ", startingAt: 0))\(String(Int(total / elapsed)).padding(toLength: 10, withPad: " ", startingAt: 0))\(format(cpu / total * 1e6))"
                 )

@@ -39,38 +39,21 @@ struct FabricBench: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let fifo = "\(directory)/invocations"
         guard mkfifo(fifo, 0o600) == 0 else { throw ValidationError("mkfifo failed") }
-        try #"""
-        {"functions":{"Sink":{"executable":"\#(functionPath)","timeout":10,"maxConcurrency":4,
-                              "environment":{"TEST_EVENT_LOG":"\#(fifo)","TEST_EVENT_LOG_COUNTS":"1"}}},
-         "tables":{"items":{"partitionKey":{"name":"id"},"stream":"NEW_IMAGE"}},
-         "pipes":{"p":{"source":{"table":"items","batchSize":10},"target":{}}},
-         "queues":{"bench":{},"events":{},"flow":{}},
-         "rules":{"events":{"pattern":{"source":["bench"]},"targets":[{"queue":"events"}]},
-                  "flow":{"pattern":{"source":["Pipe p"]},"targets":[{"queue":"flow"}]}},
-         "eventSourceMappings":[{"function":"Sink","queue":"flow","batchSize":10,"maximumConcurrency":2}]}
-        """#.write(toFile: "\(directory)/topology.json", atomically: true, encoding: .utf8)
-        let port = try freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: hostPath)
-        process.arguments = [
-            "--topology", "\(directory)/topology.json", "--aws-port", "\(port)", "--api-port", "\(try freePort())",
-            "--data-dir", "\(directory)/data", "--log-level", "error", "--no-build",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        let url = "http://127.0.0.1:\(port)/"
-        let probe = try CurlConnection()
-        var ready = false
-        for _ in 0..<500 where !ready {
-            ready = (try? probe.send("GET", url + "_host/health"))?.status == 200
-            if !ready { usleep(20_000) }
-        }
-        guard ready else { throw ValidationError("the host did not start") }
-        let pid = process.processIdentifier
+        let topology = #"""
+            {"functions":{"Sink":{"executable":"\#(functionPath)","timeout":10,"maxConcurrency":4,
+                                  "environment":{"TEST_EVENT_LOG":"\#(fifo)","TEST_EVENT_LOG_COUNTS":"1"}}},
+             "tables":{"items":{"partitionKey":{"name":"id"},"stream":"NEW_IMAGE"}},
+             "pipes":{"p":{"source":{"table":"items","batchSize":10},"target":{}}},
+             "queues":{"bench":{},"events":{},"flow":{}},
+             "rules":{"events":{"pattern":{"source":["bench"]},"targets":[{"queue":"events"}]},
+                      "flow":{"pattern":{"source":["Pipe p"]},"targets":[{"queue":"flow"}]}},
+             "eventSourceMappings":[{"function":"Sink","queue":"flow","batchSize":10,"maximumConcurrency":2}]}
+            """#
+        let host = try BenchHost(executable: hostPath, topology: Data(topology.utf8), name: "fabric-bench")
+        defer { host.stop() }
+        let url = host.awsURL
+        let port = host.awsPort
+        let pid = host.pid
         print("host: \(hostPath) (pid \(pid)), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         let queueURL: @Sendable (String) -> String = { name in "http://127.0.0.1:\(port)/000000000000/\(name)" }
 

@@ -85,6 +85,12 @@ func jsonArray(_ strings: [String]) -> String {
 }
 
 extension Response {
+    /// A REST JSON answer built from a dictionary (keys sorted, slashes as they are).
+    static func json(object: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return .json(String(decoding: data, as: UTF8.self), status: status)
+    }
+
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"

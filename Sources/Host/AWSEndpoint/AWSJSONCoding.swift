@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 
 /// The JSON coding every JSON-protocol API shares: an empty body is `{}`, decoding errors are mapped by the caller to
 /// its service's error, and outputs are encoded with sorted keys.
@@ -12,6 +13,15 @@ enum AWSJSONCoding {
         } catch {
             throw mapError(error)
         }
+    }
+
+    /// Decodes a REST request's body; a decoding failure is an `errorType` error (400) saying what is wrong.
+    static func decodeBody<Input: Decodable>(
+        _ type: Input.Type, of request: Request, context: HostRequestContext, errorType: String
+    ) async throws -> Input {
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        return try decode(type, from: Data(body.readableBytesView)) { AWSError(errorType, describe($0)) }
     }
 
     /// Encodes a response; `escapingSlashes: false` writes URLs as they are (SQS and EventBridge do).

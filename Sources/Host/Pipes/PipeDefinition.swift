@@ -253,12 +253,7 @@ extension PipeDefinition {
                 "Source may not start with 'aws.'", field: "targetParameters.eventBridgeEventBusParameters.source")
         }
         if let template = inputTemplate {
-            // The detail of a bus event is a JSON object: the template must give one.
-            var probe = template
-            for name in EventBridgeInput.placeholders(in: template) {
-                probe = probe.replacingOccurrences(of: "<\(name)>", with: "null")
-            }
-            guard case .object? = try? JSONValue(parsing: Data(probe.utf8)) else {
+            guard PipeInputTemplate.makesObject(template) else {
                 throw Self.invalid(
                     "An event bus target needs an InputTemplate that produces a JSON object",
                     field: "targetParameters.inputTemplate")

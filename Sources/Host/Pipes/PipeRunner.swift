@@ -145,6 +145,16 @@ struct PipeRunner: Sendable {
 /// reserved variables (`<aws.pipes.event>` / `<aws.pipes.event.json>` are the record itself). In a JSON string a
 /// value goes in as text; elsewhere as JSON.
 enum PipeInputTemplate {
+    /// Whether the template gives a JSON object whatever its placeholders hold (the detail of a bus event is one).
+    static func makesObject(_ template: String) -> Bool {
+        var probe = template
+        for name in EventBridgeInput.placeholders(in: template) {
+            probe = probe.replacingOccurrences(of: "<\(name)>", with: "null")
+        }
+        guard case .object? = try? JSONValue(parsing: probe) else { return false }
+        return true
+    }
+
     static func render(_ template: String, record: JSONValue, recordText: String, reserved: [String: String])
         -> String
     {

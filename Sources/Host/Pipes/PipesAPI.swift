@@ -43,15 +43,9 @@ struct PipesAPI {
     }
 
     private func decode(_ request: Request, _ context: HostRequestContext) async throws -> PipeRequest {
-        var request = request
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
-        return try AWSJSONCoding.decode(PipeRequest.self, from: Data(body.readableBytesView)) {
-            AWSError("ValidationException", AWSJSONCoding.describe($0))
-        }
+        try await AWSJSONCoding.decodeBody(
+            PipeRequest.self, of: request, context: context, errorType: "ValidationException")
     }
 
-    private func respond(_ object: [String: Any]) throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return .json(String(decoding: data, as: UTF8.self))
-    }
+    private func respond(_ object: [String: Any]) throws -> Response { try .json(object: object) }
 }

@@ -83,11 +83,7 @@ extension Topology {
                     template = String(decoding: try value.encoded(sortedKeys: true), as: UTF8.self)
                 }
                 if let template {
-                    var probe = template
-                    for name in EventBridgeInput.placeholders(in: template) {
-                        probe = probe.replacingOccurrences(of: "<\(name)>", with: "null")
-                    }
-                    guard case .object? = try? JSONValue(parsing: Data(probe.utf8)) else {
+                    guard PipeInputTemplate.makesObject(template) else {
                         throw TopologyError(
                             path: target.child("inputTemplate"),
                             reason: "must produce a JSON object (an event's detail), as text or as an object")

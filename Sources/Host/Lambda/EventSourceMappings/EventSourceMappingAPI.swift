@@ -37,15 +37,11 @@ struct EventSourceMappingAPI {
     }
 
     private func decode(_ request: Request, _ context: HostRequestContext) async throws -> EventSourceMappingRequest {
-        var request = request
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
-        return try AWSJSONCoding.decode(EventSourceMappingRequest.self, from: Data(body.readableBytesView)) {
-            AWSError("InvalidParameterValueException", AWSJSONCoding.describe($0))
-        }
+        try await AWSJSONCoding.decodeBody(
+            EventSourceMappingRequest.self, of: request, context: context, errorType: "InvalidParameterValueException")
     }
 
     private func respond(_ object: [String: Any], status: HTTPResponse.Status) throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return .json(String(decoding: data, as: UTF8.self), status: status)
+        try .json(object: object, status: status)
     }
 }
