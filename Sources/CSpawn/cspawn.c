@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/syscall.h>
+#include <stdio.h>
 #include <unistd.h>
 
 int cspawn_start(const char *path, char *const argv[], char *const envp[], const char *directory,
@@ -65,3 +66,5 @@ int cspawn_set_nonblocking(int fd) {
     if (flags < 0) return -1;
     return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
+
+void cspawn_line_buffer_stdout(void) { setvbuf(stdout, NULL, _IOLBF, 0); }

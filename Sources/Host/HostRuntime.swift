@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import NIOPosix
@@ -23,13 +24,20 @@ public struct HostConfiguration: Sendable {
     /// The first wait before EventBridge retries a target it could not deliver to; each next one doubles (with
     /// jitter) up to 5 minutes. AWS does not document its base; tests shorten it.
     public var eventBridgeRetryDelay: Duration
+    /// Names accepted in `Host` and `Origin` besides the built-in local ones (`--allow-host`).
+    public var allowedHostNames: [String]
+    /// A connection that sends nothing for this long (idle between requests, or stalled inside one) is closed.
+    public var idleTimeout: Duration
 
     public init(
         bindAddress: String = "127.0.0.1", awsPort: Int = 4566, apiPort: Int = 3000,
         dataDirectory: String = ".host-data",
         printFunctionLogs: Bool = true, asyncRetryDelays: [Duration] = [.seconds(60), .seconds(120)],
-        eventBridgeRetryDelay: Duration = .seconds(1)
+        eventBridgeRetryDelay: Duration = .seconds(1), allowedHostNames: [String] = [],
+        idleTimeout: Duration = .seconds(60)
     ) {
+        self.allowedHostNames = allowedHostNames
+        self.idleTimeout = idleTimeout
         self.bindAddress = bindAddress
         self.awsPort = awsPort
         self.apiPort = apiPort
@@ -79,8 +87,12 @@ public final class HostRuntime: Sendable {
         self.dynamoDB = dynamoDB
         try dynamoDB.ensureTables(topology.tables)
         let group = MultiThreadedEventLoopGroup.singleton
+        let policy = LocalRequestPolicy(
+            bindAddress: configuration.bindAddress, allowedNames: configuration.allowedHostNames)
+        let http1 = HTTPServerBuilder.http1(
+            configuration: .init(idleTimeout: .milliseconds(configuration.idleTimeout.milliseconds)))
         let lambda = LambdaService(
-            topology: topology, executables: executables,
+            topology: topology, executables: executables, requestPolicy: policy,
             awsEndpoint:
                 "http://\(configuration.bindAddress):\(configuration.awsPort == 0 ? 4566 : configuration.awsPort)",
             group: group, sink: FunctionLogSink(isEnabled: configuration.printFunctionLogs), logger: logger)
@@ -131,7 +143,8 @@ public final class HostRuntime: Sendable {
                 pipes: pipes,
                 jsonServices: [
                     dynamoDB, SQSAPI(store: sqsStore, base: lambda.awsEndpoint), eventBridge, LogsAPI(store: logsStore),
-                ]),
+                ], policy: policy),
+            server: http1,
             configuration: .init(
                 address: .hostname(configuration.bindAddress, port: configuration.awsPort), serverName: "host"),
             onServerRunning: { [ports] channel in
@@ -150,6 +163,7 @@ public final class HostRuntime: Sendable {
             services.append(
                 Application(
                     responder: gateway,
+                    server: http1,
                     configuration: .init(address: .hostname(configuration.bindAddress, port: configuration.apiPort)),
                     onServerRunning: { [ports] channel in ports.record(api: channel.localAddress?.port) },
                     eventLoopGroupProvider: .shared(group),
@@ -206,5 +220,12 @@ private final class PortBook: Sendable {
             if isReady { continuation.resume() }
         }
         return state.withLock { ($0.aws ?? 0, $0.api ?? 0) }
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds (NIO's `TimeAmount` and timers want integers).
+    var milliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
     }
 }

@@ -9,6 +9,8 @@ struct FunctionBuilder {
     }
 
     var topologyPath: String
+    /// `--package-path`: the package whose products are built; by default the one this host was built from.
+    var packagePath: String?
     var build: Bool
 
     #if DEBUG
@@ -96,16 +98,35 @@ struct FunctionBuilder {
         return newest
     }
 
-    /// The folder with Package.swift above the topology file.
+    /// The package whose products are the functions: `--package-path`, else the package this host executable was
+    /// built in (`<package>/.build/…/host`, as `swift run` runs it), else the first folder with a Package.swift
+    /// above the topology file or the current directory. A topology file may live anywhere.
     private func packageRoot() throws -> String {
-        var directory = URL(fileURLWithPath: topologyPath).standardizedFileURL.deletingLastPathComponent()
-        while directory.path != "/" {
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-                return directory.path
+        if let packagePath {
+            let path = URL(fileURLWithPath: packagePath).standardizedFileURL.path
+            guard FileManager.default.fileExists(atPath: "\(path)/Package.swift") else {
+                throw BuildError(description: "--package-path \(packagePath): no Package.swift there")
             }
-            directory = directory.deletingLastPathComponent()
+            return path
         }
-        throw BuildError(description: "no Package.swift above \(topologyPath): give functions an executable instead")
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        if let range = executable.range(of: "/.build/") {
+            let root = String(executable[..<range.lowerBound])
+            if FileManager.default.fileExists(atPath: "\(root)/Package.swift") { return root }
+        }
+        for start in [URL(fileURLWithPath: topologyPath), URL(fileURLWithPath: "Package.swift")] {
+            var directory = start.standardizedFileURL.deletingLastPathComponent()
+            while directory.path != "/" {
+                if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
+                    return directory.path
+                }
+                directory = directory.deletingLastPathComponent()
+            }
+        }
+        throw BuildError(
+            description:
+                "cannot tell which Swift package builds the functions of \(topologyPath): pass --package-path, or give "
+                + "each function an executable")
     }
 
     private func run(_ arguments: [String], in directory: String, echo: Bool) throws -> (status: Int32, output: String)

@@ -24,6 +24,8 @@ struct HostCommand: AsyncParsableCommand {
     /// Swift Concurrency runs on NIO's event loops: a caller resumed by a Runtime API response continues on that
     /// loop, and the next invocation is written without a thread switch.
     static func main() async {
+        // Every line leaves at once, also into a pipe (tee, nohup, an IDE, CI), not when a buffer fills.
+        HostOutput.lineBuffered()
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         do {
             var command = try parseAsRoot()
@@ -58,6 +60,22 @@ struct HostCommand: AsyncParsableCommand {
     @Flag(help: "Do not build the Swift function products; use what is already built.")
     var noBuild = false
 
+    @Flag(help: "Empty the data directory (every table, queue, bus, pipe, mapping and log) before starting.")
+    var reset = false
+
+    @Option(
+        name: .customLong("allow-host"),
+        help: ArgumentHelp(
+            "A name the AWS endpoint accepts in Host and Origin besides localhost and IP addresses (repeatable).",
+            valueName: "name"))
+    var allowedHosts: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "The Swift package whose function products are built (default: the package this host was built from).",
+            valueName: "path"))
+    var packagePath: String?
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -82,19 +100,34 @@ struct HostCommand: AsyncParsableCommand {
         }
         let executables: [String: String]
         do {
-            executables = try FunctionBuilder(topologyPath: topology, build: !noBuild).prepare(system)
+            executables = try FunctionBuilder(topologyPath: topology, packagePath: packagePath, build: !noBuild)
+                .prepare(system)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        // Held until this process exits: a second host on the same data refuses to start.
+        let directory: DataDirectory
+        do {
+            directory = try DataDirectory.open(dataDir)
+            // Nothing touches the data until both ports are known to be free.
+            try await checkPortsAreFree(needsAPI: !system.httpAPIs.isEmpty)
+            if reset {
+                try directory.reset()
+                print("data directory \(dataDir) emptied (--reset)")
+            }
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
 
         let host = try HostRuntime(
             topology: system, executables: executables,
             configuration: HostConfiguration(
                 bindAddress: bind, awsPort: awsPort, apiPort: apiPort, dataDirectory: dataDir,
-                printFunctionLogs: level <= .info),
+                printFunctionLogs: level <= .info, allowedHostNames: allowedHosts),
             logger: logger)
+        defer { withExtendedLifetime(directory) {} }
         let group = host.serviceGroup(logger: logger)
         let started = Mutex(false)
         // The banner waits for both servers to listen; if one cannot, the group stops and the banner never comes.
@@ -114,6 +147,27 @@ struct HostCommand: AsyncParsableCommand {
         print("host stopped")
     }
 
+    /// Binds each port once and lets it go: a port in use is named before anything starts.
+    func checkPortsAreFree(needsAPI: Bool) async throws {
+        var ports = [(awsPort, "--aws-port")]
+        if needsAPI { ports.append((apiPort, "--api-port")) }
+        for (port, option) in ports where port != 0 {
+            do {
+                let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .bind(host: bind, port: port).get()
+                try await channel.close()
+            } catch let error as IOError where error.errnoCode == EADDRINUSE {
+                throw StartError(
+                    description:
+                        "cannot listen on \(bind):\(port) (\(option)): port \(port) is in use by another process; "
+                        + "stop it or choose another port with \(option).")
+            } catch {
+                throw StartError(description: "cannot listen on \(bind):\(port) (\(option)): \(error)")
+            }
+        }
+    }
+
     /// The servers never both listened: almost always a port in use.
     func notListening(_ error: (any Error)?) -> StartError {
         StartError(
@@ -124,9 +178,10 @@ struct HostCommand: AsyncParsableCommand {
     }
 
     func banner(host: HostRuntime, ports: (aws: Int, api: Int), executables: [String: String]) -> String {
+        let apis = host.topology.httpAPIs.isEmpty ? "" : "  HTTP APIs http://\(bind):\(ports.api)"
         var lines = [
-            "",
-            "host is ready  (topology \(topology), data \(dataDir))",
+            "host ready  AWS endpoint http://\(bind):\(ports.aws)\(apis)",
+            "  topology       \(topology)   data \(dataDir)",
             "  AWS endpoint   http://\(bind):\(ports.aws)   (aws --endpoint-url http://\(bind):\(ports.aws) …)",
             "  health         http://\(bind):\(ports.aws)/_host/health",
         ]

@@ -238,7 +238,7 @@ import Testing
         #expect(process.terminationStatus == 0)
         #expect(kill(functionPID, 0) != 0, "every function process is reaped on stop")
         let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(log.contains("host is ready"))
+        #expect(log.contains("host ready  AWS endpoint http://127.0.0.1:\(awsPort)"))
         #expect(log.contains("ANY /echo"))
         #expect(log.contains("[Echo] START RequestId:"))
         #expect(log.contains("host stopped"))
@@ -260,7 +260,10 @@ import Testing
         #expect(bound && listen(listener, 1) == 0)
         let path = NSTemporaryDirectory() + "clash-\(UUID().uuidString).json"
         try #"{"functions":{}}"#.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { unlink(path) }
+        defer {
+            unlink(path)
+            try? FileManager.default.removeItem(atPath: path + ".data")
+        }
         let result = try await run(
             try builtProduct("host"),
             [
@@ -268,8 +271,11 @@ import Testing
                 "--log-level", "critical",
             ])
         #expect(result.status == 1)
-        #expect(result.error.contains("the host stopped before it was ready"), "\(result.error)")
-        #expect(result.error.contains(":\(port) (--aws-port)"))
+        #expect(
+            result.error.contains("cannot listen on 127.0.0.1:\(port) (--aws-port): port \(port) is in use"),
+            "\(result.error)")
+        // It stopped before it touched the data: no database was created.
+        #expect(!FileManager.default.fileExists(atPath: path + ".data/host.sqlite"))
     }
 
     @Test func hostCommandRejectsAnInvalidTopologyNamingTheKey() async throws {

@@ -13,4 +13,7 @@ int cspawn_pidfd_open(pid_t pid);
 
 /// Sets O_NONBLOCK on a descriptor; 0 or -1.
 int cspawn_set_nonblocking(int fd);
+
+/// Makes standard output line-buffered even when it is a pipe or a file (tee, nohup, an IDE, CI).
+void cspawn_line_buffer_stdout(void);
 #endif

@@ -17,11 +17,21 @@ struct Fields {
 
     /// A string whose trimmed length is at least `minimum`. Returns it untrimmed (what the APIs store) or trimmed
     /// (what the workers store).
+    // DECISIONS: strings are at most 256 characters, units at most 1,000,000,000 and prices at most 10^15 (the
+    // reference has no upper bounds: there, an id of 500 KB or a price of 1e300 fails in DynamoDB with a 500; here it
+    // is the client's 400).
+    static let maximumStringLength = 256
+    static let maximumUnits = 1_000_000_000
+    static let maximumPrice = 1e15
+
     func string(_ name: String, minimum: Int = 4, trimmed: Bool) throws(CommerceError) -> String {
         guard let text = members[name]?.stringValue else { throw .invalidArguments("\(name) must be a string") }
         let trimmedText = javaScriptTrimmed(text)
         guard javaScriptLength(trimmedText) >= minimum else {
             throw .invalidArguments("\(name) must be at least \(minimum) characters long once trimmed")
+        }
+        guard javaScriptLength(text) <= Self.maximumStringLength else {
+            throw .invalidArguments("\(name) must be at most \(Self.maximumStringLength) characters long")
         }
         return trimmed ? String(trimmedText) : text
     }
@@ -42,13 +52,16 @@ struct Fields {
 
     /// An integer ≥ 1.
     func units(_ name: String = "units") throws(CommerceError) -> Int {
-        try integer(name, in: 1...Int.max)
+        try integer(name, in: 1...Self.maximumUnits)
     }
 
     /// A number ≥ 0 (decimals allowed, no upper bound).
     func price(_ name: String = "price") throws(CommerceError) -> Double {
         guard let number = members[name]?.doubleValue else { throw .invalidArguments("\(name) must be a number") }
         guard number >= 0 else { throw .invalidArguments("\(name) must be at least 0") }
+        guard number <= Self.maximumPrice else {
+            throw .invalidArguments("\(name) must be at most \(Self.maximumPrice)")
+        }
         return number
     }
 

@@ -7,6 +7,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 
 /// The HTTP APIs on their port (default `127.0.0.1:3000`): route → payload 2.0 event → Lambda → response. Every
 /// API of the topology is served here; a route's API gives the event its `apiId` and the response its CORS headers.
@@ -93,8 +94,12 @@ public struct APIGateway: HTTPResponder {
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: Self.maximumBodySize)
-        } catch {
+        } catch is NIOTooManyBytesError {
             return .tooLarge
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            return .tooLarge
+        } catch {
+            return .badRequest  // the body ended early or its chunks were malformed
         }
         let incoming = IncomingHTTPRequest(
             method: method,
@@ -108,6 +113,9 @@ public struct APIGateway: HTTPResponder {
             for: incoming, routeKey: match.route.key, pathParameters: match.pathParameters, requestID: requestID,
             now: Date())
         guard let payload = try? JSONEncoder().encode(event) else { return .internalServerError }
+        // Lambda takes at most 6 MB synchronously; a bigger event (a body near API Gateway's 10 MB) never reaches
+        // the function.
+        guard payload.count <= 6_291_456 else { return .tooLarge }
         let result: InvocationResult
         do {
             result = try await lambda.invoke(match.route.function, payload: Array(payload))

@@ -102,6 +102,7 @@ struct HTTPAPIMapping: Sendable {
         static let internalServerError = message(500, "Internal Server Error")
         static let notFound = message(404, "Not Found")
         static let tooLarge = message(413, "Request Entity Too Large")
+        static let badRequest = message(400, "Bad Request")
         static let serviceUnavailable = message(503, "Service Unavailable")
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// The host's one endpoint for every AWS API (default `127.0.0.1:4566`): requests are dispatched on their path
 /// (REST APIs such as Lambda's) or their `X-Amz-Target` (JSON APIs), so the `aws` CLI and SDKs work unchanged
@@ -13,30 +14,43 @@ public struct AWSEndpoint: HTTPResponder {
     let pipes: PipeService
     /// The JSON-protocol APIs, chosen by `X-Amz-Target`.
     let jsonServices: [any AWSJSONService]
+    /// Which `Host` and `Origin` headers are accepted (web pages are refused).
+    let policy: LocalRequestPolicy
 
     init(
         lambda: LambdaService, asyncInvocations: LambdaAsyncInvocations,
-        eventSourceMappings: EventSourceMappingService, pipes: PipeService, jsonServices: [any AWSJSONService]
+        eventSourceMappings: EventSourceMappingService, pipes: PipeService, jsonServices: [any AWSJSONService],
+        policy: LocalRequestPolicy = LocalRequestPolicy()
     ) {
         self.lambda = lambda
         self.asyncInvocations = asyncInvocations
         self.eventSourceMappings = eventSourceMappings
         self.pipes = pipes
         self.jsonServices = jsonServices
+        self.policy = policy
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
+        if let reason = policy.refusal(
+            host: request.head.authority, origin: request.headers[HTTPField.Name("Origin")!])
+        {
+            var response = AWSError(
+                "AccessDeniedException", "The host refuses this request: \(reason).", status: .forbidden
+            )
+            .response
+            response.headers[.connection] = "close"
+            return response
+        }
         do {
             return try await dispatch(request, context: context)
         } catch let error as AWSError {
-            return error.response
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            return AWSError(
-                "RequestTooLargeException",
-                "Request must be smaller than 6291456 bytes for the InvokeFunction operation", status: .contentTooLarge
-            ).response
+            var response = error.response
+            // An unread body would have to be read through before the next request: close instead.
+            if error.status == .contentTooLarge { response.headers[.connection] = "close" }
+            return response
         } catch {
-            return AWSError("ServiceException", "\(error)", status: .internalServerError).response
+            return AWSError("InternalFailure", "The host failed to answer: \(error)", status: .internalServerError)
+                .response
         }
     }
 
@@ -61,7 +75,7 @@ public struct AWSEndpoint: HTTPResponder {
         if let target = request.headers[HTTPField.Name("X-Amz-Target")!] {
             if let service = jsonServices.first(where: { $0.serves(target) }) {
                 var request = request
-                let body = try await request.collectBody(upTo: context.maxUploadSize)
+                let body = try await request.collectBody(limit: service.maximumRequestSize)
                 let result = await service.respond(target: target, body: Data(body.readableBytesView))
                 var headers = HTTPFields()
                 headers[.contentType] = "application/x-amz-json-\(service.jsonVersion)"
@@ -73,9 +87,38 @@ public struct AWSEndpoint: HTTPResponder {
                     status: .init(code: result.status), headers: headers,
                     body: .init(byteBuffer: ByteBuffer(bytes: result.body)))
             }
-            throw AWSError("UnknownOperationException", "The host does not implement \(target) yet")
+            let service = UnservedService.scopeService(request.headers[.authorization]) ?? "the service of \(target)"
+            throw AWSError(
+                "UnknownOperationException",
+                "The host does not serve \(service) (\(target)); it serves "
+                    + UnservedService.served.joined(separator: ", ") + ".")
         }
+        if let service = UnservedService(request) { return service.response }
         throw AWSError("UnknownOperationException", "No AWS API at \(request.method) \(path)", status: .notFound)
+    }
+}
+
+extension Request {
+    /// Reads the body, at most `limit` bytes: a larger one (by its `Content-Length`, before any of it is read, or as
+    /// it arrives) throws `tooLarge` (by default a 413 `RequestEntityTooLargeException`), an incomplete one a 400.
+    mutating func collectBody(
+        limit: Int,
+        tooLarge: @autoclosure () -> AWSError = AWSError(
+            "RequestEntityTooLargeException", "Request body is larger than the most this API accepts",
+            status: .contentTooLarge)
+    ) async throws -> ByteBuffer {
+        if let length = headers[.contentLength].flatMap({ Int($0) }), length > limit { throw tooLarge() }
+        do {
+            return try await collectBody(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw tooLarge()
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw tooLarge()
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw AWSError("IncompleteBody", "The request body could not be read: it ended early or was malformed")
+        }
     }
 }
 
@@ -104,11 +147,15 @@ protocol AWSJSONService: Sendable {
     /// `1.0` or `1.1`: the response's `application/x-amz-json-<version>`.
     var jsonVersion: String { get }
     func serves(_ target: String) -> Bool
+    /// The largest request body accepted; larger ones are answered 413 without being read.
+    var maximumRequestSize: Int { get }
     func respond(target: String, body: Data) async -> (status: Int, body: Data, headers: [String: String])
 }
 
 extension DynamoDBAPI: AWSJSONService {
     var jsonVersion: String { "1.0" }
+    /// DynamoDB's request limit: 16 MB.
+    var maximumRequestSize: Int { 16 * 1024 * 1024 }
     func respond(target: String, body: Data) async -> (status: Int, body: Data, headers: [String: String]) {
         let result = handle(target: target, body: body)
         return (result.status, result.body, [:])
@@ -117,6 +164,8 @@ extension DynamoDBAPI: AWSJSONService {
 
 extension SQSAPI: AWSJSONService {
     var jsonVersion: String { "1.0" }
+    /// A message or a batch is at most 1 MiB; the JSON around it (attributes, escapes) gets room besides.
+    var maximumRequestSize: Int { 3 * 1024 * 1024 }
     func respond(target: String, body: Data) async -> (status: Int, body: Data, headers: [String: String]) {
         let result = await handle(target: target, body: body)
         return (result.status, result.body, result.headers)
@@ -125,6 +174,8 @@ extension SQSAPI: AWSJSONService {
 
 extension EventBridgeAPI: AWSJSONService {
     var jsonVersion: String { "1.1" }
+    /// PutEvents entries total at most 256 KB; the JSON around them gets room besides.
+    var maximumRequestSize: Int { 1024 * 1024 }
     func respond(target: String, body: Data) async -> (status: Int, body: Data, headers: [String: String]) {
         let result = handle(target: target, body: body)
         return (result.status, result.body, [:])

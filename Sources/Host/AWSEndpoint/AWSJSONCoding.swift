@@ -20,7 +20,7 @@ enum AWSJSONCoding {
         _ type: Input.Type, of request: Request, context: HostRequestContext, errorType: String
     ) async throws -> Input {
         var request = request
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let body = try await request.collectBody(limit: context.maxUploadSize)
         return try decode(type, from: Data(body.readableBytesView)) { AWSError(errorType, describe($0)) }
     }
 

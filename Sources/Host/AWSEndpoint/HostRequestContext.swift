@@ -11,8 +11,9 @@ public struct HostRequestContext: RequestContext {
         remoteAddress = source.channel.remoteAddress
     }
 
-    /// Each API checks its own limit; this is the largest any of them accepts.
-    public var maxUploadSize: Int { 16 * 1024 * 1024 }
+    /// The body limit of the REST APIs that take small JSON documents (the mapping and Pipes APIs); the JSON APIs
+    /// and Invoke have their own.
+    public var maxUploadSize: Int { 1024 * 1024 }
 
     /// The peer's IP address as text.
     public var sourceIP: String { remoteAddress?.ipAddress ?? "127.0.0.1" }

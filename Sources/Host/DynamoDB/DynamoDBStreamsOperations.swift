@@ -27,7 +27,9 @@ struct DynamoDBStreamsOperations: Sendable {
         if let start = input.exclusiveStartStreamARN, let index = streams.firstIndex(where: { $0.streamARN == start }) {
             streams.removeFirst(index + 1)
         }
-        let limit = input.limit ?? 100
+        let limit = try Paging.number(input.limit, member: "limit", 1...100, default: 100) {
+            DynamoDBAPIError.validation($0)
+        }
         let page = Array(streams.prefix(limit))
         return ListStreamsOutput(
             streams: page, lastEvaluatedStreamARN: streams.count > limit ? page.last?.streamARN : nil)

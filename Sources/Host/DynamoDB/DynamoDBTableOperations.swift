@@ -81,7 +81,9 @@ struct DynamoDBTableOperations: Sendable {
     func listTables(_ input: ListTablesInput) throws -> ListTablesOutput {
         var names = try store.tableNames()
         if let start = input.exclusiveStartTableName { names = names.filter { $0 > start } }
-        let limit = input.limit ?? 100
+        let limit = try Paging.number(input.limit, member: "limit", 1...100, default: 100) {
+            DynamoDBAPIError.validation($0)
+        }
         let page = Array(names.prefix(limit))
         return ListTablesOutput(tableNames: page, lastEvaluatedTableName: names.count > limit ? page.last : nil)
     }

@@ -291,13 +291,62 @@ enum EventBridgeInput {
 
     static func placeholders(in template: String) -> [String] {
         var names: [String] = []
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "<"), let close = rest[open...].firstIndex(of: ">") {
-            let name = String(rest[rest.index(after: open)..<close])
-            if !name.isEmpty, !name.contains(" "), !name.contains("\"") { names.append(name) }
-            rest = rest[rest.index(after: close)...]
+        _ = fill(template) { name in
+            names.append(name)
+            return nil
         }
         return names
+    }
+
+    /// Fills the `<name>` placeholders of an input template in one pass over it (linear in its size, however many
+    /// placeholders it has): inside a JSON string a value goes in as its text, elsewhere as JSON; a placeholder
+    /// `resolve` has no value for becomes `""` inside a string and `null` elsewhere. A name is one or more
+    /// characters other than `<`, `>`, space and `"`.
+    static func fill(_ template: String, _ resolve: (String) -> JSONValue?) -> String {
+        let bytes = Array(template.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var insideString = false
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "<") {
+                var end = index + 1
+                while end < bytes.count,
+                    ![UInt8(ascii: ">"), UInt8(ascii: "<"), UInt8(ascii: " "), UInt8(ascii: "\"")]
+                        .contains(bytes[end])
+                {
+                    end += 1
+                }
+                if end < bytes.count, bytes[end] == UInt8(ascii: ">"), end > index + 1 {
+                    let name = String(decoding: bytes[(index + 1)..<end], as: UTF8.self)
+                    let replacement: String
+                    switch resolve(name) {
+                    case .string(let text)?: replacement = insideString ? text : quote(text)
+                    case let value?: replacement = text(value)
+                    case nil: replacement = insideString ? "" : "null"
+                    }
+                    output.append(contentsOf: replacement.utf8)
+                    index = end + 1
+                    continue
+                }
+            }
+            if byte == UInt8(ascii: "\""), !insideString || !isEscaped(bytes, at: index) { insideString.toggle() }
+            output.append(byte)
+            index += 1
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Whether the quote at `index` is escaped (an odd number of backslashes before it).
+    private static func isEscaped(_ bytes: [UInt8], at index: Int) -> Bool {
+        var backslashes = 0
+        var position = index - 1
+        while position >= 0, bytes[position] == UInt8(ascii: "\\") {
+            backslashes += 1
+            position -= 1
+        }
+        return backslashes % 2 == 1
     }
 
     /// What the target receives.
@@ -316,20 +365,7 @@ enum EventBridgeInput {
         envelope.removeValue(forKey: "detail")
         if let detailType = envelope.removeValue(forKey: "detail-type") { envelope["detailType"] = detailType }
         values["aws.events.event"] = .object(envelope)
-        var output = transformer.inputTemplate
-        for name in placeholders(in: transformer.inputTemplate) {
-            guard let range = output.range(of: "<\(name)>") else { continue }
-            let before = output[..<range.lowerBound]
-            // Inside a JSON string the value's text goes in bare; elsewhere its JSON.
-            let insideString = before.filter { $0 == "\"" }.count % 2 == 1
-            let replacement: String
-            switch values[name] {
-            case .string(let text)?: replacement = insideString ? text : quote(text)
-            case let value?: replacement = text(value)
-            case nil: replacement = insideString ? "" : "null"
-            }
-            output.replaceSubrange(range, with: replacement)
-        }
+        let output = fill(transformer.inputTemplate) { values[$0] }
         let trimmed = output.trimmingCharacters(in: .whitespacesAndNewlines)
         // A template that is not JSON (a plain string) is sent as a JSON string literal, as AWS does.
         if (try? JSONValue(parsing: Data(trimmed.utf8))) == nil { return quote(trimmed) }

@@ -15,6 +15,8 @@ struct FunctionRuntimeSettings: Sendable {
     var environment: [String: String]
     /// How long init may take before the environment is abandoned (AWS: 10 s for on-demand functions).
     var initTimeout: Duration = .seconds(10)
+    /// Which `Host` and `Origin` headers the Runtime API accepts (web pages are refused).
+    var requestPolicy = LocalRequestPolicy()
 }
 
 /// The execution environments of one function: cold starts up to the concurrency limit, warm reuse, a queue
@@ -306,7 +308,7 @@ final class FunctionPool: Sendable {
         var server: RuntimeAPIServer?
         do {
             let started = try await RuntimeAPIServer.start(
-                group: group,
+                group: group, policy: settings.requestPolicy,
                 handler: { [self] request, responder in handle(slotID: slotID, request, responder) },
                 onDisconnect: { [self] channel in disconnected(slotID: slotID, channel: channel) })
             server = started

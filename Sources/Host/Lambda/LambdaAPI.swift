@@ -49,13 +49,12 @@ struct LambdaAPI {
         }
         let limit = type == "Event" ? 1_048_576 : 6_291_456
         var request = request
-        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        guard buffer.readableBytes <= limit else {
-            throw AWSError(
+        let buffer = try await request.collectBody(
+            limit: limit,
+            tooLarge: AWSError(
                 "RequestTooLargeException",
                 "Request must be smaller than \(limit) bytes for the InvokeFunction operation", status: .contentTooLarge
-            )
-        }
+            ))
         var payload = Array(buffer.readableBytesView)
         if payload.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             payload = Array("{}".utf8)  // no payload: the function receives an empty object

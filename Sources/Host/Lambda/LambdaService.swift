@@ -64,8 +64,9 @@ public final class LambdaService: Service {
     ///   - executables: the resolved executable of every function, by name.
     ///   - awsEndpoint: `AWS_ENDPOINT_URL` for the functions: the host's AWS endpoint.
     public init(
-        topology: Topology, executables: [String: String], awsEndpoint: String, group: any EventLoopGroup,
-        sink: FunctionLogSink, logger: Logger, hostPATH: String = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        topology: Topology, executables: [String: String], requestPolicy: LocalRequestPolicy = LocalRequestPolicy(),
+        awsEndpoint: String, group: any EventLoopGroup, sink: FunctionLogSink, logger: Logger,
+        hostPATH: String = ProcessInfo.processInfo.environment["PATH"] ?? ""
     ) {
         self.region = topology.region
         self.accountID = topology.accountID
@@ -80,7 +81,8 @@ public final class LambdaService: Service {
             let settings = FunctionRuntimeSettings(
                 function: function, executable: executable, functionARN: arn,
                 environment: Self.environment(
-                    for: function, executable: executable, region: topology.region, hostPATH: hostPATH))
+                    for: function, executable: executable, region: topology.region, hostPATH: hostPATH),
+                requestPolicy: requestPolicy)
             pools[function.name] = FunctionPool(settings: settings, awsEndpoint: awsEndpoint, group: group, sink: sink)
         }
         self.pools = pools

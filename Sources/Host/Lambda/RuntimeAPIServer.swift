@@ -84,7 +84,7 @@ final class RuntimeAPIServer: Sendable {
     private init(channel: any Channel) { self.channel = channel }
 
     static func start(
-        group: any EventLoopGroup,
+        group: any EventLoopGroup, policy: LocalRequestPolicy = LocalRequestPolicy(),
         handler: @escaping @Sendable (RuntimeAPIRequest, RuntimeAPIResponder) -> Void,
         onDisconnect: @escaping @Sendable (any Channel) -> Void = { _ in }
     ) async throws -> RuntimeAPIServer {
@@ -96,7 +96,7 @@ final class RuntimeAPIServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(
-                        RuntimeAPIChannelHandler(handler: handler, onDisconnect: onDisconnect))
+                        RuntimeAPIChannelHandler(policy: policy, handler: handler, onDisconnect: onDisconnect))
                 }
             }
             .bind(host: "127.0.0.1", port: 0)
@@ -113,6 +113,7 @@ final class RuntimeAPIServer: Sendable {
 private final class RuntimeAPIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
 
+    private let policy: LocalRequestPolicy
     private let handler: @Sendable (RuntimeAPIRequest, RuntimeAPIResponder) -> Void
     private let onDisconnect: @Sendable (any Channel) -> Void
     private var head: HTTPRequestHead?
@@ -120,9 +121,11 @@ private final class RuntimeAPIChannelHandler: ChannelInboundHandler, RemovableCh
     private var received = 0
 
     init(
+        policy: LocalRequestPolicy,
         handler: @escaping @Sendable (RuntimeAPIRequest, RuntimeAPIResponder) -> Void,
         onDisconnect: @escaping @Sendable (any Channel) -> Void
     ) {
+        self.policy = policy
         self.handler = handler
         self.onDisconnect = onDisconnect
     }
@@ -162,6 +165,15 @@ private final class RuntimeAPIChannelHandler: ChannelInboundHandler, RemovableCh
                 trailers: trailers
             )
             body = []
+            if let reason = policy.refusal(
+                host: head.headers.first(name: "Host"), origin: head.headers.first(name: "Origin"))
+            {
+                // Not the function's runtime: a web page. It gets an error and the connection closes.
+                RuntimeAPIResponder(channel: context.channel, keepAlive: false).sendJSON(
+                    status: .forbidden,
+                    #"{"errorMessage":"\#(reason.replacingOccurrences(of: "\"", with: "'"))","errorType":"Forbidden"}"#)
+                return
+            }
             handler(request, RuntimeAPIResponder(channel: context.channel, keepAlive: head.isKeepAlive))
         }
     }

@@ -63,14 +63,12 @@ final class LogsAPI: Sendable {
                 throw LogsError(
                     "InvalidParameterException", "Cannot order by LastEventTime with a logStreamNamePrefix.")
             }
-            let offset =
-                try input.nextToken.map { token in
-                    guard let offset = Int(try Self.decodeToken(token)) else { throw Self.badToken }
-                    return offset
-                } ?? 0
             let streams = try store.streams(
                 group: group, prefix: input.logStreamNamePrefix, byLastEventTime: byTime,
                 descending: input.descending ?? false)
+            let offset = try Paging.offset(try input.nextToken.map(Self.decodeToken), count: streams.count) {
+                Self.badToken
+            }
             let page = streams.dropFirst(offset).prefix(limit)
             return DescribeStreamsOutput(
                 logStreams: page.map { stream in
@@ -125,6 +123,12 @@ final class LogsAPI: Sendable {
                 throw LogsError(
                     "InvalidParameterException",
                     "logStreamNames and logStreamNamePrefix are mutually exclusive and cannot be used together.")
+            }
+            if let text = input.filterPattern, text.count > 1024 {
+                throw LogsError(
+                    "InvalidParameterException",
+                    "1 validation error detected: Value '\(text.prefix(100))…' at 'filterPattern' failed to satisfy "
+                        + "constraint: Member must have length less than or equal to 1024")
             }
             let pattern = try LogsFilterPattern(parsing: input.filterPattern ?? "")
             let after = try input.nextToken.map { token in
@@ -336,6 +340,8 @@ final class LogsAPI: Sendable {
 
 extension LogsAPI: AWSJSONService {
     var jsonVersion: String { "1.1" }
+    /// A PutLogEvents batch is at most 1,048,576 bytes; the JSON around it gets room besides.
+    var maximumRequestSize: Int { 2 * 1024 * 1024 }
     func respond(target: String, body: Data) async -> (status: Int, body: Data, headers: [String: String]) {
         let result = handle(target: target, body: body)
         return (result.status, result.body, [:])

@@ -196,6 +196,7 @@ struct LogsJSONPatternParser {
     private var position = 0
     private let pattern: String
     private var tokenError = false
+    private var depth = 0
 
     init(_ body: String, pattern: String) {
         self.pattern = pattern
@@ -289,6 +290,10 @@ struct LogsJSONPatternParser {
     private mutating func parsePrimary() throws(LogsError) -> LogsJSONCondition {
         guard let token = next() else { throw invalid }
         if token == "(" {
+            // Bounded: parsing and matching recurse as deep as the parentheses go.
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= 100 else { throw invalid }
             let condition = try parseOr()
             guard next() == ")" else { throw invalid }
             return condition

@@ -147,37 +147,20 @@ struct PipeRunner: Sendable {
 enum PipeInputTemplate {
     /// Whether the template gives a JSON object whatever its placeholders hold (the detail of a bus event is one).
     static func makesObject(_ template: String) -> Bool {
-        var probe = template
-        for name in EventBridgeInput.placeholders(in: template) {
-            probe = probe.replacingOccurrences(of: "<\(name)>", with: "null")
+        guard case .object? = try? JSONValue(parsing: EventBridgeInput.fill(template) { _ in .null }) else {
+            return false
         }
-        guard case .object? = try? JSONValue(parsing: probe) else { return false }
         return true
     }
 
     static func render(_ template: String, record: JSONValue, recordText: String, reserved: [String: String])
         -> String
     {
-        var output = template
-        for name in EventBridgeInput.placeholders(in: template) {
-            guard let range = output.range(of: "<\(name)>") else { continue }
-            let insideString = output[..<range.lowerBound].filter { $0 == "\"" }.count % 2 == 1
-            let value: JSONValue?
-            if name == "aws.pipes.event" || name == "aws.pipes.event.json" {
-                value = record
-            } else if let text = reserved[name] {
-                value = .string(text)
-            } else {
-                value = EventBridgeInput.value(at: name, in: record)
-            }
-            let replacement: String
-            switch value {
-            case .string(let text)?: replacement = insideString ? text : EventBridgeInput.quote(text)
-            case let value?: replacement = EventBridgeInput.text(value)
-            case nil: replacement = insideString ? "" : "null"
-            }
-            output.replaceSubrange(range, with: replacement)
+        EventBridgeInput.fill(template) { name in
+            if name == "aws.pipes.event" || name == "aws.pipes.event.json" { return record }
+            if let text = reserved[name] { return .string(text) }
+            return EventBridgeInput.value(at: name, in: record)
         }
-        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+        .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

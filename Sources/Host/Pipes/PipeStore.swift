@@ -80,9 +80,13 @@ final class PipeStore: Sendable {
                 let pipe = try Self.decode(text)
                 stored[pipe.name] = pipe
             }
-            for (name, pipe) in stored where pipe.declared && !pipes.contains(where: { $0.name == name }) {
-                try db.execute(sql: "DELETE FROM pipes WHERE name = ?", arguments: [name])
-                try db.execute(sql: "DELETE FROM pipe_checkpoints WHERE pipe = ?", arguments: [name])
+            // A pipe another topology declared is stopped, not deleted: its checkpoint stays, so declaring it again
+            // resumes where it stopped instead of replaying its stream from TRIM_HORIZON.
+            for (name, var pipe) in stored
+            where pipe.declared && pipe.desiredState != "STOPPED" && !pipes.contains(where: { $0.name == name }) {
+                pipe.desiredState = "STOPPED"
+                try db.execute(
+                    sql: "UPDATE pipes SET definition = ? WHERE name = ?", arguments: [try Self.encode(pipe), name])
             }
             for var pipe in pipes {
                 if let old = stored[pipe.name] {

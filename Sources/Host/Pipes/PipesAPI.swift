@@ -18,8 +18,12 @@ struct PipesAPI {
                 namePrefix: parameter("NamePrefix"), desiredState: parameter("DesiredState"),
                 currentState: parameter("CurrentState"), sourcePrefix: parameter("SourcePrefix"),
                 targetPrefix: parameter("TargetPrefix"))
-            let start = parameter("NextToken").flatMap { Int($0) } ?? 0
-            let limit = max(1, min(100, parameter("Limit").flatMap { Int($0) } ?? 100))
+            let limit = try Paging.number(text: parameter("Limit"), member: "limit", 1...100, default: 100) {
+                AWSError("ValidationException", $0)
+            }
+            let start = try Paging.offset(parameter("NextToken"), count: all.count) {
+                AWSError("ValidationException", "Invalid NextToken")
+            }
             var object: [String: Any] = ["Pipes": Array(all.dropFirst(start).prefix(limit))]
             if all.count > start + limit { object["NextToken"] = String(start + limit) }
             return try respond(object)

@@ -36,6 +36,15 @@ struct ExpressionParser {
     private(set) var usedNames: Set<String> = []
     /// The `:value` placeholders the expression used.
     private(set) var usedValues: Set<String> = []
+    /// How deep the parser is in parentheses, NOTs and function calls (bounded: the parser, the evaluator and the
+    /// tree's own teardown recurse as deep).
+    private var depth = 0
+    /// The token positions of the `(` and `)` of the parenthesized condition closed last.
+    private var lastParentheses: (open: Int, close: Int)?
+
+    /// The deepest nesting accepted. DynamoDB's 4 KB expression limit allows about a thousand levels; no real
+    /// expression comes near this.
+    static let maximumDepth = 100
 
     /// The largest number of operands of IN on its right.
     static let maximumInOperands = 100
@@ -240,15 +249,35 @@ struct ExpressionParser {
     private mutating func parseNot() throws(DynamoDBValidationError) -> ExpressionCondition {
         if current.isKeyword("NOT") {
             advance()
+            try enter()
+            defer { depth -= 1 }
             return .not(try parseNot())
         }
         return try parsePrimary()
     }
 
+    /// One level deeper; too deep is an error, not a stack overflow.
+    private mutating func enter() throws(DynamoDBValidationError) {
+        depth += 1
+        guard depth <= Self.maximumDepth else {
+            throw .invalid(
+                kind, "The expression is nested too deeply; the host accepts at most \(Self.maximumDepth) levels;")
+        }
+    }
+
     private mutating func parsePrimary() throws(DynamoDBValidationError) -> ExpressionCondition {
-        if consumePunctuation("(") {
+        if current.isPunctuation("(") {
+            let open = position
+            advance()
+            try enter()
+            defer { depth -= 1 }
             let condition = try parseOr()
             try expectPunctuation(")")
+            // `((a = b))`: the inner parentheses hold all there is inside the outer ones (DynamoDB refuses it).
+            if let inner = lastParentheses, inner.open == open + 1, inner.close == position - 2 {
+                throw .invalid(kind, "The expression has redundant parentheses;")
+            }
+            lastParentheses = (open, position - 1)
             return condition
         }
         if current.kind == .word, peek().isPunctuation("("), current.text != "size" {
@@ -464,6 +493,8 @@ struct ExpressionParser {
         let name = token.text
         guard Self.updateFunctions.contains(name) else { throw functionNotAllowedOrUnknown(name) }
         advance()
+        try enter()
+        defer { depth -= 1 }
         try expectPunctuation("(")
         var arguments = [try parseUpdateOperand()]
         while consumePunctuation(",") { arguments.append(try parseUpdateOperand()) }
@@ -501,27 +532,58 @@ struct ExpressionParser {
 
     // MARK: Overlaps
 
+    /// Refuses two paths that overlap (one is a prefix of, or equal to, the other) or conflict (they first differ
+    /// where one has a name and the other an index), naming the first such pair. Sorting brings such pairs next to
+    /// each other (a path sorts just before the paths it is a prefix of; at each step names sort before indexes, so
+    /// where two groups part the last with a name is beside the first with an index): n log n, not n².
     private func checkOverlaps(_ paths: [ExpressionPath]) throws(DynamoDBValidationError) {
-        for (offset, first) in paths.enumerated() {
-            for second in paths[(offset + 1)...] {
-                let common = zip(first.elements, second.elements)
-                if let mismatch = common.first(where: { $0.0 != $0.1 }) {
-                    switch mismatch {
-                    case (.name, .index), (.index, .name):
-                        throw .invalid(
-                            kind,
-                            "Two document paths conflict with each other; must remove or rewrite one of these "
-                                + "paths; path one: \(first), path two: \(second)")
-                    default:
-                        continue
-                    }
-                }
-                throw .invalid(
-                    kind,
-                    "Two document paths overlap with each other; must remove or rewrite one of these paths; "
-                        + "path one: \(first), path two: \(second)")
+        guard paths.count > 1 else { return }
+        let order = paths.indices.sorted { Self.precedes(paths[$0].elements, paths[$1].elements) }
+        var first: (one: Int, two: Int, conflict: Bool)?
+        for (a, b) in zip(order, order.dropFirst()) {
+            guard let conflict = Self.clash(paths[a].elements, paths[b].elements) else { continue }
+            let pair = (one: min(a, b), two: max(a, b), conflict: conflict)
+            if first.map({ (pair.one, pair.two) < ($0.one, $0.two) }) ?? true { first = pair }
+        }
+        guard let first else { return }
+        let one = paths[first.one]
+        let two = paths[first.two]
+        if first.conflict {
+            throw .invalid(
+                kind,
+                "Two document paths conflict with each other; must remove or rewrite one of these paths; "
+                    + "path one: \(one), path two: \(two)")
+        }
+        throw .invalid(
+            kind,
+            "Two document paths overlap with each other; must remove or rewrite one of these paths; "
+                + "path one: \(one), path two: \(two)")
+    }
+
+    /// Path order for ``checkOverlaps(_:)``: step by step, names before indexes; a prefix first.
+    private static func precedes(_ lhs: [ExpressionPathElement], _ rhs: [ExpressionPathElement]) -> Bool {
+        for (left, right) in zip(lhs, rhs) {
+            switch (left, right) {
+            case (.name(let a), .name(let b)) where a != b: return a < b
+            case (.index(let a), .index(let b)) where a != b: return a < b
+            case (.name, .index): return true
+            case (.index, .name): return false
+            default: continue
             }
         }
+        return lhs.count < rhs.count
+    }
+
+    /// nil when the paths part at a step where both have names or both indexes; true when one has a name and the
+    /// other an index there (a conflict); false when one is a prefix of the other (an overlap).
+    private static func clash(_ lhs: [ExpressionPathElement], _ rhs: [ExpressionPathElement]) -> Bool? {
+        for (left, right) in zip(lhs, rhs) where left != right {
+            switch (left, right) {
+            case (.name, .index), (.index, .name): return true
+            default: return nil
+            }
+        }
+        return false
     }
 }
 

@@ -7,6 +7,10 @@ import AWSShapes
 //   ExpressionAttributeNames/Values → "ExpressionAttributeNames must not be empty" (Values alike); names or values
 //   without any expression → "ExpressionAttributeNames can only be specified when using expressions"; a value
 //   with an invalid number → "ExpressionAttributeValues contains invalid value: <number error> for key <key>".
+// - An expression longer than 4,096 bytes (its raw text, before placeholders are resolved) → "Invalid <Kind>:
+//   Expression size has exceeded the maximum allowed size;", followed by " expression size: <bytes>" for filter and
+//   condition expressions only (as captured from DynamoDB by ExtendDB's conformance tests). The limit also bounds
+//   the parser's work and the depth of what it builds.
 // - After parsing, placeholders no expression used → "Value provided in ExpressionAttributeNames unused in
 //   expressions: keys: {#a, #b}" (names before values; keys sorted).
 // - `changedAttributes` of an update are the top-level attributes its SET/REMOVE/ADD/DELETE actions target
@@ -34,6 +38,9 @@ struct ExpressionRequest: Sendable {
     /// The parsed UpdateExpression, if any.
     let update: ExpressionUpdate?
 
+    /// DynamoDB's limit on each expression's text, in bytes.
+    static let maximumExpressionSize = 4096
+
     /// Parses and validates every expression of a request.
     /// - Throws: `DynamoDBValidationError` with DynamoDB's message for the first problem found.
     init(
@@ -52,6 +59,10 @@ struct ExpressionRequest: Sendable {
         for case (let kind, let text?) in expressions
         where text.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
             throw .invalid(kind, "The expression can not be empty;")
+        }
+        for case (let kind, let text?) in expressions where text.utf8.count > Self.maximumExpressionSize {
+            let size = kind == .filter || kind == .condition ? " expression size: \(text.utf8.count)" : ""
+            throw .invalid(kind, "Expression size has exceeded the maximum allowed size;" + size)
         }
         let anyExpression = expressions.contains { $0.1 != nil }
         if let names = expressionAttributeNames {

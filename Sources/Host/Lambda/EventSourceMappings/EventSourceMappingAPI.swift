@@ -17,8 +17,12 @@ struct EventSourceMappingAPI {
             var all = try service.list(
                 functionName: query["FunctionName"].map(String.init),
                 eventSourceArn: query["EventSourceArn"].map(String.init))
-            let start = query["Marker"].flatMap { Int(String($0)) } ?? 0
-            let size = min(10_000, query["MaxItems"].flatMap { Int(String($0)) } ?? 100)
+            let size = try Paging.number(
+                text: query["MaxItems"].map(String.init), member: "maxItems", 1...10_000, default: 100
+            ) { AWSError("InvalidParameterValueException", $0) }
+            let start = try Paging.offset(query["Marker"].map(String.init), count: all.count) {
+                AWSError("InvalidParameterValueException", "Invalid Marker")
+            }
             all = Array(all.dropFirst(start))
             var object: [String: Any] = ["EventSourceMappings": Array(all.prefix(size))]
             if all.count > size { object["NextMarker"] = String(start + size) }

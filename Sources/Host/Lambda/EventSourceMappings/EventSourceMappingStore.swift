@@ -109,9 +109,14 @@ final class EventSourceMappingStore: Sendable {
             let existing = try Row.fetchAll(db, sql: "SELECT uuid, definition FROM lambda_event_source_mappings")
             var stored: [String: EventSourceMapping] = [:]
             for row in existing { stored[row["uuid"]] = try Self.decode(row["definition"]) }
-            for (uuid, mapping) in stored where mapping.declared && !mappings.contains(where: { $0.uuid == uuid }) {
-                try db.execute(sql: "DELETE FROM lambda_event_source_mappings WHERE uuid = ?", arguments: [uuid])
-                try db.execute(sql: "DELETE FROM lambda_esm_checkpoints WHERE uuid = ?", arguments: [uuid])
+            // A mapping another topology declared is disabled, not deleted: its checkpoint stays, so declaring it
+            // again resumes where it stopped.
+            for (uuid, var mapping) in stored
+            where mapping.declared && mapping.enabled && !mappings.contains(where: { $0.uuid == uuid }) {
+                mapping.enabled = false
+                try db.execute(
+                    sql: "UPDATE lambda_event_source_mappings SET definition = ? WHERE uuid = ?",
+                    arguments: [try Self.encode(mapping), uuid])
             }
             for var mapping in mappings {
                 if let old = stored[mapping.uuid] {
