@@ -179,6 +179,62 @@ import Glibc
         #expect(
             second.error.contains("is in use by another host (pid \(first.processIdentifier))"), "\(second.error)")
     }
+
+    // MARK: switching topologies
+
+    /// A pipe the next topology does not declare is stopped, not deleted: declared again, it resumes from its
+    /// checkpoint instead of replaying its stream from TRIM_HORIZON.
+    @Test func switchingTopologiesAndBackReplaysNothing() async throws {
+        let withPipe = try Topology.decode(
+            Data(
+                #"""
+                {"tables": {"tbl": {"partitionKey": {"name": "pk"}, "stream": "NEW_IMAGE"}},
+                 "pipes": {"p": {"source": {"table": "tbl", "startingPosition": "TRIM_HORIZON"}, "target": {}}},
+                 "queues": {"q": {"visibilityTimeout": 900}},
+                 "rules": {"r": {"pattern": {"source": ["Pipe p"]}, "targets": [{"id": "q", "queue": "q"}]}}}
+                """#.utf8), baseDirectory: "/")
+        let withoutPipe = try Topology.decode(
+            Data(#"{"tables": {"tbl": {"partitionKey": {"name": "pk"}, "stream": "NEW_IMAGE"}}}"#.utf8),
+            baseDirectory: "/")
+        let configuration = testConfiguration()
+        defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
+        func put(_ port: Int, _ key: String) async throws {
+            _ = try await awsJSON(
+                port, "DynamoDB_20120810.PutItem", #"{"TableName":"tbl","Item":{"pk":{"S":"\#(key)"}}}"#)
+        }
+        /// The keys of the items whose events reach the queue, until `count` have (or 15 s pass).
+        func delivered(_ port: Int, count: Int) async throws -> [String] {
+            var keys: [String] = []
+            let deadline = ContinuousClock.now + .seconds(15)
+            while keys.count < count, ContinuousClock.now < deadline {
+                for message in try await receive(port, queue: "q", wait: 2) {
+                    let body = try JSONSerialization.jsonObject(with: Data((message["Body"] as? String ?? "").utf8))
+                    let key =
+                        ((((body as? [String: Any])?["detail"] as? [String: Any])?["dynamodb"] as? [String: Any])?[
+                            "Keys"] as? [String: Any]).flatMap { ($0["pk"] as? [String: String])?["S"] }
+                    keys.append(key ?? "?")
+                }
+            }
+            return keys
+        }
+        try await withHost(withPipe, configuration: configuration) { _, ports in
+            for key in ["a", "b", "c"] { try await put(ports.aws, key) }
+            #expect(try await delivered(ports.aws, count: 3).sorted() == ["a", "b", "c"])
+        }
+        try await withHost(withoutPipe, configuration: configuration) { _, ports in
+            let pipe = try await http("GET", "http://127.0.0.1:\(ports.aws)/v1/pipes/p")
+            #expect(pipe.status == 200)
+            #expect(try pipe.json()["DesiredState"] as? String == "STOPPED")
+            try await put(ports.aws, "d")  // while the pipe is stopped
+        }
+        try await withHost(withPipe, configuration: configuration) { _, ports in
+            let pipe = try await http("GET", "http://127.0.0.1:\(ports.aws)/v1/pipes/p")
+            #expect(try pipe.json()["DesiredState"] as? String == "RUNNING")
+            try await put(ports.aws, "e")
+            #expect(try await delivered(ports.aws, count: 2).sorted() == ["d", "e"])
+            #expect(try await receive(ports.aws, queue: "q", wait: 1).isEmpty, "nothing is replayed")
+        }
+    }
 }
 
 /// A TCP connection to 127.0.0.1:`port`.
