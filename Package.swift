@@ -66,7 +66,11 @@ let package = Package(
         .target(name: "CLambdaCompat"),
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: functionSide),
         .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "AWSShapes"], swiftSettings: functionSide),
-        .target(name: "AWSClients", dependencies: ["CCrypto", "CurlHTTP", "AWSShapes"], swiftSettings: functionSide),
+        // SigV4 and the digests it needs: functions sign with it, the host checks signatures with it.
+        .target(name: "AWSSigV4", dependencies: ["CCrypto"], swiftSettings: functionSide),
+        .target(
+            name: "AWSClients", dependencies: ["CCrypto", "CurlHTTP", "AWSShapes", "AWSSigV4"],
+            swiftSettings: functionSide),
         // The commerce logic behind the functions under functions/: one service per slice, AWS behind protocols.
         .target(
             name: "Commerce", dependencies: ["AWSShapes", "AWSClients", "LambdaRuntime"], swiftSettings: functionSide),
@@ -76,7 +80,7 @@ let package = Package(
         .target(
             name: "Host",
             dependencies: [
-                "AWSShapes", "CSpawn", "CCrypto",
+                "AWSShapes", "AWSSigV4", "CSpawn", "CCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

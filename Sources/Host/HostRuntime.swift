@@ -1,3 +1,4 @@
+import AWSSigV4
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -28,14 +29,21 @@ public struct HostConfiguration: Sendable {
     public var allowedHostNames: [String]
     /// A connection that sends nothing for this long (idle between requests, or stalled inside one) is closed.
     public var idleTimeout: Duration
+    /// Check every AWS request's SigV4 signature against ``credentials`` and the functions' own.
+    public var verifySignatures: Bool
+    /// The credentials clients may sign with when signatures are checked (default `test` / `test`).
+    public var credentials: [AWSCredentials]
 
     public init(
         bindAddress: String = "127.0.0.1", awsPort: Int = 4566, apiPort: Int = 3000,
         dataDirectory: String = ".host-data",
         printFunctionLogs: Bool = true, asyncRetryDelays: [Duration] = [.seconds(60), .seconds(120)],
         eventBridgeRetryDelay: Duration = .seconds(1), allowedHostNames: [String] = [],
-        idleTimeout: Duration = .seconds(60)
+        idleTimeout: Duration = .seconds(60), verifySignatures: Bool = false,
+        credentials: [AWSCredentials] = [AWSCredentials(accessKeyID: "test", secretAccessKey: "test")]
     ) {
+        self.verifySignatures = verifySignatures
+        self.credentials = credentials
         self.allowedHostNames = allowedHostNames
         self.idleTimeout = idleTimeout
         self.bindAddress = bindAddress
@@ -143,7 +151,12 @@ public final class HostRuntime: Sendable {
                 pipes: pipes,
                 jsonServices: [
                     dynamoDB, SQSAPI(store: sqsStore, base: lambda.awsEndpoint), eventBridge, LogsAPI(store: logsStore),
-                ], policy: policy),
+                ], policy: policy,
+                verifier: configuration.verifySignatures
+                    ? SignatureVerifier(
+                        credentials: configuration.credentials + [LambdaService.functionCredentials],
+                        region: topology.region)
+                    : nil),
             server: http1,
             configuration: .init(
                 address: .hostname(configuration.bindAddress, port: configuration.awsPort), serverName: "host"),

@@ -70,6 +70,12 @@ struct HostCommand: AsyncParsableCommand {
             valueName: "name"))
     var allowedHosts: [String] = []
 
+    @Flag(
+        help: ArgumentHelp(
+            "Check every AWS request's SigV4 signature (credentials test/test, and the functions' own).",
+            discussion: "Also on when HOST_VERIFY_SIGNATURES=1."))
+    var verifySignatures = false
+
     @Option(
         help: ArgumentHelp(
             "The Swift package whose function products are built (default: the package this host was built from).",
@@ -125,7 +131,9 @@ struct HostCommand: AsyncParsableCommand {
             topology: system, executables: executables,
             configuration: HostConfiguration(
                 bindAddress: bind, awsPort: awsPort, apiPort: apiPort, dataDirectory: dataDir,
-                printFunctionLogs: level <= .info, allowedHostNames: allowedHosts),
+                printFunctionLogs: level <= .info, allowedHostNames: allowedHosts,
+                verifySignatures: verifySignatures
+                    || ProcessInfo.processInfo.environment["HOST_VERIFY_SIGNATURES"] == "1"),
             logger: logger)
         defer { withExtendedLifetime(directory) {} }
         let group = host.serviceGroup(logger: logger)

@@ -87,7 +87,7 @@ import Testing
             topology: topology, executables: executables,
             configuration: HostConfiguration(
                 awsPort: 0, apiPort: 0, dataDirectory: NSTemporaryDirectory() + "commerce-\(UUID().uuidString)",
-                printFunctionLogs: false),
+                printFunctionLogs: false, verifySignatures: hostVerifiesSignatures),
             logger: logger)
         let group = host.serviceGroup(logger: logger, handlingSignals: false)
         let running = Task { try await group.run() }

@@ -28,8 +28,8 @@ import Testing
         topology.tables = [Self.table]
         try await withHost(topology) { _, ports in
             let environment = [
-                "AWS_ACCESS_KEY_ID": "ASIAHOSTLOCALFUNCTION", "AWS_SECRET_ACCESS_KEY": "secret",
-                "AWS_SESSION_TOKEN": "token",
+                "AWS_ACCESS_KEY_ID": "ASIAHOSTLOCALFUNCTION", "AWS_SECRET_ACCESS_KEY": "host-local-function-secret",
+                "AWS_SESSION_TOKEN": "host-local-function-session",
                 "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": "http://127.0.0.1:\(ports.aws)",
             ]
             try await blocking {
@@ -101,7 +101,7 @@ import Testing
         ]
         try await withHost(topology) { _, ports in
             let environment = [
-                "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "s", "AWS_REGION": "us-east-1",
+                "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1",
                 "AWS_ENDPOINT_URL": "http://127.0.0.1:\(ports.aws)",
             ]
             try await blocking {

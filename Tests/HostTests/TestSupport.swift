@@ -1,3 +1,4 @@
+import AWSClients
 import CurlHTTP
 import Foundation
 import Host
@@ -47,14 +48,55 @@ func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async thr
     }
 }
 
-/// One HTTP request over a fresh libcurl connection.
+/// Whether the host under test checks signatures (`HOST_VERIFY_SIGNATURES=1`: CI runs the suite once so).
+let hostVerifiesSignatures = ProcessInfo.processInfo.environment["HOST_VERIFY_SIGNATURES"] == "1"
+
+/// One HTTP request over a fresh libcurl connection. A request for an AWS API (an `X-Amz-Target`, a Lambda or
+/// Pipes path) is signed with `test` / `test`, as the CLI and SDKs sign theirs.
 func http(
     _ method: String, _ url: String, headers: [(String, String)] = [], body: [UInt8]? = nil
 ) async throws -> HTTPClientResponse {
-    let headerList = headers.map { ($0.0, $0.1) }
+    let headerList = signedAsAWSClientsSign(method, url, headers: headers, body: body ?? [])
     return try await blocking {
         try CurlConnection().send(method, url, headers: headerList, body: body, timeoutMilliseconds: 60_000)
     }
+}
+
+/// `headers` plus `Host` and a SigV4 signature when the request is for an AWS API of the host.
+func signedAsAWSClientsSign(_ method: String, _ url: String, headers: [(String, String)], body: [UInt8])
+    -> [(String, String)]
+{
+    guard let components = URLComponents(string: url), let host = components.host, let port = components.port
+    else { return headers }
+    let target = headers.first { $0.0.lowercased() == "x-amz-target" }?.1
+    let service: String?
+    if let target {
+        service =
+            target.hasPrefix("DynamoDB")
+            ? "dynamodb"
+            : target.hasPrefix("AmazonSQS")
+                ? "sqs"
+                : target.hasPrefix("AWSEvents") ? "events" : target.hasPrefix("Logs_") ? "logs" : nil
+    } else if components.percentEncodedPath.hasPrefix("/2015-03-31/") {
+        service = "lambda"
+    } else if components.percentEncodedPath.hasPrefix("/v1/pipes") {
+        service = "pipes"
+    } else {
+        service = nil
+    }
+    guard let service, !headers.contains(where: { ["authorization", "host"].contains($0.0.lowercased()) }) else {
+        return headers
+    }
+    let all = headers + [("Host", "\(host):\(port)")]
+    let signer = SigV4Signer(
+        credentials: AWSCredentials(accessKeyID: "test", secretAccessKey: "test"), region: "us-east-1",
+        service: service)
+    let signature = signer.sign(
+        SigV4Signer.Request(
+            method: method, path: components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath,
+            query: components.percentEncodedQuery ?? "", headers: all.map { (name: $0.0, value: $0.1) }, body: body),
+        date: Date())
+    return all + signature.headers.map { ($0.name, $0.value) }
 }
 
 /// A configuration for tests: free ports, a fresh data directory, silent functions.
@@ -64,7 +106,8 @@ func testConfiguration(
 ) -> HostConfiguration {
     HostConfiguration(
         awsPort: 0, apiPort: 0, dataDirectory: dataDirectory, printFunctionLogs: false,
-        asyncRetryDelays: asyncRetryDelays, eventBridgeRetryDelay: eventBridgeRetryDelay)
+        asyncRetryDelays: asyncRetryDelays, eventBridgeRetryDelay: eventBridgeRetryDelay,
+        verifySignatures: hostVerifiesSignatures)
 }
 
 /// Starts a host for `topology` on free ports, runs `body`, then stops it gracefully.

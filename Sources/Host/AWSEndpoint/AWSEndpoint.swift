@@ -16,12 +16,15 @@ public struct AWSEndpoint: HTTPResponder {
     let jsonServices: [any AWSJSONService]
     /// Which `Host` and `Origin` headers are accepted (web pages are refused).
     let policy: LocalRequestPolicy
+    /// Checks every request's SigV4 signature (`--verify-signatures`); nil accepts any.
+    let verifier: SignatureVerifier?
 
     init(
         lambda: LambdaService, asyncInvocations: LambdaAsyncInvocations,
         eventSourceMappings: EventSourceMappingService, pipes: PipeService, jsonServices: [any AWSJSONService],
-        policy: LocalRequestPolicy = LocalRequestPolicy()
+        policy: LocalRequestPolicy = LocalRequestPolicy(), verifier: SignatureVerifier? = nil
     ) {
+        self.verifier = verifier
         self.lambda = lambda
         self.asyncInvocations = asyncInvocations
         self.eventSourceMappings = eventSourceMappings
@@ -42,6 +45,29 @@ public struct AWSEndpoint: HTTPResponder {
             return response
         }
         do {
+            if let verifier, !request.uri.path.hasPrefix("/_host/"), let service = Self.signingName(of: request) {
+                var request = request
+                let limit = Self.largestBody(of: service)
+                let body = try await request.collectBody(
+                    limit: limit,
+                    tooLarge: service == "lambda"
+                        ? AWSError(
+                            "RequestTooLargeException",
+                            "Request must be smaller than \(limit) bytes for the InvokeFunction operation",
+                            status: .contentTooLarge)
+                        : AWSError(
+                            "RequestEntityTooLargeException", "Request body is larger than the most this API accepts",
+                            status: .contentTooLarge))
+                var headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
+                if let authority = request.head.authority { headers.append((name: "host", value: authority)) }
+                let signed = SignatureVerifier.SignedRequest(
+                    method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
+                    headers: headers, body: Array(body.readableBytesView))
+                if let failure = verifier.check(signed, service: service) {
+                    return failure.error(service: service).response
+                }
+                return try await dispatch(request, context: context)
+            }
             return try await dispatch(request, context: context)
         } catch let error as AWSError {
             var response = error.response
@@ -95,6 +121,34 @@ public struct AWSEndpoint: HTTPResponder {
         }
         if let service = UnservedService(request) { return service.response }
         throw AWSError("UnknownOperationException", "No AWS API at \(request.method) \(path)", status: .notFound)
+    }
+}
+
+extension AWSEndpoint {
+    /// The SigV4 signing name of the service a request is for; nil for what the host does not serve.
+    static func signingName(of request: Request) -> String? {
+        if let target = request.headers[HTTPField.Name("X-Amz-Target")!] {
+            let prefixes = [
+                ("DynamoDB_20120810.", "dynamodb"), ("DynamoDBStreams_20120810.", "dynamodb"), ("AmazonSQS.", "sqs"),
+                ("AWSEvents.", "events"), ("Logs_20140328.", "logs"),
+            ]
+            return prefixes.first { target.hasPrefix($0.0) }?.1
+        }
+        let path = request.uri.path
+        if path.hasPrefix("/2015-03-31/") { return "lambda" }
+        if path == "/v1/pipes" || path.hasPrefix("/v1/pipes/") { return "pipes" }
+        return nil
+    }
+
+    /// The largest body any operation of `service` accepts (each operation checks its own limit after).
+    static func largestBody(of service: String) -> Int {
+        switch service {
+        case "dynamodb": 16 * 1024 * 1024
+        case "lambda": 6_291_456
+        case "sqs": 3 * 1024 * 1024
+        case "logs": 2 * 1024 * 1024
+        default: 1024 * 1024
+        }
     }
 }
 

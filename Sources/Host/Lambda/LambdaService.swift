@@ -5,6 +5,7 @@
 // awslambdaric's X-Ray error-cause header is refused above that; no Extensions, Logs or Telemetry APIs.
 
 import AWSShapes
+import AWSSigV4
 import Foundation
 import Logging
 import NIOCore
@@ -20,6 +21,13 @@ public struct LambdaServiceError: Error, Equatable {
     static func notFound(_ arn: String) -> LambdaServiceError {
         LambdaServiceError(type: "ResourceNotFoundException", message: "Function not found: \(arn)", status: 404)
     }
+}
+
+extension LambdaService {
+    /// The temporary credentials every function gets (the host accepts them when it checks signatures).
+    static let functionCredentials = AWSCredentials(
+        accessKeyID: "ASIAHOSTLOCALFUNCTION", secretAccessKey: "host-local-function-secret",
+        sessionToken: "host-local-function-session")
 }
 
 /// A value several services read and one updates (the AWS endpoint's address once its port is bound).
@@ -110,9 +118,9 @@ public final class LambdaService: Service {
             "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
             "AWS_REGION": region,
             "AWS_DEFAULT_REGION": region,
-            "AWS_ACCESS_KEY_ID": "ASIAHOSTLOCALFUNCTION",
-            "AWS_SECRET_ACCESS_KEY": "host-local-function-secret",
-            "AWS_SESSION_TOKEN": "host-local-function-session",
+            "AWS_ACCESS_KEY_ID": functionCredentials.accessKeyID,
+            "AWS_SECRET_ACCESS_KEY": functionCredentials.secretAccessKey,
+            "AWS_SESSION_TOKEN": functionCredentials.sessionToken ?? "",
             "LANG": "en_US.UTF-8",
             "TZ": ":UTC",
             "PATH": ([awsPATH] + extra).joined(separator: ":"),

@@ -115,14 +115,14 @@ public struct SigV4Signer: Sendable {
     // MARK: canonical parts
 
     /// The canonical URI: the (normalised) path with every byte but unreserved ones and `/` percent-encoded.
-    func canonicalURI(_ path: String) -> String {
+    package func canonicalURI(_ path: String) -> String {
         var path = path.isEmpty ? "/" : path
         if normalizesPath { path = SigV4Signer.normalizedPath(path) }
         return SigV4Signer.uriEncode(path, keepingSlashes: true)
     }
 
     /// Removes empty, `.` and `..` segments; keeps a trailing slash.
-    static func normalizedPath(_ path: String) -> String {
+    package static func normalizedPath(_ path: String) -> String {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         var segments: [Substring] = []
         for part in parts {
@@ -140,7 +140,7 @@ public struct SigV4Signer: Sendable {
 
     /// The canonical query: each name and value percent-decoded then encoded, `name=value` pairs sorted by name
     /// then value, joined with `&`.
-    static func canonicalQuery(_ query: String) -> String {
+    package static func canonicalQuery(_ query: String) -> String {
         var pairs: [(String, String)] = []
         for component in query.split(separator: "&") {
             let name: Substring
@@ -165,7 +165,7 @@ public struct SigV4Signer: Sendable {
     /// The canonical headers block (each `name:value` line ends with a newline) and the signed headers list.
     /// Names are lower-cased; values trimmed, with runs of whitespace (line folds included) collapsed to one space;
     /// the values of a repeated name are joined with commas in order.
-    static func canonicalHeaders(_ headers: [(name: String, value: String)]) -> (String, String) {
+    package static func canonicalHeaders(_ headers: [(name: String, value: String)]) -> (String, String) {
         var values: [String: [String]] = [:]
         for (name, value) in headers {
             values[name.lowercased(), default: []].append(collapsedWhitespace(value))
@@ -175,7 +175,7 @@ public struct SigV4Signer: Sendable {
         return (block, names.joined(separator: ";"))
     }
 
-    static func collapsedWhitespace(_ value: String) -> String {
+    package static func collapsedWhitespace(_ value: String) -> String {
         var out = [UInt8]()
         var pendingSpace = false
         for byte in value.utf8 {
@@ -192,7 +192,7 @@ public struct SigV4Signer: Sendable {
 
     /// RFC 3986 percent-encoding of every byte except `A-Z a-z 0-9 - _ . ~` (and `/` when asked), with upper-case
     /// hexadecimal digits.
-    static func uriEncode<S: StringProtocol>(_ text: S, keepingSlashes: Bool) -> String {
+    package static func uriEncode<S: StringProtocol>(_ text: S, keepingSlashes: Bool) -> String {
         let digits = Array("0123456789ABCDEF".utf8)
         var out = [UInt8]()
         for byte in text.utf8 {
@@ -211,7 +211,7 @@ public struct SigV4Signer: Sendable {
     }
 
     /// Decodes `%XX` escapes; a `%` not followed by two hexadecimal digits stays as it is.
-    static func percentDecoded<S: StringProtocol>(_ text: S) -> String {
+    package static func percentDecoded<S: StringProtocol>(_ text: S) -> String {
         let bytes = Array(text.utf8)
         var out = [UInt8]()
         var index = 0

@@ -1,9 +1,9 @@
 import CCrypto
 
 /// SHA-256 and HMAC-SHA256 over OpenSSL libcrypto.
-enum Crypto {
+package enum Crypto {
     /// The SHA-256 digest of `bytes`.
-    static func sha256<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
+    package static func sha256<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
         var length: UInt32 = 0
         let ok = bytes.withContiguousStorageIfAvailable { buffer in
@@ -19,7 +19,7 @@ enum Crypto {
     }
 
     /// The HMAC-SHA256 of `data` under `key`.
-    static func hmacSHA256(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
+    package static func hmacSHA256(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
         var mac = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         let result = key.withUnsafeBufferPointer { keyBuffer in
@@ -36,12 +36,12 @@ enum Crypto {
     }
 
     /// The HMAC-SHA256 of the UTF-8 bytes of `text` under `key`.
-    static func hmacSHA256(key: [UInt8], _ text: String) -> [UInt8] {
+    package static func hmacSHA256(key: [UInt8], _ text: String) -> [UInt8] {
         hmacSHA256(key: key, Array(text.utf8))
     }
 
     /// Lower-case hexadecimal.
-    static func hex(_ bytes: [UInt8]) -> String {
+    package static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
