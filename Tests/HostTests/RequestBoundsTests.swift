@@ -34,17 +34,21 @@ import Testing
         }
         _ = try ExpressionRequest(
             conditionExpression: "(a = :v) AND ((a = :v) OR a = :v)", expressionAttributeValues: values)
-        // 1,000 levels fit in 4 KB; the host accepts 100.
+        // 1,000 NOTs fit in 4 KB; DynamoDB counts operators and stops at 300, which bounds the nesting too.
         let deep = String(repeating: "NOT ", count: 1000) + "a = :v"
         expectDynamoDBValidationError(
-            "Invalid ConditionExpression: The expression is nested too deeply; the host accepts at most 100 levels;"
+            "Invalid ConditionExpression: The expression contains too many operators; operator count: 301"
         ) {
             _ = try ExpressionRequest(conditionExpression: deep, expressionAttributeValues: values)
         }
-        let nested = String(repeating: "(a = :v AND ", count: 300) + "a = :v" + String(repeating: ")", count: 300)
-        #expect(throws: DynamoDBValidationError.self) {
-            _ = try ExpressionRequest(conditionExpression: nested, expressionAttributeValues: values)
+        let chain = Array(repeating: "a = :v", count: 151).joined(separator: " AND ")  // 151 + 150 = 301
+        expectDynamoDBValidationError(
+            "Invalid FilterExpression: The expression contains too many operators; operator count: 301"
+        ) {
+            _ = try ExpressionRequest(filterExpression: chain, expressionAttributeValues: values)
         }
+        let nested = String(repeating: "(a = :v AND ", count: 149) + "a = :v" + String(repeating: ")", count: 149)
+        _ = try ExpressionRequest(conditionExpression: nested, expressionAttributeValues: values)  // 299 operators
     }
 
     @Test func overlappingProjectionPathsAreFoundAmongManyQuickly() throws {

@@ -42,9 +42,15 @@ struct ExpressionParser {
     /// The token positions of the `(` and `)` of the parenthesized condition closed last.
     private var lastParentheses: (open: Int, close: Int)?
 
-    /// The deepest nesting accepted. DynamoDB's 4 KB expression limit allows about a thousand levels; no real
-    /// expression comes near this.
-    static let maximumDepth = 100
+    /// Operators counted so far (comparators, BETWEEN, IN, AND, OR, NOT, `+`, `-`; not functions or parentheses).
+    private var operators = 0
+
+    /// DynamoDB's limit on operators in one expression. With redundant parentheses refused, it also bounds how
+    /// deep conditions nest.
+    static let maximumOperators = 300
+    /// The deepest nesting accepted (function calls inside function calls are not operators); the 4 KB limit
+    /// allows about 300 levels.
+    static let maximumDepth = 500
 
     /// The largest number of operands of IN on its right.
     static let maximumInOperands = 100
@@ -232,6 +238,7 @@ struct ExpressionParser {
         var condition = try parseAnd()
         while current.isKeyword("OR") {
             advance()
+            try countOperator()
             condition = .or(condition, try parseAnd())
         }
         return condition
@@ -241,6 +248,7 @@ struct ExpressionParser {
         var condition = try parseNot()
         while current.isKeyword("AND") {
             advance()
+            try countOperator()
             condition = .and(condition, try parseNot())
         }
         return condition
@@ -249,11 +257,20 @@ struct ExpressionParser {
     private mutating func parseNot() throws(DynamoDBValidationError) -> ExpressionCondition {
         if current.isKeyword("NOT") {
             advance()
+            try countOperator()
             try enter()
             defer { depth -= 1 }
             return .not(try parseNot())
         }
         return try parsePrimary()
+    }
+
+    /// One more operator; more than DynamoDB allows is an error.
+    private mutating func countOperator() throws(DynamoDBValidationError) {
+        operators += 1
+        guard operators <= Self.maximumOperators else {
+            throw .invalid(kind, "The expression contains too many operators; operator count: \(operators)")
+        }
     }
 
     /// One level deeper; too deep is an error, not a stack overflow.
@@ -287,6 +304,7 @@ struct ExpressionParser {
         let token = current
         if token.kind == .punctuation, let comparator = ExpressionComparator(rawValue: token.text) {
             advance()
+            try countOperator()
             let right = try parseOperand()
             if comparator != .equal, comparator != .notEqual {
                 try checkOrderable([left, right], operator: comparator.rawValue)
@@ -295,6 +313,7 @@ struct ExpressionParser {
         }
         if token.isKeyword("BETWEEN") {
             advance()
+            try countOperator()
             let lower = try parseOperand()
             guard current.isKeyword("AND") else { throw unexpected() }
             advance()
@@ -307,6 +326,7 @@ struct ExpressionParser {
         }
         if token.isKeyword("IN") {
             advance()
+            try countOperator()
             try expectPunctuation("(")
             var list = [try parseOperand()]
             while consumePunctuation(",") { list.append(try parseOperand()) }
@@ -470,6 +490,7 @@ struct ExpressionParser {
         if current.isPunctuation("+") || current.isPunctuation("-") {
             let symbol = current.text
             advance()
+            try countOperator()
             let right = try parseUpdateOperand()
             if current.isPunctuation("+") || current.isPunctuation("-") { throw unexpected() }
             for case .value(let value) in [left, right] {
