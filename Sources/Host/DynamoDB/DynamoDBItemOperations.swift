@@ -66,8 +66,7 @@ final class DynamoDBItemOperations: Sendable {
             guard expressions.conditionHolds(on: old) else {
                 throw DynamoDBAPIError.conditionalCheckFailed(item: allOldOnFailure ? old : nil)
             }
-            let (updated, _) = try expressions.applyUpdate(to: old ?? key)
-            return .put(try Self.validated(updated, table: table))
+            return try Self.decideUpdate(old: old, key: key, expressions: expressions, table: table)
         }
         let attributes: DynamoDBItem?
         switch input.returnValues?.rawValue ?? "NONE" {
@@ -95,6 +94,17 @@ final class DynamoDBItemOperations: Sendable {
             return .delete
         }
         return DeleteItemOutput(attributes: input.returnValues?.rawValue == "ALL_OLD" ? result.old : nil)
+    }
+
+    /// What an update does to the item it finds (nil: none). An update that would leave a missing item with
+    /// nothing but its key (only REMOVE or DELETE actions) creates nothing and writes no stream record, as
+    /// DynamoDB; an UpdateItem with no update expression at all creates the key-only item, as DynamoDB does.
+    static func decideUpdate(
+        old: DynamoDBItem?, key: DynamoDBItem, expressions: ExpressionRequest, table: DynamoDBTable
+    ) throws -> DynamoDBWriteDecision {
+        let (updated, _) = try expressions.applyUpdate(to: old ?? key)
+        if old == nil, expressions.update != nil, updated == key { return .keep }
+        return .put(try validated(updated, table: table))
     }
 
     // MARK: queries
@@ -134,7 +144,7 @@ final class DynamoDBItemOperations: Sendable {
         if let value = input.exclusiveStartKey { _ = try Self.key(of: value, table: table) }
         return try page(
             table: table, index: index, limit: input.limit, select: input.select?.rawValue, expressions: expressions,
-            exclusiveStart: input.exclusiveStartKey
+            exclusiveStart: input.exclusiveStartKey, isQuery: true
         ) { start, batch in
             try store.query(
                 table: table.name, index: input.indexName, partition: condition.partitionKeyValue, sort: sort,
@@ -152,15 +162,7 @@ final class DynamoDBItemOperations: Sendable {
         if index != nil && input.consistentRead == true {
             throw DynamoDBAPIError.validation("Consistent reads are not supported on global secondary indexes")
         }
-        let totalSegments = input.totalSegments ?? 1
-        let segment = input.segment ?? 0
-        guard (1...1_000_000).contains(totalSegments), (0..<totalSegments).contains(segment),
-            (input.segment == nil) == (input.totalSegments == nil)
-        else {
-            throw DynamoDBAPIError.validation(
-                "The Segment parameter is required but was not present in the request when parameter TotalSegments is present"
-            )
-        }
+        let (segment, totalSegments) = try Self.segments(input.segment, of: input.totalSegments)
         let result = try page(
             table: table, index: index, limit: input.limit, select: input.select?.rawValue, expressions: expressions,
             exclusiveStart: input.exclusiveStartKey
@@ -174,16 +176,53 @@ final class DynamoDBItemOperations: Sendable {
             lastEvaluatedKey: result.query.lastEvaluatedKey)
     }
 
+    /// Scan's Segment and TotalSegments, checked as DynamoDB checks them (docs/aws-behaviour-notes.md §1).
+    static func segments(_ segment: Int?, of total: Int?) throws -> (segment: Int, total: Int) {
+        if let segment, segment < 0 || segment > 999_999 {
+            throw DynamoDBAPIError.validation(Paging.rangeMessage(segment, member: "segment", 0...999_999))
+        }
+        if let total, total < 1 {
+            throw DynamoDBAPIError.validation(Paging.rangeMessage(total, member: "totalSegments", 1...1_000_000))
+        }
+        if let total, total > 1_000_000 {
+            throw DynamoDBAPIError.validation(
+                "1 validation error detected: Value at 'totalSegments' failed to satisfy constraint: Member must have "
+                    + "value between 1 and 1000000")
+        }
+        switch (segment, total) {
+        case (nil, nil):
+            return (0, 1)
+        case (_?, nil):
+            throw DynamoDBAPIError.validation(
+                "The TotalSegments parameter is required but was not present in the request when Segment parameter "
+                    + "is present")
+        case (nil, _?):
+            throw DynamoDBAPIError.validation(
+                "The Segment parameter is required but was not present in the request when parameter TotalSegments "
+                    + "is present")
+        case (let segment?, let total?):
+            guard segment < total else {
+                throw DynamoDBAPIError.validation(
+                    "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: "
+                        + "\(segment) is not less than TotalSegments: \(total)")
+            }
+            return (segment, total)
+        }
+    }
+
     /// Reads items batch by batch until `limit` items were evaluated or 1 MB was read; applies the filter and
     /// projection; the last evaluated key says where the next page starts.
     private func page(
         table: DynamoDBTable, index: DynamoDBTable.Index?, limit: Int?, select: String?, expressions: ExpressionRequest,
-        exclusiveStart: DynamoDBItem?, fetch: (DynamoDBItem?, Int) throws -> [DynamoDBItem]
+        exclusiveStart: DynamoDBItem?, isQuery: Bool = false, fetch: (DynamoDBItem?, Int) throws -> [DynamoDBItem]
     ) throws -> (query: QueryOutput, evaluated: Int) {
         if let limit, limit < 1 {
+            // Query's message names no value and capitalises Limit; Scan's is the model's (as DynamoDB answers).
             throw DynamoDBAPIError.validation(
-                "1 validation error detected: Value '\(limit)' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
-            )
+                isQuery
+                    ? "1 validation error detected: Value at 'Limit' failed to satisfy constraint: Member must have "
+                        + "value greater than or equal to 1"
+                    : Paging.rangeMessage(limit, member: "limit", 1...Int.max))
         }
         var items: [DynamoDBItem] = []
         var evaluated = 0
@@ -371,8 +410,7 @@ final class DynamoDBItemOperations: Sendable {
                 returnOld.append(update.returnValuesOnConditionCheckFailure?.rawValue == "ALL_OLD")
                 write = DynamoDBTransactWrite(table: table.name, key: key) { old in
                     guard expressions.conditionHolds(on: old) else { throw TransactConditionFailed() }
-                    let (updated, _) = try expressions.applyUpdate(to: old ?? key)
-                    return .put(try Self.validated(updated, table: table))
+                    return try Self.decideUpdate(old: old, key: key, expressions: expressions, table: table)
                 }
             } else if let delete = entry.delete {
                 let table = try table(delete.tableName)

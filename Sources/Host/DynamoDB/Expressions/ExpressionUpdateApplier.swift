@@ -4,7 +4,7 @@ import AWSShapes
 // - Every SET value is computed from the item as it was before the update (DynamoDB evaluates all operands
 //   first), then the sections are applied: SET, REMOVE, ADD, DELETE. Targets never overlap (the parser rejects
 //   that), so the order only matters for list indexes.
-// - SET of a list index at or past the end appends. REMOVE of list elements removes the highest index first, so
+// - SET of a list index at or past the end appends; several such SETs of one list append in index order. REMOVE of list elements removes the highest index first, so
 //   `REMOVE a[0], a[2]` removes the elements the indexes named in the original list; later elements shift down.
 // - A path whose last step is missing is fine (SET creates it, REMOVE and DELETE do nothing); a missing or
 //   mistyped step before the last raises "The document path provided in the update expression is invalid for
@@ -25,6 +25,21 @@ enum ExpressionUpdateApplier {
         var setValues: [(ExpressionPath, AttributeValue)] = []
         for action in update.setActions {
             setValues.append((action.path, try evaluate(action.value, on: original)))
+        }
+        // Elements of one list are set in index order, so several past the end append in index order (as
+        // DynamoDB: `SET a[84] = :x, a[17] = :y` appends y, then x).
+        var slotsByList: [ExpressionPath: [Int]] = [:]
+        for (slot, (path, _)) in setValues.enumerated() {
+            guard case .index? = path.elements.last else { continue }
+            slotsByList[ExpressionPath(Array(path.elements.dropLast())), default: []].append(slot)
+        }
+        for slots in slotsByList.values where slots.count > 1 {
+            let ordered = slots.map { setValues[$0] }.sorted { lhs, rhs in
+                guard case .index(let left)? = lhs.0.elements.last, case .index(let right)? = rhs.0.elements.last
+                else { return false }
+                return left < right
+            }
+            for (slot, value) in zip(slots, ordered) { setValues[slot] = value }
         }
         var item = original
         for (path, value) in setValues {

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+@testable import Host
+
+/// DynamoDB behaviours checked against AWS's own answers (docs/aws-behaviour-notes.md gives each source).
+@Suite struct DynamoDBFidelityTests {
+    static let topology: Topology = {
+        var topology = Topology()
+        topology.tables = [
+            TableConfiguration(
+                name: "items", partitionKey: .init(name: "pk", type: "S"), sortKey: .init(name: "sk", type: "S"),
+                stream: "NEW_AND_OLD_IMAGES")
+        ]
+        return topology
+    }()
+
+    /// The validation message of a 400 answer (nil for anything else).
+    static func message(_ port: Int, _ operation: String, _ body: String) async throws -> String? {
+        let answer = try await awsJSONResponse(port, "DynamoDB_20120810.\(operation)", body)
+        guard answer.status == 400 else { return nil }
+        return try answer.json()["message"] as? String
+    }
+
+    @Test func anUpdateThatOnlyRemovesCreatesNoItemAndNoStreamRecord() async throws {
+        try await withHost(Self.topology) { host, ports in
+            let key = #"{"pk":{"S":"a"},"sk":{"S":"1"}}"#
+            for update in [
+                #""UpdateExpression":"REMOVE x""#,
+                #""UpdateExpression":"DELETE s :v","ExpressionAttributeValues":{":v":{"SS":["q"]}}"#,
+            ] {
+                _ = try await awsJSON(
+                    ports.aws, "DynamoDB_20120810.UpdateItem", #"{"TableName":"items","Key":\#(key),\#(update)}"#)
+            }
+            let found = try await awsJSON(
+                ports.aws, "DynamoDB_20120810.GetItem", #"{"TableName":"items","Key":\#(key)}"#)
+            #expect(found["Item"] == nil)
+            #expect(
+                try host.dynamoDB.store.streamRecords(table: "items", label: streamLabel(host), after: nil, limit: 10)
+                    .isEmpty)
+            // With no update expression at all, DynamoDB creates the key-only item (an INSERT record).
+            _ = try await awsJSON(ports.aws, "DynamoDB_20120810.UpdateItem", #"{"TableName":"items","Key":\#(key)}"#)
+            let created = try await awsJSON(
+                ports.aws, "DynamoDB_20120810.GetItem", #"{"TableName":"items","Key":\#(key)}"#)
+            #expect(created["Item"] != nil)
+            #expect(
+                try host.dynamoDB.store.streamRecords(table: "items", label: streamLabel(host), after: nil, limit: 10)
+                    .count == 1)
+        }
+    }
+
+    func streamLabel(_ host: HostRuntime) throws -> String {
+        try #require(try host.dynamoDB.store.table(named: "items")?.streamLabel)
+    }
+
+    @Test func listIndexesPastTheEndAppendInIndexOrder() async throws {
+        try await withHost(Self.topology) { _, ports in
+            let key = #"{"pk":{"S":"l"},"sk":{"S":"1"}}"#
+            _ = try await awsJSON(
+                ports.aws, "DynamoDB_20120810.PutItem",
+                #"{"TableName":"items","Item":{"pk":{"S":"l"},"sk":{"S":"1"},"a":{"L":[{"S":"one"},{"S":"two"},{"S":"three"}]}}}"#
+            )
+            _ = try await awsJSON(
+                ports.aws, "DynamoDB_20120810.UpdateItem",
+                #"{"TableName":"items","Key":\#(key),"UpdateExpression":"SET a[84] = :a1, a[37] = :a2, a[17] = :a3, a[50] = :a4","ExpressionAttributeValues":{":a1":{"S":"a1"},":a2":{"S":"a2"},":a3":{"S":"a3"},":a4":{"S":"a4"}}}"#
+            )
+            let item = try await awsJSON(
+                ports.aws, "DynamoDB_20120810.GetItem", #"{"TableName":"items","Key":\#(key)}"#)
+            let list = ((item["Item"] as? [String: Any])?["a"] as? [String: Any])?["L"] as? [[String: String]]
+            #expect(list?.compactMap { $0["S"] } == ["one", "two", "three", "a3", "a2", "a4", "a1"])
+        }
+    }
+
+    @Test func queryAndScanLimitsAndSegmentsAnswerAsDynamoDB() async throws {
+        try await withHost(Self.topology) { _, ports in
+            let query =
+                #"{"TableName":"items","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"a"}},"Limit":0}"#
+            #expect(
+                try await Self.message(ports.aws, "Query", query)
+                    == "1 validation error detected: Value at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
+            )
+            #expect(
+                try await Self.message(ports.aws, "Scan", #"{"TableName":"items","Limit":0}"#)
+                    == "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
+            )
+            let cases: [(String, String)] = [
+                (
+                    #""Segment":1"#,
+                    "The TotalSegments parameter is required but was not present in the request when Segment parameter is present"
+                ),
+                (
+                    #""TotalSegments":4"#,
+                    "The Segment parameter is required but was not present in the request when parameter TotalSegments is present"
+                ),
+                (
+                    #""Segment":5,"TotalSegments":5"#,
+                    "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: 5 is not less than TotalSegments: 5"
+                ),
+                (
+                    #""Segment":-1,"TotalSegments":5"#,
+                    "1 validation error detected: Value '-1' at 'segment' failed to satisfy constraint: Member must have value greater than or equal to 0"
+                ),
+                (
+                    #""Segment":0,"TotalSegments":0"#,
+                    "1 validation error detected: Value '0' at 'totalSegments' failed to satisfy constraint: Member must have value greater than or equal to 1"
+                ),
+                (
+                    #""Segment":0,"TotalSegments":1000001"#,
+                    "1 validation error detected: Value at 'totalSegments' failed to satisfy constraint: Member must have value between 1 and 1000000"
+                ),
+            ]
+            for (segments, expected) in cases {
+                #expect(try await Self.message(ports.aws, "Scan", #"{"TableName":"items",\#(segments)}"#) == expected)
+            }
+            // The most segments there may be, and the last of them: answered at once.
+            let last = try await awsJSONResponse(
+                ports.aws, "DynamoDB_20120810.Scan", #"{"TableName":"items","Segment":999999,"TotalSegments":1000000}"#)
+            #expect(last.status == 200)
+        }
+    }
+}
