@@ -101,6 +101,7 @@ locals {
           maximum_retry_attempts       = try(t.retryPolicy.maximumRetryAttempts, null)
           maximum_event_age_in_seconds = try(t.retryPolicy.maximumEventAgeInSeconds, null)
           dead_letter_queue            = try(t.deadLetterQueue, null)
+          message_group_id             = try(t.messageGroupId, null)
         }
       ]
     }
@@ -197,11 +198,17 @@ locals {
     [for name, q in local.queues : "queues.${name}.deadLetterQueue names queue '${q.dead_letter_queue}', which is not in queues" if q.dead_letter_queue != null && !contains(keys(local.queues), coalesce(q.dead_letter_queue, "-"))],
     [for name, p in local.pipes : "pipes.${name}.source.table names table '${p.table}', which is not in tables with a stream" if !contains(local.stream_table, p.table)],
     [for name, p in local.pipes : "pipes.${name}.target.eventBus names bus '${p.target_bus}', which is not in buses" if !contains(local.bus_keys, p.target_bus)],
+    # An event bus target takes at most 10 events a call: AWS refuses a larger batch.
+    [for name, p in local.pipes : "pipes.${name}.source.batchSize is ${p.batch_size}, but a pipe whose target is an event bus takes batches of at most 10" if p.batch_size > 10],
     [for name, r in local.rules : "rules.${name}.bus names bus '${r.bus}', which is not in buses" if !contains(local.bus_keys, r.bus)],
     flatten([for name, r in local.rules : [for i, t in r.targets : "rules.${name}.targets[${i}] names ${length(compact([t.queue, t.function, t.log_group]))} of queue, function and logGroup; a target names exactly one" if length(compact([t.queue, t.function, t.log_group])) != 1]]),
     flatten([for name, r in local.rules : [for i, t in r.targets : "rules.${name}.targets[${i}].queue names queue '${t.queue}', which is not in queues" if t.queue != null && !contains(keys(local.queues), coalesce(t.queue, "-"))]]),
     flatten([for name, r in local.rules : [for i, t in r.targets : "rules.${name}.targets[${i}].function names function '${t.function}', which is not in functions" if t.function != null && !contains(keys(local.functions), coalesce(t.function, "-"))]]),
     flatten([for name, r in local.rules : [for i, t in r.targets : "rules.${name}.targets[${i}].deadLetterQueue names queue '${t.dead_letter_queue}', which is not in queues" if t.dead_letter_queue != null && !contains(keys(local.queues), coalesce(t.dead_letter_queue, "-"))]]),
+    # EventBridge sends to a FIFO queue only with a message group, and only if the queue deduplicates by content.
+    flatten([for name, r in local.rules : [for i, t in r.targets : "rules.${name}.targets[${i}].messageGroupId is required: '${t.queue}' is a FIFO queue" if t.queue != null && endswith(coalesce(t.queue, "-"), ".fifo") && t.message_group_id == null]]),
+    flatten([for name, r in local.rules : [for i, t in r.targets : "queues.${t.queue}.contentBasedDeduplication must be true: rule ${name} sends to this FIFO queue" if t.queue != null && endswith(coalesce(t.queue, "-"), ".fifo") && !try(local.queues[t.queue].content_based_deduplication, true)]]),
+    flatten([for name, r in local.rules : [for i, t in r.targets : "rules.${name}.targets[${i}].messageGroupId applies to a FIFO queue target only" if t.message_group_id != null && !endswith(coalesce(t.queue, "-"), ".fifo")]]),
     flatten([for name, api in local.http_apis : [for key, function in api.routes : "httpApis.${name}.routes.${key} names function '${function}', which is not in functions" if !contains(keys(local.functions), function)]]),
     [for i, m in local.mappings : "eventSourceMappings[${i}].function names function '${m.function}', which is not in functions" if !contains(keys(local.functions), m.function)],
     [for i, m in local.mappings : "eventSourceMappings[${i}] needs exactly one source: queue or table" if length(compact([m.queue, m.table])) != 1],
@@ -278,8 +285,9 @@ module "table" {
 module "bus_pipe" {
   source = "./modules/bus_pipe"
 
-  buses              = local.bus_names
-  default_bus_needed = contains([for p in values(local.pipes) : p.target_bus], "default")
+  buses                   = local.bus_names
+  default_bus_needed      = contains([for p in values(local.pipes) : p.target_bus], "default")
+  iam_propagation_seconds = var.iam_propagation_seconds
   pipes = {
     for name, p in local.pipes : name => {
       name                               = local.pipe_names[name]

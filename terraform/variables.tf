@@ -64,6 +64,16 @@ variable "apply_reserved_concurrency" {
   default     = false
 }
 
+variable "iam_propagation_seconds" {
+  description = "Seconds to wait after creating a pipe's role before creating the pipe (IAM propagation; hashicorp/terraform-provider-aws#40572). 0 skips the wait, e.g. against moto."
+  type        = number
+  default     = 15
+  validation {
+    condition     = var.iam_propagation_seconds >= 0 && var.iam_propagation_seconds <= 300
+    error_message = "iam_propagation_seconds is 0 to 300."
+  }
+}
+
 variable "log_retention_days" {
   description = "Retention of the function, access and target log groups."
   type        = number

@@ -244,4 +244,27 @@ import Testing
             #expect(target["DeadLetterConfig"] as? [String: String] == ["Arn": Self.dlqARN])
         }
     }
+
+    /// A FIFO queue target gets each event in the rule's message group, deduplicated by content.
+    @Test func aFIFOQueueTargetGetsTheRulesMessageGroup() async throws {
+        let text = #"""
+            {"queues":{"work.fifo":{"contentBasedDeduplication":true}},
+             "rules":{"r":{"pattern":{"source":["app"]},"targets":[{"queue":"work.fifo","messageGroupId":"orders"}]}}}
+            """#
+        try await withHost(try Topology.decode(Data(text.utf8), baseDirectory: "/")) { _, ports in
+            let listed = try await awsJSON(ports.aws, "AWSEvents.ListTargetsByRule", #"{"Rule":"r"}"#)
+            let target = (listed["Targets"] as? [[String: Any]])?.first ?? [:]
+            #expect(target["SqsParameters"] as? [String: String] == ["MessageGroupId": "orders"])
+            _ = try await awsJSON(
+                ports.aws, "AWSEvents.PutEvents",
+                #"{"Entries":[{"Source":"app","DetailType":"t","Detail":"{\"n\":1}"},{"Source":"app","DetailType":"t","Detail":"{\"n\":2}"}]}"#
+            )
+            let messages = try await receive(ports.aws, queue: "work.fifo", wait: 5)
+            #expect(messages.count == 2)
+            #expect(
+                messages.compactMap { ($0["Attributes"] as? [String: String])?["MessageGroupId"] } == [
+                    "orders", "orders",
+                ])
+        }
+    }
 }

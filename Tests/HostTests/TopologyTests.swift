@@ -69,6 +69,22 @@ import Testing
             #"{"tables":{"orders":{"partitionKey":{"name":"pk"},"globalSecondaryIndexes":{"i":{"projection":"ALL"}}}}}"#,
             "tables.orders.globalSecondaryIndexes.i.partitionKey", "is required"
         ),
+        (
+            #"{"queues":{"q.fifo":{"contentBasedDeduplication":true}},"rules":{"r":{"pattern":{"source":["s"]},"targets":[{"queue":"q.fifo"}]}}}"#,
+            "rules.r.targets[0].messageGroupId", "is required"
+        ),
+        (
+            #"{"queues":{"q.fifo":{}},"rules":{"r":{"pattern":{"source":["s"]},"targets":[{"queue":"q.fifo","messageGroupId":"g"}]}}}"#,
+            "queues.q.fifo.contentBasedDeduplication", "must be true"
+        ),
+        (
+            #"{"queues":{"q":{}},"rules":{"r":{"pattern":{"source":["s"]},"targets":[{"queue":"q","messageGroupId":"g"}]}}}"#,
+            "rules.r.targets[0].messageGroupId", "FIFO queue target only"
+        ),
+        (
+            #"{"tables":{"orders":{"partitionKey":{"name":"pk"},"stream":"NEW_IMAGE"}},"pipes":{"p":{"source":{"table":"orders","batchSize":11},"target":{}}}}"#,
+            "pipes.p.source.batchSize", "at most 10"
+        ),
     ])
     func errorsNameTheKeyAndWhy(text: String, path: String, reason: String) {
         do {
@@ -101,6 +117,17 @@ import Testing
 
     @Test func invalidJSONSaysSo() {
         #expect(throws: TopologyError.self) { try decode("{") }
+    }
+
+    /// Terraform's fixtures hold together for the host as they do for Terraform: the rich one decodes, the broken
+    /// one is refused.
+    @Test func terraformFixturesAgreeWithTheHost() throws {
+        let fixtures = packageRoot().appendingPathComponent("terraform/tests/fixtures")
+        let rich = try Topology.load(path: fixtures.appendingPathComponent("rich-topology.json").path)
+        #expect(rich.rules.flatMap(\.targets).contains { $0.messageGroupId == "orders" })
+        #expect(throws: TopologyError.self) {
+            try Topology.load(path: fixtures.appendingPathComponent("broken-topology.json").path)
+        }
     }
 
     @Test func projectTopologyIsValid() throws {

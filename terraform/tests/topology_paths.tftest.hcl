@@ -80,7 +80,7 @@ run "rich_topology" {
     condition = (
       module.bus_pipe.pipes["to-default"].target == "arn:aws:events:eu-west-1:123456789012:event-bus/default" &&
       module.bus_pipe.pipes["to-default"].source_parameters[0].dynamodb_stream_parameters[0].starting_position == "LATEST" &&
-      module.bus_pipe.pipes["to-default"].source_parameters[0].dynamodb_stream_parameters[0].batch_size == 50 &&
+      module.bus_pipe.pipes["to-default"].source_parameters[0].dynamodb_stream_parameters[0].batch_size == 10 &&
       module.bus_pipe.pipes["to-default"].source_parameters[0].dynamodb_stream_parameters[0].maximum_batching_window_in_seconds == 5 &&
       jsonencode([for f in module.bus_pipe.pipes["to-default"].source_parameters[0].filter_criteria[0].filter : jsondecode(f.pattern)]) == jsonencode([{ eventName = ["INSERT"] }]) &&
       module.bus_pipe.pipes["to-default"].target_parameters[0].input_template == "{\"id\":\"<$.dynamodb.Keys.pk.S>\",\"kind\":\"fixed\"}" &&
@@ -100,9 +100,10 @@ run "rich_topology" {
       module.rules.lambda_permissions["to-function-and-logs/Projector"].source_arn == module.rules.rules["to-function-and-logs"].arn &&
       module.rules.targets["to-function-and-logs/retried"].retry_policy[0].maximum_retry_attempts == 5 &&
       module.rules.targets["to-function-and-logs/retried"].dead_letter_config[0].arn == module.queues.arns["failed"] &&
+      module.rules.targets["to-function-and-logs/retried"].sqs_target[0].message_group_id == "orders" &&
       jsonencode(sort(keys(module.rules.queue_policies))) == jsonencode(["failed", "orders.fifo"])
     )
-    error_message = "Function, log group or retried queue targets are wrong."
+    error_message = "Function, log group or retried FIFO queue targets are wrong."
   }
 
   # Stream mapping with its failure destination; queue mapping defaults.

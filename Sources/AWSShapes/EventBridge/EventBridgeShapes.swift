@@ -191,11 +191,13 @@ public struct Target: Codable, Sendable, Equatable {
     public var inputTransformer: InputTransformer?
     public var retryPolicy: TargetRetryPolicy?
     public var deadLetterConfig: DeadLetterConfig?
+    public var sqsParameters: SqsParameters?
     public init(
         id: String, arn: String, input: String? = nil, inputPath: String? = nil,
         inputTransformer: InputTransformer? = nil, retryPolicy: TargetRetryPolicy? = nil,
-        deadLetterConfig: DeadLetterConfig? = nil
+        deadLetterConfig: DeadLetterConfig? = nil, sqsParameters: SqsParameters? = nil
     ) {
+        self.sqsParameters = sqsParameters
         self.id = id
         self.arn = arn
         self.input = input
@@ -212,7 +214,15 @@ public struct Target: Codable, Sendable, Equatable {
         case inputTransformer = "InputTransformer"
         case retryPolicy = "RetryPolicy"
         case deadLetterConfig = "DeadLetterConfig"
+        case sqsParameters = "SqsParameters"
     }
+}
+
+/// SqsParameters: the message group of the events a FIFO queue target gets.
+public struct SqsParameters: Codable, Sendable, Equatable {
+    public var messageGroupId: String?
+    public init(messageGroupId: String? = nil) { self.messageGroupId = messageGroupId }
+    enum CodingKeys: String, CodingKey { case messageGroupId = "MessageGroupId" }
 }
 
 /// RetryPolicy: how long and how often EventBridge retries a target it cannot deliver to (AWS's defaults: 185 attempts,

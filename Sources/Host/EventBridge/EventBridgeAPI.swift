@@ -234,7 +234,8 @@ struct EventBridgeDelivery: Sendable {
                             eventID: id, eventTime: Int64((time.timeIntervalSince1970 * 1000).rounded(.down)),
                             maximumRetryAttempts: target.retryPolicy?.maximumRetryAttempts ?? 185,
                             maximumEventAgeInSeconds: target.retryPolicy?.maximumEventAgeInSeconds ?? 86400,
-                            deadLetterARN: target.deadLetterConfig?.arn))
+                            deadLetterARN: target.deadLetterConfig?.arn,
+                            messageGroupId: target.sqsParameters?.messageGroupId))
                 }
             }
             results.append(.init(eventId: id))

@@ -258,7 +258,8 @@ final class EventBridgeStore: Sendable {
                             maximumEventAgeInSeconds: target.maximumEventAgeInSeconds)
                     return Target(
                         id: target.id, arn: arn, inputPath: target.inputPath, retryPolicy: retryPolicy,
-                        deadLetterConfig: target.deadLetterQueue.map { DeadLetterConfig(arn: sqs.arn(of: $0)) })
+                        deadLetterConfig: target.deadLetterQueue.map { DeadLetterConfig(arn: sqs.arn(of: $0)) },
+                        sqsParameters: target.messageGroupId.map { SqsParameters(messageGroupId: $0) })
                 })
         }
     }

@@ -39,6 +39,8 @@ struct TargetDelivery: Sendable, Equatable {
     var maximumRetryAttempts: Int
     var maximumEventAgeInSeconds: Int
     var deadLetterARN: String?
+    /// A FIFO queue target's message group (SqsParameters.MessageGroupId).
+    var messageGroupId: String? = nil
 }
 
 /// Why a delivery failed, as the dead-letter queue's attributes say it.
@@ -74,7 +76,11 @@ struct EventBridgeTargets: Sendable {
                         CREATE INDEX eb_target_retries_by_due ON eb_target_retries (next_attempt_at);
                         """)
             }
-        )
+        ),
+        (
+            "eventbridge-3-message-group",
+            { db in try db.execute(sql: "ALTER TABLE eb_target_retries ADD COLUMN message_group_id TEXT") }
+        ),
     ]
 
     /// Delivers inside `db`; a failure is recorded for a retry or given up, in that same transaction.
@@ -97,7 +103,9 @@ struct EventBridgeTargets: Sendable {
         case "sqs":
             do {
                 _ = try sqs.send(
-                    in: db, queue: parts[5], SQSOutgoingMessage(body: delivery.body, traceHeader: delivery.traceHeader))
+                    in: db, queue: parts[5],
+                    SQSOutgoingMessage(
+                        body: delivery.body, traceHeader: delivery.traceHeader, groupId: delivery.messageGroupId))
             } catch let error as SQSError {
                 if error == SQSError.queueDoesNotExist {
                     throw TargetDeliveryFailure(
@@ -165,13 +173,14 @@ struct EventBridgeTargets: Sendable {
                     sql: """
                         INSERT INTO eb_target_retries (rule_arn, target_arn, body, trace_header, event_id, event_time,
                             maximum_retry_attempts, maximum_event_age, dead_letter_arn, retries, next_attempt_at,
-                            created_at, error_code, error_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            created_at, error_code, error_message, message_group_id)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         delivery.ruleARN, delivery.targetARN, delivery.body, delivery.traceHeader, delivery.eventID,
                         delivery.eventTime, delivery.maximumRetryAttempts, delivery.maximumEventAgeInSeconds,
                         delivery.deadLetterARN, retries, nextAttempt.timeIntervalSince1970,
-                        created.timeIntervalSince1970, failure.code, failure.message,
+                        created.timeIntervalSince1970, failure.code, failure.message, delivery.messageGroupId,
                     ])
                 sqs.database.notify(db, .eventBridgeRetries)
             }
@@ -233,7 +242,8 @@ struct EventBridgeTargets: Sendable {
                     ruleARN: row["rule_arn"], targetARN: row["target_arn"], body: row["body"],
                     traceHeader: row["trace_header"], eventID: row["event_id"], eventTime: row["event_time"],
                     maximumRetryAttempts: row["maximum_retry_attempts"],
-                    maximumEventAgeInSeconds: row["maximum_event_age"], deadLetterARN: row["dead_letter_arn"])
+                    maximumEventAgeInSeconds: row["maximum_event_age"], deadLetterARN: row["dead_letter_arn"],
+                    messageGroupId: row["message_group_id"])
                 let retries = (row["retries"] as Int) + 1
                 do {
                     try send(db, delivery)

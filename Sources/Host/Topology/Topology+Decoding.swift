@@ -93,6 +93,12 @@ extension Topology {
                 if let eventSource, eventSource.hasPrefix("aws.") {
                     throw TopologyError(path: target.child("source"), reason: "may not start with 'aws.'")
                 }
+                // An event bus target takes at most 10 events a call (PutEvents' limit): AWS refuses a larger batch.
+                if let size = try source.integerIfPresent("batchSize", range: 1...10_000), size > 10 {
+                    throw TopologyError(
+                        path: source.child("batchSize"),
+                        reason: "is \(size), but a pipe whose target is an event bus takes batches of at most 10")
+                }
                 topology.pipes.append(
                     PipeConfiguration(
                         name: name, description: try pipe.stringIfPresent("description"), sourceTable: table,
@@ -198,6 +204,7 @@ extension Topology {
                         let target = try TopologyReader(item, path: "\(rule.child("targets"))[\(index)]")
                         try target.allowOnly([
                             "id", "queue", "function", "logGroup", "inputPath", "retryPolicy", "deadLetterQueue",
+                            "messageGroupId",
                         ])
                         let queue = try target.stringIfPresent("queue")
                         let function = try target.stringIfPresent("function")
@@ -224,6 +231,25 @@ extension Topology {
                                 path: target.child("function"),
                                 reason: "names function '\(function)', which is not in functions")
                         }
+                        // EventBridge delivers to a FIFO queue only with SqsParameters.MessageGroupId, and only if
+                        // the queue deduplicates by content.
+                        let messageGroupId = try target.stringIfPresent("messageGroupId")
+                        if let queue, let fifo = topology.queues.first(where: { $0.name == queue }), fifo.isFIFO {
+                            guard let messageGroupId, (1...128).contains(messageGroupId.count) else {
+                                throw TopologyError(
+                                    path: target.child("messageGroupId"),
+                                    reason: "is required (1 to 128 characters): '\(queue)' is a FIFO queue")
+                            }
+                            guard fifo.contentBasedDeduplication else {
+                                throw TopologyError(
+                                    path: "queues.\(queue).contentBasedDeduplication",
+                                    reason: "must be true: rule \(name) sends to this FIFO queue, and EventBridge "
+                                        + "requires content-based deduplication of a FIFO target")
+                            }
+                        } else if messageGroupId != nil {
+                            throw TopologyError(
+                                path: target.child("messageGroupId"), reason: "applies to a FIFO queue target only")
+                        }
                         let deadLetterQueue = try target.stringIfPresent("deadLetterQueue")
                         if let deadLetterQueue, !queues.contains(deadLetterQueue) {
                             throw TopologyError(
@@ -241,7 +267,7 @@ extension Topology {
                                     "maximumRetryAttempts", range: 0...185),
                                 maximumEventAgeInSeconds: try retryPolicy?.integerIfPresent(
                                     "maximumEventAgeInSeconds", range: 60...86400),
-                                deadLetterQueue: deadLetterQueue))
+                                deadLetterQueue: deadLetterQueue, messageGroupId: messageGroupId))
                     }
                 }
                 topology.rules.append(

@@ -334,12 +334,16 @@ public struct RuleConfiguration: Sendable, Equatable {
         public var maximumEventAgeInSeconds: Int?
         /// DeadLetterConfig: a queue of the topology for events the target could not get.
         public var deadLetterQueue: String?
+        /// SqsParameters.MessageGroupId: required when `queue` is a FIFO queue (which must also deduplicate by
+        /// content, as EventBridge requires).
+        public var messageGroupId: String?
 
         public init(
             id: String, queue: String? = nil, function: String? = nil, logGroup: String? = nil,
             inputPath: String? = nil, maximumRetryAttempts: Int? = nil, maximumEventAgeInSeconds: Int? = nil,
-            deadLetterQueue: String? = nil
+            deadLetterQueue: String? = nil, messageGroupId: String? = nil
         ) {
+            self.messageGroupId = messageGroupId
             self.id = id
             self.queue = queue
             self.function = function

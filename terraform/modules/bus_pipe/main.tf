@@ -13,6 +13,12 @@ variable "default_bus_needed" {
   default     = false
 }
 
+variable "iam_propagation_seconds" {
+  description = "How long to wait after a pipe's role and policy are created before creating the pipe: IAM is eventually consistent, and a pipe created at once can fail to assume its new role (hashicorp/terraform-provider-aws#40572). 0 skips the wait (moto, tests)."
+  type        = number
+  default     = 15
+}
+
 variable "pipes" {
   description = "Topology pipe name → deployed pipe, already resolved against tables and buses."
   type = map(object({
@@ -96,6 +102,17 @@ resource "aws_iam_role_policy" "pipe" {
   })
 }
 
+# IAM changes take seconds to reach every service: the first apply's pipe would otherwise fail to assume the role
+# it was just given. Waits again only when a role or its policy changes.
+resource "terraform_data" "pipe_role_propagation" {
+  for_each         = var.iam_propagation_seconds > 0 ? var.pipes : {}
+  triggers_replace = [aws_iam_role.pipe[each.key].arn, aws_iam_role_policy.pipe[each.key].policy]
+
+  provisioner "local-exec" {
+    command = "sleep ${var.iam_propagation_seconds}"
+  }
+}
+
 resource "aws_pipes_pipe" "this" {
   for_each      = var.pipes
   name          = each.value.name
@@ -134,8 +151,8 @@ resource "aws_pipes_pipe" "this" {
     }
   }
 
-  # The pipe checks its role when it is created.
-  depends_on = [aws_iam_role_policy.pipe]
+  # The pipe checks its role when it is created: after the policy, and after IAM had time to propagate it.
+  depends_on = [aws_iam_role_policy.pipe, terraform_data.pipe_role_propagation]
 }
 
 output "bus_arns" {

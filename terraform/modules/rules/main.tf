@@ -19,6 +19,7 @@ variable "rules" {
       maximum_retry_attempts       = optional(number)
       maximum_event_age_in_seconds = optional(number)
       dead_letter_queue            = optional(string) # topology queue name
+      message_group_id             = optional(string) # a FIFO queue target's message group
     }))
   }))
   default = {}
@@ -92,6 +93,14 @@ resource "aws_cloudwatch_event_target" "this" {
     aws_cloudwatch_log_group.target[each.value.log_group].arn
   )
   input_path = each.value.input_path
+
+  # A FIFO queue takes events only in a message group.
+  dynamic "sqs_target" {
+    for_each = each.value.message_group_id == null ? [] : [each.value.message_group_id]
+    content {
+      message_group_id = sqs_target.value
+    }
+  }
 
   dynamic "retry_policy" {
     for_each = each.value.maximum_retry_attempts != null || each.value.maximum_event_age_in_seconds != null ? [1] : []
