@@ -115,6 +115,33 @@ import Testing
             ])
     }
 
+    @Test func everyMistakeIsReportedAtOnceWithDidYouMean() {
+        let text = #"""
+            {"functions":{"Worker":{"timout":3},"Other":{"timeout":901}},
+             "queues":{"work":{}},
+             "rules":{"r":{"pattern":{"source":["x"]},"targets":[{"queue":"wrok"}]}},
+             "eventSourceMappings":[{"function":"Workr","queue":"work"}]}
+            """#
+        do {
+            _ = try decode(text)
+            Issue.record("a broken topology decoded")
+        } catch let error as TopologyError {
+            let lines: [String] = error.description.split(separator: "\n").map(String.init)
+            let expected: [String] = [
+                "functions.Other.timeout: must be an integer from 1 to 900 (got 901)",
+                "functions.Worker.timout: unknown key (did you mean 'timeout'?) (allowed: architecture, arguments, "
+                    + "deadLetterQueue, description, environment, executable, handler, logFormat, logLevel, "
+                    + "maxConcurrency, maximumEventAgeInSeconds, maximumRetryAttempts, memorySize, timeout)",
+                "rules.r.targets[0].queue: names queue 'wrok', which is not in queues (did you mean 'work'?)",
+                "eventSourceMappings[0].function: names function 'Workr', which is not in functions (did you mean "
+                    + "'Worker'?)",
+            ]
+            #expect(lines == expected)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
     @Test func invalidJSONSaysSo() {
         #expect(throws: TopologyError.self) { try decode("{") }
     }
