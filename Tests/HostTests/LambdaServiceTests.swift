@@ -144,6 +144,20 @@ import Testing
         }
     }
 
+    /// A script bootstrap finds the interpreter the topology's PATH names before the system's.
+    @Test func aPATHTheTopologyGivesWins() async throws {
+        let path = "/opt/my-venv/bin:/usr/bin:/bin"
+        let function = topology(executable: try builtProduct("TestFunction"), environment: ["PATH": path])
+        try await withHost(function) { host, _ in
+            let environment = try await invoke(host, #"{"action":"env"}"#).json() as? [String: String] ?? [:]
+            #expect(environment["PATH"] == path)
+        }
+        try await withHost(topology(executable: try builtProduct("TestFunction"))) { host, _ in
+            let environment = try await invoke(host, #"{"action":"env"}"#).json() as? [String: String] ?? [:]
+            #expect(environment["PATH"]?.hasPrefix("/usr/local/bin:/usr/bin/:/bin:/opt/bin") == true)
+        }
+    }
+
     @Test func contextCarriesEveryNextHeader() async throws {
         try await withHost(topology(executable: try builtProduct("TestFunction"), timeout: 30)) { host, _ in
             let options = InvokeOptions(

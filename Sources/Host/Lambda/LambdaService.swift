@@ -127,6 +127,9 @@ public final class LambdaService: Service {
             "LD_LIBRARY_PATH": "/lib64:/usr/lib64:\(taskRoot):\(taskRoot)/lib:/opt/lib",
         ]
         environment.merge(platform) { _, platform in platform }
+        // A PATH the topology gives (Lambda lets a function set it) wins: a script bootstrap then finds the user's
+        // interpreter (a venv, pyenv) before the system's.
+        if let path = function.environment["PATH"] { environment["PATH"] = path }
         if let format = function.logFormat { environment["AWS_LAMBDA_LOG_FORMAT"] = format }
         if let level = function.logLevel { environment["AWS_LAMBDA_LOG_LEVEL"] = level }
         return environment
