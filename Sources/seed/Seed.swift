@@ -22,22 +22,40 @@ struct Seed: ParsableCommand {
 
     func run() throws {
         let client = try CommerceHTTPClient(baseURL: baseURL)
-        say("seeding \(baseURL): \(SeedData.restocks.count) restocks, \(SeedData.orders.count) orders")
+        // A host that already holds data (an earlier seed, the user's own orders) gets this run's own ids, and the
+        // stock check counts from what was there before.
+        let stockBefore = try client.stock()
+        let earlier = try client.list("/api/v1/orders/listOrders", key: "orders")
+        var restocks = SeedData.restocks
+        var seedOrders = SeedData.orders
+        if !earlier.isEmpty || stockBefore.values.contains(where: { $0 != 0 }) {
+            let suffix = "-" + String((0..<4).map { _ in "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".randomElement()! })
+            say(
+                "this host already holds \(earlier.count) orders and stock of \(stockBefore.count) SKUs: this run's ids end in "
+                    + "\(suffix), and the stock check counts from what is there now")
+            restocks = restocks.map {
+                var restock = $0; restock.lotId += suffix; return restock
+            }
+            seedOrders = seedOrders.map {
+                var order = $0; order.orderId += suffix; return order
+            }
+        }
+        say("seeding \(baseURL): \(restocks.count) restocks, \(seedOrders.count) orders")
         var failures = 0
-        for restock in SeedData.restocks {
+        for restock in restocks {
             failures += try client.post("/api/v1/inventory/restockSku", restock.json) ? 0 : 1
         }
-        for order in SeedData.orders {
+        for order in seedOrders {
             failures += try client.post("/api/v1/orders/placeOrder", order.json) ? 0 : 1
         }
-        say("sent \(SeedData.restocks.count + SeedData.orders.count) requests (\(failures) not accepted)")
+        say("sent \(restocks.count + seedOrders.count) requests (\(failures) not accepted)")
         if noWait { return }
 
         let deadline = Date().addingTimeInterval(Double(timeout))
         var orders: [[String: Any]] = []
         var settled = 0
         var shown = ""
-        let wanted = Set(SeedData.orders.map(\.orderId))
+        let wanted = Set(seedOrders.map(\.orderId))
         let terminal = isatty(STDOUT_FILENO) == 1
         while true {
             orders = try client.list("/api/v1/orders/listOrders", key: "orders").filter {
@@ -55,13 +73,18 @@ struct Seed: ParsableCommand {
         }
         if terminal { say("") }
         let skus = try client.list("/api/v1/inventory/listSkus", key: "skus")
-        let summary = SeedSummary(orders: orders, skus: skus)
+        let summary = SeedSummary(orders: orders, skus: skus, restocks: restocks, stockBefore: stockBefore)
         say(summary.text)
         if settled < wanted.count {
-            throw ValidationError("\(wanted.count - settled) orders did not settle within \(timeout) s")
+            throw SeedFailure(description: "\(wanted.count - settled) orders did not settle within \(timeout) s")
         }
-        if !summary.stockIsConserved { throw ValidationError("stock is not conserved") }
+        if !summary.stockIsConserved { throw SeedFailure(description: "stock is not conserved") }
     }
+}
+
+/// Why the seed failed: printed as `Error: …`, without the usage text a ValidationError brings.
+struct SeedFailure: Error, CustomStringConvertible {
+    var description: String
 }
 
 /// The commerce APIs over one keep-alive connection.
@@ -94,8 +117,17 @@ struct CommerceHTTPClient {
         guard response.status == 200,
             let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
             let items = object[key] as? [[String: Any]]
-        else { throw ValidationError("\(path) → \(response.status) \(response.text)") }
+        else { throw SeedFailure(description: "\(path) → \(response.status) \(response.text)") }
         return items
+    }
+
+    /// Units in stock by SKU.
+    func stock() throws -> [String: Int] {
+        var stock: [String: Int] = [:]
+        for sku in try list("/api/v1/inventory/listSkus", key: "skus") {
+            if let name = sku["sku"] as? String { stock[name] = sku["units"] as? Int ?? 0 }
+        }
+        return stock
     }
 }
 

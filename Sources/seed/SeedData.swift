@@ -53,16 +53,20 @@ enum SeedData {
     ]
 }
 
-/// Final statuses and stock, and whether stock is conserved: for every SKU, restocked = remaining + the units of
-/// its accepted orders (rejected orders are deallocated, depleted ones never allocated).
+/// Final statuses and stock, and whether stock is conserved: for every SKU, what was there before + restocked =
+/// remaining + the units of this run's accepted orders (rejected orders are deallocated, depleted ones never
+/// allocated).
 struct SeedSummary {
     var statuses: [String: Int] = [:]
     var rows: [(sku: String, restocked: Int, remaining: Int, accepted: Int)] = []
 
-    init(orders: [[String: Any]], skus: [[String: Any]]) {
+    init(
+        orders: [[String: Any]], skus: [[String: Any]], restocks: [SeedData.Restock] = SeedData.restocks,
+        stockBefore: [String: Int] = [:]
+    ) {
         for order in orders { statuses[order["orderStatus"] as? String ?? "?", default: 0] += 1 }
-        for sku in Set(SeedData.restocks.map(\.sku)).sorted() {
-            let restocked = SeedData.restocks.filter { $0.sku == sku }.reduce(0) { $0 + $1.units }
+        for sku in Set(restocks.map(\.sku)).sorted() {
+            let restocked = (stockBefore[sku] ?? 0) + restocks.filter { $0.sku == sku }.reduce(0) { $0 + $1.units }
             let remaining = skus.first { $0["sku"] as? String == sku }?["units"] as? Int ?? 0
             let accepted = orders.filter {
                 $0["sku"] as? String == sku && $0["orderStatus"] as? String == "ORDER_PAYMENT_ACCEPTED_STATUS"
@@ -78,11 +82,11 @@ struct SeedSummary {
         for (status, count) in statuses.sorted(by: { $0.key < $1.key }) {
             lines.append("  \(status.padding(toLength: 32, withPad: " ", startingAt: 0)) \(count)")
         }
-        lines.append("stock:  sku       restocked  remaining  in accepted orders  conserved")
+        lines.append("stock:  sku       before + restocked  remaining  in accepted orders  conserved")
         for row in rows {
             let conserved = row.restocked == row.remaining + row.accepted ? "yes" : "NO"
             lines.append(
-                "        \(row.sku.padding(toLength: 10, withPad: " ", startingAt: 0))\(String(row.restocked).padding(toLength: 11, withPad: " ", startingAt: 0))\(String(row.remaining).padding(toLength: 11, withPad: " ", startingAt: 0))\(String(row.accepted).padding(toLength: 20, withPad: " ", startingAt: 0))\(conserved)"
+                "        \(row.sku.padding(toLength: 10, withPad: " ", startingAt: 0))\(String(row.restocked).padding(toLength: 20, withPad: " ", startingAt: 0))\(String(row.remaining).padding(toLength: 11, withPad: " ", startingAt: 0))\(String(row.accepted).padding(toLength: 20, withPad: " ", startingAt: 0))\(conserved)"
             )
         }
         return lines.joined(separator: "\n")

@@ -226,6 +226,12 @@ import Testing
             #expect(result.output.contains("ORDER_PAYMENT_REJECTED_STATUS    3"))
             #expect(result.output.contains("ORDER_PAYMENT_ACCEPTED_STATUS    69"))
             #expect(!result.output.contains(" NO"), "every SKU's stock is conserved")
+            // Again on the same host: the seed sees what is there, uses its own ids, and counts from there.
+            let again = try await run(try builtProduct("seed"), ["--base-url", shop.base, "--timeout", "120"])
+            #expect(again.status == 0, "\(again.output)\n\(again.error)")
+            #expect(again.output.contains("this host already holds 75 orders and stock of 3 SKUs"))
+            #expect(again.output.contains("ORDER_PAYMENT_ACCEPTED_STATUS    69"))
+            #expect(!again.output.contains(" NO"), "every SKU's stock is conserved")
         }
     }
 }
