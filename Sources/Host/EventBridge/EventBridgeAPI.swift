@@ -225,8 +225,11 @@ struct EventBridgeDelivery: Sendable {
             for rule in try store.enabledRules(db, bus: bus) where rule.pattern.matches(parsed) {
                 let ruleARN = store.ruleARN(bus: bus, name: rule.name)
                 for target in rule.targets {
-                    let body = try EventBridgeInput.body(
-                        for: target, event: event, parsed: parsed, ruleName: rule.name, ruleARN: ruleARN)
+                    // A transformer whose JSON template comes out invalid drops the event, silently, as AWS does.
+                    guard
+                        let body = try EventBridgeInput.body(
+                            for: target, event: event, parsed: parsed, ruleName: rule.name, ruleARN: ruleARN)
+                    else { continue }
                     try targets.deliver(
                         db,
                         TargetDelivery(
@@ -303,7 +306,7 @@ enum EventBridgeInput {
     /// placeholders it has): inside a JSON string a value goes in as its text, elsewhere as JSON; a placeholder
     /// `resolve` has no value for becomes `""` inside a string and `null` elsewhere. A name is one or more
     /// characters other than `<`, `>`, space and `"`.
-    static func fill(_ template: String, _ resolve: (String) -> JSONValue?) -> String {
+    static func fill(_ template: String, stringTemplate: Bool = false, _ resolve: (String) -> JSONValue?) -> String {
         let bytes = Array(template.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
@@ -324,6 +327,7 @@ enum EventBridgeInput {
                     let replacement: String
                     switch resolve(name) {
                     case .string(let text)?: replacement = insideString ? text : quote(text)
+                    case let value? where insideString && stringTemplate: replacement = unquoted(value)
                     case let value?: replacement = text(value)
                     case nil: replacement = insideString ? "" : "null"
                     }
@@ -339,6 +343,17 @@ enum EventBridgeInput {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// How a string template writes an object or a list: `{key:value,…}` and `[A,B]`, no quotes (as AWS).
+    static func unquoted(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let text): text
+        case .object(let members):
+            "{" + members.keys.sorted().map { "\($0):\(unquoted(members[$0]!))" }.joined(separator: ",") + "}"
+        case .array(let items): "[" + items.map(unquoted).joined(separator: ",") + "]"
+        default: text(value)
+        }
+    }
+
     /// Whether the quote at `index` is escaped (an odd number of backslashes before it).
     private static func isEscaped(_ bytes: [UInt8], at index: Int) -> Bool {
         var backslashes = 0
@@ -350,9 +365,10 @@ enum EventBridgeInput {
         return backslashes % 2 == 1
     }
 
-    /// What the target receives.
+    /// What the target receives; nil when an input transformer's JSON template comes out invalid (AWS then does
+    /// not deliver the event, and says nothing).
     static func body(for target: Target, event: String, parsed: JSONValue, ruleName: String, ruleARN: String) throws
-        -> String
+        -> String?
     {
         if let input = target.input { return input }
         if let path = target.inputPath { return value(at: path, in: parsed).map(text) ?? "" }
@@ -366,10 +382,13 @@ enum EventBridgeInput {
         envelope.removeValue(forKey: "detail")
         if let detailType = envelope.removeValue(forKey: "detail-type") { envelope["detailType"] = detailType }
         values["aws.events.event"] = .object(envelope)
-        let output = fill(transformer.inputTemplate) { values[$0] }
+        let template = transformer.inputTemplate.trimmingCharacters(in: .whitespacesAndNewlines)
+        let isStringTemplate = template.hasPrefix("\"")
+        let output = fill(transformer.inputTemplate, stringTemplate: isStringTemplate) { values[$0] }
         let trimmed = output.trimmingCharacters(in: .whitespacesAndNewlines)
-        // A template that is not JSON (a plain string) is sent as a JSON string literal, as AWS does.
-        if (try? JSONValue(parsing: Data(trimmed.utf8))) == nil { return quote(trimmed) }
+        // What is not JSON is not delivered (an object or list placeholder inside a JSON template's quotes, plain
+        // text), except a string template's lines, sent as they came out (AWS's recordings show both).
+        if (try? JSONValue(parsing: Data(trimmed.utf8))) == nil, !isStringTemplate { return nil }
         return trimmed
     }
 }
