@@ -38,6 +38,11 @@ final class SharedValue<Value: Sendable>: Sendable {
         get { storage.withLock { $0 } }
         set { storage.withLock { $0 = newValue } }
     }
+
+    /// Reads or changes the value under its lock.
+    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
+        storage.withLock { body(&$0) }
+    }
 }
 
 /// How a caller invokes: the Invoke API's options.

@@ -1,8 +1,10 @@
 // LIMITATIONS (SQS API): no tags, permissions or ListDeadLetterSourceQueues (move tasks: see SQSMoveTasks.swift);
-// ReceiveRequestAttemptId is ignored (a retried FIFO receive gets the next messages, not the same ones again).
+// ReceiveRequestAttemptId: a FIFO receive retried within 5 minutes gets the same messages and receipt handles while
+// none of them was deleted or changed (remembered in memory: a restart forgets them).
 
 import AWSShapes
 import Foundation
+import Synchronization
 
 /// One SQS answer: the status, the JSON body and the headers to add (`x-amzn-query-error` on errors, which the
 /// SDKs read for the Query-protocol error code).
@@ -105,6 +107,9 @@ final class SQSAPI: Sendable {
 struct SQSOperations: Sendable {
     let store: SQSStore
     let base: SharedValue<String>
+    /// FIFO receives by `ReceiveRequestAttemptId` (queue and id → when, and what it returned): a retry within 5
+    /// minutes gets the same messages and receipt handles while none of them changed.
+    let attempts = SharedValue<[String: (at: Date, messages: [SQSReceivedMessage])]>([:])
 
     func url(of name: String) -> String {
         let baseURL = base.value.hasSuffix("/") ? String(base.value.dropLast()) : base.value
@@ -221,6 +226,15 @@ struct SQSOperations: Sendable {
 
     func sendMessageBatch(_ input: SendMessageBatchInput) throws -> SendMessageBatchOutput {
         try Self.checkBatchIds(input.entries.map(\.id))
+        // The whole batch (bodies and attributes) is at most 1 MiB, as one message is.
+        let total = input.entries.reduce(0) { total, entry in
+            total + (entry.messageBody?.utf8.count ?? 0)
+                + (entry.messageAttributes ?? [:]).reduce(0) { sum, attribute in
+                    sum + attribute.key.utf8.count + attribute.value.dataType.utf8.count
+                        + (attribute.value.stringValue?.utf8.count ?? 0) + (attribute.value.binaryValue?.count ?? 0)
+                }
+        }
+        if total > 1_048_576 { throw SQSError.batchRequestTooLong(total) }
         let queue = try name(of: input.queueUrl)
         // A FIFO batch with an entry missing its group or deduplication id fails as a whole (AWS's recording).
         if let fifo = try store.queue(named: queue), fifo.isFifo {
@@ -286,6 +300,17 @@ struct SQSOperations: Sendable {
                 "VisibilityTimeout", String(timeout), reason: "Must be >= 0 and <= 43200, if provided.")
         }
         guard let queue = try store.queue(named: name) else { throw SQSError.queueDoesNotExist }
+        let attempt = queue.isFifo ? input.receiveRequestAttemptId.map { "\(name)|\($0)" } : nil
+        if let id = input.receiveRequestAttemptId, queue.isFifo {
+            guard (1...128).contains(id.count), id.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) })
+            else {
+                throw SQSError.invalidParameter(
+                    "ReceiveRequestAttemptId", id, reason: "Must be 1 to 128 printable ASCII characters.")
+            }
+        }
+        if let attempt, let retried = try retry(attempt, queue: queue, visibilityTimeout: input.visibilityTimeout) {
+            return render(retried, input)
+        }
         let wait = input.waitTimeSeconds ?? queue.receiveMessageWaitTimeSeconds
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .seconds(wait))
@@ -297,6 +322,7 @@ struct SQSOperations: Sendable {
                 queue: name, maxMessages: max, visibilityTimeout: input.visibilityTimeout)
             let remaining = clock.now.duration(to: deadline)
             if !result.messages.isEmpty || remaining <= .zero || Task.isCancelled {
+                if let attempt, !result.messages.isEmpty { remember(attempt, result.messages) }
                 return render(result.messages, input)
             }
             var timeout = remaining
@@ -305,6 +331,35 @@ struct SQSOperations: Sendable {
                 timeout = min(timeout, .milliseconds(Int64(Swift.max(0, untilVisible) * 1000) + 1))
             }
             await commits.wait(after: version, timeout: timeout)
+        }
+    }
+
+    /// The messages an earlier receive with this attempt id returned, if it was within 5 minutes and every one of
+    /// them is still in flight under the receipt handle it got; their visibility timeout starts again (as AWS does).
+    private func retry(_ attempt: String, queue: SQSQueue, visibilityTimeout: Int?) throws -> [SQSReceivedMessage]? {
+        let now = store.now()
+        guard let earlier = attempts.withLock({ $0[attempt] }), now.timeIntervalSince(earlier.at) < 300 else {
+            return nil
+        }
+        let timeout = visibilityTimeout ?? queue.visibilityTimeout
+        let results = try store.changeVisibilityBatch(
+            queue: queue.name, earlier.messages.map { ($0.receiptHandle, timeout) })
+        guard results.allSatisfy({ (try? $0.get()) != nil }) else {
+            attempts.withLock { $0.removeValue(forKey: attempt) }
+            return nil
+        }
+        return earlier.messages
+    }
+
+    private func remember(_ attempt: String, _ messages: [SQSReceivedMessage]) {
+        let now = store.now()
+        attempts.withLock { attempts in
+            // Bounded: entries older than the 5 minutes go first, and there are never more than 10,000.
+            if attempts.count >= 10_000 {
+                attempts = attempts.filter { now.timeIntervalSince($0.value.at) < 300 }
+                if attempts.count >= 10_000 { attempts.removeAll() }
+            }
+            attempts[attempt] = (now, messages)
         }
     }
 

@@ -54,6 +54,22 @@ struct SQSError: Error, Equatable {
             message: "The input receipt handle \"\(handle)\" is not a valid receipt handle.")
     }
 
+    static func batchRequestTooLong(_ bytes: Int) -> SQSError {
+        SQSError(
+            type: "BatchRequestTooLong", queryCode: "AWS.SimpleQueueService.BatchRequestTooLong",
+            message: "Batch requests cannot be longer than 1048576 bytes. You have sent \(bytes) bytes.")
+    }
+
+    /// A body with a character SQS does not take, named as AWS names it (`'#x7'`).
+    static func invalidMessageContents(_ scalar: Unicode.Scalar) -> SQSError {
+        SQSError(
+            type: "InvalidMessageContents", queryCode: "InvalidMessageContents",
+            message:
+                "Invalid binary character '#x\(String(scalar.value, radix: 16, uppercase: true))' was found in the "
+                + "message body, the set of allowed characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | "
+                + "[#x10000-#x10FFFF].")
+    }
+
     static func messageNotInflight() -> SQSError {
         SQSError(
             type: "MessageNotInflight", queryCode: "AWS.SimpleQueueService.MessageNotInflight",

@@ -297,25 +297,56 @@ final class SQSStore: Sendable {
         }
     }
 
+    /// A message attribute's name, checked as SQS checks it (docs/aws-behaviour-notes.md §10).
+    static func validateAttributeName(_ name: String) throws {
+        if name.utf8.count >= 256 {
+            throw SQSError.invalidParameterValue("Message (user) attribute names must be shorter than 256 Bytes")
+        }
+        let allowed =
+            !name.isEmpty
+            && name.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == 0x2E || byte == 0x2D || byte == 0x5F
+            }
+        guard allowed else {
+            throw SQSError.invalidParameterValue(
+                "Message (user) attributes name can only contain upper and lower score characters, digits, periods, "
+                    + "hyphens and underscores. ")
+        }
+        let lower = name.lowercased()
+        if lower.hasPrefix("aws.") || lower.hasPrefix("amazon.") || name.hasPrefix(".") || name.hasSuffix(".")
+            || name.contains("..")
+        {
+            throw SQSError.invalidParameterValue(
+                "You can't use message attribute names beginning with 'AWS.' or 'Amazon.'. These strings are reserved "
+                    + "for internal use. Additionally, they cannot start or end with '.'.")
+        }
+    }
+
     static func validate(_ message: SQSOutgoingMessage, queue: SQSQueue) throws -> String {
         guard let body = message.body, !body.isEmpty else { throw SQSError.missingParameter("MessageBody") }
-        let validCharacters = body.unicodeScalars.allSatisfy { scalar in
+        let invalid = body.unicodeScalars.first { scalar in
             let value = scalar.value
-            return value == 0x9 || value == 0xA || value == 0xD || (0x20...0xD7FF).contains(value)
-                || (0xE000...0xFFFD).contains(value) || (0x10000...0x10FFFF).contains(value)
+            return
+                !(value == 0x9 || value == 0xA || value == 0xD || (0x20...0xD7FF).contains(value)
+                || (0xE000...0xFFFD).contains(value) || (0x10000...0x10FFFF).contains(value))
         }
-        guard validCharacters else {
-            throw SQSError.invalidParameterValue(
-                "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF"
-            )
-        }
+        if let invalid { throw SQSError.invalidMessageContents(invalid) }
         if let delay = message.delaySeconds, !(0...900).contains(delay) {
             throw SQSError.invalidParameter(
                 "DelaySeconds", String(delay), reason: "Must be >= 0 and <= 900, if provided.")
         }
         var size = body.utf8.count
         for (name, value) in message.messageAttributes ?? [:] {
+            try validateAttributeName(name)
+            if value.dataType.utf8.count >= 256 {
+                throw SQSError.invalidParameterValue("Message (user) attribute types must be shorter than 256 Bytes")
+            }
             let type = value.dataType.split(separator: ".", maxSplits: 1).first.map(String.init) ?? ""
+            if type == "Number", let text = value.stringValue, !text.isEmpty, Double(text) == nil {
+                throw SQSError.invalidParameterValue(
+                    "Can't cast the value of message (user) attribute '\(name)' to a number.")
+            }
             switch type {
             case "String", "Number":
                 guard let text = value.stringValue, !text.isEmpty else {
@@ -710,10 +741,17 @@ final class SQSStore: Sendable {
         let message = SQSMessageStateMachine.Message(
             sentAt: Date(timeIntervalSince1970: row["sent_at"]), receiveCount: row["receive_count"],
             visibleAfter: Date(timeIntervalSince1970: row["visible_after"]))
-        guard
-            let visibleAfter = SQSMessageStateMachine.changeVisibility(
-                message, timeout: Double(timeout), retentionPeriod: Double(queue.retentionPeriod), now: now)
-        else { throw SQSError.messageNotInflight() }
+        var changed = SQSMessageStateMachine.changeVisibility(
+            message, timeout: Double(timeout), retentionPeriod: Double(queue.retentionPeriod), now: now)
+        // A standard queue's message whose visibility ran out, changed with its latest receipt handle: AWS answers
+        // 200 and the new timeout applies (recorded: test_change_message_visibility_after_visibility_timeout_expiration).
+        if changed == nil, !queue.isFifo,
+            SQSMessageStateMachine.state(of: message, retentionPeriod: Double(queue.retentionPeriod), now: now)
+                == .visible
+        {
+            changed = now.addingTimeInterval(Double(timeout))
+        }
+        guard let visibleAfter = changed else { throw SQSError.messageNotInflight() }
         try Self.run(
             db, "UPDATE sqs_messages SET visible_after = ? WHERE seq = ?",
             [visibleAfter.timeIntervalSince1970, row["seq"] as Int64])
