@@ -52,6 +52,21 @@ import Testing
             sourceIP: "192.0.2.1")
     }
 
+    /// The headers API Gateway adds (as in the recorded `apigw-v2-request-no-authorizer.json`).
+    @Test func theEventCarriesTheHeadersAPIGatewayAdds() {
+        var incoming = request(headers: [("Host", "127.0.0.1:3000"), ("X-Forwarded-For", "10.0.0.7")], body: "{}")
+        incoming.localPort = 3000
+        incoming.traceID = "Root=1-5e9f0c65-1de4d666d4dd26aced652b6c"
+        let event = mapping.event(
+            for: incoming, routeKey: "POST /my/path", pathParameters: [:], requestID: "id", now: Date())
+        #expect(event.headers["host"] == "127.0.0.1:3000")
+        #expect(event.headers["x-forwarded-for"] == "10.0.0.7, 192.0.2.1")
+        #expect(event.headers["x-forwarded-proto"] == "http")
+        #expect(event.headers["x-forwarded-port"] == "3000")
+        #expect(event.headers["x-amzn-trace-id"] == "Root=1-5e9f0c65-1de4d666d4dd26aced652b6c")
+        #expect(event.headers["content-length"] == "2")
+    }
+
     @Test func eventHasPayloadFormatTwoShape() throws {
         let event = mapping.event(
             for: request(

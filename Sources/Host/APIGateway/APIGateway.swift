@@ -101,13 +101,18 @@ public struct APIGateway: HTTPResponder {
         } catch {
             return .badRequest  // the body ended early or its chunks were malformed
         }
+        // HTTP/1.1's Host arrives as the request's authority.
+        let host = request.head.authority.map { [(name: "Host", value: $0)] } ?? []
+        let traceID = request.headers[HTTPField.Name("X-Amzn-Trace-Id")!] ?? LambdaService.newTraceID()
         let incoming = IncomingHTTPRequest(
             method: method,
             rawPath: rawPath,
             rawQueryString: request.uri.query ?? "",
-            headers: request.headers.map { ($0.name.rawName, $0.value) },
+            headers: host + request.headers.map { ($0.name.rawName, $0.value) },
             body: Array(body.readableBytesView),
-            sourceIP: context.sourceIP
+            sourceIP: context.sourceIP,
+            localPort: context.localPort,
+            traceID: traceID
         )
         let event = mapping.event(
             for: incoming, routeKey: match.route.key, pathParameters: match.pathParameters, requestID: requestID,
@@ -118,7 +123,8 @@ public struct APIGateway: HTTPResponder {
         guard payload.count <= 6_291_456 else { return .tooLarge }
         let result: InvocationResult
         do {
-            result = try await lambda.invoke(match.route.function, payload: Array(payload))
+            result = try await lambda.invoke(
+                match.route.function, payload: Array(payload), options: InvokeOptions(traceID: traceID))
         } catch {
             logger.error("route \(match.route.key): \(error.message)")
             return .internalServerError

@@ -12,6 +12,10 @@ struct IncomingHTTPRequest: Sendable {
     var headers: [(name: String, value: String)]
     var body: [UInt8]
     var sourceIP: String
+    /// The port the request came in on (`x-forwarded-port`).
+    var localPort: Int = 443
+    /// The request's `X-Amzn-Trace-Id`, started here when the client sent none.
+    var traceID: String? = nil
 }
 
 /// Builds payload format 2.0 events and maps function results back to HTTP, as API Gateway's HTTP APIs do.
@@ -37,6 +41,13 @@ struct HTTPAPIMapping: Sendable {
             }
             headers[key] = headers[key].map { "\($0),\(value)" } ?? value
         }
+        // What API Gateway adds: the client's address appended to X-Forwarded-For, the scheme and port it came in
+        // on, the trace header it starts or continues, and the body's length.
+        headers["x-forwarded-for"] = headers["x-forwarded-for"].map { "\($0), \(request.sourceIP)" } ?? request.sourceIP
+        headers["x-forwarded-proto"] = "http"
+        headers["x-forwarded-port"] = String(request.localPort)
+        if let traceID = request.traceID { headers["x-amzn-trace-id"] = traceID }
+        headers["content-length"] = String(request.body.count)
         var query: [String: String] = [:]
         for pair in request.rawQueryString.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

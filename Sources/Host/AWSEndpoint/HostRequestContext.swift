@@ -5,10 +5,13 @@ import NIOCore
 public struct HostRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// The port the request came in on.
+    public let localPort: Int
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        localPort = source.channel.localAddress?.port ?? 0
     }
 
     /// The body limit of the REST APIs that take small JSON documents (the mapping and Pipes APIs); the JSON APIs
