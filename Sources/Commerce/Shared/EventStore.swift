@@ -28,6 +28,11 @@ public struct EventStore {
             if error.isConditionalCheckFailed {
                 throw CommerceError(.duplicateEventRaised, "event \(item["pk"].map { "\($0)" } ?? "") already raised")
             }
+            // DynamoDB refused what the event holds (a number out of its range, an item over 400 KB, nesting past
+            // 32 levels): the caller's data is invalid, a 400, not a failure of ours.
+            if case .validation(let message) = error {
+                throw .invalidArguments("the event cannot be stored: \(message ?? "invalid item")")
+            }
             throw .unrecognized(error)
         }
     }
