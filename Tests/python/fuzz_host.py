@@ -3,44 +3,53 @@
 Usage (from the repository root, after a debug build; Python 3.11, the standard library and botocore):
 
     python3 Tests/python/fuzz_host.py                                  # starts .build/debug/host, seed 1
-    python3 Tests/python/fuzz_host.py --seed random --requests 2000 --time-limit 120
+    python3 Tests/python/fuzz_host.py --seed random --requests 2000 --time-limit 120 --dump-dir /tmp/fuzz
     python3 Tests/python/fuzz_host.py --endpoint http://127.0.0.1:4566 --api-endpoint http://127.0.0.1:3000
 
 Without --endpoint it starts the host binary (--host-binary) on free ports with a fresh data directory, waits for
-GET /_host/health and stops it with SIGTERM at the end. When the host dies, the request that killed it (the last
-one sent) is a failure, its output is printed, and it is restarted on the same data directory. With --endpoint it
-uses a running host and can only see a crash through failed health checks.
+GET /_host/health and stops it with SIGTERM at the end. When the host dies, the request sent last is failed as
+"crash", the Swift runtime's fatal error and the project's frames of its backtrace are printed, and the host is
+restarted on the same data directory (on a fresh one when it dies again right after the restart: a crash loop).
+When it stops answering /_host/health it is waited for up to --stall-limit seconds ("stall"), then restarted
+("stuck"). With --endpoint it uses a running host and sees a crash only through failed health checks.
 
-Requests come from botocore's service models: every operation of dynamodb, dynamodbstreams, sqs, events, logs and
-pipes, and lambda's Invoke, GetFunction, ListFunctions and event source mapping operations. Values are valid-ish
-(the topology's table, queues, bus, rules, functions and pipe, and what the run creates or reads in answers), and
-most requests then get one mutation: wrong types, missing or unknown members, boundary numbers, huge strings,
-10,000-deep JSON, deep or long expressions, projections, event and filter patterns, input templates with many
-placeholders, invalid UTF-8, bad paging tokens, extreme limits and scan segments, truncated, empty or non-JSON
-bodies, bad targets, paths and methods, and broken HTTP framing (short or long Content-Length, malformed chunked
-encoding, one or two bodies over 16 MiB). The commerce routes get absurd, oversized and mistyped fields.
+The warm-up reads the host's resources, creates fixtures that carry fuzzed data further (a bus whose rules send
+every event to a queue, a log group and an input transformer; a table whose stream a pipe puts on that bus, the
+event time read from the item; a queue a filtered mapping polls) and sends every operation once to learn which
+ones the host implements (the others get few requests). Then requests come from botocore's service models: every
+operation of dynamodb, dynamodbstreams, sqs, events, logs and pipes, and lambda's Invoke, GetFunction,
+ListFunctions and event source mapping operations. Values are valid-ish (the topology's table, queues, bus, rules,
+functions and pipe, the fixtures, and what the run creates or reads in answers), and most requests get one
+mutation: wrong types, missing or unknown members, boundary numbers and times, huge strings, 10,000-deep JSON,
+deep or long expressions, projections, event and filter patterns, input templates with many placeholders,
+invalid UTF-8, bad paging tokens, extreme limits and scan segments, truncated, empty or non-JSON bodies, bad
+targets, paths, methods, origins and signatures, and broken HTTP framing (short or long Content-Length, malformed
+chunked encoding, one or two bodies over 16 MiB). The commerce routes get absurd, oversized and mistyped fields
+and odd HTTP. Resources of the topology and the fixtures are never given to operations that delete or change them.
 
 Asserted for each request:
-  * the host stays alive (a crash fails the request that preceded it) and keeps answering /_host/health;
+  * the host stays alive and keeps answering /_host/health;
   * it answers within --timeout seconds (plus the wait the request asks for: ReceiveMessage, Invoke, commerce
     routes) -- a later answer is a hang;
   * no 5xx, and a well-framed request always gets an answer;
   * every 4xx of the AWS endpoint has AWS's error shape: JSON 1.0/1.1 services a JSON object with `__type` and
     `message` (or `Message`); REST JSON services (lambda, pipes) a JSON object with `message` (or `Message`) and an
     `x-amzn-ErrorType` header or `__type`/`Type`. Requests whose framing is broken on purpose may be refused below
-    the AWS layer (a bare 4xx or a closed connection), as AWS's own front end does;
+    the AWS layer (a bare 4xx or a closed connection), as AWS's own front end does; HEAD answers have no body;
   * 2xx answers of the JSON 1.0/1.1 services are JSON objects; 4xx answers of the commerce routes are JSON;
-  * the host's RSS (VmRSS) grows by at most --rss-limit-mb between the end of the warm-up and the end of the run.
+  * the host's RSS (VmRSS) grows by at most --rss-limit-mb between the end of the warm-up (or the last restart)
+    and the end of the run, and the host is alive and healthy at the end.
 SQS 4xx answers without AWS's `x-amzn-query-error: <Code>;Sender` header are counted, not failed.
 
 The plan (service, operation and mutation of each request) depends only on --seed; names read from the host's
-answers (queue URLs, receipt handles, tokens, UUIDs) vary between runs. The last line is `N passed, M failed`,
+answers (queue URLs, receipt handles, tokens, UUIDs) and times taken from the clock vary between runs. The last line is `N passed, M failed`,
 counting requests; the exit status is 0 only when nothing failed.
 """
 
 import argparse
 import base64
 import collections
+import copy
 import dataclasses
 import http.client
 import json
@@ -67,16 +76,36 @@ SERVICE_WEIGHTS = {
     "dynamodb": 24, "dynamodbstreams": 5, "sqs": 14, "events": 13, "logs": 12, "pipes": 7, "lambda": 9,
     "commerce": 12,
 }
+# Operations that do the most work get more of the requests (the others weigh 1).
+OPERATION_WEIGHTS = {
+    ("dynamodb", "Query"): 4, ("dynamodb", "Scan"): 4, ("dynamodb", "GetItem"): 3, ("dynamodb", "PutItem"): 3,
+    ("dynamodb", "UpdateItem"): 4, ("dynamodb", "DeleteItem"): 2, ("dynamodb", "BatchWriteItem"): 2,
+    ("dynamodb", "BatchGetItem"): 2, ("dynamodb", "TransactWriteItems"): 2, ("sqs", "SendMessage"): 3,
+    ("sqs", "ReceiveMessage"): 3, ("events", "PutEvents"): 3, ("events", "PutRule"): 3,
+    ("events", "TestEventPattern"): 3, ("events", "PutTargets"): 2, ("logs", "FilterLogEvents"): 4,
+    ("logs", "PutLogEvents"): 3, ("logs", "GetLogEvents"): 2, ("logs", "TestMetricFilter"): 2,
+    ("pipes", "CreatePipe"): 3, ("pipes", "UpdatePipe"): 2, ("lambda", "Invoke"): 2,
+    ("lambda", "CreateEventSourceMapping"): 2,
+}
 MUTATION_RATE = 0.75
 UNIMPLEMENTED_WEIGHT = 0.05
 OPTIONAL_MEMBER_RATE = (0.35, 0.15)  # at the top level, deeper
 MAX_SHAPE_DEPTH = 6
 HEALTH_EVERY = 25
 OVERSIZE_BODY_BYTES = 17 * 1024 * 1024
-URL_VALUE_LIMIT = 16 * 1024
+URL_VALUE_LIMIT = 8 * 1024  # encoded bytes of one path or query member, or one header value
 FAILURES_SHOWN = 50
+MAX_RESTARTS = 20
+CRASH_LOOP = (10, 40)  # a crash this soon (seconds, requests) after a restart on the same data is a crash loop
 EXTRA_WAIT = {("sqs", "ReceiveMessage"): 21, ("lambda", "Invoke"): 12, ("commerce", None): 12}
 MISSING = object()
+# What the warm-up creates so that fuzzed data flows further: a bus whose rules catch every event and deliver it
+# to a queue, a log group and through an input transformer; a table whose stream a pipe puts on that bus (its
+# event time read from the item); a queue a mapping polls with a filter.
+FIXTURE = {
+    "bus": "fuzz-bus", "queue": "fuzz-sink", "mapped_queue": "fuzz-mapped", "log_group": "/fuzz/sink",
+    "table": "fuzz-stream-table", "pipe": "fuzz-fixture-pipe", "time_attribute": "when",
+}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -138,12 +167,16 @@ def encode_json(value: Any) -> bytes:
     if isinstance(value, Raw):
         return value.data
     if isinstance(value, dict):
-        return b"{" + b",".join(encode_json(str(k)) + b":" + encode_json(v) for k, v in value.items()) + b"}"
+        return b"{" + b",".join(encode_key(k) + b":" + encode_json(v) for k, v in value.items()) + b"}"
     if isinstance(value, (list, tuple)):
         return b"[" + b",".join(encode_json(v) for v in value) + b"]"
     if isinstance(value, bytes):
         return encode_json(base64.b64encode(value).decode())
     return json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def encode_key(key: Any) -> bytes:
+    return key.data if isinstance(key, Raw) else encode_json(str(key))
 
 
 def text_of(value: Any) -> str:
@@ -189,7 +222,7 @@ CREATED = {
 # most of the run keep working.
 DESTRUCTIVE_PREFIXES = ("Delete", "Stop", "Remove", "Purge", "Disable", "Update", "Untag", "Tag", "Put", "Set")
 DATA_PLANE = {"PutItem", "UpdateItem", "DeleteItem", "PutEvents", "PutLogEvents", "DeleteMessage",
-              "DeleteMessageBatch", "UpdateTimeToLive"}
+              "DeleteMessageBatch"}
 
 
 def is_destructive(operation: str) -> bool:
@@ -268,7 +301,7 @@ class World:
             else:
                 for item in value:
                     self.add(kind, item)
-            if kind == "queue_url" :
+            if kind == "queue_url":
                 for url in value if isinstance(value, list) else [value]:
                     if isinstance(url, str):
                         self.add_queue_name(url.rsplit("/", 1)[-1], protect=url in self.protected)
@@ -396,6 +429,8 @@ def ddb_item(g: Gen, table: Any) -> dict:
         item[g.rng.choice(["a", "b", "count", "tags", "gsi1pk", "gsi1sk", "nested", g.word(1, 8)])] = ddb_value(g)
     if g.chance(0.3):
         item["gsi1pk"], item["gsi1sk"] = {"S": "FUZZ#GSI"}, {"S": f"CREATED_AT#{g.rng.randint(0, 99)}"}
+    if g.chance(0.3):
+        item[FIXTURE["time_attribute"]] = {"S": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     return item
 
 
@@ -408,19 +443,15 @@ class ExpressionBuilder:
         self.values: dict[str, dict] = {}
 
     def name(self) -> str:
-        attribute = self.g.rng.choice(["a", "b", "count", "tags", "nested", "pk", "sk", "status"])
+        """An attribute path: a plain name, or a placeholder (always for reserved words such as `status`)."""
         if self.g.chance(0.5):
-            return attribute if attribute != "status" else "#status" + self._name("#status", "status")
-        placeholder = f"#n{len(self.names)}"
-        self.names[placeholder] = attribute
-        path = placeholder
+            path = self.g.rng.choice(["a", "b", "tags", "nested", "pk", "sk"])
+        else:
+            path = f"#n{len(self.names)}"
+            self.names[path] = self.g.rng.choice(["a", "count", "status", "nested", "sk"])
         if self.g.chance(0.2):
             path += self.g.rng.choice([".inner", "[0]", "[2].x"])
         return path
-
-    def _name(self, placeholder: str, attribute: str) -> str:
-        self.names[placeholder] = attribute
-        return ""
 
     def value(self, value: dict | None = None) -> str:
         placeholder = f":v{len(self.values)}"
@@ -530,7 +561,7 @@ def shape_ddb_item_operation(g: Gen, params: dict):
 
 
 def shape_ddb_batch(g: Gen, params: dict):
-    table = g.pick("table")
+    table = HINTS["dynamodb"]["TableName"](g)
     if g.operation == "BatchGetItem":
         keys = [ddb_key(g, table) for _ in range(g.rng.randint(1, 5))]
         params["RequestItems"] = {table: {"Keys": keys}}
@@ -541,7 +572,7 @@ def shape_ddb_batch(g: Gen, params: dict):
 
 
 def shape_ddb_transaction(g: Gen, params: dict):
-    table = g.pick("table")
+    table = HINTS["dynamodb"]["TableName"](g)
     items = []
     for _ in range(g.rng.randint(1, 4)):
         if g.operation == "TransactGetItems":
@@ -678,9 +709,13 @@ def events_name(g: Gen) -> str:
 def shape_events(g: Gen, params: dict):
     if g.operation == "PutEvents":
         params["Entries"] = [{
-            "Source": g.rng.choice(["fuzz", "event-store.dynamodb.stream"]), "DetailType": "DynamoDBStreamRecord",
+            "Source": g.rng.choice(["fuzz", "fuzz", "event-store.dynamodb.stream"]),
+            "DetailType": "DynamoDBStreamRecord",
             "Detail": json.dumps({"eventName": "INSERT", "n": g.rng.randint(0, 9)}),
-            "EventBusName": g.pick("bus_name"), "Resources": []} for _ in range(g.rng.randint(1, 4))]
+            "EventBusName": FIXTURE["bus"] if g.chance(0.5) else g.pick("bus_name"), "Resources": []}
+            for _ in range(g.rng.randint(1, 4))]
+        if g.chance(0.2):
+            params["Entries"][0]["Time"] = time.time() - g.rng.randint(0, 3600)
     elif g.operation == "PutRule":
         params["Name"] = g.fresh("fuzz-rule")
         params["EventBusName"] = g.pick("bus_name")
@@ -722,8 +757,6 @@ def shape_logs(g: Gen, params: dict):
                                for i in range(g.rng.randint(1, 8))]
         params.pop("entity", None)
     if g.operation in ("GetLogEvents", "FilterLogEvents"):
-        for member in ("startTime", "endTime"):
-            params.pop(member, None)
         params.pop("logGroupIdentifier", None)
         if g.operation == "FilterLogEvents":
             params.pop("logStreamNamePrefix", None)
@@ -816,7 +849,9 @@ SHAPERS: dict[tuple[str, str], Callable[[Gen, dict], None]] = {
 # Valid-ish values by member name, per service: resource names from the world and values the host understands.
 HINTS: dict[str, dict[str, Callable[[Gen], Any]]] = {
     "dynamodb": {
-        "TableName": lambda g: g.pick("table"), "IndexName": lambda g: "gsi1pk-gsi1sk-index",
+        "TableName": lambda g: FIXTURE["table"] if g.chance(0.3) and not is_destructive(g.operation)
+        else g.pick("table"),
+        "IndexName": lambda g: "gsi1pk-gsi1sk-index",
         "StreamArn": lambda g: g.pick("stream_arn"),
         "ResourceArn": lambda g: g.world.arn("dynamodb", f"table/{g.pick('table')}"),
         "TableArn": lambda g: g.world.arn("dynamodb", f"table/{g.pick('table')}"),
@@ -827,7 +862,8 @@ HINTS: dict[str, dict[str, Callable[[Gen], Any]]] = {
         "StreamArn": lambda g: g.pick("stream_arn"), "ShardId": lambda g: g.pick("shard_id"),
         "ShardIterator": lambda g: g.pick("shard_iterator"), "SequenceNumber": lambda g: g.pick("sequence"),
         "TableName": lambda g: g.pick("table"), "Limit": lambda g: g.rng.randint(1, 100),
-        "ExclusiveStartShardId": lambda g: g.pick("shard_id"), "ExclusiveStartStreamArn": lambda g: g.pick("stream_arn"),
+        "ExclusiveStartShardId": lambda g: g.pick("shard_id"),
+        "ExclusiveStartStreamArn": lambda g: g.pick("stream_arn"),
     },
     "sqs": {
         "QueueUrl": lambda g: g.pick("queue_url"), "QueueName": lambda g: g.pick("queue_name"),
@@ -912,10 +948,10 @@ class ValueFactory:
         shape = g.spec.shapes[shape_name]
         kind = shape["type"]
         if kind == "structure":
-            return self.structure(g, shape_name, depth)
+            return self.structure(g, shape_name, depth) if depth <= 2 * MAX_SHAPE_DEPTH else {}
         if kind == "list":
             low = int(shape.get("min", 0))
-            count = g.rng.randint(max(low, 0 if depth < MAX_SHAPE_DEPTH else low), max(low, 2))
+            count = low if depth >= MAX_SHAPE_DEPTH else g.rng.randint(low, max(low, 2))
             return [self.value(g, member, shape["member"]["shape"], depth + 1) for _ in range(count)]
         if kind == "map":
             count = g.rng.randint(int(shape.get("min", 0)), 2) if depth < MAX_SHAPE_DEPTH else 0
@@ -962,7 +998,8 @@ def commerce_body(g: Gen, path: str) -> dict:
         return {"sku": rng.choice(["APPLES", "PEARS", "FUZZSKU1"]), "units": rng.randint(1, 50),
                 "lotId": ident("FZLOT")}
     if action == "simulateRawEvent":
-        return {"pk": ident("FUZZ#"), "sk": "EVENT#FUZZ", "eventName": rng.choice(["FUZZ_EVENT", "ORDER_SHIPPED_EVENT"]),
+        return {"pk": ident("FUZZ#"), "sk": "EVENT#FUZZ",
+                "eventName": rng.choice(["FUZZ_EVENT", "ORDER_SHIPPED_EVENT"]),
                 "eventData": {"orderId": ident("FZORDER"), "units": 1}}
     key = {"listSkus": "sku", "listOrders": "orderId", "listOrderPayments": "orderId"}.get(action)
     if key and g.chance(0.4):
@@ -991,7 +1028,7 @@ class Draft:
     detail: str = ""
     method: str | None = None
     path: str | None = None  # replaces the path and query built from the members (already encoded)
-    headers: dict = dataclasses.field(default_factory=dict)  # extra or replaced headers; None removes one
+    headers: dict = dataclasses.field(default_factory=dict)  # replaced headers: None removes, a list repeats
     body: bytes | None = None  # replaces the serialized body
     body_transform: Callable[[bytes], bytes] | None = None
     framing: str = "normal"
@@ -1002,6 +1039,7 @@ class Draft:
         return self.framing not in ("normal", "chunked")
 
 
+# Copied where used: later mutations change what they are put into.
 WRONG_TYPE_VALUES = [123, -1.5, "a-string", True, None, [], {}, [1, "a", None], {"nested": {"x": 1}}, ""]
 BOUNDARY_NUMBERS = [
     0, -1, 2 ** 31, 2 ** 31 - 1, -2 ** 31 - 1, 2 ** 63, 2 ** 63 - 1, -2 ** 63, -2 ** 63 - 1, 2 ** 64, 1e308, -1e308,
@@ -1060,7 +1098,7 @@ def mutate_wrong_type(g: Gen, draft: Draft) -> str:
         draft.params[g.word()] = 1
         return "no members"
     container, key, value, where = slot
-    replacement = g.rng.choice([v for v in WRONG_TYPE_VALUES if type(v) is not type(value)])
+    replacement = copy.deepcopy(g.rng.choice([v for v in WRONG_TYPE_VALUES if type(v) is not type(value)]))
     container[key] = replacement
     return f"{where}: {type(value).__name__} -> {json.dumps(replacement)}"
 
@@ -1090,7 +1128,7 @@ def mutate_extra_members(g: Gen, draft: Draft) -> str:
     target = g.rng.choice(containers)
     count = g.rng.choice([1, 1, 3, 500])
     for _ in range(count):
-        target[f"Fuzz{g.word(2, 8)}"] = g.rng.choice(WRONG_TYPE_VALUES)
+        target[f"Fuzz{g.word(2, 8)}"] = copy.deepcopy(g.rng.choice(WRONG_TYPE_VALUES))
     return f"{count} unknown members"
 
 
@@ -1150,7 +1188,7 @@ def mutate_invalid_utf8(g: Gen, draft: Draft) -> str:
         raw = Raw(b'"\\ud800\\u0000"', "escaped lone surrogate")
     slot = pick_slot(g, draft, lambda v: isinstance(v, str))
     if slot is None or g.chance(0.2):
-        draft.params["Fuzz" + bad.decode("latin-1")] = raw
+        draft.params[Raw(b'"Fuzz' + bad + b'"', "invalid key")] = raw
         return f"key and value with {bad!r}"
     slot[0][slot[1]] = raw
     return f"{slot[3]} = {raw.label}"
@@ -1164,7 +1202,7 @@ def mutate_bad_token(g: Gen, draft: Draft) -> str:
                               {"pk": {"S": "x" * 3000}, "sk": {"S": "y"}}, {"pk": deep_json(10_000)}])
     else:
         value = g.rng.choice([
-            base64.b64encode(os.urandom(0) + g.word(8, 40).encode()).decode(), base64.b64encode(b"-1").decode(),
+            base64.b64encode(g.word(8, 40).encode()).decode(), base64.b64encode(b"-1").decode(),
             base64.b64encode(str(2 ** 64).encode()).decode(), base64.b64encode(b'{"offset":-5}').decode(),
             base64.b64encode(b'{"offset":99999999999999999999}').decode(), base64.b64encode(b"{garbage").decode(),
             base64.b64encode(b"\xff\xfe\x00").decode(), "", "==", "%%%", "-1", "0", "A" * 100_000,
@@ -1303,6 +1341,63 @@ def mutate_many_placeholders(g: Gen, draft: Draft) -> str:
     return f"InputTransformer with {len(paths)} paths, {n} placeholders"
 
 
+TIME_NUMBERS = [1e16, -1e16, 9.3e15, 1e300, -1e300, 2 ** 63, -2 ** 63, 2 ** 53 + 1, 0, -1, 253402300800,
+                -62135596801, 1e-300, Raw("1e999")]
+TIME_TEXTS = ["1e300", "-1e300", "inf", "-inf", "nan", "99999999999999999", "9999-12-31T23:59:59Z",
+              "10000-01-01T00:00:00Z", "0000-01-01T00:00:00Z", "-1", "2026-13-45T99:99:99Z", "", "x" * 300]
+TIME_MEMBERS = {("events", "PutEvents"), ("pipes", "CreatePipe"), ("pipes", "UpdatePipe"),
+                ("lambda", "CreateEventSourceMapping"), ("logs", "PutLogEvents"), ("logs", "GetLogEvents"),
+                ("logs", "FilterLogEvents"), ("dynamodb", "PutItem"), ("dynamodb", "UpdateItem"),
+                ("dynamodb", "BatchWriteItem")}
+
+
+def mutate_time(g: Gen, draft: Draft) -> str:
+    """Extreme times where the host turns them into dates or milliseconds."""
+    number, text = g.rng.choice(TIME_NUMBERS), g.rng.choice(TIME_TEXTS)
+    key = (draft.service, draft.operation)
+    if key == ("events", "PutEvents"):
+        for entry in draft.params.get("Entries", []):
+            if isinstance(entry, dict):
+                entry["Time"] = number
+        return f"Entries[].Time = {number!r}"
+    if draft.service == "pipes":
+        bus = draft.params.setdefault("TargetParameters", {}).setdefault("EventBridgeEventBusParameters", {})
+        bus["Time"] = text if g.chance(0.6) else f"$.dynamodb.NewImage.{FIXTURE['time_attribute']}.S"
+        return f"EventBridgeEventBusParameters.Time = {bus['Time'][:40]!r}"
+    if draft.service == "lambda":
+        draft.params.update({"StartingPosition": "AT_TIMESTAMP", "StartingPositionTimestamp": number,
+                             "EventSourceArn": g.pick("stream_arn")})
+        return f"StartingPositionTimestamp = {number!r}"
+    if key == ("logs", "PutLogEvents"):
+        draft.params["logEvents"] = [{"timestamp": number, "message": "fuzz"}]
+        return f"timestamp = {number!r}"
+    if draft.service == "logs":
+        member = g.rng.choice(["startTime", "endTime"])
+        draft.params[member] = number
+        return f"{member} = {number!r}"
+    value = {"S": text} if g.chance(0.7) else {"N": g.rng.choice(["9.9999999999999999999999999999999999999E+125",
+                                                                   "1E-130", "-9.9E+125", "1e16"])}
+    draft.params["TableName"] = FIXTURE["table"]
+    draft.params["Item"] = ddb_item(g, FIXTURE["table"])
+    if draft.operation == "UpdateItem":
+        draft.params.update({"Key": ddb_key(g, FIXTURE["table"]), "UpdateExpression": "SET #t = :t",
+                             "ExpressionAttributeNames": {"#t": FIXTURE["time_attribute"]},
+                             "ExpressionAttributeValues": {":t": value}})
+        for member in ("Item", "ConditionExpression"):
+            draft.params.pop(member, None)
+    elif draft.operation == "BatchWriteItem":
+        item = ddb_item(g, FIXTURE["table"])
+        item[FIXTURE["time_attribute"]] = value
+        draft.params["RequestItems"] = {FIXTURE["table"]: [{"PutRequest": {"Item": item}}]}
+        draft.params.pop("Item", None)
+        draft.params.pop("TableName", None)
+    else:
+        draft.params["Item"][FIXTURE["time_attribute"]] = value
+        for member in ("ConditionExpression", "ExpressionAttributeNames", "ExpressionAttributeValues"):
+            draft.params.pop(member, None)
+    return f"{FIXTURE['time_attribute']} = {value}"[:80]
+
+
 def mutate_truncated_json(g: Gen, draft: Draft) -> str:
     fraction = g.rng.random()
     draft.body_transform = lambda body: body[:int(len(body) * fraction)]
@@ -1338,7 +1433,7 @@ def mutate_bad_target(g: Gen, draft: Draft) -> str:
 
 
 def mutate_wrong_method(g: Gen, draft: Draft) -> str:
-    draft.method = g.rng.choice(["GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "FUZZ"])
+    draft.method = g.rng.choice(["GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "POST"])
     if draft.method == "OPTIONS" and draft.service == "commerce":
         draft.headers.update({"Origin": "http://example.com", "Access-Control-Request-Method": "POST"})
     return f"method {draft.method}"
@@ -1352,7 +1447,7 @@ def mutate_bad_path(g: Gen, draft: Draft) -> str:
         "arn:aws:lambda:us-east-1:000000000000:function:x:y:z", "-1", "   ",
     ])
     if uri_members:
-        draft.params[g.rng.choice(uri_members)] = RawText(value)
+        draft.params[g.rng.choice(uri_members)] = RawText(urllib.parse.quote(value, safe="%/:$"))
         return f"path member {value[:40]!r}"
     draft.path = "/" + g.rng.choice(["2015-03-31/functions/", "v1/pipes/", "2015-03-31/event-source-mappings/"]) \
         + urllib.parse.quote(value, safe="%/")
@@ -1378,7 +1473,7 @@ def mutate_commerce_route(g: Gen, draft: Draft) -> str:
 
 
 class RawText(str):
-    """A path member written as it is (not percent-encoded)."""
+    """A path member already encoded (it may hold a bad percent-encoding or a slash on purpose)."""
 
 
 # Framing mutations: the variant is chosen here, frame() writes it.
@@ -1390,7 +1485,8 @@ FRAMINGS = {
     "chunked": ["chunked"],
     "bad-chunked": ["chunk-size-text", "chunk-size-short", "chunk-no-end", "chunk-size-huge", "chunk-ext-junk",
                     "chunk-no-crlf", "chunk-negative"],
-    "bad-request-line": ["http10", "http-future", "nul-in-path", "two-spaces", "lower-method", "no-version"],
+    "bad-request-line": ["http10", "http-future", "nul-in-path", "two-spaces", "lower-method", "no-version",
+                         "unknown-method", "raw-unicode-path"],
     "huge-header": ["header-100k", "headers-2000"],
 }
 
@@ -1407,6 +1503,58 @@ def mutate_oversize(g: Gen, draft: Draft) -> str:
     draft.body = encode_json({"Fuzz": filler})
     draft.framing = "oversize"
     return f"{len(draft.body)}-byte body"
+
+
+def mutate_foreign_origin(g: Gen, draft: Draft) -> str:
+    """What a web page could send: the AWS endpoint must refuse it in AWS's shape, the HTTP API apply its CORS."""
+    headers = g.rng.choice([
+        {"Origin": "http://evil.example"}, {"Origin": "null"}, {"Host": "evil.example"},
+        {"Host": "localhost.evil.example:4566"}, {"Origin": "http://127.0.0.1.evil.example"}, {"Host": ""},
+        {"Origin": "file://"}, {"Origin": "x" * 5000}, {"Host": "[::1"}, {"Origin": "http://[::1]:80"},
+    ])
+    draft.headers.update(headers)
+    return ", ".join(f"{k}: {v[:40]!r}" for k, v in headers.items())
+
+
+def mutate_authorization(g: Gen, draft: Draft) -> str:
+    """Signature headers, broken: ignored unless the host verifies signatures, then refused in AWS's shape."""
+    scope = "AKIDEXAMPLE/20260101/us-east-1/" + g.rng.choice(["dynamodb", "sqs", "events", "logs", "lambda", "x"])
+    value = g.rng.choice([
+        "AWS4-HMAC-SHA256", "AWS4-HMAC-SHA256 ", f"AWS4-HMAC-SHA256 Credential={scope}/aws4_request",
+        f"AWS4-HMAC-SHA256 Credential={scope}/aws4_request, SignedHeaders=host, Signature=00",
+        "AWS4-HMAC-SHA256 Credential=, SignedHeaders=, Signature=", "AWS4-HMAC-SHA256 ,,,,=,=,", "Bearer x",
+        "AWS4-HMAC-SHA256 Credential=" + "/" * 5000 + ", SignedHeaders=host, Signature=" + "f" * 64,
+    ])
+    draft.headers.update({"Authorization": value,
+                          "X-Amz-Date": g.rng.choice(["20260101T000000Z", "x", "99999999T999999Z", ""])})
+    if g.chance(0.2):
+        draft.path = (draft.path or "/") + "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=-1"
+    return f"Authorization: {value[:50]}"
+
+
+def mutate_odd_http(g: Gen, draft: Draft) -> str:
+    """HTTP the API Gateway mapping has to carry into the event: repeated headers, cookies, odd query strings,
+    binary bodies."""
+    route = draft.operation.split(" ", 1)[1]
+    variant = g.rng.randrange(6)
+    if variant == 0:
+        draft.path = route + "?" + g.rng.choice(["a=1&a=2&a=3", "%zz&=&b&&", "x=" + "%C3%A9" * 2000, "=" * 100])
+        return f"query {draft.path[len(route):][:40]!r}"
+    if variant == 1:
+        draft.headers["Cookie"] = ["a=1; b=2", ";;;", "c=" + "x" * 4000]
+        return "cookies"
+    if variant == 2:
+        draft.headers["X-Dup"] = [str(i) for i in range(200)]
+        return "200 repeated headers"
+    if variant == 3:
+        draft.headers["Content-Type"] = "application/octet-stream"
+        draft.body = bytes(range(256)) * 64
+        return "binary body"
+    if variant == 4:
+        draft.headers["Content-Encoding"] = "gzip"
+        return "Content-Encoding gzip, body not compressed"
+    draft.headers["X-Fuzz"] = "caf\u00e9 \u2603"
+    return "non-ASCII header value"
 
 
 def mutate_commerce_absurd(g: Gen, draft: Draft) -> str:
@@ -1472,6 +1620,7 @@ MUTATIONS = [
     Mutation("many-placeholders", 12, mutate_many_placeholders,
              lambda spec, op: spec and (spec.name, op) in {("pipes", "CreatePipe"), ("pipes", "UpdatePipe"),
                                                            ("events", "PutTargets")}),
+    Mutation("time-extreme", 15, mutate_time, lambda spec, op: spec and (spec.name, op) in TIME_MEMBERS),
     Mutation("truncated-json", 4, mutate_truncated_json, for_all),
     Mutation("empty-body", 2, mutate_empty_body, for_all),
     Mutation("non-json-body", 4, mutate_non_json, for_all),
@@ -1482,6 +1631,9 @@ MUTATIONS = [
     Mutation("bad-query", 2, mutate_bad_query, for_rest),
     Mutation("bad-route", 3, mutate_commerce_route, for_commerce),
     Mutation("absurd-field", 10, mutate_commerce_absurd, for_commerce),
+    Mutation("odd-http", 4, mutate_odd_http, for_commerce),
+    Mutation("foreign-origin", 1.5, mutate_foreign_origin, for_all),
+    Mutation("authorization", 1.5, mutate_authorization, for_aws),
     Mutation("short-body", 1, mutate_framing("short-body"), for_all),
     Mutation("long-body", 1, mutate_framing("long-body"), for_all),
     Mutation("bad-content-length", 1, mutate_framing("bad-content-length"), for_all),
@@ -1499,18 +1651,24 @@ OVERSIZE = Mutation("oversize-body", 0, mutate_oversize, for_all)
 
 class Planner:
     def __init__(self, seed: str, specs: dict[str, ServiceSpec], topology: dict, world: World,
-                 implemented: dict[tuple[str, str], bool], oversize_at: set[int]):
+                 implemented: dict[tuple[str, str], bool], oversize_at: set[int], excluded: frozenset = frozenset()):
         self.seed = seed
+        self.mutations = [m for m in MUTATIONS if m.name not in excluded]
         self.specs = specs
         self.world = world
         self.factory = ValueFactory()
         self.oversize_at = oversize_at
         self.routes = sorted(route for api in topology.get("httpApis", {}).values() for route in api["routes"])
         self.operations = {
-            name: (sorted(spec.operations),
-                   [1.0 if implemented.get((name, op), True) else UNIMPLEMENTED_WEIGHT for op in sorted(spec.operations)])
+            name: (sorted(spec.operations), [self.weight(name, op, implemented) for op in sorted(spec.operations)])
             for name, spec in specs.items()}
         self.services = sorted(SERVICE_WEIGHTS)
+
+    @staticmethod
+    def weight(service: str, operation: str, implemented: dict[tuple[str, str], bool]) -> float:
+        if not implemented.get((service, operation), True):
+            return UNIMPLEMENTED_WEIGHT
+        return OPERATION_WEIGHTS.get((service, operation), 1)
 
     def draft(self, index: int) -> tuple[Draft, Gen]:
         plan = random.Random(f"{self.seed}:{index}:plan")
@@ -1525,7 +1683,7 @@ class Planner:
         if index in self.oversize_at:
             mutation = OVERSIZE
         elif plan.random() < MUTATION_RATE:
-            candidates = [m for m in MUTATIONS if m.applies(spec, operation)]
+            candidates = [m for m in self.mutations if m.applies(spec, operation)]
             mutation = plan.choices(candidates, [m.weight for m in candidates])[0]
         g = Gen(random.Random(f"{self.seed}:{index}:values"), self.world, spec, operation)
         draft = self.valid_draft(g)
@@ -1567,9 +1725,10 @@ def build_path(spec: ServiceSpec, draft: Draft) -> str:
             continue
         placeholder = member.get("locationName", name)
         value = draft.params.get(name, "")
-        text = value if isinstance(value, RawText) else urllib.parse.quote(text_of(value)[:URL_VALUE_LIMIT], safe="")
+        text = value if isinstance(value, RawText) else urllib.parse.quote(text_of(value), safe="")
+        text = text[:URL_VALUE_LIMIT].rsplit("%", 1)[0] if len(text) > URL_VALUE_LIMIT else text
         path = path.replace("{" + placeholder + "+}", text).replace("{" + placeholder + "}", text)
-    query = [(member.get("locationName", name), text_of(draft.params[name])[:URL_VALUE_LIMIT])
+    query = [(member.get("locationName", name), text_of(draft.params[name])[:URL_VALUE_LIMIT // 4])
              for name, member in members.items() if member.get("location") == "querystring" and name in draft.params]
     encoded = "&".join(filter(None, [fixed_query, urllib.parse.urlencode(query)]))
     return path + ("?" + encoded if encoded else "")
@@ -1601,7 +1760,8 @@ def rest_parts(spec: ServiceSpec, draft: Draft) -> tuple[str, list[tuple[str, st
 
 
 def header_text(value: str) -> str:
-    return value.replace("\r", " ").replace("\n", " ")[:URL_VALUE_LIMIT]
+    """A header value HTTP can carry: control characters (broken framing, not a value) become '?'."""
+    return "".join("?" if (ord(c) < 0x20 and c != "\t") or c == "\x7f" else c for c in value[:URL_VALUE_LIMIT])
 
 
 def build_request(draft: Draft, specs: dict[str, ServiceSpec], ports: dict[str, int], timeout: float) -> HttpRequest:
@@ -1627,8 +1787,8 @@ def build_request(draft: Draft, specs: dict[str, ServiceSpec], ports: dict[str, 
         body = draft.body_transform(body)
     for name, value in draft.headers.items():
         headers = [(n, v) for n, v in headers if n.lower() != name.lower()]
-        if value is not None:
-            headers.append((name, header_text(value)))
+        for each in value if isinstance(value, list) else [] if value is None else [value]:
+            headers.append((name, header_text(each)))
     wait = EXTRA_WAIT.get((draft.service, draft.operation), EXTRA_WAIT.get((draft.service, None), 0))
     return HttpRequest(port=port, method=draft.method or method, target=draft.path or path, headers=headers,
                        body=body if body is not None else b"", framing=draft.framing, timeout=timeout + wait,
@@ -1639,7 +1799,9 @@ def frame(request: HttpRequest, rng: random.Random) -> bytes:
     """The request's bytes on the wire, framed as its framing says."""
     method, target, body, framing = request.method, request.target, request.body, request.framing
     version = "HTTP/1.1"
-    headers = [("Host", f"127.0.0.1:{request.port}"), ("User-Agent", "fuzz_host/1")] + request.headers
+    own_host = any(name.lower() == "host" for name, _ in request.headers)
+    headers = ([] if own_host else [("Host", f"127.0.0.1:{request.port}")]) + [("User-Agent", "fuzz_host/1")] \
+        + request.headers
     length: list[tuple[str, str]] = [("Content-Length", str(len(body)))]
     payload = body
     if framing == "short-body":
@@ -1670,6 +1832,10 @@ def frame(request: HttpRequest, rng: random.Random) -> bytes:
         method = method + " "
     elif framing == "lower-method":
         method = method.lower()
+    elif framing == "unknown-method":
+        method = "FUZZ"
+    elif framing == "raw-unicode-path":
+        target = target + "/\U0001F600"
     if framing == "cl-and-chunked":
         payload = chunked(body, "chunked", rng)
     start = f"{method} {target} {version}" if framing != "no-version" else f"{method} {target}"
@@ -1764,7 +1930,7 @@ class Reader:
         return data
 
 
-def read_answer(reader: Reader, started: float) -> tuple[Answer, bool]:
+def read_answer(reader: Reader, started: float, method: str) -> tuple[Answer, bool]:
     while True:
         status_line = reader.line().decode("latin-1")
         parts = status_line.split(" ", 2)
@@ -1779,7 +1945,9 @@ def read_answer(reader: Reader, started: float) -> tuple[Answer, bool]:
         if 100 <= status < 200:
             continue
         break
-    if "chunked" in headers.get("transfer-encoding", "").lower():
+    if status in (204, 304) or method == "HEAD":
+        body, keep = b"", True
+    elif "chunked" in headers.get("transfer-encoding", "").lower():
         body = b""
         while (size := int(reader.line().split(b";")[0].strip() or b"0", 16)) > 0:
             body += reader.read(size)
@@ -1789,8 +1957,6 @@ def read_answer(reader: Reader, started: float) -> tuple[Answer, bool]:
         keep = True
     elif "content-length" in headers:
         body, keep = reader.read(int(headers["content-length"])), True
-    elif status in (204, 304):
-        body, keep = b"", True
     else:
         body, keep = reader.rest(), False
     keep = keep and headers.get("connection", "").lower() != "close"
@@ -1811,7 +1977,7 @@ class HttpClient:
         reused = not fresh and request.port in self.idle
         sock = self.idle.pop(request.port) if reused else self.connect(request.port, deadline)
         try:
-            answer, keep = self.round_trip(sock, wire, fresh, deadline, started)
+            answer, keep = self.round_trip(sock, wire, fresh, deadline, started, request.method)
         except NoAnswer as error:
             sock.close()
             if reused and allow_retry and error.received == 0:
@@ -1837,7 +2003,8 @@ class HttpClient:
         return sock
 
     @staticmethod
-    def round_trip(sock, wire: bytes, half_close: bool, deadline: float, started: float) -> tuple[Answer, bool]:
+    def round_trip(sock, wire: bytes, half_close: bool, deadline: float, started: float,
+                   method: str) -> tuple[Answer, bool]:
         sent_error = None
         try:
             sock.settimeout(max(0.1, deadline - time.monotonic()))
@@ -1849,7 +2016,7 @@ class HttpClient:
         except OSError as error:
             sent_error = error  # the host may have answered early (a body too large) and closed
         try:
-            return read_answer(Reader(sock, deadline), started)
+            return read_answer(Reader(sock, deadline), started, method)
         except NoAnswer as error:
             if sent_error:
                 raise NoAnswer(f"send: {sent_error}", error.received) from None
@@ -1912,14 +2079,16 @@ class HostProcess:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if not self.alive():
-                raise RuntimeError(f"the host exited while starting ({self.exit_status()}):\n{self.log_tail()}")
+                raise RuntimeError(f"the host exited while starting ({self.exit_status()}):\n{self.log_tail(200)}")
             if health(self.ports["aws"], 2):
                 return
             time.sleep(0.2)
-        raise RuntimeError(f"the host did not become healthy in 90 s:\n{self.log_tail()}")
+        raise RuntimeError(f"the host did not become healthy in 90 s:\n{self.log_tail(200)}")
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    process_alive = alive
 
     def exit_status(self) -> str:
         code = self.process.poll() if self.process else None
@@ -1933,19 +2102,28 @@ class HostProcess:
         return read_rss_mb(self.pid) if self.alive() else None
 
     def log_tail(self, lines: int = 40) -> str:
-        try:
-            text = self.log_path.read_text("utf-8", "replace")
-        except OSError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
+        return "\n".join(self.log_lines()[-lines:])
 
-    def restart(self):
+    def log_lines(self) -> list[str]:
+        """Everything the host printed since its last start (warnings and errors at --log-level warning)."""
+        try:
+            return self.log_path.read_text("utf-8", "replace").splitlines()
+        except OSError:
+            return []
+
+    def restart(self, fresh_data: bool = False) -> str:
+        """'' when the host started again on its data directory, otherwise why it was started on a fresh one."""
         self.stop()
+        if fresh_data:
+            self.start(fresh_data=True)
+            return "asked for"
         try:
             self.start()
-        except RuntimeError:
+            return ""
+        except RuntimeError as error:
             self.stop()
             self.start(fresh_data=True)
+            return crash_summary(str(error).splitlines()) or str(error)
 
     def stop(self):
         if not self.alive():
@@ -1973,6 +2151,10 @@ class ExternalHost:
     def alive(self) -> bool:
         return health(self.ports["aws"], 10)
 
+    def process_alive(self) -> bool:
+        """Unknown without the process: only health checks tell."""
+        return True
+
     def exit_status(self) -> str:
         return "not answering health checks"
 
@@ -1982,16 +2164,26 @@ class ExternalHost:
     def log_tail(self, lines: int = 40) -> str:
         return "(the host's output is not available with --endpoint)"
 
-    def restart(self):
+    def log_lines(self) -> list[str]:
+        return []
+
+    def restart(self, fresh_data: bool = False) -> str:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if health(self.ports["aws"], 2):
-                return
+                return ""
             time.sleep(1)
         raise RuntimeError("the host did not come back")
 
     def stop(self):
         pass
+
+
+def crash_summary(lines: list[str]) -> str:
+    """The Swift runtime's fatal error and the project's frames of a crash's backtrace, else the output's tail."""
+    fatal = [line.strip() for line in lines if "Fatal error" in line or "Program crashed" in line][:2]
+    frames = [line.strip() for line in lines if f"{REPO_ROOT}/Sources/" in line and " at " in line][:4]
+    return "\n".join(fatal + frames) if fatal or frames else "\n".join(lines[-15:])
 
 
 def read_rss_mb(pid: int) -> float | None:
@@ -2040,11 +2232,10 @@ def check(draft: Draft, request: HttpRequest, spec: ServiceSpec | None, outcome:
     status = outcome.status
     if status >= 500:
         return ["5xx"]
-    if request.http_level and status >= 400:
-        return []
+    if (request.http_level or request.method == "HEAD") and status >= 400:
+        return []  # refused below the AWS layer, or an answer that has no body by definition
     commerce = draft.service == "commerce"
-    if 400 <= status < 500 and commerce and outcome.body.strip() and json_object(outcome.body) is None \
-            and not isinstance(safe_json(outcome.body), (list, str, int, float)):
+    if 400 <= status < 500 and commerce and safe_json(outcome.body) is MISSING:
         return ["non-json-4xx"]
     if 400 <= status < 500 and not commerce and aws_error_problem(spec, outcome):
         return ["non-aws-4xx"]
@@ -2119,10 +2310,12 @@ class Stats:
         self.by_service: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
         self.kinds: collections.Counter = collections.Counter()
         self.failures: dict[tuple, Failure] = {}
-        self.crashes: list[str] = []
+        self.incidents: list[str] = []  # crashes, stalls and stuck hosts, as reported
         self.sqs_query_error: collections.Counter = collections.Counter()
         self.sqs_missing_query_error: collections.Counter = collections.Counter()
         self.rss: dict[str, float | None] = {"start": None, "end": None, "peak": None}
+        self.slowest: list[tuple[float, int, str]] = []
+        self.rss_samples: list[tuple[int, float]] = []  # (request, MB) every 100 requests
 
     def record(self, index: int, draft: Draft, request: HttpRequest, outcome, kinds: list[str], note: str = ""):
         self.sent += 1
@@ -2140,15 +2333,24 @@ class Stats:
                 self.failures[failure.key].count += 1
             else:
                 self.failures[failure.key] = failure
-        if draft.service == "sqs" and isinstance(outcome, Answer) and 400 <= outcome.status < 500 \
-                and not request.http_level:
+        target = next((value for name, value in request.headers if name.lower() == "x-amz-target"), "")
+        if target.startswith("AmazonSQS.") and isinstance(outcome, Answer) and 400 <= outcome.status < 500 \
+                and not request.http_level and draft.mutation not in ("foreign-origin", "authorization"):
             present = "x-amzn-query-error" in outcome.headers
             self.sqs_query_error["present" if present else "missing"] += 1
             if not present:
-                self.sqs_missing_query_error[f"{draft.operation} {outcome.status}"] += 1
+                error = (json_object(outcome.body) or {}).get("__type", "?")
+                self.sqs_missing_query_error[f"{draft.operation} {draft.mutation} {outcome.status} {error}"] += 1
+        if isinstance(outcome, Answer):
+            self.slowest.append((outcome.seconds, index, f"{draft.service} {draft.operation} {draft.mutation} "
+                                                         f"({draft.detail[:60]}) status {outcome.status}"))
+            self.slowest = sorted(self.slowest, reverse=True)[:5]
 
     def note_rss(self, key: str, value: float | None):
         self.rss[key] = value
+        self.note_peak(value)
+
+    def note_peak(self, value: float | None):
         if value is not None and (self.rss["peak"] is None or value > self.rss["peak"]):
             self.rss["peak"] = value
 
@@ -2164,21 +2366,27 @@ def print_report(stats: Stats, seed: str, elapsed: float, rss_limit: float, rss_
     print("by service:", file=out)
     for service in sorted(stats.by_service):
         counts = stats.by_service[service]
-        print(f"  {service:16} {sum(counts.values()):6}  " + ", ".join(f"{k} {counts[k]}" for k in classes if counts[k]),
-              file=out)
+        shown = ", ".join(f"{k} {counts[k]}" for k in classes if counts[k])
+        print(f"  {service:16} {sum(counts.values()):6}  {shown}", file=out)
     print(f"non-AWS-shaped 4xx: {stats.kinds['non-aws-4xx']}, non-JSON commerce 4xx: {stats.kinds['non-json-4xx']}, "
           f"5xx: {stats.kinds['5xx']}, hangs: {stats.kinds['hang']}, no answer: {stats.kinds['no-answer']}, "
-          f"crashes: {len(stats.crashes)}, unhealthy: {stats.kinds['unhealthy']}", file=out)
+          f"crashes: {stats.kinds['crash']}, stalls: {stats.kinds['stall']}, stuck: {stats.kinds['stuck']}", file=out)
     present, missing = stats.sqs_query_error["present"], stats.sqs_query_error["missing"]
     print(f"SQS 4xx with x-amzn-query-error: {present} of {present + missing}", file=out)
     for what, count in stats.sqs_missing_query_error.most_common(10):
         print(f"  without it: {what} x{count}", file=out)
     start, end = stats.rss["start"], stats.rss["end"]
     growth = f"{end - start:+.1f} MB" if start is not None and end is not None else "n/a"
-    print(f"RSS: start {mb(start)}, end {mb(end)}, peak {mb(stats.rss['peak'])}, growth {growth} "
+    print(f"RSS (from the warm-up or the last restart): start {mb(start)}, end {mb(end)}, "
+          f"peak {mb(stats.rss['peak'])}, growth {growth} "
           f"(limit {rss_limit:.0f} MB){' FAILED' if rss_failed else ''}", file=out)
-    for crash in stats.crashes:
-        print(f"\ncrash: {crash}", file=out)
+    samples = stats.rss_samples[::max(1, len(stats.rss_samples) // 10)]
+    if samples:
+        print("RSS by request: " + ", ".join(f"#{i} {rss:.0f}" for i, rss in samples) + " MB", file=out)
+    print("slowest answers: " + "; ".join(f"#{i} {what} {seconds:.2f} s" for seconds, i, what in stats.slowest),
+          file=out)
+    for incident in stats.incidents:
+        print(f"\n{incident}", file=out)
     failures = list(stats.failures.values())
     if failures:
         print(f"\nfailures: {len(failures)} distinct (service, operation, mutation, kind, status); "
@@ -2186,6 +2394,22 @@ def print_report(stats: Stats, seed: str, elapsed: float, rss_limit: float, rss_
         for failure in failures[:FAILURES_SHOWN]:
             print(failure.describe(), file=out)
     print(f"\n{stats.passed} passed, {stats.failed} failed", file=out)
+
+
+def print_host_output(lines: list[str], shown: int = 15, out=sys.stderr):
+    """What the host logged (warnings and errors), one line per distinct message with digits masked."""
+    banner_end = next((i for i, line in enumerate(lines[:200]) if line.startswith("Press Ctrl-C")), -1)
+    lines = lines[banner_end + 1:]
+    if not lines:
+        return
+    distinct: dict[str, list] = {}
+    for line in lines:
+        key = "".join("#" if c.isdigit() else c for c in line)[:160]
+        distinct.setdefault(key, [line, 0])[1] += 1
+    print(f"host output: {len(lines)} lines, {len(distinct)} distinct; the first {min(shown, len(distinct))}:",
+          file=out)
+    for line, count in list(distinct.values())[:shown]:
+        print(f"  x{count} {line[:300]}", file=out)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -2202,7 +2426,8 @@ class Fuzzer:
         self.client = HttpClient()
         self.stats = Stats()
         self.index = 0
-        self.last_requests: collections.deque = collections.deque(maxlen=3)
+        self.last_requests: collections.deque = collections.deque(maxlen=5)
+        self.last_restart = (float("-inf"), 0)  # when, and after how many requests
         self.dumped = 0
 
     # Warm-up: what the host has, and which operations it implements
@@ -2229,6 +2454,62 @@ class Fuzzer:
                 self.send(Draft("dynamodbstreams", "GetShardIterator", {
                     "StreamArn": stream, "ShardId": shard, "ShardIteratorType": "TRIM_HORIZON"}), phase="discovery")
 
+    def set_up_fixtures(self):
+        """Creates FIXTURE's resources (each request is checked like any other; a failure does not stop the run)."""
+        world, f = self.world, FIXTURE
+        queue_arn = world.arn("sqs", f["queue"])
+        log_group_arn = world.arn("logs", f"log-group:{f['log_group']}")
+        everything = json.dumps({"source": [{"prefix": ""}]})
+        transformer = {"InputPathsMap": {"d": "$.detail", "s": "$.source", "t": "$.time"},
+                       "InputTemplate": '{"detail": <d>, "source": "<s>", "time": <t>}'}
+        steps = [
+            ("sqs", "CreateQueue", {"QueueName": f["queue"]}), ("sqs", "CreateQueue", {"QueueName": f["mapped_queue"]}),
+            ("events", "CreateEventBus", {"Name": f["bus"]}),
+            ("logs", "CreateLogGroup", {"logGroupName": f["log_group"]}),
+            ("events", "PutRule", {"Name": "fuzz-everything", "EventBusName": f["bus"], "EventPattern": everything}),
+            ("events", "PutTargets", {"Rule": "fuzz-everything", "EventBusName": f["bus"], "Targets": [
+                {"Id": "queue", "Arn": queue_arn}, {"Id": "logs", "Arn": log_group_arn},
+                {"Id": "transformed", "Arn": queue_arn, "InputTransformer": transformer}]}),
+            ("events", "PutRule", {"Name": "fuzz-default", "EventPattern": json.dumps({"source": ["fuzz"]})}),
+            ("events", "PutTargets", {"Rule": "fuzz-default", "Targets": [{"Id": "queue", "Arn": queue_arn}]}),
+            ("dynamodb", "CreateTable", {
+                "TableName": f["table"], "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
+                                         {"AttributeName": "sk", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+                "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}}),
+            ("dynamodb", "DescribeTable", {"TableName": f["table"]}),
+            ("lambda", "CreateEventSourceMapping", {
+                "EventSourceArn": world.arn("sqs", f["mapped_queue"]), "FunctionName": "SyncOrderWorker",
+                "BatchSize": 5, "FilterCriteria": {"Filters": [
+                    {"Pattern": json.dumps({"body": {"n": [{"numeric": [">", 0]}]}})}]}}),
+        ]
+        for service, operation, params in steps:
+            self.send_fixture(Draft(service, operation, params))
+        stream = next((arn for arn in world.pools.get("stream_arn", []) if f"table/{f['table']}/" in arn), None)
+        if stream:
+            self.send_fixture(Draft("pipes", "CreatePipe", {
+                "Name": f["pipe"], "Source": stream, "Target": world.arn("events", f"event-bus/{f['bus']}"),
+                "RoleArn": world.arn("iam", "role/fuzz").replace(f":{world.region}:", "::"), "DesiredState": "RUNNING",
+                "SourceParameters": {"DynamoDBStreamParameters": {"StartingPosition": "LATEST", "BatchSize": 10}},
+                "TargetParameters": {
+                    "InputTemplate": '{"keys": <$.dynamodb.Keys>, "record": <aws.pipes.event.json>}',
+                    "EventBridgeEventBusParameters": {
+                        "Source": "fuzz.pipe", "DetailType": "fuzz",
+                        "Time": f"$.dynamodb.NewImage.{f['time_attribute']}.S"}}}))
+        for kind, name in (("table", f["table"]), ("bus_name", f["bus"]), ("queue_name", f["queue"]),
+                           ("queue_name", f["mapped_queue"]), ("pipe_name", f["pipe"]),
+                           ("log_group", f["log_group"]), ("rule_name", "fuzz-everything")):
+            world.add(kind, name, protect=True)
+        world.protected.update(url for url in world.pools.get("queue_url", []) if url.endswith(f"/{f['queue']}"))
+        world.protected.update(world.pools.get("esm_uuid", []))
+
+    def send_fixture(self, draft: Draft):
+        outcome = self.send(draft, phase="fixture")
+        if not isinstance(outcome, Answer) or outcome.status >= 300:
+            answer = outcome.body[:200] if isinstance(outcome, Answer) else outcome
+            print(f"fixture {draft.service} {draft.operation} not created: {answer}", file=sys.stderr)
+
     def probe(self) -> dict[tuple[str, str], bool]:
         """One valid-ish request per operation: which ones the host implements (deterministic for a build)."""
         implemented = {}
@@ -2245,49 +2526,77 @@ class Fuzzer:
 
     def send(self, draft: Draft, phase: str = "fuzz") -> Answer | Exception:
         spec = self.specs.get(draft.service)
+        draft.detail = draft.detail or phase
+        index = self.index
+        self.index += 1
         request = build_request(draft, self.specs, self.host.ports, self.args.timeout)
-        wire = frame(request, random.Random(f"{self.args.seed}:{self.index}:frame"))
-        self.last_requests.append((self.index, draft, request))
+        wire = frame(request, random.Random(f"{self.args.seed}:{index}:frame"))
+        self.last_requests.append((index, draft, request))
         try:
             outcome: Answer | Exception = self.client.exchange(request, wire)
         except (Hang, NoAnswer) as error:
             outcome = error
         kinds = check(draft, request, spec, outcome)
-        note = self.watch_host(outcome, kinds)
-        if note.startswith("crash"):
-            kinds.append("crash")
-        elif note:
-            kinds.append("unhealthy")
-        self.stats.record(self.index, draft, request, outcome, kinds, note)
+        incident = self.watch_host(outcome, kinds)
+        if incident:
+            kind = incident.split(":", 1)[0]  # crash, stall or stuck
+            kinds = [k for k in kinds if k != "no-answer" or kind == "stall"] + [kind]
+        self.stats.record(index, draft, request, outcome, kinds, incident.split("\n", 1)[0])
         if kinds:
-            self.dump(draft, wire, kinds)
+            self.dump(index, draft, wire, kinds)
         if isinstance(outcome, Answer) and 200 <= outcome.status < 300:
             self.learn(draft, outcome)
-        self.index += 1
         return outcome
 
     def watch_host(self, outcome, kinds: list[str]) -> str:
-        """'' while the host is fine; otherwise what happened (it is then restarted)."""
-        suspicious = bool(kinds) or isinstance(outcome, (Hang, NoAnswer))
-        if self.host.alive() if isinstance(self.host, HostProcess) else True:
+        """'' while the host is fine; otherwise what happened: a stall it recovered from, or a crash or a stall
+        it did not recover from (the host is then restarted)."""
+        port = self.host.ports["aws"]
+        if self.host.process_alive():
+            suspicious = bool(kinds) or isinstance(outcome, (Hang, NoAnswer))
             if not suspicious and self.index % HEALTH_EVERY:
                 return ""
-            if health(self.host.ports["aws"], self.args.timeout):
+            if health(port, self.args.timeout):
                 return ""
-            if isinstance(self.host, HostProcess) and self.host.alive():
-                return self.recover("unhealthy: alive but /_host/health does not answer")
+        stalled = time.monotonic() - self.args.timeout
+        while self.host.process_alive() and time.monotonic() - stalled < self.args.stall_limit:
+            if health(port, 1):
+                return self.incident(f"stall: /_host/health did not answer for {time.monotonic() - stalled:.0f} s")
+            time.sleep(0.5)
+        if self.host.process_alive():
+            return self.recover(f"stuck: /_host/health did not answer for {self.args.stall_limit:.0f} s")
         return self.recover(f"crash: the host {self.host.exit_status()}")
 
-    def recover(self, what: str) -> str:
-        recent = "; ".join(f"#{i} {d.service} {d.operation} {d.mutation} ({d.detail[:60]})"
+    def incident(self, what: str, output: str = "") -> str:
+        recent = "\n".join(f"    #{i} {d.service} {d.operation} {d.mutation} ({d.detail[:80]})"
                            for i, d, _ in self.last_requests)
-        report = f"{what} after request #{self.index}\n  last requests: {recent}\n  host output:\n" \
-                 + "\n".join("    " + line for line in self.host.log_tail().splitlines())
-        self.stats.crashes.append(report)
+        index = self.last_requests[-1][0] if self.last_requests else 0
+        report = f"{what} after request #{index}\n  last requests:\n{recent}"
+        if output:
+            report += "\n  host output:\n" + "\n".join("    " + line for line in output.splitlines())
+        self.stats.incidents.append(report)
         print(report, file=sys.stderr)
+        return report
+
+    def recover(self, what: str) -> str:
+        since_restart = time.monotonic() - self.last_restart[0], self.index - self.last_restart[1]
+        crash_loop = what.startswith("crash") and since_restart[0] < CRASH_LOOP[0] and since_restart[1] < CRASH_LOOP[1]
+        if crash_loop:
+            what += (f" {since_restart[0]:.0f} s and {since_restart[1]} requests after its restart on the same data"
+                     " directory (a crash loop: the data directory no longer starts); restarted on a fresh one")
+        report = self.incident(what, crash_summary(self.host.log_lines()))
+        if sum(1 for incident in self.stats.incidents if not incident.startswith("stall")) > MAX_RESTARTS:
+            raise RuntimeError(f"the host died or stuck more than {MAX_RESTARTS} times; giving up")
         self.client.close()
-        self.host.restart()
+        fresh = self.host.restart(fresh_data=crash_loop)
+        if fresh and not crash_loop:
+            self.incident("crash loop: the host died again while starting on the same data directory (the data "
+                          "directory no longer starts); restarted on a fresh one", fresh)
+        self.last_restart = time.monotonic(), self.index
         self.discover()
+        if fresh:
+            self.set_up_fixtures()
+        self.stats.note_rss("start", self.host.rss_mb())  # growth is measured on the last process
         return report
 
     def learn(self, draft: Draft, answer: Answer):
@@ -2296,12 +2605,12 @@ class Fuzzer:
         if body is not MISSING:
             self.world.learn_answer(draft.service, body)
 
-    def dump(self, draft: Draft, wire: bytes, kinds: list[str]):
+    def dump(self, index: int, draft: Draft, wire: bytes, kinds: list[str]):
         if not self.args.dump_dir or self.dumped >= 200:
             return
         directory = Path(self.args.dump_dir)
         directory.mkdir(parents=True, exist_ok=True)
-        name = f"{self.index:05d}-{draft.service}-{draft.operation}-{draft.mutation}-{'-'.join(kinds)}"
+        name = f"{index:05d}-{draft.service}-{draft.operation}-{draft.mutation}-{'-'.join(kinds)}"
         (directory / (name.replace("/", "_").replace(" ", "_")[:150] + ".http")).write_bytes(wire)
         self.dumped += 1
 
@@ -2309,36 +2618,57 @@ class Fuzzer:
 
     def run(self) -> int:
         started = time.monotonic()
+        implemented = self.warm_up()
+        self.stats.note_rss("start", self.host.rss_mb())
+        self.fuzz(implemented, started)
+        healthy_at_end = self.check_end()
+        self.stats.note_rss("end", self.host.rss_mb())
+        start, end = self.stats.rss["start"], self.stats.rss["end"]
+        rss_failed = start is not None and end is not None and end - start > self.args.rss_limit_mb
+        print_report(self.stats, self.args.seed, time.monotonic() - started, self.args.rss_limit_mb, rss_failed)
+        print_host_output(self.host.log_lines())
+        return 0 if self.stats.failed == 0 and not rss_failed and healthy_at_end else 1
+
+    def warm_up(self) -> dict[tuple[str, str], bool]:
         self.discover()
+        self.set_up_fixtures()
         implemented = self.probe()
         self.discover()
-        missing = sorted(f"{s}.{o}" for (s, o), ok in implemented.items() if not ok)
-        print(f"warm-up: {self.index} requests; {len(implemented) - len(missing)} of {len(implemented)} "
-              f"operations implemented", file=sys.stderr)
-        self.stats.note_rss("start", self.host.rss_mb())
+        served = sum(implemented.values())
+        print(f"warm-up: {self.index} requests; {served} of {len(implemented)} operations implemented",
+              file=sys.stderr)
+        return implemented
+
+    def fuzz(self, implemented: dict[tuple[str, str], bool], started: float):
         budget = self.args.requests - self.index
         oversize_at = {budget * (i + 1) // (self.args.oversize_bodies + 1) for i in range(self.args.oversize_bodies)}
-        planner = Planner(self.args.seed, self.specs, self.topology, self.world, implemented, oversize_at)
-        for step in range(budget):
+        planner = Planner(self.args.seed, self.specs, self.topology, self.world, implemented, oversize_at,
+                          frozenset(self.args.exclude_mutation))
+        step = -1
+        while self.index < self.args.requests:  # restarts send discovery requests too
+            step += 1
             if time.monotonic() - started > self.args.time_limit:
                 print(f"time limit reached after {self.index} requests", file=sys.stderr)
                 break
             draft, _ = planner.draft(step)
             self.send(draft)
             if step % 100 == 0:
-                self.stats.note_rss("peak", max(filter(None, [self.stats.rss["peak"], self.host.rss_mb()]),
-                                                default=None))
+                rss = self.host.rss_mb()
+                self.stats.note_peak(rss)
+                if rss is not None:
+                    self.stats.rss_samples.append((self.index, rss))
             if self.args.verbose and step % 500 == 0:
                 print(f"  {self.index} requests, {self.stats.failed} failed, "
                       f"{time.monotonic() - started:.0f} s", file=sys.stderr)
+
+    def check_end(self) -> bool:
+        """Whether the host is alive and healthy a second after the last request (not restarted if not)."""
         time.sleep(1)
-        if not self.host.alive():
-            self.recover(f"crash: the host {self.host.exit_status()} at the end")
-        self.stats.note_rss("end", self.host.rss_mb())
-        start, end = self.stats.rss["start"], self.stats.rss["end"]
-        rss_failed = start is not None and end is not None and end - start > self.args.rss_limit_mb
-        print_report(self.stats, self.args.seed, time.monotonic() - started, self.args.rss_limit_mb, rss_failed)
-        return 0 if self.stats.failed == 0 and not rss_failed else 1
+        if self.host.process_alive() and health(self.host.ports["aws"], self.args.timeout):
+            return True
+        self.incident(f"at the end: the host {self.host.exit_status()} and /_host/health does not answer",
+                      crash_summary(self.host.log_lines()))
+        return False
 
 
 def unimplemented(outcome) -> bool:
@@ -2359,12 +2689,17 @@ def parse_args(argv=None):
     parser.add_argument("--time-limit", type=float, default=240, help="seconds before the run stops sending")
     parser.add_argument("--timeout", type=float, default=10, help="seconds an answer may take before it is a hang")
     parser.add_argument("--rss-limit-mb", type=float, default=300, help="allowed RSS growth of the host")
+    parser.add_argument("--stall-limit", type=float, default=60,
+                        help="seconds an unresponsive host is waited for before it is restarted")
     parser.add_argument("--oversize-bodies", type=int, default=2, help="requests with a body over 16 MiB")
     parser.add_argument("--host-binary", default=".build/debug/host", help="relative to the repository root")
     parser.add_argument("--topology", default="infra/topology.json", help="relative to the repository root")
     parser.add_argument("--endpoint", help="a running host's AWS endpoint, e.g. http://127.0.0.1:4566")
     parser.add_argument("--api-endpoint", help="a running host's HTTP API, e.g. http://127.0.0.1:3000")
     parser.add_argument("--host-pid", type=int, help="with --endpoint: the host's pid, for RSS figures")
+    parser.add_argument("--exclude-mutation", action="append", default=[], metavar="NAME",
+                        choices=[m.name for m in MUTATIONS],
+                        help="leave a mutation out (repeatable), e.g. to look past a known crash")
     parser.add_argument("--dump-dir", help="write each failing request's bytes here (replay with nc)")
     parser.add_argument("--verbose", action="store_true", help="progress every 500 requests")
     args = parser.parse_args(argv)
