@@ -53,7 +53,6 @@ import copy
 import dataclasses
 import http.client
 import json
-import os
 import random
 import signal
 import socket

@@ -119,6 +119,12 @@ final class DynamoDBItemOperations: Sendable {
         if index != nil && input.consistentRead == true {
             throw DynamoDBAPIError.validation("Consistent reads are not supported on global secondary indexes")
         }
+        // A filter may not read the key attributes of what is queried (DynamoDB's message names the first).
+        let keyNames = [partitionKey.name] + (sortKey.map { [$0.name] } ?? [])
+        if let used = expressions.filter?.topLevelNames.first(where: keyNames.contains) {
+            throw DynamoDBAPIError.validation(
+                "Filter Expression can only contain non-primary key attributes: Primary key attribute: \(used)")
+        }
         let condition = try expressions.keyCondition(partitionKey: partitionKey.name, sortKey: sortKey?.name)
         guard condition.partitionKeyValue.dynamoDBTypeName == partitionKey.type else {
             throw DynamoDBAPIError.validation(
@@ -281,6 +287,14 @@ final class DynamoDBItemOperations: Sendable {
     // MARK: batches
 
     func batchGetItem(_ input: BatchGetItemInput) throws -> BatchGetItemOutput {
+        guard !input.requestItems.isEmpty else {
+            throw DynamoDBAPIError.validation("The requestItems parameter is required for BatchGetItem")
+        }
+        for (name, request) in input.requestItems.sorted(by: { $0.key < $1.key }) where request.keys.count > 100 {
+            throw DynamoDBAPIError.validation(
+                "1 validation error detected: Value at 'RequestItems.\(name).member.Keys' failed to satisfy "
+                    + "constraint: Member must have length less than or equal to 100")
+        }
         let total = input.requestItems.values.reduce(0) { $0 + $1.keys.count }
         guard total <= 100 else {
             throw DynamoDBAPIError.validation("Too many items requested for the BatchGetItem call")
@@ -291,9 +305,13 @@ final class DynamoDBItemOperations: Sendable {
             let expressions = try ExpressionRequest(
                 projectionExpression: request.projectionExpression,
                 expressionAttributeNames: request.expressionAttributeNames)
+            let keys = try request.keys.map { try Self.exactKey($0, table: table) }
+            guard Set(keys.map(DynamoDBJSON.text)).count == keys.count else {
+                throw DynamoDBAPIError.validation("Provided list of item keys contains duplicates")
+            }
             var found: [DynamoDBItem] = []
-            for key in request.keys {
-                if let item = try store.getItem(table: name, key: try Self.exactKey(key, table: table)) {
+            for key in keys {
+                if let item = try store.getItem(table: name, key: key) {
                     found.append(expressions.project(item))
                 }
             }

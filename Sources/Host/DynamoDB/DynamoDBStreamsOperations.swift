@@ -114,10 +114,19 @@ struct DynamoDBStreamsOperations: Sendable {
     /// The table and stream label of a stream ARN (`arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`).
     func stream(_ arn: String) throws -> (DynamoDBTable, String) {
         let parts = arn.split(separator: "/", omittingEmptySubsequences: false)
+        let notFound = DynamoDBAPIError.resourceNotFound("Requested resource not found: Stream: \(arn) not found")
         guard parts.count == 4, parts[2] == "stream", let table = try store.table(named: String(parts[1])) else {
-            throw DynamoDBAPIError.resourceNotFound("Requested resource not found: Stream: \(arn) not found")
+            throw notFound
         }
-        return (table, String(parts[3]))
+        let label = String(parts[3])
+        // A label the table never had (neither its stream now nor one whose records are still kept) names no
+        // stream: ResourceNotFound, as recorded (test_dynamodb_streams test_non_existent_stream).
+        if label != table.streamLabel,
+            try store.streamRecords(table: table.name, label: label, after: nil, limit: 1).isEmpty
+        {
+            throw notFound
+        }
+        return (table, label)
     }
 
     static func iterator(_ position: Position) throws -> String {

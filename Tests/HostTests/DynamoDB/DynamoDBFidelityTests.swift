@@ -118,4 +118,31 @@ import Testing
             #expect(last.status == 200)
         }
     }
+
+    @Test func unknownStreamsDuplicateKeysAndKeyFiltersAnswerAsDynamoDB() async throws {
+        try await withHost(Self.topology) { host, ports in
+            let label = try streamLabel(host)
+            let arn = "arn:aws:dynamodb:us-east-1:000000000000:table/items/stream/"
+            let known = try await awsJSONResponse(
+                ports.aws, "DynamoDBStreams_20120810.DescribeStream", #"{"StreamArn":"\#(arn)\#(label)"}"#)
+            #expect(known.status == 200)
+            let unknown = try await awsJSONResponse(
+                ports.aws, "DynamoDBStreams_20120810.DescribeStream",
+                #"{"StreamArn":"\#(arn)2024-11-18T14:36:44.149"}"#)
+            #expect(unknown.status == 400)
+            #expect(try unknown.json()["__type"] as? String == "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException")
+            #expect(
+                try unknown.json()["message"] as? String
+                    == "Requested resource not found: Stream: \(arn)2024-11-18T14:36:44.149 not found")
+            let key = #"{"pk":{"S":"a"},"sk":{"S":"1"}}"#
+            #expect(
+                try await Self.message(ports.aws, "BatchGetItem", #"{"RequestItems":{"items":{"Keys":[\#(key),\#(key)]}}}"#)
+                    == "Provided list of item keys contains duplicates")
+            #expect(
+                try await Self.message(
+                    ports.aws, "Query",
+                    #"{"TableName":"items","KeyConditionExpression":"pk = :p","FilterExpression":"sk = :s OR x = :s","ExpressionAttributeValues":{":p":{"S":"a"},":s":{"S":"1"}}}"#
+                ) == "Filter Expression can only contain non-primary key attributes: Primary key attribute: sk")
+        }
+    }
 }

@@ -103,6 +103,10 @@ struct EventPatternTests {
         #expect(reason(#"{"ip": [{"cidr": "10.0.0.0"}]}"#) == "Malformed CIDR, one '/' required")
         #expect(reason(#"{"ip": [{"cidr": "10.0.0.0/x"}]}"#) == "Malformed CIDR, mask bits must be an integer")
         #expect(reason(#"{"ip": [{"cidr": "10.0.0/8"}]}"#) == "Nonstandard IP address: 10.0.0")
+        // event-ruler's mask checks (CIDR.java), which AWS runs.
+        #expect(reason(#"{"ip": [{"cidr": "10.0.0.0/-1"}]}"#) == "Malformed CIDR, mask bits must not be negative")
+        #expect(reason(#"{"ip": [{"cidr": "10.0.0.1/32"}]}"#) == "IPv4 mask bits must be < 32")
+        #expect(reason(#"{"ip": [{"cidr": "::1/128"}]}"#) == "IPv6 mask bits must be < 128")
     }
 
     @Test func orAndStructure() throws {

@@ -118,3 +118,25 @@ struct ExpressionUpdate: Sendable, Equatable {
         Set(targetPaths.map(\.topLevelName))
     }
 }
+
+extension ExpressionCondition {
+    /// The top-level attributes the condition reads, in the order they appear.
+    var topLevelNames: [String] {
+        func names(_ operand: ExpressionOperand) -> [String] {
+            switch operand {
+            case .path(let path), .size(let path): [path.topLevelName]
+            case .value: []
+            }
+        }
+        switch self {
+        case .compare(let left, _, let right): return names(left) + names(right)
+        case .between(let value, let lower, let upper): return names(value) + names(lower) + names(upper)
+        case .isIn(let value, let list): return names(value) + list.flatMap(names)
+        case .and(let left, let right), .or(let left, let right): return left.topLevelNames + right.topLevelNames
+        case .not(let condition): return condition.topLevelNames
+        case .attributeExists(let path), .attributeNotExists(let path): return [path.topLevelName]
+        case .attributeType(let path, let operand), .beginsWith(let path, let operand), .contains(let path, let operand):
+            return [path.topLevelName] + names(operand)
+        }
+    }
+}

@@ -159,8 +159,12 @@ struct EventPatternCIDR: Sendable, Equatable {
         guard let address = Self.parseAddress(String(parts[0])) else {
             throw EventPatternError(reason: "Nonstandard IP address: \(parts[0])")
         }
-        guard (0...(address.count * 8)).contains(bits) else {
-            throw EventPatternError(reason: "Malformed CIDR, mask bits must be between 0 and \(address.count * 8)")
+        // event-ruler's checks (CIDR.java), which AWS runs: a full-length mask is refused too (an exact address
+        // is matched by value instead).
+        guard bits >= 0 else { throw EventPatternError(reason: "Malformed CIDR, mask bits must not be negative") }
+        guard bits < address.count * 8 else {
+            throw EventPatternError(
+                reason: address.count == 4 ? "IPv4 mask bits must be < 32" : "IPv6 mask bits must be < 128")
         }
         network = address
         maskBits = bits
