@@ -95,6 +95,19 @@ final class EventBridgeAPI: Sendable {
                         "Only one of Input, InputPath, or InputTransformer must be provided for target \(target.id).")
                 }
                 if let transformer = target.inputTransformer {
+                    // AWS's model: a template of at most 8,192 characters, at most 100 paths.
+                    if transformer.inputTemplate.count > 8192 {
+                        throw EventBridgeError(
+                            "ValidationException",
+                            "1 validation error detected: Value at 'targets.\(index + 1).member.inputTransformer.inputTemplate' "
+                                + "failed to satisfy constraint: Member must have length less than or equal to 8192")
+                    }
+                    if (transformer.inputPathsMap?.count ?? 0) > 100 {
+                        throw EventBridgeError(
+                            "ValidationException",
+                            "1 validation error detected: Value at 'targets.\(index + 1).member.inputTransformer.inputPathsMap' "
+                                + "failed to satisfy constraint: Member must have length less than or equal to 100")
+                    }
                     try EventBridgeInput.validate(transformer, targetID: target.id)
                 }
                 try Self.validate(target, index: index + 1)

@@ -12,6 +12,10 @@ struct LambdaAPI {
     func handle(_ request: Request, segments: [String], context: HostRequestContext) async throws -> Response {
         switch (request.method, segments.count) {
         case (.get, 0):
+            _ = try Paging.number(
+                text: request.uri.queryParameters["MaxItems"].map(String.init), member: "maxItems", 1...10_000,
+                default: 50
+            ) { AWSError("InvalidParameterValueException", $0) }
             return try listFunctions()
         case (.get, 1),
             (.get, 2) where segments.last == "configuration":

@@ -256,6 +256,14 @@ final class LogsStore: Sendable {
                 "1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must have length between 1 and 10000"
             )
         }
+        // A batch is at most 1,048,576 bytes: each message's UTF-8 bytes plus 26 (PutLogEvents' documented quota).
+        let bytes = events.reduce(0) { $0 + $1.message.utf8.count + 26 }
+        guard bytes <= 1_048_576 else {
+            throw LogsError(
+                "InvalidParameterException",
+                "Upload too large: \(bytes) bytes exceeds limit of 1048576 (each event counts its message's UTF-8 bytes plus 26)"
+            )
+        }
         for index in events.indices.dropFirst() where events[index].timestamp < events[index - 1].timestamp {
             throw LogsError(
                 "InvalidParameterException",

@@ -253,6 +253,10 @@ extension PipeDefinition {
                 "Source may not start with 'aws.'", field: "targetParameters.eventBridgeEventBusParameters.source")
         }
         if let template = inputTemplate {
+            guard template.count <= 8192 else {
+                throw Self.invalid(
+                    "Member must have length less than or equal to 8192", field: "targetParameters.inputTemplate")
+            }
             guard PipeInputTemplate.makesObject(template) else {
                 throw Self.invalid(
                     "An event bus target needs an InputTemplate that produces a JSON object",

@@ -130,13 +130,15 @@ import Testing
                 ports.aws, "DynamoDBStreams_20120810.DescribeStream",
                 #"{"StreamArn":"\#(arn)2024-11-18T14:36:44.149"}"#)
             #expect(unknown.status == 400)
-            #expect(try unknown.json()["__type"] as? String == "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException")
+            #expect(
+                try unknown.json()["__type"] as? String == "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException")
             #expect(
                 try unknown.json()["message"] as? String
                     == "Requested resource not found: Stream: \(arn)2024-11-18T14:36:44.149 not found")
             let key = #"{"pk":{"S":"a"},"sk":{"S":"1"}}"#
             #expect(
-                try await Self.message(ports.aws, "BatchGetItem", #"{"RequestItems":{"items":{"Keys":[\#(key),\#(key)]}}}"#)
+                try await Self.message(
+                    ports.aws, "BatchGetItem", #"{"RequestItems":{"items":{"Keys":[\#(key),\#(key)]}}}"#)
                     == "Provided list of item keys contains duplicates")
             #expect(
                 try await Self.message(

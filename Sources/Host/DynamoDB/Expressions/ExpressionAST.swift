@@ -135,7 +135,8 @@ extension ExpressionCondition {
         case .and(let left, let right), .or(let left, let right): return left.topLevelNames + right.topLevelNames
         case .not(let condition): return condition.topLevelNames
         case .attributeExists(let path), .attributeNotExists(let path): return [path.topLevelName]
-        case .attributeType(let path, let operand), .beginsWith(let path, let operand), .contains(let path, let operand):
+        case .attributeType(let path, let operand), .beginsWith(let path, let operand),
+            .contains(let path, let operand):
             return [path.topLevelName] + names(operand)
         }
     }
