@@ -52,23 +52,21 @@ public indirect enum AttributeValue: Codable, Sendable, Equatable, Hashable {
 
     public init(from decoder: any Decoder) throws {
         let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue).sorted()
-        let typeKeys = TypeKey.allCases.map(\.rawValue).joined(separator: ", ")
-        guard keys.count == 1, let name = keys.first else {
-            let found = keys.isEmpty ? "none" : "\(keys.count) (\(keys.joined(separator: ", ")))"
+        // DynamoDB's own texts: the host answers them as ValidationException.
+        guard keys.count <= 1 else {
             throw DecodingError.dataCorrupted(
                 DecodingError.Context(
                     codingPath: decoder.codingPath,
-                    debugDescription: "An AttributeValue needs exactly one type key (\(typeKeys)); found \(found)"
-                )
-            )
+                    debugDescription:
+                        "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
+                        + "supported datatypes"))
         }
-        guard let key = TypeKey(rawValue: name) else {
+        guard let name = keys.first, let key = TypeKey(rawValue: name) else {
             throw DecodingError.dataCorrupted(
                 DecodingError.Context(
                     codingPath: decoder.codingPath,
-                    debugDescription: "Unknown AttributeValue type key \"\(name)\"; expected one of \(typeKeys)"
-                )
-            )
+                    debugDescription:
+                        "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"))
         }
         let container = try decoder.container(keyedBy: TypeKey.self)
         switch key {
@@ -97,7 +95,8 @@ public indirect enum AttributeValue: Codable, Sendable, Equatable, Hashable {
                 throw DecodingError.dataCorruptedError(
                     forKey: key,
                     in: container,
-                    debugDescription: "NULL must be true"
+                    debugDescription:
+                        "One or more parameter values were invalid: Null attribute value types must have the value of true"
                 )
             }
             self = .null

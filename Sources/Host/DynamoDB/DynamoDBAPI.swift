@@ -20,7 +20,14 @@ final class DynamoDBAPI: Sendable {
         ) where Operation.Input: Decodable, Operation.Output: Encodable {
             handlers[Operation.target] = { body in
                 let input = try AWSJSONCoding.decode(Operation.Input.self, from: body) {
-                    DynamoDBAPIError.serialization(AWSJSONCoding.describe($0))
+                    // An AttributeValue DynamoDB reads but refuses is a ValidationException with its text.
+                    if case DecodingError.dataCorrupted(let context) = $0,
+                        context.debugDescription.hasPrefix("Supplied AttributeValue")
+                            || context.debugDescription.hasPrefix("One or more parameter values were invalid")
+                    {
+                        return DynamoDBAPIError.validation(context.debugDescription)
+                    }
+                    return DynamoDBAPIError.serialization(AWSJSONCoding.describe($0))
                 }
                 return try AWSJSONCoding.encode(try handle(input))
             }

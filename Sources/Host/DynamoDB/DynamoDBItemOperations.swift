@@ -551,20 +551,6 @@ final class DynamoDBItemOperations: Sendable {
                 }
             }
         }
-        for (name, value) in item {
-            switch value {
-            case .ss(let set) where set.isEmpty, .ns(let set) where set.isEmpty:
-                throw DynamoDBAPIError.validation(
-                    "One or more parameter values were invalid: An number set  may not be empty")
-            case .bs(let set) where set.isEmpty:
-                throw DynamoDBAPIError.validation(
-                    "One or more parameter values were invalid: An binary set  may not be empty")
-            case .ss(let set) where Set(set).count != set.count, .ns(let set) where Set(set).count != set.count:
-                throw DynamoDBAPIError.validation(
-                    "One or more parameter values were invalid: Input collection \(name) contains duplicates.")
-            default: break
-            }
-        }
         guard dynamoDBItemSize(item) <= maximumItemSize else {
             throw DynamoDBAPIError.validation("Item size has exceeded the maximum allowed size")
         }
@@ -587,6 +573,25 @@ final class DynamoDBItemOperations: Sendable {
                         "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty binary value. Key: \(name)"
                     )
                 }
+            }
+            // DynamoDB's key sizes (the missing space in "of2048" is DynamoDB's).
+            func size(_ value: AttributeValue?) -> Int {
+                switch value {
+                case .s(let text)?: text.utf8.count
+                case .b(let data)?: data.count
+                case .n(let text)?: text.utf8.count
+                default: 0
+                }
+            }
+            if size(key[table.partitionKey.name]) > 2048 {
+                throw DynamoDBAPIError.validation(
+                    "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit "
+                        + "of2048 bytes")
+            }
+            if let sortKey = table.sortKey, size(key[sortKey.name]) > 1024 {
+                throw DynamoDBAPIError.validation(
+                    "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the "
+                        + "size limit of 1024 bytes")
             }
             return try key.canonicalizedItem()
         }

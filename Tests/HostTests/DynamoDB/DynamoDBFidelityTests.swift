@@ -147,4 +147,60 @@ import Testing
                 ) == "Filter Expression can only contain non-primary key attributes: Primary key attribute: sk")
         }
     }
+
+    /// AttributeValue validation as DynamoDB words it (nubo-db's conformance suite, pinned from real AWS runs).
+    @Test(arguments: [
+        (#"{}"#, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"),
+        (
+            #"{"S":"a","N":"1"}"#,
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
+        ),
+        (
+            #"{"NULL":false}"#,
+            "One or more parameter values were invalid: Null attribute value types must have the value of true"
+        ),
+        (#"{"SS":[]}"#, "One or more parameter values were invalid: An string set  may not be empty"),
+        (#"{"NS":[]}"#, "One or more parameter values were invalid: An number set  may not be empty"),
+        (#"{"BS":[]}"#, "One or more parameter values were invalid: Binary sets should not be empty"),
+        (
+            #"{"SS":["a","a"]}"#,
+            "One or more parameter values were invalid: Input collection [a, a] contains duplicates."
+        ),
+        (
+            #"{"BS":["Yg==","Yg=="]}"#,
+            "One or more parameter values were invalid: Input collection [Yg==, Yg==]of type BS contains duplicates."
+        ),
+        (#"{"NS":["1","1.0"]}"#, "Input collection contains duplicates"),
+        (#"{"N":""}"#, "The parameter cannot be converted to a numeric value"),
+        (#"{"M":{"a":{}}}"#, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"),
+    ])
+    func attributeValuesAreValidatedWithDynamoDBsTexts(value: String, message: String) async throws {
+        try await withHost(Self.topology) { _, ports in
+            let item = #"{"TableName":"items","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"v":\#(value)}}"#
+            let answer = try await Self.message(ports.aws, "PutItem", item)
+            #expect(answer == message)
+        }
+    }
+
+    @Test func keysAreBoundedAsDynamoDBBoundsThem() async throws {
+        try await withHost(Self.topology) { _, ports in
+            let long = String(repeating: "k", count: 2049)
+            #expect(
+                try await Self.message(
+                    ports.aws, "PutItem", #"{"TableName":"items","Item":{"pk":{"S":"\#(long)"},"sk":{"S":"1"}}}"#)
+                    == "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes"
+            )
+            #expect(
+                try await Self.message(
+                    ports.aws, "PutItem",
+                    #"{"TableName":"items","Item":{"pk":{"S":"a"},"sk":{"S":"\#(long.prefix(1025))"}}}"#)
+                    == "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes"
+            )
+            let atLimit = try await awsJSONResponse(
+                ports.aws, "DynamoDB_20120810.PutItem",
+                #"{"TableName":"items","Item":{"pk":{"S":"\#(long.prefix(2048))"},"sk":{"S":"\#(long.prefix(1024))"}}}"#
+            )
+            #expect(atLimit.status == 200)
+        }
+    }
 }

@@ -36,7 +36,9 @@ struct DynamoDBNumberTests {
             "", "abc", "1.2.3", "1e", "--1", " 1", "1 ", "NaN", "Infinity", "0x10", "1e+", "e5", ".", "-", "1,0",
         ])
     func notANumber(text: String) {
-        expectDynamoDBValidationError("The parameter cannot be converted to a numeric value: \(text)") {
+        // An empty text gets no ": " (nubo-db's conformance suite).
+        let suffix = text.isEmpty ? "" : ": \(text)"
+        expectDynamoDBValidationError("The parameter cannot be converted to a numeric value\(suffix)") {
             _ = try DynamoDBNumber(text)
         }
     }

@@ -60,7 +60,8 @@ struct DynamoDBNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// - Throws: `DynamoDBValidationError` worded as DynamoDB words it.
     init(_ text: String) throws(DynamoDBValidationError) {
         guard let parsed = Self.parseUnchecked(text) else {
-            throw DynamoDBValidationError("The parameter cannot be converted to a numeric value: \(text)")
+            throw DynamoDBValidationError(
+                "The parameter cannot be converted to a numeric value" + (text.isEmpty ? "" : ": \(text)"))
         }
         try parsed.checkRange()
         self = parsed
@@ -301,16 +302,36 @@ extension DynamoDBNumber {
 extension AttributeValue {
     /// The value with every number (in `N`, `NS`, and nested in `M` and `L`) rewritten to DynamoDB's canonical
     /// text (`"1E+2"` → `"100"`), as DynamoDB stores and returns it. Number sets keep their order.
-    /// - Throws: `DynamoDBValidationError` for a number DynamoDB rejects.
+    /// - Throws: `DynamoDBValidationError` for a number DynamoDB rejects, and for an empty set or a set with
+    ///   duplicates (with DynamoDB's texts, which differ by set type).
     func canonicalized() throws(DynamoDBValidationError) -> AttributeValue {
+        let invalid = "One or more parameter values were invalid: "
         switch self {
         case .n(let text):
             return .n(try DynamoDBNumber(text).canonicalText)
         case .ns(let texts):
+            guard !texts.isEmpty else { throw DynamoDBValidationError(invalid + "An number set  may not be empty") }
             var result: [String] = []
             result.reserveCapacity(texts.count)
             for text in texts { result.append(try DynamoDBNumber(text).canonicalText) }
+            guard Set(result).count == result.count else {
+                throw DynamoDBValidationError("Input collection contains duplicates")
+            }
             return .ns(result)
+        case .ss(let texts):
+            guard !texts.isEmpty else { throw DynamoDBValidationError(invalid + "An string set  may not be empty") }
+            guard Set(texts).count == texts.count else {
+                throw DynamoDBValidationError(
+                    invalid + "Input collection [\(texts.joined(separator: ", "))] contains duplicates.")
+            }
+            return self
+        case .bs(let values):
+            guard !values.isEmpty else { throw DynamoDBValidationError(invalid + "Binary sets should not be empty") }
+            guard Set(values).count == values.count else {
+                let texts = values.map { $0.base64EncodedString() }.joined(separator: ", ")
+                throw DynamoDBValidationError(invalid + "Input collection [\(texts)]of type BS contains duplicates.")
+            }
+            return self
         case .m(let map):
             var result: [String: AttributeValue] = [:]
             result.reserveCapacity(map.count)
@@ -321,7 +342,7 @@ extension AttributeValue {
             result.reserveCapacity(list.count)
             for value in list { result.append(try value.canonicalized()) }
             return .l(result)
-        case .s, .b, .ss, .bs, .null, .bool:
+        case .s, .b, .null, .bool:
             return self
         }
     }
