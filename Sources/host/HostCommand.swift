@@ -17,7 +17,7 @@ struct HostCommand: AsyncParsableCommand {
             GET /_host/health) and the API Gateway HTTP API. Ctrl-C or SIGTERM stops everything and reaps every \
             function process.
 
-            Example: aws lambda invoke --endpoint-url http://127.0.0.1:4566 --function-name Hello out.json
+            Example: aws lambda invoke --endpoint-url http://127.0.0.1:4566 --function-name ListSKUsApi out.json
             """
     )
 
