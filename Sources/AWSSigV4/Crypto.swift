@@ -41,8 +41,9 @@ package enum Crypto {
     }
 
     /// Lower-case hexadecimal.
+    private static let digits = Array("0123456789abcdef".utf8)
+
     package static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
         for byte in bytes {

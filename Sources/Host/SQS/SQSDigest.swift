@@ -1,4 +1,5 @@
 import AWSShapes
+import AWSSigV4
 import CCrypto
 import Foundation
 
@@ -69,17 +70,8 @@ enum SQSDigest {
         return output
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        var text = [UInt8]()
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
+    /// Lower-case hexadecimal (the one encoder SigV4 uses too).
+    static func hex(_ bytes: [UInt8]) -> String { Crypto.hex(bytes) }
 
     /// The hex SHA-256 of a FIFO message body: its deduplication id under ContentBasedDeduplication.
     static func sha256Hex(_ text: String) -> String {
