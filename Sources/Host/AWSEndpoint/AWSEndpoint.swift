@@ -47,7 +47,11 @@ public struct AWSEndpoint: HTTPResponder {
         do {
             if let verifier, !request.uri.path.hasPrefix("/_host/"), let service = Self.signingName(of: request) {
                 var request = request
-                let limit = Self.largestBody(of: service)
+                // A JSON API's own limit; the REST APIs' (Invoke's is the largest of Lambda's).
+                let target = request.headers[HTTPField.Name("X-Amz-Target")!]
+                let limit =
+                    target.flatMap { target in jsonServices.first { $0.serves(target) }?.maximumRequestSize }
+                    ?? (service == "lambda" ? 6_291_456 : context.maxUploadSize)
                 let body = try await request.collectBody(
                     limit: limit,
                     tooLarge: service == "lambda"
@@ -138,17 +142,6 @@ extension AWSEndpoint {
         if path.hasPrefix("/2015-03-31/") { return "lambda" }
         if path == "/v1/pipes" || path.hasPrefix("/v1/pipes/") { return "pipes" }
         return nil
-    }
-
-    /// The largest body any operation of `service` accepts (each operation checks its own limit after).
-    static func largestBody(of service: String) -> Int {
-        switch service {
-        case "dynamodb": 16 * 1024 * 1024
-        case "lambda": 6_291_456
-        case "sqs": 3 * 1024 * 1024
-        case "logs": 2 * 1024 * 1024
-        default: 1024 * 1024
-        }
     }
 }
 

@@ -188,14 +188,9 @@ final class LogsAPI: Sendable {
     }
 
     static func limit(_ value: Int?, maximum: Int, default fallback: Int? = nil) throws -> Int {
-        guard let value else { return fallback ?? maximum }
-        guard (1...maximum).contains(value) else {
-            throw LogsError(
-                "InvalidParameterException",
-                "1 validation error detected: Value '\(value)' at 'limit' failed to satisfy constraint: Member must have value \(value < 1 ? "greater than or equal to 1" : "less than or equal to \(maximum)")"
-            )
+        try Paging.number(value, member: "limit", 1...maximum, default: fallback ?? maximum) {
+            LogsError("InvalidParameterException", $0)
         }
-        return value
     }
 
     static func encodeToken(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
