@@ -77,7 +77,14 @@ struct EventPatternTests {
         #expect(try match(#"{"a": [{"numeric": ["=", 3.018e2]}]}"#, #"{"a": 301.8}"#))
         #expect(try !match(#"{"a": [{"numeric": ["<", 10]}]}"#, #"{"a": "5"}"#))
         #expect(try !match(#"{"a": [{"numeric": ["<", 10]}]}"#, #"{"a": null}"#))
-        #expect(reason(#"{"a": [{"numeric": ["<", 1, ">", 0]}]}"#) == "Bad numeric range operator: >")
+        // event-ruler's grammar: a range is `> (or >=) x` optionally followed by `< (or <=) y`, nothing else.
+        #expect(reason(#"{"a": [{"numeric": ["<", 1, ">", 0]}]}"#) == "Too many elements in numeric expression")
+        #expect(reason(#"{"a": [{"numeric": [">", 1, ">", 0]}]}"#) == "Bad numeric range operator: >")
+        #expect(reason(#"{"a": [{"numeric": [">", 5, "<", 1]}]}"#) == "Bottom must be less than top")
+        #expect(reason(#"{"a": [{"numeric": ["=", 5, "<", 1]}]}"#) == "Too many elements in numeric expression")
+        #expect(reason(#"{"a": [{"numeric": [">", 1e400]}]}"#) == "Cannot compare number : 1e400")
+        #expect(reason(#"{"a": [{"numeric": [">", 12345678901234567891]}]}"#) != nil)
+        #expect(try match(#"{"a": [{"numeric": [">", 0.1]}]}"#, #"{"a": 0.2}"#))
         #expect(reason(#"{"a": [{"numeric": ["=<", 1]}]}"#) == "Unrecognized numeric range operator: =<")
         #expect(reason(#"{"a": [{"numeric": [">", "1"]}]}"#) == "Value of > must be numeric")
         #expect(reason(#"{"a": [{"NUMERIC": [">", 1]}]}"#) == "Unrecognized match type NUMERIC")
@@ -151,14 +158,57 @@ struct EventPatternTests {
         #expect(reason(#"{"a": [{"anything-but": {"prefix": ""}}]}"#) == "Null prefix/suffix not allowed")
         #expect(reason("[1]") != nil)
         #expect(reason("{") != nil)
+        #expect(reason("{}") == "Empty objects are not allowed")
+        #expect(reason(#"{"a": [{}]}"#) == "Match expression name not found")
+        #expect(reason(#"{"a": [{"prefix": "x", "suffix": "y"}]}"#) == "Only one key allowed in match expression")
+        #expect(reason(#"{"a": [{"anything-but": []}]}"#)?.contains("mixed type is not supported") == true)
+        #expect(reason(#"{"$or": [{"prefix": ["x"]}, {"b": ["y"]}]}"#)?.contains("reserved fieldName") == true)
         let error = EventPatternError(reason: "Empty arrays are not allowed")
         #expect(error.message == "Event pattern is not valid. Reason: Empty arrays are not allowed")
         #expect(error.code == "InvalidEventPatternException")
     }
 
+    /// AWS's messages end with its JSON parser's location: after the last token read, a string's opening quote
+    /// until its text is read, the column in UTF-16 units on the error's line, the source cut after 500 characters.
+    @Test func locationSuffix() {
+        func message(_ pattern: String) -> String? {
+            do {
+                _ = try EventPattern(parsing: pattern)
+                return nil
+            } catch {
+                return error.message
+            }
+        }
+        let multiline = "{\n  \"a\": {\n    \"b\": \"x\"\n  }\n}"
+        #expect(
+            message(multiline)
+                == "Event pattern is not valid. Reason: \"b\" must be an object or an array\n at [Source: (String)\""
+                + multiline + "\"; line: 3, column: 11]")
+        // A string whose text was read: after its closing quote; "é" is one UTF-16 unit, "😀" two.
+        #expect(message(#"{"é😀": [{"wildcard": "a**"}]}"#)?.hasSuffix("line: 1, column: 28]") == true)
+        // Syntax errors in Jackson's words, at the offending character.
+        #expect(
+            message(#"{"a": [1,]}"#)
+                == "Event pattern is not valid. Reason: Unexpected character (']' (code 93)): expected a value\n at "
+                + #"[Source: (String)"{"a": [1,]}"; line: 1, column: 10]"#)
+        #expect(message(#"{"a" ["x"]}"#)?.contains("was expecting a colon to separate field name and value") == true)
+        #expect(message(#"{"a": [tru]}"#)?.contains("Unrecognized token 'tru'") == true)
+        // AWS reads the pattern as it compiles it: the first error wins, and what follows the root is not read.
+        #expect(message(#"{"a": "x", "b": [}"#)?.contains(#""a" must be an object or an array"#) == true)
+        #expect(message(#"{"a": ["x"]} trailing"#) == nil)
+        // Errors inside anything-but lists are reported twice, as AWS does.
+        let twice = message(#"{"a": [{"anything-but": ["x", true]}]}"#) ?? ""
+        #expect(twice.components(separatedBy: " at [Source").count == 3)
+        // Long patterns are cut in the location after 500 characters.
+        let long = #"{"a": [{"prefix": 1}], "b": [""# + String(repeating: "x", count: 600) + #""]}"#
+        #expect(
+            message(long)?.hasSuffix(
+                "\"[truncated \(long.utf16.count - 500) chars]; line: 1, column: 20]") == true)
+        // Errors found after reading (CIDR values, wildcard complexity) carry no location.
+        #expect(message(#"{"ip": [{"cidr": "10.0.0.0"}]}"#)?.contains(" at [Source") == false)
+    }
+
     @Test func duplicateKeysLastWins() throws {
-        let json = try EventPatternJSONParser.parse(#"{"a": [1], "b": [2], "a": [3]}"#)
-        #expect(json.duplicateKeys == ["a"])
         #expect(try match(#"{"a": ["x"], "a": ["y"]}"#, #"{"a": "y"}"#))
         #expect(try !match(#"{"a": ["x"], "a": ["y"]}"#, #"{"a": "x"}"#))
     }

@@ -111,12 +111,17 @@ struct EventPatternWildcard: Sendable, Equatable {
                 previousWasWildcard = false
             }
         }
+        self.segments = segments
+    }
+
+    /// AWS refuses wildcards too complex for its matcher when it adds the rule, after reading the whole pattern
+    /// (so this message carries no parser location).
+    func checkComplexity() throws(EventPatternError) {
         if segments.count - 1 > Self.maximumWildcards {
             throw EventPatternError(
                 reason: "Rule is too complex - try using fewer wildcard characters or fewer repeating character "
                     + "sequences after a wildcard character")
         }
-        self.segments = segments
     }
 
     func matches(_ string: String) -> Bool {
