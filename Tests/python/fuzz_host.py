@@ -39,7 +39,8 @@ Asserted for each request:
   * 2xx answers of the JSON 1.0/1.1 services are JSON objects; 4xx answers of the commerce routes are JSON;
   * the host's RSS (VmRSS) grows by at most --rss-limit-mb between the end of the warm-up (or the last restart)
     and the end of the run, and the host is alive and healthy at the end.
-SQS 4xx answers without AWS's `x-amzn-query-error: <Code>;Sender` header are counted, not failed.
+  * every SQS 4xx carries AWS's `x-amzn-query-error: <Code>;Sender` header (except the host's own refusals of a
+    foreign origin, which come before any service).
 
 The plan (service, operation and mutation of each request) depends only on --seed; names read from the host's
 answers (queue URLs, receipt handles, tokens, UUIDs) and times taken from the clock vary between runs. The last line is `N passed, M failed`,
@@ -2238,6 +2239,10 @@ def check(draft: Draft, request: HttpRequest, spec: ServiceSpec | None, outcome:
         return ["non-json-4xx"]
     if 400 <= status < 500 and not commerce and aws_error_problem(spec, outcome):
         return ["non-aws-4xx"]
+    target = next((value for name, value in request.headers if name.lower() == "x-amz-target"), "")
+    if 400 <= status < 500 and target.startswith("AmazonSQS.") and "x-amzn-query-error" not in outcome.headers \
+            and draft.mutation not in ("foreign-origin", "authorization"):
+        return ["non-aws-4xx"]  # SQS's JSON protocol names the query-protocol code the SDKs read
     if 200 <= status < 300 and spec is not None and spec.protocol == "json" and outcome.body.strip() \
             and json_object(outcome.body) is None:
         return ["bad-2xx-body"]

@@ -49,19 +49,19 @@ public struct AWSEndpoint: HTTPResponder {
                 var request = request
                 // A JSON API's own limit; the REST APIs' (Invoke's is the largest of Lambda's).
                 let target = request.headers[HTTPField.Name("X-Amz-Target")!]
-                let limit =
-                    target.flatMap { target in jsonServices.first { $0.serves(target) }?.maximumRequestSize }
-                    ?? (service == "lambda" ? 6_291_456 : context.maxUploadSize)
+                let jsonService = target.flatMap { target in jsonServices.first { $0.serves(target) } }
+                let limit = jsonService?.maximumRequestSize ?? (service == "lambda" ? 6_291_456 : context.maxUploadSize)
                 let body = try await request.collectBody(
                     limit: limit,
-                    tooLarge: service == "lambda"
-                        ? AWSError(
-                            "RequestTooLargeException",
-                            "Request must be smaller than \(limit) bytes for the InvokeFunction operation",
-                            status: .contentTooLarge)
-                        : AWSError(
-                            "RequestEntityTooLargeException", "Request body is larger than the most this API accepts",
-                            status: .contentTooLarge))
+                    tooLarge: jsonService?.tooLargeError
+                        ?? (service == "lambda"
+                            ? AWSError(
+                                "RequestTooLargeException",
+                                "Request must be smaller than \(limit) bytes for the InvokeFunction operation",
+                                status: .contentTooLarge)
+                            : AWSError(
+                                "RequestEntityTooLargeException",
+                                "Request body is larger than the most this API accepts", status: .contentTooLarge)))
                 var headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
                 if let authority = request.head.authority { headers.append((name: "host", value: authority)) }
                 let signed = SignatureVerifier.SignedRequest(
@@ -105,7 +105,8 @@ public struct AWSEndpoint: HTTPResponder {
         if let target = request.headers[HTTPField.Name("X-Amz-Target")!] {
             if let service = jsonServices.first(where: { $0.serves(target) }) {
                 var request = request
-                let body = try await request.collectBody(limit: service.maximumRequestSize)
+                let body = try await request.collectBody(
+                    limit: service.maximumRequestSize, tooLarge: service.tooLargeError)
                 let result = await service.respond(target: target, body: Data(body.readableBytesView))
                 var headers = HTTPFields()
                 headers[.contentType] = "application/x-amz-json-\(service.jsonVersion)"
@@ -196,7 +197,17 @@ protocol AWSJSONService: Sendable {
     func serves(_ target: String) -> Bool
     /// The largest request body accepted; larger ones are answered 413 without being read.
     var maximumRequestSize: Int { get }
+    /// The answer to a body over `maximumRequestSize`, in the service's error shape.
+    var tooLargeError: AWSError { get }
     func respond(target: String, body: Data) async -> (status: Int, body: Data, headers: [String: String])
+}
+
+extension AWSJSONService {
+    var tooLargeError: AWSError {
+        AWSError(
+            "RequestEntityTooLargeException", "Request body is larger than the most this API accepts",
+            status: .contentTooLarge)
+    }
 }
 
 extension DynamoDBAPI: AWSJSONService {
@@ -213,6 +224,13 @@ extension SQSAPI: AWSJSONService {
     var jsonVersion: String { "1.0" }
     /// A message or a batch is at most 1 MiB; the JSON around it (attributes, escapes) gets room besides.
     var maximumRequestSize: Int { 3 * 1024 * 1024 }
+    /// SQS errors carry the query-protocol code the SDKs read.
+    var tooLargeError: AWSError {
+        var error = AWSError(
+            "RequestEntityTooLarge", "Request body is larger than the most this API accepts", status: .contentTooLarge)
+        error.headers = [("x-amzn-query-error", "RequestEntityTooLarge;Sender")]
+        return error
+    }
     func respond(target: String, body: Data) async -> (status: Int, body: Data, headers: [String: String]) {
         let result = await handle(target: target, body: body)
         return (result.status, result.body, result.headers)
