@@ -33,6 +33,8 @@ public struct HostConfiguration: Sendable {
     public var verifySignatures: Bool
     /// The credentials clients may sign with when signatures are checked (default `test` / `test`).
     public var credentials: [AWSCredentials]
+    /// Sees every AWS operation besides the host's own log line (tests; later tracing and faults).
+    var operationHook: (any AWSOperationHook)?
 
     public init(
         bindAddress: String = "127.0.0.1", awsPort: Int = 4566, apiPort: Int = 3000,
@@ -149,9 +151,10 @@ public final class HostRuntime: Sendable {
             responder: AWSEndpoint(
                 lambda: lambda, asyncInvocations: asyncInvocations, eventSourceMappings: eventSourceMappings,
                 pipes: pipes,
-                jsonServices: [
-                    dynamoDB, SQSAPI(store: sqsStore, base: lambda.awsEndpoint), eventBridge, LogsAPI(store: logsStore),
-                ], policy: policy,
+                routers: [
+                    dynamoDB.router, SQSAPI(store: sqsStore, base: lambda.awsEndpoint).router, eventBridge.router,
+                    LogsAPI(store: logsStore).router,
+                ], hook: OperationLog(logger: logger, next: configuration.operationHook), policy: policy,
                 verifier: configuration.verifySignatures
                     ? SignatureVerifier(
                         credentials: configuration.credentials + [LambdaService.functionCredentials],

@@ -11,102 +11,103 @@ import Testing
     }
 
     @discardableResult
-    func call(_ api: DynamoDBAPI, _ operation: String, _ body: String, expect status: Int = 200) throws -> [String: Any]
+    func call(_ api: DynamoDBAPI, _ operation: String, _ body: String, expect status: Int = 200) async throws
+        -> [String: Any]
     {
         let target = operation.contains(".") ? operation : "DynamoDB_20120810.\(operation)"
-        let result = api.handle(target: target, body: Data(body.utf8))
+        let result = await api.handle(target: target, body: Data(body.utf8))
         let text = String(decoding: result.body, as: UTF8.self)
         #expect(result.status == status, "\(operation): \(text)")
         return try JSONSerialization.jsonObject(with: result.body) as? [String: Any] ?? [:]
     }
 
-    @Test func updateTableTurnsTheStreamOnAndOffAndBackfillsANewIndex() throws {
+    @Test func updateTableTurnsTheStreamOnAndOffAndBackfillsANewIndex() async throws {
         let api = try makeAPI()
-        try call(
+        try await call(
             api, "CreateTable",
             #"{"TableName":"users","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}"#
         )
-        try call(api, "PutItem", #"{"TableName":"users","Item":{"id":{"S":"1"},"city":{"S":"Oslo"}}}"#)
-        let enabled = try call(
+        try await call(api, "PutItem", #"{"TableName":"users","Item":{"id":{"S":"1"},"city":{"S":"Oslo"}}}"#)
+        let enabled = try await call(
             api, "UpdateTable",
             #"{"TableName":"users","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"}}"#)
         let description = enabled["TableDescription"] as? [String: Any] ?? [:]
         #expect((description["StreamSpecification"] as? [String: Any])?["StreamViewType"] as? String == "KEYS_ONLY")
         #expect(description["LatestStreamArn"] as? String != nil)
-        try call(
+        try await call(
             api, "UpdateTable",
             #"{"TableName":"users","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"}}"#,
             expect: 400)
-        try call(
+        try await call(
             api, "UpdateTable",
             #"{"TableName":"users","AttributeDefinitions":[{"AttributeName":"city","AttributeType":"S"}],"GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"byCity","KeySchema":[{"AttributeName":"city","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}}]}"#
         )
-        let byCity = try call(
+        let byCity = try await call(
             api, "Query",
             #"{"TableName":"users","IndexName":"byCity","KeyConditionExpression":"city = :c","ExpressionAttributeValues":{":c":{"S":"Oslo"}}}"#
         )
         #expect(byCity["Count"] as? Int == 1, "the new index holds the items already there")
-        let disabled = try call(
+        let disabled = try await call(
             api, "UpdateTable", #"{"TableName":"users","StreamSpecification":{"StreamEnabled":false}}"#)
         #expect((disabled["TableDescription"] as? [String: Any])?["StreamSpecification"] == nil)
     }
 
-    @Test func timeToLiveIsDescribedAsSet() throws {
+    @Test func timeToLiveIsDescribedAsSet() async throws {
         let api = try makeAPI()
-        try call(
+        try await call(
             api, "CreateTable",
             #"{"TableName":"sessions","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}]}"#
         )
-        let before = try call(api, "DescribeTimeToLive", #"{"TableName":"sessions"}"#)
+        let before = try await call(api, "DescribeTimeToLive", #"{"TableName":"sessions"}"#)
         #expect((before["TimeToLiveDescription"] as? [String: Any])?["TimeToLiveStatus"] as? String == "DISABLED")
-        try call(
+        try await call(
             api, "UpdateTimeToLive",
             #"{"TableName":"sessions","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"expiresAt"}}"#)
-        let after = try call(api, "DescribeTimeToLive", #"{"TableName":"sessions"}"#)
+        let after = try await call(api, "DescribeTimeToLive", #"{"TableName":"sessions"}"#)
         #expect((after["TimeToLiveDescription"] as? [String: Any])?["AttributeName"] as? String == "expiresAt")
     }
 
-    @Test func errorsAreAWSShaped() throws {
+    @Test func errorsAreAWSShaped() async throws {
         let api = try makeAPI()
-        let missing = try call(api, "DescribeTable", #"{"TableName":"nope"}"#, expect: 400)
+        let missing = try await call(api, "DescribeTable", #"{"TableName":"nope"}"#, expect: 400)
         #expect(missing["__type"] as? String == "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException")
         #expect(missing["message"] as? String == "Requested resource not found: Table: nope not found")
-        let garbage = try call(api, "PutItem", "{not json", expect: 400)
+        let garbage = try await call(api, "PutItem", "{not json", expect: 400)
         #expect(garbage["__type"] as? String == "com.amazon.coral.service#SerializationException")
-        let unknown = try call(api, "DynamoDB_20120810.Explode", "{}", expect: 400)
+        let unknown = try await call(api, "DynamoDB_20120810.Explode", "{}", expect: 400)
         #expect((unknown["__type"] as? String)?.hasSuffix("UnknownOperationException") == true)
-        try call(
+        try await call(
             api, "CreateTable",
             #"{"TableName":"t1x","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}]}"#
         )
-        let badKey = try call(api, "GetItem", #"{"TableName":"t1x","Key":{"id":{"N":"1"}}}"#, expect: 400)
+        let badKey = try await call(api, "GetItem", #"{"TableName":"t1x","Key":{"id":{"N":"1"}}}"#, expect: 400)
         #expect((badKey["message"] as? String)?.contains("Type mismatch for key id") == true)
-        let extraKey = try call(
+        let extraKey = try await call(
             api, "GetItem", #"{"TableName":"t1x","Key":{"id":{"S":"1"},"x":{"S":"2"}}}"#, expect: 400)
         #expect(extraKey["message"] as? String == "The provided key element does not match the schema")
         let tooBig = String(repeating: "x", count: 400 * 1024)
-        let large = try call(
+        let large = try await call(
             api, "PutItem", #"{"TableName":"t1x","Item":{"id":{"S":"1"},"blob":{"S":"\#(tooBig)"}}}"#, expect: 400)
         #expect(large["message"] as? String == "Item size has exceeded the maximum allowed size")
-        let emptyKey = try call(api, "PutItem", #"{"TableName":"t1x","Item":{"id":{"S":""}}}"#, expect: 400)
+        let emptyKey = try await call(api, "PutItem", #"{"TableName":"t1x","Item":{"id":{"S":""}}}"#, expect: 400)
         #expect((emptyKey["message"] as? String)?.contains("cannot contain an empty string value") == true)
     }
 
-    @Test func transactionTokensMakeRetriesIdempotent() throws {
+    @Test func transactionTokensMakeRetriesIdempotent() async throws {
         let api = try makeAPI()
-        try call(
+        try await call(
             api, "CreateTable",
             #"{"TableName":"counts","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}]}"#
         )
         let increment =
             #"{"ClientRequestToken":"t-1","TransactItems":[{"Update":{"TableName":"counts","Key":{"id":{"S":"a"}},"UpdateExpression":"ADD n :one","ExpressionAttributeValues":{":one":{"N":"1"}}}}]}"#
-        try call(api, "TransactWriteItems", increment)
-        try call(api, "TransactWriteItems", increment)
-        let item = try call(api, "GetItem", #"{"TableName":"counts","Key":{"id":{"S":"a"}}}"#)
+        try await call(api, "TransactWriteItems", increment)
+        try await call(api, "TransactWriteItems", increment)
+        let item = try await call(api, "GetItem", #"{"TableName":"counts","Key":{"id":{"S":"a"}}}"#)
         #expect(
             (item["Item"] as? [String: Any])?["n"] as? [String: String] == ["N": "1"], "the retry did not apply twice")
         let other = increment.replacingOccurrences(of: ":one\":{\"N\":\"1\"}", with: ":one\":{\"N\":\"2\"}")
-        let mismatch = try call(api, "TransactWriteItems", other, expect: 400)
+        let mismatch = try await call(api, "TransactWriteItems", other, expect: 400)
         #expect((mismatch["__type"] as? String)?.hasSuffix("IdempotentParameterMismatchException") == true)
     }
 }

@@ -13,7 +13,10 @@ public struct AWSEndpoint: HTTPResponder {
     let eventSourceMappings: EventSourceMappingService
     let pipes: PipeService
     /// The JSON-protocol APIs, chosen by `X-Amz-Target`.
-    let jsonServices: [any AWSJSONService]
+    /// The JSON-protocol services (DynamoDB and its streams, SQS, EventBridge, Logs).
+    let routers: [AWSJSONRouter]
+    /// Sees every operation (tracing, faults, logs).
+    let hook: (any AWSOperationHook)?
     /// Which `Host` and `Origin` headers are accepted (web pages are refused).
     let policy: LocalRequestPolicy
     /// Checks every request's SigV4 signature (`--verify-signatures`); nil accepts any.
@@ -21,7 +24,8 @@ public struct AWSEndpoint: HTTPResponder {
 
     init(
         lambda: LambdaService, asyncInvocations: LambdaAsyncInvocations,
-        eventSourceMappings: EventSourceMappingService, pipes: PipeService, jsonServices: [any AWSJSONService],
+        eventSourceMappings: EventSourceMappingService, pipes: PipeService, routers: [AWSJSONRouter],
+        hook: (any AWSOperationHook)? = nil,
         policy: LocalRequestPolicy = LocalRequestPolicy(), verifier: SignatureVerifier? = nil
     ) {
         self.verifier = verifier
@@ -29,7 +33,8 @@ public struct AWSEndpoint: HTTPResponder {
         self.asyncInvocations = asyncInvocations
         self.eventSourceMappings = eventSourceMappings
         self.pipes = pipes
-        self.jsonServices = jsonServices
+        self.routers = routers
+        self.hook = hook
         self.policy = policy
     }
 
@@ -49,11 +54,11 @@ public struct AWSEndpoint: HTTPResponder {
                 var request = request
                 // A JSON API's own limit; the REST APIs' (Invoke's is the largest of Lambda's).
                 let target = request.headers[HTTPField.Name("X-Amz-Target")!]
-                let jsonService = target.flatMap { target in jsonServices.first { $0.serves(target) } }
-                let limit = jsonService?.maximumRequestSize ?? (service == "lambda" ? 6_291_456 : context.maxUploadSize)
+                let router = target.flatMap { target in routers.first { $0.serves(target) } }
+                let limit = router?.maximumRequestSize ?? (service == "lambda" ? 6_291_456 : context.maxUploadSize)
                 let body = try await request.collectBody(
                     limit: limit,
-                    tooLarge: jsonService?.tooLargeError
+                    tooLarge: router?.tooLarge
                         ?? (service == "lambda"
                             ? AWSError(
                                 "RequestTooLargeException",
@@ -73,10 +78,14 @@ public struct AWSEndpoint: HTTPResponder {
                 return try await dispatch(request, context: context)
             }
             return try await dispatch(request, context: context)
-        } catch let error as AWSError {
-            var response = error.response
+        } catch let error as any AWSServiceError {
+            let router = request.headers[HTTPField.Name("X-Amz-Target")!].flatMap { target in
+                routers.first { $0.serves(target) }
+            }
+            var response = error.response(
+                contentType: router.map { "application/x-amz-json-\($0.jsonVersion)" } ?? "application/json")
             // An unread body would have to be read through before the next request: close instead.
-            if error.status == .contentTooLarge { response.headers[.connection] = "close" }
+            if error.httpStatus == 413 { response.headers[.connection] = "close" }
             return response
         } catch {
             return AWSError("InternalFailure", "The host failed to answer: \(error)", status: .internalServerError)
@@ -103,13 +112,13 @@ public struct AWSEndpoint: HTTPResponder {
                 request, segments: Array(segments.dropFirst(2)), context: context)
         }
         if let target = request.headers[HTTPField.Name("X-Amz-Target")!] {
-            if let service = jsonServices.first(where: { $0.serves(target) }) {
+            if let router = routers.first(where: { $0.serves(target) }) {
                 var request = request
                 let body = try await request.collectBody(
-                    limit: service.maximumRequestSize, tooLarge: service.tooLargeError)
-                let result = await service.respond(target: target, body: Data(body.readableBytesView))
+                    limit: router.maximumRequestSize, tooLarge: router.tooLarge)
+                let result = await router.respond(target: target, body: Data(body.readableBytesView), hook: hook)
                 var headers = HTTPFields()
-                headers[.contentType] = "application/x-amz-json-\(service.jsonVersion)"
+                headers[.contentType] = "application/x-amz-json-\(router.jsonVersion)"
                 headers[HTTPField.Name("x-amzn-RequestId")!] = Identifiers.uuid()
                 for (name, value) in result.headers {
                     if let field = HTTPField.Name(name) { headers[field] = value }
@@ -151,7 +160,7 @@ extension Request {
     /// it arrives) throws `tooLarge` (by default a 413 `RequestEntityTooLargeException`), an incomplete one a 400.
     mutating func collectBody(
         limit: Int,
-        tooLarge: @autoclosure () -> AWSError = AWSError(
+        tooLarge: @autoclosure () -> any AWSServiceError = AWSError(
             "RequestEntityTooLargeException", "Request body is larger than the most this API accepts",
             status: .contentTooLarge)
     ) async throws -> ByteBuffer {
@@ -191,58 +200,3 @@ extension Response {
 
 /// An AWS JSON-protocol API on the endpoint: it claims its `X-Amz-Target`s and answers with a status, a JSON body
 /// and any extra headers.
-protocol AWSJSONService: Sendable {
-    /// `1.0` or `1.1`: the response's `application/x-amz-json-<version>`.
-    var jsonVersion: String { get }
-    func serves(_ target: String) -> Bool
-    /// The largest request body accepted; larger ones are answered 413 without being read.
-    var maximumRequestSize: Int { get }
-    /// The answer to a body over `maximumRequestSize`, in the service's error shape.
-    var tooLargeError: AWSError { get }
-    func respond(target: String, body: Data) async -> (status: Int, body: Data, headers: [String: String])
-}
-
-extension AWSJSONService {
-    var tooLargeError: AWSError {
-        AWSError(
-            "RequestEntityTooLargeException", "Request body is larger than the most this API accepts",
-            status: .contentTooLarge)
-    }
-}
-
-extension DynamoDBAPI: AWSJSONService {
-    var jsonVersion: String { "1.0" }
-    /// DynamoDB's request limit: 16 MB.
-    var maximumRequestSize: Int { 16 * 1024 * 1024 }
-    func respond(target: String, body: Data) async -> (status: Int, body: Data, headers: [String: String]) {
-        let result = handle(target: target, body: body)
-        return (result.status, result.body, [:])
-    }
-}
-
-extension SQSAPI: AWSJSONService {
-    var jsonVersion: String { "1.0" }
-    /// A message or a batch is at most 1 MiB; the JSON around it (attributes, escapes) gets room besides.
-    var maximumRequestSize: Int { 3 * 1024 * 1024 }
-    /// SQS errors carry the query-protocol code the SDKs read.
-    var tooLargeError: AWSError {
-        var error = AWSError(
-            "RequestEntityTooLarge", "Request body is larger than the most this API accepts", status: .contentTooLarge)
-        error.headers = [("x-amzn-query-error", "RequestEntityTooLarge;Sender")]
-        return error
-    }
-    func respond(target: String, body: Data) async -> (status: Int, body: Data, headers: [String: String]) {
-        let result = await handle(target: target, body: body)
-        return (result.status, result.body, result.headers)
-    }
-}
-
-extension EventBridgeAPI: AWSJSONService {
-    var jsonVersion: String { "1.1" }
-    /// PutEvents entries total at most 256 KB; the JSON around them gets room besides.
-    var maximumRequestSize: Int { 1024 * 1024 }
-    func respond(target: String, body: Data) async -> (status: Int, body: Data, headers: [String: String]) {
-        let result = handle(target: target, body: body)
-        return (result.status, result.body, [:])
-    }
-}

@@ -21,17 +21,15 @@ public struct AWSError: Error, Equatable {
         self.status = status
     }
 
-    var response: Response {
-        let body = try? JSONSerialization.data(
-            withJSONObject: ["__type": type, "message": message, "Type": status.code < 500 ? "User" : "Service"],
-            options: [.sortedKeys])
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        headers[HTTPField.Name("x-amzn-ErrorType")!] = type
-        headers[HTTPField.Name("x-amzn-RequestId")!] = Identifiers.uuid()
-        for (name, value) in self.headers {
-            if let field = HTTPField.Name(name) { headers[field] = value }
-        }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body ?? Data())))
+    var response: Response { response() }
+}
+
+extension AWSError: AWSServiceError {
+    var code: String { type }
+    var httpStatus: Int { Int(status.code) }
+    var extraHeaders: [(name: String, value: String)] { [("x-amzn-ErrorType", type)] + headers.map { ($0.0, $0.1) } }
+    /// REST JSON services (Lambda) say whose fault it is.
+    var extraMembers: [(name: String, value: any Encodable & Sendable)] {
+        [("Type", status.code < 500 ? "User" : "Service")]
     }
 }

@@ -10,80 +10,71 @@ import Foundation
 /// `DynamoDBStreams_20120810.*`), backed by ``DynamoDBStore``.
 final class DynamoDBAPI: Sendable {
     let store: DynamoDBStore
-    private let handlers: [String: @Sendable (Data) throws -> Data]
+    let router: AWSJSONRouter
 
     init(store: DynamoDBStore) {
         self.store = store
-        var handlers: [String: @Sendable (Data) throws -> Data] = [:]
-        func on<Operation: AWSJSONOperation>(
-            _ operation: Operation.Type, _ handle: @escaping @Sendable (Operation.Input) throws -> Operation.Output
-        ) where Operation.Input: Decodable, Operation.Output: Encodable {
-            handlers[Operation.target] = { body in
-                let input = try AWSJSONCoding.decode(Operation.Input.self, from: body) {
-                    // An AttributeValue DynamoDB reads but refuses is a ValidationException with its text.
-                    if case DecodingError.dataCorrupted(let context) = $0,
-                        context.debugDescription.hasPrefix("Supplied AttributeValue")
-                            || context.debugDescription.hasPrefix("One or more parameter values were invalid")
-                    {
-                        return DynamoDBAPIError.validation(context.debugDescription)
-                    }
-                    return DynamoDBAPIError.serialization(AWSJSONCoding.describe($0))
+        var router = AWSJSONRouter(
+            service: "dynamodb", targetPrefixes: ["DynamoDB_20120810.", "DynamoDBStreams_20120810."],
+            jsonVersion: "1.0", maximumRequestSize: 16 * 1024 * 1024, escapingSlashes: true,
+            tooLarge: DynamoDBAPIError(
+                code: "RequestEntityTooLargeException",
+                message: "Request body is larger than the most this API accepts",
+                status: 413),
+            decodingFailure: { error in
+                // An AttributeValue DynamoDB reads but refuses is a ValidationException with its text.
+                if case DecodingError.dataCorrupted(let context) = error,
+                    context.debugDescription.hasPrefix("Supplied AttributeValue")
+                        || context.debugDescription.hasPrefix("One or more parameter values were invalid")
+                {
+                    return DynamoDBAPIError.validation(context.debugDescription)
                 }
-                return try AWSJSONCoding.encode(try handle(input))
-            }
-        }
+                return DynamoDBAPIError.serialization(AWSJSONCoding.describe(error))
+            },
+            unknownOperation: {
+                DynamoDBAPIError(code: "UnknownOperationException", message: "Unknown operation \($0)")
+            },
+            translate: { error in
+                switch error {
+                case let error as DynamoDBValidationError: return DynamoDBAPIError.validation(error.message)
+                case let error as DynamoDBTableError:
+                    return error.message.hasPrefix("Requested resource not found")
+                        ? DynamoDBAPIError.resourceNotFound(error.message) : .validation(error.message)
+                default: return nil
+                }
+            },
+            internalFailure: { DynamoDBAPIError(code: "InternalServerError", message: $0, status: 500) })
         let tables = DynamoDBTableOperations(store: store)
-        on(CreateTable.self, tables.createTable)
-        on(DescribeTable.self, tables.describeTable)
-        on(ListTables.self, tables.listTables)
-        on(DeleteTable.self, tables.deleteTable)
-        on(UpdateTable.self, tables.updateTable)
-        on(UpdateTimeToLive.self, tables.updateTimeToLive)
-        on(DescribeTimeToLive.self, tables.describeTimeToLive)
+        router.on(CreateTable.self, tables.createTable)
+        router.on(DescribeTable.self, tables.describeTable)
+        router.on(ListTables.self, tables.listTables)
+        router.on(DeleteTable.self, tables.deleteTable)
+        router.on(UpdateTable.self, tables.updateTable)
+        router.on(UpdateTimeToLive.self, tables.updateTimeToLive)
+        router.on(DescribeTimeToLive.self, tables.describeTimeToLive)
         let items = DynamoDBItemOperations(store: store)
-        on(PutItem.self, items.putItem)
-        on(GetItem.self, items.getItem)
-        on(UpdateItem.self, items.updateItem)
-        on(DeleteItem.self, items.deleteItem)
-        on(Query.self, items.query)
-        on(Scan.self, items.scan)
-        on(BatchGetItem.self, items.batchGetItem)
-        on(BatchWriteItem.self, items.batchWriteItem)
-        on(TransactWriteItems.self, items.transactWriteItems)
-        on(TransactGetItems.self, items.transactGetItems)
+        router.on(PutItem.self, items.putItem)
+        router.on(GetItem.self, items.getItem)
+        router.on(UpdateItem.self, items.updateItem)
+        router.on(DeleteItem.self, items.deleteItem)
+        router.on(Query.self, items.query)
+        router.on(Scan.self, items.scan)
+        router.on(BatchGetItem.self, items.batchGetItem)
+        router.on(BatchWriteItem.self, items.batchWriteItem)
+        router.on(TransactWriteItems.self, items.transactWriteItems)
+        router.on(TransactGetItems.self, items.transactGetItems)
         let streams = DynamoDBStreamsOperations(store: store)
-        on(ListStreams.self, streams.listStreams)
-        on(DescribeStream.self, streams.describeStream)
-        on(GetShardIterator.self, streams.getShardIterator)
-        on(GetRecords.self, streams.getRecords)
-        self.handlers = handlers
-    }
-
-    /// True when this API serves the target.
-    func serves(_ target: String) -> Bool {
-        target.hasPrefix("DynamoDB_20120810.") || target.hasPrefix("DynamoDBStreams_20120810.")
+        router.on(ListStreams.self, streams.listStreams)
+        router.on(DescribeStream.self, streams.describeStream)
+        router.on(GetShardIterator.self, streams.getShardIterator)
+        router.on(GetRecords.self, streams.getRecords)
+        self.router = router
     }
 
     /// Runs one operation: the response status and JSON body.
-    func handle(target: String, body: Data) -> (status: Int, body: Data) {
-        guard let handler = handlers[target] else {
-            let error = DynamoDBAPIError(code: "UnknownOperationException", message: "Unknown operation \(target)")
-            return (400, error.body())
-        }
-        do {
-            return (200, try handler(body))
-        } catch let error as DynamoDBAPIError {
-            return (error.status, error.body())
-        } catch let error as DynamoDBValidationError {
-            return (400, DynamoDBAPIError.validation(error.message).body())
-        } catch let error as DynamoDBTableError {
-            let notFound = error.message.hasPrefix("Requested resource not found")
-            let rendered = notFound ? DynamoDBAPIError.resourceNotFound(error.message) : .validation(error.message)
-            return (400, rendered.body())
-        } catch {
-            let failure = DynamoDBAPIError(code: "InternalServerError", message: "\(error)", status: 500)
-            return (500, failure.body())
-        }
+    func handle(target: String, body: Data) async -> (status: Int, body: Data) {
+        let response = await router.respond(target: target, body: body)
+        return (response.status, response.body)
     }
 }
 

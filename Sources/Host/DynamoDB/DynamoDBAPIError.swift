@@ -31,25 +31,18 @@ struct DynamoDBAPIError: Error {
     static func serialization(_ message: String) -> DynamoDBAPIError {
         DynamoDBAPIError(code: "SerializationException", message: message)
     }
+}
 
-    /// The JSON body.
-    func body() -> Data {
-        struct Body: Encodable {
-            var type: String
-            var message: String
-            var item: DynamoDBItem?
-            var cancellationReasons: [CancellationReason]?
-
-            enum CodingKeys: String, CodingKey {
-                case type = "__type"
-                case message
-                case item = "Item"
-                case cancellationReasons = "CancellationReasons"
-            }
-        }
-        // SerializationException is Coral's, not DynamoDB's.
-        let prefix = code == "SerializationException" ? "com.amazon.coral.service#" : Self.namespace
-        let body = Body(type: prefix + code, message: message, item: item, cancellationReasons: cancellationReasons)
-        return (try? JSONEncoder().encode(body)) ?? Data()
+extension DynamoDBAPIError: AWSServiceError {
+    var httpStatus: Int { status }
+    /// SerializationException is Coral's, not DynamoDB's.
+    var qualifiedType: String {
+        (code == "SerializationException" ? "com.amazon.coral.service#" : Self.namespace) + code
+    }
+    var extraMembers: [(name: String, value: any Encodable & Sendable)] {
+        var members: [(name: String, value: any Encodable & Sendable)] = []
+        if let item { members.append(("Item", item)) }
+        if let cancellationReasons { members.append(("CancellationReasons", cancellationReasons)) }
+        return members
     }
 }

@@ -6,21 +6,31 @@ import GRDB
 final class EventBridgeAPI: Sendable {
     let store: EventBridgeStore
     let delivery: EventBridgeDelivery
-    private let handlers: [String: @Sendable (Data) throws -> Data]
+    let router: AWSJSONRouter
 
     init(store: EventBridgeStore, delivery: EventBridgeDelivery) {
         self.store = store
         self.delivery = delivery
-        var handlers: [String: @Sendable (Data) throws -> Data] = [:]
+        var router = AWSJSONRouter(
+            service: "events", targetPrefixes: ["AWSEvents."], jsonVersion: "1.1",
+            // PutEvents entries total at most 256 KB; the JSON around them gets room besides.
+            maximumRequestSize: 1024 * 1024,
+            tooLarge: EventBridgeError(
+                "RequestEntityTooLargeException", "Request body is larger than the most this API accepts", status: 413),
+            decodingFailure: { EventBridgeError("ValidationException", AWSJSONCoding.describe($0)) },
+            unknownOperation: { EventBridgeError("UnknownOperationException", "Unknown operation \($0)") },
+            translate: { error in
+                switch error {
+                case let error as SQSError: return EventBridgeError("ValidationException", error.message)
+                case let error as EventPatternError: return EventBridgeError(error.code, error.message)
+                default: return nil
+                }
+            },
+            internalFailure: { EventBridgeError("InternalException", $0, status: 500) })
         func on<Operation: EventBridgeOperation>(
             _ operation: Operation.Type, _ handle: @escaping @Sendable (Operation.Input) throws -> Operation.Output
         ) where Operation.Input: Decodable, Operation.Output: Encodable {
-            handlers[Operation.target] = { body in
-                let input = try AWSJSONCoding.decode(Operation.Input.self, from: body) {
-                    EventBridgeError("ValidationException", AWSJSONCoding.describe($0))
-                }
-                return try AWSJSONCoding.encode(try handle(input), escapingSlashes: false)
-            }
+            router.on(operation, handle)
         }
         on(CreateEventBus.self) { input in
             try store.createBus(input.name, description: input.description)
@@ -46,11 +56,7 @@ final class EventBridgeAPI: Sendable {
             guard let pattern = input.eventPattern else {
                 throw EventBridgeError("ValidationException", "Parameter(s) EventPattern must be specified.")
             }
-            do {
-                _ = try EventPattern(parsing: pattern)
-            } catch let error as EventPatternError {
-                throw EventBridgeError(error.code, error.message)
-            }
+            _ = try EventPattern(parsing: pattern)
             let state = input.state ?? "ENABLED"
             guard ["ENABLED", "DISABLED"].contains(state) else {
                 throw EventBridgeError(
@@ -127,12 +133,7 @@ final class EventBridgeAPI: Sendable {
             return PutTargetsOutput()
         }
         on(TestEventPattern.self) { input in
-            let pattern: EventPattern
-            do {
-                pattern = try EventPattern(parsing: input.eventPattern)
-            } catch let error as EventPatternError {
-                throw EventBridgeError(error.code, error.message)
-            }
+            let pattern = try EventPattern(parsing: input.eventPattern)
             // AWS wants an event object with these fields (and says only this), recorded in
             // test_events_patterns.snapshot.json (plain string, array and incomplete events).
             guard let event = try? JSONValue(parsing: Data(input.event.utf8)), case .object(let fields) = event,
@@ -143,7 +144,7 @@ final class EventBridgeAPI: Sendable {
             return TestEventPatternOutput(result: pattern.matches(event))
         }
         on(PutEvents.self) { input in try delivery.putEvents(input) }
-        self.handlers = handlers
+        self.router = router
     }
 
     /// RetryPolicy's ranges and DeadLetterConfig's queue, with AWS's wording (`targets.<n>.member…`).
@@ -176,21 +177,9 @@ final class EventBridgeAPI: Sendable {
         }
     }
 
-    func serves(_ target: String) -> Bool { target.hasPrefix("AWSEvents.") }
-
-    func handle(target: String, body: Data) -> (status: Int, body: Data) {
-        guard let handler = handlers[target] else {
-            return (400, EventBridgeError("UnknownOperationException", "Unknown operation \(target)").body)
-        }
-        do {
-            return (200, try handler(body))
-        } catch let error as EventBridgeError {
-            return (400, error.body)
-        } catch let error as SQSError {
-            return (400, EventBridgeError("ValidationException", "\(error)").body)
-        } catch {
-            return (500, EventBridgeError("InternalException", "\(error)").body)
-        }
+    func handle(target: String, body: Data) async -> (status: Int, body: Data) {
+        let response = await router.respond(target: target, body: body)
+        return (response.status, response.body)
     }
 }
 

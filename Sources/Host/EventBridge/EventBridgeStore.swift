@@ -266,13 +266,15 @@ final class EventBridgeStore: Sendable {
 }
 
 /// An EventBridge error: `{"__type": "<Code>", "message": "…"}` (AWS JSON 1.1).
-struct EventBridgeError: Error, Equatable {
+struct EventBridgeError: Error, Equatable, AWSServiceError {
     var code: String
     var message: String
+    var httpStatus = 400
 
-    init(_ code: String, _ message: String) {
+    init(_ code: String, _ message: String, status: Int = 400) {
         self.code = code
         self.message = message
+        self.httpStatus = status
     }
 
     static func busNotFound(_ bus: String) -> EventBridgeError {
@@ -281,10 +283,5 @@ struct EventBridgeError: Error, Equatable {
 
     static func ruleNotFound(_ rule: String, bus: String) -> EventBridgeError {
         EventBridgeError("ResourceNotFoundException", "Rule \(rule) does not exist on EventBus \(bus).")
-    }
-
-    var body: Data {
-        (try? JSONSerialization.data(withJSONObject: ["__type": code, "message": message], options: [.sortedKeys]))
-            ?? Data()
     }
 }

@@ -5,20 +5,23 @@ import Foundation
 /// PutLogEvents, GetLogEvents and FilterLogEvents, backed by ``LogsStore``.
 final class LogsAPI: Sendable {
     let store: LogsStore
-    private let handlers: [String: @Sendable (Data) throws -> Data]
+    let router: AWSJSONRouter
 
     init(store: LogsStore) {
         self.store = store
-        var handlers: [String: @Sendable (Data) throws -> Data] = [:]
-        func on<Input: Decodable, Output: Encodable>(
+        var router = AWSJSONRouter(
+            service: "logs", targetPrefixes: ["Logs_20140328."], jsonVersion: "1.1",
+            // A PutLogEvents batch is at most 1 MiB of messages; the JSON around them gets room besides.
+            maximumRequestSize: 2 * 1024 * 1024,
+            tooLarge: LogsError(
+                "RequestEntityTooLargeException", "Request body is larger than the most this API accepts", status: 413),
+            decodingFailure: { LogsError("InvalidParameterException", AWSJSONCoding.describe($0)) },
+            unknownOperation: { LogsError("UnknownOperationException", "The host does not implement \($0) yet") },
+            internalFailure: { LogsError("ServiceUnavailableException", $0, status: 500) })
+        func on<Input: Decodable & Sendable, Output: Encodable>(
             _ operation: String, _ input: Input.Type, _ handle: @escaping @Sendable (Input) throws -> Output
         ) {
-            handlers["Logs_20140328." + operation] = { body in
-                let input = try AWSJSONCoding.decode(Input.self, from: body) {
-                    LogsError("InvalidParameterException", AWSJSONCoding.describe($0))
-                }
-                return try AWSJSONCoding.encode(try handle(input), escapingSlashes: false)
-            }
+            router.on(target: "Logs_20140328." + operation, input, handle)
         }
         on("CreateLogGroup", GroupInput.self) { input in
             try store.createGroup(input.logGroupName)
@@ -150,22 +153,7 @@ final class LogsAPI: Sendable {
                 searchedLogStreams: [],
                 nextToken: more ? positions.last.map { Self.encodeToken($0.digits) } : nil)
         }
-        self.handlers = handlers
-    }
-
-    func serves(_ target: String) -> Bool { target.hasPrefix("Logs_20140328.") }
-
-    func handle(target: String, body: Data) -> (status: Int, body: Data) {
-        guard let handler = handlers[target] else {
-            return (400, LogsError("UnknownOperationException", "The host does not implement \(target) yet").body)
-        }
-        do {
-            return (200, try handler(body))
-        } catch let error as LogsError {
-            return (400, error.body)
-        } catch {
-            return (500, LogsError("ServiceUnavailableException", "\(error)").body)
-        }
+        self.router = router
     }
 
     // MARK: helpers
@@ -330,15 +318,5 @@ final class LogsAPI: Sendable {
         var events: [FilteredEvent]
         var searchedLogStreams: [String]
         var nextToken: String?
-    }
-}
-
-extension LogsAPI: AWSJSONService {
-    var jsonVersion: String { "1.1" }
-    /// A PutLogEvents batch is at most 1,048,576 bytes; the JSON around it gets room besides.
-    var maximumRequestSize: Int { 2 * 1024 * 1024 }
-    func respond(target: String, body: Data) async -> (status: Int, body: Data, headers: [String: String]) {
-        let result = handle(target: target, body: body)
-        return (result.status, result.body, [:])
     }
 }

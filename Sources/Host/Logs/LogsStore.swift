@@ -416,20 +416,17 @@ final class LogsStore: Sendable {
 }
 
 /// A CloudWatch Logs error: `{"__type": "<Code>", "message": "…"}` (AWS JSON 1.1).
-struct LogsError: Error, Equatable {
+struct LogsError: Error, Equatable, AWSServiceError {
     var code: String
     var message: String
+    var httpStatus = 400
 
-    init(_ code: String, _ message: String) {
+    init(_ code: String, _ message: String, status: Int = 400) {
         self.code = code
         self.message = message
+        self.httpStatus = status
     }
 
     static let groupNotFound = LogsError("ResourceNotFoundException", "The specified log group does not exist.")
     static let streamNotFound = LogsError("ResourceNotFoundException", "The specified log stream does not exist.")
-
-    var body: Data {
-        (try? JSONSerialization.data(withJSONObject: ["__type": code, "message": message], options: [.sortedKeys]))
-            ?? Data()
-    }
 }

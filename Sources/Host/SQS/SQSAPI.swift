@@ -8,11 +8,7 @@ import Synchronization
 
 /// One SQS answer: the status, the JSON body and the headers to add (`x-amzn-query-error` on errors, which the
 /// SDKs read for the Query-protocol error code).
-struct SQSAPIResponse: Sendable, Equatable {
-    var status: Int
-    var body: Data
-    var headers: [String: String] = [:]
-}
+typealias SQSAPIResponse = AWSJSONResponse
 
 /// SQS on the host's AWS endpoint (JSON 1.0, `X-Amz-Target: AmazonSQS.*`), backed by ``SQSStore``. Queue URLs are
 /// `<baseURL>/<account>/<name>`; a request's `QueueUrl` is resolved by its last path component.
@@ -23,7 +19,7 @@ final class SQSAPI: Sendable {
     let base: SharedValue<String>
     /// The base URL without a trailing slash.
     var baseURL: String { base.value.hasSuffix("/") ? String(base.value.dropLast()) : base.value }
-    private let handlers: [String: @Sendable (Data) async throws -> Data]
+    let router: AWSJSONRouter
 
     convenience init(store: SQSStore, baseURL: String) {
         self.init(store: store, base: SharedValue(baseURL))
@@ -32,63 +28,46 @@ final class SQSAPI: Sendable {
     init(store: SQSStore, base: SharedValue<String>) {
         self.store = store
         self.base = base
-        var handlers: [String: @Sendable (Data) async throws -> Data] = [:]
-        func on<Operation: SQSOperation>(
-            _ operation: Operation.Type,
-            _ handle: @escaping @Sendable (Operation.Input) async throws -> Operation.Output
-        ) where Operation.Input: Decodable, Operation.Output: Encodable {
-            handlers[Operation.target] = { body in
-                let input = try AWSJSONCoding.decode(Operation.Input.self, from: body) { Self.decodingError($0) }
-                return try AWSJSONCoding.encode(try await handle(input), escapingSlashes: false)
-            }
-        }
+        var router = AWSJSONRouter(
+            service: "sqs", targetPrefixes: ["AmazonSQS."], jsonVersion: "1.0",
+            // A message or a batch is at most 1 MiB; the JSON around it (attributes, escapes) gets room besides.
+            maximumRequestSize: 3 * 1024 * 1024,
+            tooLarge: SQSError(
+                type: "RequestEntityTooLarge", queryCode: "RequestEntityTooLarge",
+                message: "Request body is larger than the most this API accepts", status: 413),
+            decodingFailure: Self.decodingError,
+            unknownOperation: {
+                SQSError(
+                    type: "UnknownOperationException", queryCode: "InvalidAction",
+                    message: "An unknown operation was requested: \($0)")
+            },
+            internalFailure: {
+                SQSError(type: "InternalError", queryCode: "InternalError", message: $0, status: 500, fault: "Receiver")
+            })
         let operations = SQSOperations(store: store, base: base)
-        on(CreateQueue.self, operations.createQueue)
-        on(GetQueueUrl.self, operations.getQueueUrl)
-        on(ListQueues.self, operations.listQueues)
-        on(GetQueueAttributes.self, operations.getQueueAttributes)
-        on(SetQueueAttributes.self, operations.setQueueAttributes)
-        on(DeleteQueue.self, operations.deleteQueue)
-        on(PurgeQueue.self, operations.purgeQueue)
-        on(SendMessage.self, operations.sendMessage)
-        on(SendMessageBatch.self, operations.sendMessageBatch)
-        on(ReceiveMessage.self, operations.receiveMessage)
-        on(DeleteMessage.self, operations.deleteMessage)
-        on(DeleteMessageBatch.self, operations.deleteMessageBatch)
-        on(ChangeMessageVisibility.self, operations.changeMessageVisibility)
-        on(ChangeMessageVisibilityBatch.self, operations.changeMessageVisibilityBatch)
-        on(StartMessageMoveTask.self, operations.startMessageMoveTask)
-        on(ListMessageMoveTasks.self, operations.listMessageMoveTasks)
-        on(CancelMessageMoveTask.self, operations.cancelMessageMoveTask)
-        self.handlers = handlers
+        router.on(CreateQueue.self, operations.createQueue)
+        router.on(GetQueueUrl.self, operations.getQueueUrl)
+        router.on(ListQueues.self, operations.listQueues)
+        router.on(GetQueueAttributes.self, operations.getQueueAttributes)
+        router.on(SetQueueAttributes.self, operations.setQueueAttributes)
+        router.on(DeleteQueue.self, operations.deleteQueue)
+        router.on(PurgeQueue.self, operations.purgeQueue)
+        router.on(SendMessage.self, operations.sendMessage)
+        router.on(SendMessageBatch.self, operations.sendMessageBatch)
+        router.on(ReceiveMessage.self, operations.receiveMessage)
+        router.on(DeleteMessage.self, operations.deleteMessage)
+        router.on(DeleteMessageBatch.self, operations.deleteMessageBatch)
+        router.on(ChangeMessageVisibility.self, operations.changeMessageVisibility)
+        router.on(ChangeMessageVisibilityBatch.self, operations.changeMessageVisibilityBatch)
+        router.on(StartMessageMoveTask.self, operations.startMessageMoveTask)
+        router.on(ListMessageMoveTasks.self, operations.listMessageMoveTasks)
+        router.on(CancelMessageMoveTask.self, operations.cancelMessageMoveTask)
+        self.router = router
     }
-
-    /// True when this API serves the target.
-    func serves(_ target: String) -> Bool { target.hasPrefix("AmazonSQS.") }
 
     /// Runs one operation. ReceiveMessage with a wait time long-polls: it returns as soon as a message arrives.
     func handle(target: String, body: Data) async -> SQSAPIResponse {
-        guard let handler = handlers[target] else {
-            let error = SQSError(
-                type: "UnknownOperationException", queryCode: "InvalidAction",
-                message: "An unknown operation was requested: \(target)")
-            return Self.render(error)
-        }
-        do {
-            return SQSAPIResponse(status: 200, body: try await handler(body))
-        } catch let error as SQSError {
-            return Self.render(error)
-        } catch {
-            return Self.render(
-                SQSError(
-                    type: "InternalError", queryCode: "InternalError", message: "\(error)", status: 500,
-                    fault: "Receiver"))
-        }
-    }
-
-    static func render(_ error: SQSError) -> SQSAPIResponse {
-        SQSAPIResponse(
-            status: error.status, body: error.body(), headers: ["x-amzn-query-error": error.queryErrorHeader])
+        await router.respond(target: target, body: body)
     }
 
     static func decodingError(_ error: any Error) -> SQSError {

@@ -125,20 +125,17 @@ struct SQSError: Error, Equatable {
 
     /// The `x-amzn-query-error` header value.
     var queryErrorHeader: String { "\(queryCode);\(fault)" }
+}
+
+extension SQSError: AWSServiceError {
+    var code: String { type }
+    var httpStatus: Int { status }
+    /// Coral's SerializationException keeps Coral's namespace.
+    var qualifiedType: String {
+        (type == "SerializationException" ? "com.amazon.coral.service#" : Self.namespace) + type
+    }
+    var extraHeaders: [(name: String, value: String)] { [("x-amzn-query-error", queryErrorHeader)] }
 
     /// The JSON body.
-    func body() -> Data {
-        struct Body: Encodable {
-            var type: String
-            var message: String
-            enum CodingKeys: String, CodingKey {
-                case type = "__type"
-                case message
-            }
-        }
-        let prefix = type == "SerializationException" ? "com.amazon.coral.service#" : Self.namespace
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(Body(type: prefix + type, message: message))) ?? Data()
-    }
+    func body() -> Data { jsonBody }
 }

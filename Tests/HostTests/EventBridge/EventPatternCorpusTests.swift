@@ -105,7 +105,7 @@ struct EventPatternCorpusTests {
     }
 
     @Test(arguments: caseNames)
-    func corpusCase(_ name: String) throws {
+    func corpusCase(_ name: String) async throws {
         let directory = try #require(Self.directory)
         let eventText: String
         let patternText: String
@@ -127,7 +127,7 @@ struct EventPatternCorpusTests {
         let stem = name.replacingOccurrences(of: ".json5", with: "").replacingOccurrences(of: ".json", with: "")
         // The same case through the TestEventPattern API, as AWS was asked when the case was recorded.
         let body = try JSONSerialization.data(withJSONObject: ["EventPattern": patternText, "Event": eventText])
-        let answer = Self.host.eventBridge.handle(target: "AWSEvents.TestEventPattern", body: body)
+        let answer = await Self.host.eventBridge.handle(target: "AWSEvents.TestEventPattern", body: body)
         let json = try JSONSerialization.jsonObject(with: answer.body) as? [String: Any] ?? [:]
         if stem.hasSuffix("_EXC") {
             #expect(answer.status == 400, "\(name)")

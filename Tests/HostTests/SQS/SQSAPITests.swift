@@ -17,8 +17,8 @@ struct SQSAPITests {
 
     @Test func sendReceiveDeleteOverJSON() async throws {
         let api = SQSAPI(store: try makeSQSStore(), baseURL: base + "/")
-        #expect(api.serves("AmazonSQS.SendMessage"))
-        #expect(!api.serves("DynamoDB_20120810.PutItem"))
+        #expect(api.router.serves("AmazonSQS.SendMessage"))
+        #expect(!api.router.serves("DynamoDB_20120810.PutItem"))
         let created = try await call(api, CreateQueue.self, CreateQueueInput(queueName: "orders"))
         #expect(created.queueUrl == "http://127.0.0.1:4566/000000000000/orders")
         let url = try await call(api, GetQueueUrl.self, GetQueueUrlInput(queueName: "orders")).queueUrl
