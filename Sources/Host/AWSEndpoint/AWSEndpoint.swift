@@ -17,6 +17,8 @@ public struct AWSEndpoint: HTTPResponder {
     let routers: [AWSJSONRouter]
     /// Sees every operation (tracing, faults, logs).
     let hook: (any AWSOperationHook)?
+    /// The REST-protocol services (Lambda, event source mappings, Pipes), routed by path.
+    let rest: RouterResponder<HostRequestContext>
     /// Which `Host` and `Origin` headers are accepted (web pages are refused).
     let policy: LocalRequestPolicy
     /// Checks every request's SigV4 signature (`--verify-signatures`); nil accepts any.
@@ -35,6 +37,9 @@ public struct AWSEndpoint: HTTPResponder {
         self.pipes = pipes
         self.routers = routers
         self.hook = hook
+        rest = AWSRESTRoutes.responder(
+            lambda: LambdaAPI(lambda: lambda, asyncInvocations: asyncInvocations),
+            mappings: EventSourceMappingAPI(service: eventSourceMappings), pipes: PipesAPI(service: pipes), hook: hook)
         self.policy = policy
     }
 
@@ -95,21 +100,11 @@ public struct AWSEndpoint: HTTPResponder {
 
     private func dispatch(_ request: Request, context: Context) async throws -> Response {
         let path = request.uri.path
-        let segments = path.split(separator: "/").map { String($0).removingPercentEncodingLeniently }
         if path == "/_host/health" {
             return .json(#"{"status":"ready","functions":\#(jsonArray(lambda.functionNames))}"#)
         }
-        if segments.first == "2015-03-31", segments.count >= 2, segments[1] == "functions" {
-            return try await LambdaAPI(lambda: lambda, asyncInvocations: asyncInvocations).handle(
-                request, segments: Array(segments.dropFirst(2)), context: context)
-        }
-        if segments.first == "2015-03-31", segments.count >= 2, segments[1] == "event-source-mappings" {
-            return try await EventSourceMappingAPI(service: eventSourceMappings).handle(
-                request, segments: Array(segments.dropFirst(2)), context: context)
-        }
-        if segments.first == "v1", segments.count >= 2, segments[1] == "pipes" {
-            return try await PipesAPI(service: pipes).handle(
-                request, segments: Array(segments.dropFirst(2)), context: context)
+        if path.hasPrefix("/2015-03-31/") || path == "/v1/pipes" || path.hasPrefix("/v1/pipes/") {
+            return try await rest.respond(to: request, context: context)
         }
         if let target = request.headers[HTTPField.Name("X-Amz-Target")!] {
             if let router = routers.first(where: { $0.serves(target) }) {

@@ -8,30 +8,23 @@ struct LambdaAPI {
     let lambda: LambdaService
     let asyncInvocations: LambdaAsyncInvocations
 
-    /// `segments` follow `/2015-03-31/functions`.
-    func handle(_ request: Request, segments: [String], context: HostRequestContext) async throws -> Response {
-        switch (request.method, segments.count) {
-        case (.get, 0):
-            _ = try Paging.number(
-                text: request.uri.queryParameters["MaxItems"].map(String.init), member: "maxItems", 1...10_000,
-                default: 50
-            ) { AWSError("InvalidParameterValueException", $0) }
-            return try listFunctions()
-        case (.get, 1),
-            (.get, 2) where segments.last == "configuration":
-            let pool = try resolve(segments[0], request)
-            let configuration = try configurationJSON(pool.settings)
-            if segments.count == 2 { return .json(configuration) }
-            return .json(
-                #"{"Configuration":\#(configuration),"Code":{"RepositoryType":"S3","Location":"file://\#(pool.settings.executable)"}}"#
-            )
-        case (.post, 2) where segments[1] == "invocations":
-            return try await invoke(request, name: segments[0], context: context)
-        default:
-            throw AWSError(
-                "UnknownOperationException", "No Lambda operation at \(request.method) \(request.uri.path)",
-                status: .notFound)
-        }
+    /// ListFunctions: `GET /2015-03-31/functions`.
+    func listFunctions(_ request: Request) throws -> Response {
+        _ = try Paging.number(
+            text: request.uri.queryParameters["MaxItems"].map(String.init), member: "maxItems", 1...10_000, default: 50
+        ) { AWSError("InvalidParameterValueException", $0) }
+        let items = try lambda.functionNames.compactMap { lambda.configuration(of: $0) }.map(configurationJSON)
+        return .json(#"{"Functions":[\#(items.joined(separator: ","))]}"#)
+    }
+
+    /// GetFunction (`GET …/functions/{name}`) or GetFunctionConfiguration (`…/{name}/configuration`).
+    func getFunction(_ request: Request, name: String, configurationOnly: Bool) throws -> Response {
+        let pool = try resolve(name, request)
+        let configuration = try configurationJSON(pool.settings)
+        if configurationOnly { return .json(configuration) }
+        return .json(
+            #"{"Configuration":\#(configuration),"Code":{"RepositoryType":"S3","Location":"file://\#(pool.settings.executable)"}}"#
+        )
     }
 
     private func resolve(_ name: String, _ request: Request) throws -> FunctionPool {
@@ -42,7 +35,8 @@ struct LambdaAPI {
         }
     }
 
-    private func invoke(_ request: Request, name: String, context: HostRequestContext) async throws -> Response {
+    /// Invoke: `POST …/functions/{name}/invocations`.
+    func invoke(_ request: Request, name: String, context: HostRequestContext) async throws -> Response {
         let pool = try resolve(name, request)
         let type = request.headers[HTTPField.Name("X-Amz-Invocation-Type")!] ?? "RequestResponse"
         guard ["RequestResponse", "Event", "DryRun"].contains(type) else {
@@ -102,11 +96,6 @@ struct LambdaAPI {
             if options.wantsLogTail { headers[HTTPField.Name("X-Amz-Log-Result")!] = result.logTailBase64 }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: result.payload)))
         }
-    }
-
-    private func listFunctions() throws -> Response {
-        let items = try lambda.functionNames.compactMap { lambda.configuration(of: $0) }.map(configurationJSON)
-        return .json(#"{"Functions":[\#(items.joined(separator: ","))]}"#)
     }
 
     private func configurationJSON(_ settings: FunctionRuntimeSettings) throws -> String {

@@ -8,42 +8,44 @@ import Hummingbird
 struct PipesAPI {
     let service: PipeService
 
-    /// `segments` follow `/v1/pipes`.
-    func handle(_ request: Request, segments: [String], context: HostRequestContext) async throws -> Response {
-        switch (request.method, segments.count) {
-        case (.get, 0):
-            let query = request.uri.queryParameters
-            func parameter(_ name: String) -> String? { query[Substring(name)].map(String.init) }
-            let all = try service.list(
-                namePrefix: parameter("NamePrefix"), desiredState: parameter("DesiredState"),
-                currentState: parameter("CurrentState"), sourcePrefix: parameter("SourcePrefix"),
-                targetPrefix: parameter("TargetPrefix"))
-            let limit = try Paging.number(text: parameter("Limit"), member: "limit", 1...100, default: 100) {
-                AWSError("ValidationException", $0)
-            }
-            let start = try Paging.offset(parameter("NextToken"), count: all.count) {
-                AWSError("ValidationException", "Invalid NextToken")
-            }
-            var object: [String: Any] = ["Pipes": Array(all.dropFirst(start).prefix(limit))]
-            if all.count > start + limit { object["NextToken"] = String(start + limit) }
-            return try respond(object)
-        case (.post, 1):
-            return try respond(try service.create(name: segments[0], try await decode(request, context)))
-        case (.get, 1):
-            return try respond(try service.describe(segments[0]))
-        case (.put, 1):
-            return try respond(try service.update(name: segments[0], try await decode(request, context)))
-        case (.delete, 1):
-            return try respond(try service.delete(segments[0]))
-        case (.post, 2) where segments[1] == "start":
-            return try respond(try service.setState(name: segments[0], "RUNNING"))
-        case (.post, 2) where segments[1] == "stop":
-            return try respond(try service.setState(name: segments[0], "STOPPED"))
-        default:
-            throw AWSError(
-                "UnknownOperationException", "No Pipes operation at \(request.method) \(request.uri.path)",
-                status: .notFound)
+    /// ListPipes: `GET /v1/pipes`.
+    func list(_ request: Request) throws -> Response {
+        let query = request.uri.queryParameters
+        func parameter(_ name: String) -> String? { query[Substring(name)].map(String.init) }
+        let all = try service.list(
+            namePrefix: parameter("NamePrefix"), desiredState: parameter("DesiredState"),
+            currentState: parameter("CurrentState"), sourcePrefix: parameter("SourcePrefix"),
+            targetPrefix: parameter("TargetPrefix"))
+        let limit = try Paging.number(text: parameter("Limit"), member: "limit", 1...100, default: 100) {
+            AWSError("ValidationException", $0)
         }
+        let start = try Paging.offset(parameter("NextToken"), count: all.count) {
+            AWSError("ValidationException", "Invalid NextToken")
+        }
+        var object: [String: Any] = ["Pipes": Array(all.dropFirst(start).prefix(limit))]
+        if all.count > start + limit { object["NextToken"] = String(start + limit) }
+        return try respond(object)
+    }
+
+    /// CreatePipe: `POST /v1/pipes/{name}`.
+    func create(_ request: Request, name: String, context: HostRequestContext) async throws -> Response {
+        try respond(try service.create(name: name, try await decode(request, context)))
+    }
+
+    /// DescribePipe: `GET /v1/pipes/{name}`.
+    func describe(name: String) throws -> Response { try respond(try service.describe(name)) }
+
+    /// UpdatePipe: `PUT /v1/pipes/{name}`.
+    func update(_ request: Request, name: String, context: HostRequestContext) async throws -> Response {
+        try respond(try service.update(name: name, try await decode(request, context)))
+    }
+
+    /// DeletePipe: `DELETE /v1/pipes/{name}`.
+    func delete(name: String) throws -> Response { try respond(try service.delete(name)) }
+
+    /// StartPipe / StopPipe: `POST /v1/pipes/{name}/start` or `/stop`.
+    func setState(name: String, _ state: String) throws -> Response {
+        try respond(try service.setState(name: name, state))
     }
 
     private func decode(_ request: Request, _ context: HostRequestContext) async throws -> PipeRequest {

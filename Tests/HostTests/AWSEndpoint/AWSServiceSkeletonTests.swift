@@ -86,17 +86,28 @@ struct AWSServiceSkeletonTests {
             _ = try await awsJSON(ports.aws, "AWSEvents.ListEventBuses", "{}")
             _ = try await awsJSON(ports.aws, "Logs_20140328.DescribeLogGroups", "{}")
             _ = try await awsJSONResponse(ports.aws, "Logs_20140328.Frobnicate", "{}")
+            // The REST services: routed by path, named per operation, their path parameters as the input.
+            let listed = try await http("GET", "http://127.0.0.1:\(ports.aws)/2015-03-31/functions")
+            #expect(listed.status == 200)
+            let pipe = try await http("GET", "http://127.0.0.1:\(ports.aws)/v1/pipes/no%2Dsuch")
+            #expect(pipe.status == 404)
+            let unknown = try await http("PATCH", "http://127.0.0.1:\(ports.aws)/v1/pipes/p")
+            #expect(unknown.status == 404)
+            #expect(try unknown.json()["__type"] as? String == "UnknownOperationException")
         }
         #expect(
             hook.seen == [
                 "dynamodb ListTables 200 -", "dynamodb ListTables 400 SerializationException",
                 "sqs CreateQueue 200 -", "sqs SendMessage 400 QueueDoesNotExist", "sqs ReceiveMessage 200 -",
                 "events ListEventBuses 200 -", "logs DescribeLogGroups 200 -",
-                "logs Frobnicate 400 UnknownOperationException",
+                "logs Frobnicate 400 UnknownOperationException", "lambda ListFunctions 200 -",
+                "pipes DescribePipe 404 NotFoundException",
             ])
         let calls = hook.calls.withLock { $0 }
         let send = try #require(calls.first { $0.0.operation == "SendMessage" })
         #expect((send.0.input as? SendMessageInput)?.messageBody == "hi")
         #expect(calls.allSatisfy { $0.1.duration >= .zero })
+        let describe = try #require(calls.first { $0.0.operation == "DescribePipe" })
+        #expect(describe.0.input as? [String: String] == ["name": "no-such"])
     }
 }
