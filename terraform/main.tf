@@ -75,6 +75,9 @@ locals {
       batch_size                         = try(p.source.batchSize, 10)
       maximum_batching_window_in_seconds = try(p.source.maximumBatchingWindowInSeconds, 0)
       filters                            = [for filter in try(p.source.filters, []) : jsonencode(filter)]
+      maximum_retry_attempts             = try(p.source.maximumRetryAttempts, null)
+      maximum_record_age_in_seconds      = try(p.source.maximumRecordAgeInSeconds, null)
+      dead_letter_queue                  = try(p.source.deadLetterQueue, null)
       target_bus                         = try(p.target.eventBus, "default")
       event_source                       = try(p.target.source, "Pipe ${name}")
       detail_type                        = try(p.target.detailType, "Event from aws:dynamodb")
@@ -198,6 +201,7 @@ locals {
     [for name, q in local.queues : "queues.${name}.deadLetterQueue names queue '${q.dead_letter_queue}', which is not in queues" if q.dead_letter_queue != null && !contains(keys(local.queues), coalesce(q.dead_letter_queue, "-"))],
     [for name, p in local.pipes : "pipes.${name}.source.table names table '${p.table}', which is not in tables with a stream" if !contains(local.stream_table, p.table)],
     [for name, p in local.pipes : "pipes.${name}.target.eventBus names bus '${p.target_bus}', which is not in buses" if !contains(local.bus_keys, p.target_bus)],
+    [for name, p in local.pipes : "pipes.${name}.source.deadLetterQueue names queue '${p.dead_letter_queue}', which is not in queues" if p.dead_letter_queue != null && !contains(keys(local.queues), coalesce(p.dead_letter_queue, "-"))],
     # An event bus target takes at most 10 events a call: AWS refuses a larger batch.
     [for name, p in local.pipes : "pipes.${name}.source.batchSize is ${p.batch_size}, but a pipe whose target is an event bus takes batches of at most 10" if p.batch_size > 10],
     [for name, r in local.rules : "rules.${name}.bus names bus '${r.bus}', which is not in buses" if !contains(local.bus_keys, r.bus)],
@@ -298,11 +302,15 @@ module "bus_pipe" {
       batch_size                         = p.batch_size
       maximum_batching_window_in_seconds = p.maximum_batching_window_in_seconds
       filters                            = p.filters
+      maximum_retry_attempts             = p.maximum_retry_attempts
+      maximum_record_age_in_seconds      = p.maximum_record_age_in_seconds
+      dead_letter_queue_arn              = p.dead_letter_queue == null ? null : module.queues.arns[p.dead_letter_queue]
       target_bus                         = p.target_bus
       event_source                       = p.event_source
       detail_type                        = p.detail_type
       input_template                     = p.input_template
-    } if contains(local.stream_table, p.table) && contains(local.bus_keys, p.target_bus)
+    } if contains(local.stream_table, p.table) && contains(local.bus_keys, p.target_bus) &&
+    (p.dead_letter_queue == null || contains(keys(local.queues), coalesce(p.dead_letter_queue, "-")))
   }
 }
 

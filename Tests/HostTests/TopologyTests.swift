@@ -142,6 +142,41 @@ import Testing
         }
     }
 
+    @Test func pipesTakeARetryPolicyAndADeadLetterQueue() throws {
+        let text = #"""
+            {"tables":{"events":{"partitionKey":{"name":"pk"},"stream":"NEW_IMAGE"}},"queues":{"dlq":{}},
+             "pipes":{"p":{"source":{"table":"events","maximumRetryAttempts":3,"maximumRecordAgeInSeconds":3600,
+                                     "deadLetterQueue":"dlq"},"target":{}}}}
+            """#
+        let pipe = try #require(try decode(text).pipes.first)
+        #expect(pipe.maximumRetryAttempts == 3)
+        #expect(pipe.maximumRecordAgeInSeconds == 3600)
+        #expect(pipe.deadLetterQueue == "dlq")
+        let plain = try #require(
+            try decode(
+                #"{"tables":{"events":{"partitionKey":{"name":"pk"},"stream":"NEW_IMAGE"}},"pipes":{"p":{"source":{"table":"events"},"target":{}}}}"#
+            )
+            .pipes.first)
+        #expect(plain.maximumRetryAttempts == nil && plain.maximumRecordAgeInSeconds == nil)
+        #expect(plain.deadLetterQueue == nil)
+        for (setting, mistake, path) in [
+            (#""deadLetterQueue":"dlq""#, #""deadLetterQueue":"dql""#, "pipes.p.source.deadLetterQueue"),
+            (#""maximumRetryAttempts":3"#, #""maximumRetryAttempts":-2"#, "pipes.p.source.maximumRetryAttempts"),
+            (
+                #""maximumRecordAgeInSeconds":3600"#, #""maximumRecordAgeInSeconds":604801"#,
+                "pipes.p.source.maximumRecordAgeInSeconds"
+            ),
+        ] {
+            let broken = text.replacingOccurrences(of: setting, with: mistake)
+            do {
+                _ = try decode(broken)
+                Issue.record("\(mistake) decoded")
+            } catch let error as TopologyError {
+                #expect(error.path == path, "\(error)")
+            }
+        }
+    }
+
     @Test func invalidJSONSaysSo() {
         #expect(throws: TopologyError.self) { try decode("{") }
     }

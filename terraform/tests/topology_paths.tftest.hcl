@@ -90,6 +90,18 @@ run "rich_topology" {
     error_message = "The pipe's defaults, filters or input template are wrong."
   }
 
+  # The pipe's retry policy and dead-letter queue, and the permission to send there.
+  assert {
+    condition = (
+      module.bus_pipe.pipes["to-default"].source_parameters[0].dynamodb_stream_parameters[0].maximum_retry_attempts == 3 &&
+      module.bus_pipe.pipes["to-default"].source_parameters[0].dynamodb_stream_parameters[0].maximum_record_age_in_seconds == 3600 &&
+      module.bus_pipe.pipes["to-default"].source_parameters[0].dynamodb_stream_parameters[0].dead_letter_config[0].arn == module.queues.arns["failed"] &&
+      jsonencode([for s in module.bus_pipe.pipe_policies["to-default"].Statement : s.Sid]) == jsonencode(["ReadTheSourceStream", "ListStreams", "PutOnTheTargetBus", "SendDiscardedBatchesToTheDeadLetterQueue"]) &&
+      module.bus_pipe.pipe_policies["to-default"].Statement[3].Resource == module.queues.arns["failed"]
+    )
+    error_message = "The pipe's retry settings, dead-letter queue or its permission are wrong."
+  }
+
   # Rule on the default bus: a function target with its permission, a log group target, a retried queue target
   # with a DLQ (both queues' policies name the rule).
   assert {

@@ -1,10 +1,24 @@
 // DECISIONS (Pipes): a pipe's state changes at once (CreatePipe answers CREATING, and DescribePipe right after says
 // RUNNING); a pipe whose source stream does not exist is CREATE_FAILED-free: it is created and waits, its
 // StateReason saying why. Sources are DynamoDB streams and targets event buses; other sources, targets and
-// enrichment are refused with a ValidationException naming the field. A record that cannot be delivered (its bus is
-// gone) is retried with the whole batch after a backoff, AWS's default of retrying until the record expires
-// (MaximumRetryAttempts, MaximumRecordAgeInSeconds, DeadLetterConfig and ParallelizationFactor are kept and shown,
-// not applied). Pipes declared in the topology are declared again at every start.
+// enrichment are refused with a ValidationException naming the field. Pipes declared in the topology are declared
+// again at every start. ParallelizationFactor is kept and shown, not applied (one poller per stream keeps order).
+//
+// DECISIONS (Pipes retries): a pipe runs the same stream poller as a Lambda stream mapping (Streams/StreamPoller),
+// so its `DynamoDBStreamParameters` mean what a mapping's settings mean. A batch the bus refuses (PutEvents answers
+// an entry with an error, e.g. a `Time` out of range) fails whole: the events it did accept are rolled back and the
+// batch is retried after 100 ms × 2^(attempt − 1), at most 5 s. After MaximumRetryAttempts retries (default -1:
+// until the record expires) or once its records are older than MaximumRecordAgeInSeconds (default -1: never, since
+// the host keeps its stream records) the batch is discarded and the checkpoint moves past it, so a poison record
+// blocks the pipe only for as long as the pipe says. OnPartialBatchItemFailure AUTOMATIC_BISECT splits a failing
+// batch as BisectBatchOnFunctionError does. The attempts are stored with the checkpoint (a restart keeps counting).
+// DeadLetterConfig.Arn naming a queue of the host gets one message per discarded batch. AWS documents that this
+// message describes the batch rather than carrying its records, but not its exact body; the host sends the body
+// Lambda sends a stream mapping's OnFailure destination (recorded from AWS: `requestContext`, `responseContext`,
+// `version`, `timestamp`, `DDBStreamBatchInfo`) with the pipe's ARN in `requestContext.functionArn` and the error
+// code of the refused event (e.g. `InvalidArgument`) in `responseContext.functionError`, so one consumer reads both
+// kinds, and the stream coordinates in DDBStreamBatchInfo let it re-read the records. The API takes any DLQ ARN (AWS
+// also takes SNS topics); a DLQ that is not a queue of the host is logged and the batch dropped.
 
 import AWSShapes
 import Foundation
@@ -247,6 +261,21 @@ extension PipeDefinition {
             throw Self.invalid(
                 "Member must have value between 0 and 300",
                 field: "sourceParameters.dynamoDBStreamParameters.maximumBatchingWindowInSeconds")
+        }
+        if let maximumRetryAttempts, !(-1...10_000).contains(maximumRetryAttempts) {
+            throw Self.invalid(
+                "Member must have value between -1 and 10000",
+                field: "sourceParameters.dynamoDBStreamParameters.maximumRetryAttempts")
+        }
+        if let maximumRecordAgeInSeconds, !(-1...604_800).contains(maximumRecordAgeInSeconds) {
+            throw Self.invalid(
+                "Member must have value between -1 and 604800",
+                field: "sourceParameters.dynamoDBStreamParameters.maximumRecordAgeInSeconds")
+        }
+        if let onPartialBatchItemFailure, onPartialBatchItemFailure != "AUTOMATIC_BISECT" {
+            throw Self.invalid(
+                "Member must satisfy enum value set: [AUTOMATIC_BISECT]",
+                field: "sourceParameters.dynamoDBStreamParameters.onPartialBatchItemFailure")
         }
         if let source = eventSource, !source.hasPrefix("$."), source.hasPrefix("aws.") {
             throw Self.invalid(

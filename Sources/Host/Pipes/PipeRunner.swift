@@ -3,20 +3,14 @@ import Foundation
 import GRDB
 import Logging
 
-/// One running EventBridge Pipe from a DynamoDB stream to an event bus. It waits on the database's commit signal,
-/// reads the records after its checkpoint, waits out the batching window, keeps what its filters accept, shapes each
-/// record into one bus event (input template, detail type, source), and puts them on the bus: the events (and the
-/// queues they reach) and the new checkpoint commit in one transaction, so a crash at any moment neither loses nor
-/// duplicates a record. Records are read in stream order, so order per partition key holds.
+/// One running EventBridge Pipe from a DynamoDB stream to an event bus: the shared ``StreamPoller`` with a sender
+/// that shapes each record into one bus event (input template, detail type, source, time) and puts them on the bus.
+/// The events (and the queues they reach) and the new checkpoint commit in one transaction, so a crash at any moment
+/// neither loses nor duplicates a record. Records are read in stream order, so order per partition key holds. A batch
+/// the bus refuses is retried as the pipe's `DynamoDBStreamParameters` say, then discarded to its dead-letter queue.
 struct PipeRunner: Sendable {
     let pipe: PipeDefinition
-    let table: String
-    let label: String
-    let store: PipeStore
-    let dynamoDB: DynamoDBStore
-    let delivery: EventBridgeDelivery
-    let logger: Logger
-    private let filters: [EventPattern]
+    let poller: StreamPoller<EventBusSender>
 
     init(
         pipe: PipeDefinition, store: PipeStore, dynamoDB: DynamoDBStore, delivery: EventBridgeDelivery, logger: Logger
@@ -25,88 +19,87 @@ struct PipeRunner: Sendable {
             throw AWSError("ValidationException", "Pipe \(pipe.name) has no DynamoDB stream source")
         }
         self.pipe = pipe
-        self.table = table
-        self.label = label
-        self.store = store
-        self.dynamoDB = dynamoDB
-        self.delivery = delivery
-        self.logger = logger
-        self.filters = try pipe.filters.map { try EventPattern(parsing: $0) }
+        let name = pipe.name
+        poller = try StreamPoller(
+            settings: StreamPollerSettings(
+                name: "pipe \(name)", table: table, label: label, startingPosition: pipe.startingPosition,
+                batchSize: pipe.batchSize, maximumBatchingWindowInSeconds: pipe.maximumBatchingWindowInSeconds,
+                maximumRecordAgeInSeconds: pipe.maximumRecordAgeInSeconds ?? -1,
+                policy: .init(
+                    maximumRetryAttempts: pipe.maximumRetryAttempts ?? -1,
+                    bisectBatchOnFunctionError: pipe.onPartialBatchItemFailure == "AUTOMATIC_BISECT"),
+                filters: pipe.filters, failureDestination: pipe.deadLetterArn, resourceARN: store.arn(name),
+                streamARN: pipe.source),
+            checkpoints: StreamCheckpoints(
+                load: { db in try PipeStore.checkpoint(db, pipe: name) },
+                save: { db, checkpoint in try PipeStore.saveCheckpoint(db, pipe: name, checkpoint) }),
+            sender: EventBusSender(pipe: pipe, pipeARN: store.arn(name), delivery: delivery), dynamoDB: dynamoDB,
+            sqs: delivery.targets.sqs, logger: logger)
     }
 
-    func run() async {
-        var failures = 0
-        while !Task.isCancelled {
-            let signal = dynamoDB.database.topics.signal(for: .stream(table))
-            let version = signal.version
-            var wakeAt: Date?
-            do {
-                switch try runOnce() {
-                case .delivered:
-                    failures = 0
-                    continue
-                case .idle(let until):
-                    wakeAt = until
-                }
-            } catch {
-                failures += 1
-                logger.warning("pipe \(pipe.name): \(error)")
-                try? await Task.sleep(for: StreamBatchPolicy.backoff(attempts: failures))
-                continue
-            }
-            let timeout = wakeAt.map { Duration.milliseconds(Int64(max(1, $0.timeIntervalSinceNow * 1000 + 1))) }
-            await signal.wait(after: version, timeout: timeout ?? .seconds(60))
-        }
-    }
+    func run() async { await poller.run() }
 
     enum Step: Equatable {
+        /// A batch went out (or was discarded, or skipped by the filters).
         case delivered
         /// Nothing to do until a commit, or until this time (the batching window).
         case idle(until: Date?)
+        /// The bus refused the batch: it is tried again after this backoff.
+        case retry(after: Duration)
     }
 
-    /// Delivers the next batch.
+    /// Takes one step, as the running pipe does (the pipe's sender needs no waiting, so this one is synchronous).
     @discardableResult
     func runOnce(now: Date = Date()) throws -> Step {
-        guard let current = try dynamoDB.table(named: table), current.streamLabel == label,
-            current.streamViewType != nil
-        else { return .idle(until: now.addingTimeInterval(60)) }
-        var after: Int64 = 0
-        if let checkpoint = try store.checkpoint(pipe.name), checkpoint.label == label {
-            after = checkpoint.sequence
-        } else if pipe.startingPosition == "LATEST" {
-            after = try dynamoDB.latestSequence(table: table, label: label) ?? 0
-            try dynamoDB.database.write { db in
-                try PipeStore.saveCheckpoint(db, pipe: pipe.name, label: label, sequence: after)
-            }
+        let step: StreamPoller<EventBusSender>.Step
+        switch try poller.prepare(now: now) {
+        case .done(let done):
+            step = done
+        case .deliver(let pending):
+            step = try poller.settle(pending, poller.sender.attempt(pending.batch, now: now), now: now)
         }
-        let records = try dynamoDB.streamRecords(table: table, label: label, after: after, limit: pipe.batchSize)
-        guard let first = records.first, let last = records.last else { return .idle(until: nil) }
-        if records.count < pipe.batchSize, pipe.maximumBatchingWindowInSeconds > 0 {
-            let arrival = first.record.dynamodb.approximateCreationDateTime ?? now.timeIntervalSince1970
-            let due = Date(timeIntervalSince1970: arrival + Double(pipe.maximumBatchingWindowInSeconds))
-            if due > now { return .idle(until: due) }
+        switch step {
+        case .worked: return .delivered
+        case .idle(let until): return .idle(until: until)
+        case .retry(let delay): return .retry(after: delay)
         }
+    }
+}
+
+/// Puts a pipe's batch on its event bus, one event per record. PutEvents answers per entry: if the bus refuses any
+/// event of the batch, the batch fails whole (it is retried whole, as a pipe retries a failed target call), and the
+/// events it did accept are rolled back to a savepoint so that the retry does not duplicate them.
+struct EventBusSender: StreamBatchSender {
+    let pipe: PipeDefinition
+    let pipeARN: String
+    let delivery: EventBridgeDelivery
+
+    func attempt(_ batch: [DynamoDBStoredStreamRecord], now: Date) -> [PutEventsRequestEntry] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var entries: [PutEventsRequestEntry] = []
-        for stored in records {
-            let text = String(decoding: try encoder.encode(stored.record), as: UTF8.self)
-            let record = try JSONValue(parsing: Data(text.utf8))
-            if !filters.isEmpty, !filters.contains(where: { $0.matches(record) }) { continue }
-            entries.append(entry(for: record, text: text, now: now))
+        return batch.compactMap { stored in
+            guard let data = try? encoder.encode(stored.record), let record = try? JSONValue(parsing: data) else {
+                return nil
+            }
+            return entry(for: record, text: String(decoding: data, as: UTF8.self), now: now)
         }
-        try dynamoDB.database.write { db in
-            for batch in stride(from: 0, to: entries.count, by: 10) {
-                let results = try delivery.deliver(db, Array(entries[batch..<min(batch + 10, entries.count)]))
+    }
+
+    func settle(_ db: Database, _ entries: [PutEventsRequestEntry], now: Date) throws -> StreamSendResult {
+        var refused: PutEventsResultEntry?
+        try db.inSavepoint {
+            for start in stride(from: 0, to: entries.count, by: 10) {
+                let results = try delivery.deliver(db, Array(entries[start..<min(start + 10, entries.count)]))
                 if let failed = results.first(where: { $0.errorCode != nil }) {
-                    // Roll back: the batch is retried whole, as a pipe retries a failed target call.
-                    throw AWSError(failed.errorCode ?? "InternalException", failed.errorMessage ?? "delivery failed")
+                    refused = failed
+                    return .rollback
                 }
             }
-            try PipeStore.saveCheckpoint(db, pipe: pipe.name, label: label, sequence: last.sequence)
+            return .commit
         }
-        return .delivered
+        guard let refused else { return StreamSendResult(outcome: .success, requestID: "", error: nil) }
+        return StreamSendResult(
+            outcome: .failure, requestID: Identifiers.uuid(), error: refused.errorCode ?? "InternalException")
     }
 
     /// The bus event of one record: its detail is the record, or what the input template makes of it.
@@ -123,7 +116,7 @@ struct PipeRunner: Sendable {
             detail = PipeInputTemplate.render(
                 template, record: record, recordText: text,
                 reserved: [
-                    "aws.pipes.pipe-arn": store.arn(pipe.name), "aws.pipes.pipe-name": pipe.name,
+                    "aws.pipes.pipe-arn": pipeARN, "aws.pipes.pipe-name": pipe.name,
                     "aws.pipes.source-arn": pipe.source, "aws.pipes.enrichment-arn": "",
                     "aws.pipes.target-arn": pipe.target,
                     "aws.pipes.event.ingestion-time": now.formatted(

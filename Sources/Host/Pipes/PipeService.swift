@@ -59,7 +59,11 @@ final class PipeService: Service {
                 name: configuration.name, description: configuration.description, desiredState: "RUNNING",
                 source: stream, startingPosition: configuration.startingPosition, batchSize: configuration.batchSize,
                 maximumBatchingWindowInSeconds: configuration.maximumBatchingWindowInSeconds,
-                filters: configuration.filters,
+                filters: configuration.filters, maximumRetryAttempts: configuration.maximumRetryAttempts,
+                maximumRecordAgeInSeconds: configuration.maximumRecordAgeInSeconds,
+                deadLetterArn: configuration.deadLetterQueue.map {
+                    "arn:aws:sqs:\(store.region):\(store.account):\($0)"
+                },
                 target: "arn:aws:events:\(store.region):\(store.account):event-bus/\(configuration.targetBus)",
                 detailType: configuration.detailType, eventSource: configuration.source,
                 inputTemplate: configuration.inputTemplate,

@@ -29,6 +29,18 @@ final class PipeStore: Sendable {
                 try db.execute(sql: "CREATE TABLE pipes (name TEXT PRIMARY KEY, definition TEXT NOT NULL)")
             }
         ),
+        (
+            // Pipes apply their retry policy: the failed attempts of the batch at the checkpoint (and the batch size
+            // while AUTOMATIC_BISECT splits it) are kept with the checkpoint, so a restart keeps counting.
+            "pipes-3",
+            { db in
+                try db.execute(
+                    sql: """
+                        ALTER TABLE pipe_checkpoints ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+                        ALTER TABLE pipe_checkpoints ADD COLUMN batch_limit INTEGER;
+                        """)
+            }
+        ),
     ]
 
     func arn(_ name: String) -> String { "arn:aws:pipes:\(region):\(account):pipe/\(name)" }
@@ -104,17 +116,27 @@ final class PipeStore: Sendable {
         }
     }
 
-    static func saveCheckpoint(_ db: Database, pipe: String, label: String, sequence: Int64) throws {
+    static func saveCheckpoint(_ db: Database, pipe: String, _ checkpoint: StreamCheckpoint) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO pipe_checkpoints (pipe, stream_label, sequence) VALUES (?, ?, ?)",
-            arguments: [pipe, label, sequence])
+            sql: """
+                INSERT OR REPLACE INTO pipe_checkpoints (pipe, stream_label, sequence, attempts, batch_limit)
+                VALUES (?, ?, ?, ?, ?)
+                """,
+            arguments: [pipe, checkpoint.streamLabel, checkpoint.sequence, checkpoint.attempts, checkpoint.batchLimit])
     }
 
-    func checkpoint(_ pipe: String) throws -> (label: String, sequence: Int64)? {
-        try database.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT stream_label, sequence FROM pipe_checkpoints WHERE pipe = ?", arguments: [pipe]
-            ).map { ($0["stream_label"], $0["sequence"]) }
+    func checkpoint(_ pipe: String) throws -> StreamCheckpoint? {
+        try database.read { db in try Self.checkpoint(db, pipe: pipe) }
+    }
+
+    static func checkpoint(_ db: Database, pipe: String) throws -> StreamCheckpoint? {
+        try Row.fetchOne(
+            db, sql: "SELECT stream_label, sequence, attempts, batch_limit FROM pipe_checkpoints WHERE pipe = ?",
+            arguments: [pipe]
+        ).map {
+            StreamCheckpoint(
+                streamLabel: $0["stream_label"], sequence: $0["sequence"], attempts: $0["attempts"],
+                batchLimit: $0["batch_limit"])
         }
     }
 

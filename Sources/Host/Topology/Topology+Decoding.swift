@@ -112,6 +112,7 @@ extension Topology {
         }
         if let pipes = try reader.objectIfPresent("pipes") {
             let tables = Set(topology.tables.map(\.name))
+            let queues = declared("queues")
             for name in pipes.keys.sorted() {
                 collect {
                     let pipe = try pipes.object(name)
@@ -119,6 +120,7 @@ extension Topology {
                     let source = try pipe.object("source")
                     try source.allowOnly([
                         "table", "startingPosition", "batchSize", "maximumBatchingWindowInSeconds", "filters",
+                        "maximumRetryAttempts", "maximumRecordAgeInSeconds", "deadLetterQueue",
                     ])
                     let table = try source.string("table")
                     guard let declared = topology.tables.first(where: { $0.name == table }), declared.stream != nil,
@@ -164,6 +166,14 @@ extension Topology {
                             path: source.child("batchSize"),
                             reason: "is \(size), but a pipe whose target is an event bus takes batches of at most 10")
                     }
+                    // What happens to a batch the bus keeps refusing (DynamoDBStreamParameters' ranges).
+                    let deadLetterQueue = try source.stringIfPresent("deadLetterQueue")
+                    if let deadLetterQueue, !queues.contains(deadLetterQueue) {
+                        throw TopologyError(
+                            path: source.child("deadLetterQueue"),
+                            reason: TopologyError.notIn(
+                                "queue", deadLetterQueue, section: "queues", among: queues))
+                    }
                     topology.pipes.append(
                         PipeConfiguration(
                             name: name, description: try pipe.stringIfPresent("description"), sourceTable: table,
@@ -175,7 +185,12 @@ extension Topology {
                             filters: filters,
                             targetBus: try target.string("eventBus", default: "default"),
                             source: eventSource, detailType: try target.stringIfPresent("detailType"),
-                            inputTemplate: template))
+                            inputTemplate: template,
+                            maximumRetryAttempts: try source.integerIfPresent(
+                                "maximumRetryAttempts", range: -1...10_000),
+                            maximumRecordAgeInSeconds: try source.integerIfPresent(
+                                "maximumRecordAgeInSeconds", range: -1...604_800),
+                            deadLetterQueue: deadLetterQueue))
                 }
             }
         }

@@ -215,11 +215,18 @@ public struct PipeConfiguration: Sendable, Equatable {
     public var detailType: String?
     /// The target's input template (placeholders `<$.dynamodb.NewImage.id.S>`, `<aws.pipes.pipe-name>`, …).
     public var inputTemplate: String?
+    /// Retries of a batch the bus refuses before it is discarded (nil: AWS's default, -1, until it expires).
+    public var maximumRetryAttempts: Int?
+    /// Records older than this are discarded (nil: AWS's default, -1, never).
+    public var maximumRecordAgeInSeconds: Int?
+    /// The queue that gets a message describing each discarded batch.
+    public var deadLetterQueue: String?
 
     public init(
         name: String, description: String? = nil, sourceTable: String, startingPosition: String = "TRIM_HORIZON",
         batchSize: Int = 10, maximumBatchingWindowInSeconds: Int = 0, filters: [String] = [],
-        targetBus: String = "default", source: String? = nil, detailType: String? = nil, inputTemplate: String? = nil
+        targetBus: String = "default", source: String? = nil, detailType: String? = nil, inputTemplate: String? = nil,
+        maximumRetryAttempts: Int? = nil, maximumRecordAgeInSeconds: Int? = nil, deadLetterQueue: String? = nil
     ) {
         self.name = name
         self.description = description
@@ -232,6 +239,9 @@ public struct PipeConfiguration: Sendable, Equatable {
         self.source = source
         self.detailType = detailType
         self.inputTemplate = inputTemplate
+        self.maximumRetryAttempts = maximumRetryAttempts
+        self.maximumRecordAgeInSeconds = maximumRecordAgeInSeconds
+        self.deadLetterQueue = deadLetterQueue
     }
 }
 

@@ -30,7 +30,10 @@ variable "pipes" {
     batch_size                         = number
     maximum_batching_window_in_seconds = number
     filters                            = list(string)
-    target_bus                         = string # topology bus name
+    maximum_retry_attempts             = optional(number) # null: AWS's default, -1 (until the record expires)
+    maximum_record_age_in_seconds      = optional(number) # null: AWS's default, -1 (no limit)
+    dead_letter_queue_arn              = optional(string) # gets one message per batch the pipe gives up on
+    target_bus                         = string           # topology bus name
     event_source                       = string
     detail_type                        = string
     input_template                     = optional(string)
@@ -78,7 +81,7 @@ resource "aws_iam_role_policy" "pipe" {
   role     = aws_iam_role.pipe[each.key].id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         Sid      = "ReadTheSourceStream"
         Effect   = "Allow"
@@ -98,7 +101,15 @@ resource "aws_iam_role_policy" "pipe" {
         Action   = "events:PutEvents"
         Resource = local.bus_arns[each.value.target_bus]
       },
-    ]
+      ], each.value.dead_letter_queue_arn == null ? [] : [
+      {
+        # The pipe sends the description of a batch it gives up on with the pipe's own role.
+        Sid      = "SendDiscardedBatchesToTheDeadLetterQueue"
+        Effect   = "Allow"
+        Action   = "sqs:SendMessage"
+        Resource = each.value.dead_letter_queue_arn
+      },
+    ])
   })
 }
 
@@ -127,6 +138,15 @@ resource "aws_pipes_pipe" "this" {
       starting_position                  = each.value.starting_position
       batch_size                         = each.value.batch_size
       maximum_batching_window_in_seconds = each.value.maximum_batching_window_in_seconds
+      maximum_retry_attempts             = each.value.maximum_retry_attempts
+      maximum_record_age_in_seconds      = each.value.maximum_record_age_in_seconds
+
+      dynamic "dead_letter_config" {
+        for_each = each.value.dead_letter_queue_arn == null ? [] : [each.value.dead_letter_queue_arn]
+        content {
+          arn = dead_letter_config.value
+        }
+      }
     }
 
     dynamic "filter_criteria" {

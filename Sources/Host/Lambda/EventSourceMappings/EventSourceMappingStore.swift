@@ -1,15 +1,6 @@
 import Foundation
 import GRDB
 
-/// Where a stream mapping stands: the stream it reads, the last sequence it is done with, how many times the
-/// current batch has failed, and the batch size while a failing batch is being bisected.
-struct StreamCheckpoint: Sendable, Equatable {
-    var streamLabel: String
-    var sequence: Int64
-    var attempts: Int
-    var batchLimit: Int?
-}
-
 /// Event source mappings and stream checkpoints in the host database.
 final class EventSourceMappingStore: Sendable {
     let database: HostDatabase
