@@ -1,3 +1,4 @@
+import AWSShapes
 import Foundation
 import Hummingbird
 
@@ -39,6 +40,7 @@ enum AWSJSONCoding {
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
             return "Unexpected value at '\(path)': \(context.debugDescription)"
         case DecodingError.dataCorrupted(let context): return context.debugDescription
+        case let error as AWSShapeError: return error.message
         default: return "\(error)"
         }
     }

@@ -27,6 +27,9 @@ struct AWSJSONRouter: Sendable {
     let tooLarge: any AWSServiceError
     /// The service's error for an input it cannot decode (which key, which value).
     let decodingFailure: @Sendable (any Error) -> any AWSServiceError
+    /// The service's error for an input that breaks a constraint of the model (AWS's `N validation errors
+    /// detected: …` message).
+    let validationFailure: @Sendable (String) -> any AWSServiceError
     /// The service's error for an unknown operation.
     let unknownOperation: @Sendable (String) -> any AWSServiceError
     /// The service's rendering of an error thrown by its store or by another service (never a Swift dump); nil for
@@ -42,6 +45,7 @@ struct AWSJSONRouter: Sendable {
         service: String, targetPrefixes: [String], jsonVersion: String, maximumRequestSize: Int,
         escapingSlashes: Bool = false, tooLarge: any AWSServiceError,
         decodingFailure: @escaping @Sendable (any Error) -> any AWSServiceError,
+        validationFailure: (@Sendable (String) -> any AWSServiceError)? = nil,
         unknownOperation: @escaping @Sendable (String) -> any AWSServiceError,
         translate: @escaping @Sendable (any Error) -> (any AWSServiceError)? = { _ in nil },
         internalFailure: @escaping @Sendable (String) -> any AWSServiceError
@@ -53,6 +57,7 @@ struct AWSJSONRouter: Sendable {
         self.escapingSlashes = escapingSlashes
         self.tooLarge = tooLarge
         self.decodingFailure = decodingFailure
+        self.validationFailure = validationFailure ?? { decodingFailure(AWSShapeError($0)) }
         self.unknownOperation = unknownOperation
         self.translate = translate
         self.internalFailure = internalFailure
@@ -80,6 +85,29 @@ struct AWSJSONRouter: Sendable {
             }
             try context.willRun(input: input)
             return try AWSJSONCoding.encode(try await handle(input), escapingSlashes: escapingSlashes)
+        }
+    }
+
+    /// Registers an operation of a service whose shapes are generated from botocore's model: the input is read and
+    /// checked against the model's constraints (failures answered with `validationFailure`), the output written
+    /// without Foundation's coders.
+    mutating func on<Operation: AWSGeneratedOperation>(
+        _ operation: Operation.Type, _ handle: @escaping @Sendable (Operation.Input) async throws -> Operation.Output
+    ) {
+        let decodingFailure = self.decodingFailure
+        let validationFailure = self.validationFailure
+        handlers[Operation.target] = { body, context in
+            let input: Operation.Input
+            do throws(AWSShapeReadError) {
+                input = try Operation.Input(body: body)
+            } catch {
+                switch error {
+                case .malformed(let error): throw decodingFailure(error)
+                case .invalid(let error): throw validationFailure(error.message)
+                }
+            }
+            try context.willRun(input: input)
+            return Data(try await handle(input).jsonBytes)
         }
     }
 

@@ -16,43 +16,44 @@ final class LogsAPI: Sendable {
             tooLarge: LogsError(
                 "RequestEntityTooLargeException", "Request body is larger than the most this API accepts", status: 413),
             decodingFailure: { LogsError("InvalidParameterException", AWSJSONCoding.describe($0)) },
+            validationFailure: { LogsError("InvalidParameterException", $0) },
             unknownOperation: { LogsError("UnknownOperationException", "The host does not implement \($0) yet") },
             internalFailure: { LogsError("ServiceUnavailableException", $0, status: 500) })
-        func on<Input: Decodable & Sendable, Output: Encodable>(
-            _ operation: String, _ input: Input.Type, _ handle: @escaping @Sendable (Input) throws -> Output
+        func on<Operation: AWSGeneratedOperation>(
+            _ operation: Operation.Type, _ handle: @escaping @Sendable (Operation.Input) throws -> Operation.Output
         ) {
-            router.on(target: "Logs_20140328." + operation, input, handle)
+            router.on(operation, handle)
         }
-        on("CreateLogGroup", GroupInput.self) { input in
+        on(Logs.CreateLogGroup.self) { input in
             try store.createGroup(input.logGroupName)
-            return Empty()
+            return AWSEmptyShape()
         }
-        on("DeleteLogGroup", GroupInput.self) { input in
+        on(Logs.DeleteLogGroup.self) { input in
             try store.deleteGroup(input.logGroupName)
-            return Empty()
+            return AWSEmptyShape()
         }
-        on("DescribeLogGroups", DescribeGroupsInput.self) { input in
+        on(Logs.DescribeLogGroups.self) { input in
             let limit = try Self.limit(input.limit, maximum: 50)
             let after = try input.nextToken.map(Self.decodeToken)
             let groups = try store.groups(prefix: input.logGroupNamePrefix, after: after, limit: limit + 1)
-            return DescribeGroupsOutput(
+            return Logs.DescribeLogGroupsResponse(
                 logGroups: groups.prefix(limit).map { group in
-                    LogGroupDescription(
-                        logGroupName: group.name, creationTime: group.createdAt, metricFilterCount: 0,
-                        arn: store.groupARN(group.name) + ":*", storedBytes: group.bytes,
+                    Logs.LogGroup(
+                        logGroupName: group.name, creationTime: Int(group.createdAt), metricFilterCount: 0,
+                        arn: store.groupARN(group.name) + ":*", storedBytes: Int(group.bytes),
                         logGroupClass: "STANDARD", logGroupArn: store.groupARN(group.name))
                 },
                 nextToken: groups.count > limit ? Self.encodeToken(groups[limit - 1].name) : nil)
         }
-        on("CreateLogStream", StreamInput.self) { input in
+        on(Logs.CreateLogStream.self) { input in
             try store.createStream(group: input.logGroupName, name: input.logStreamName)
-            return Empty()
+            return AWSEmptyShape()
         }
-        on("DeleteLogStream", StreamInput.self) { input in
+        on(Logs.DeleteLogStream.self) { input in
             try store.deleteStream(group: input.logGroupName, name: input.logStreamName)
-            return Empty()
+            return AWSEmptyShape()
         }
-        on("DescribeLogStreams", DescribeStreamsInput.self) { input in
+        on(Logs.DescribeLogStreams.self) { input in
             let group = try Self.group(input.logGroupName, input.logGroupIdentifier)
             let limit = try Self.limit(input.limit, maximum: 50)
             let byTime = input.orderBy == "LastEventTime"
@@ -73,28 +74,30 @@ final class LogsAPI: Sendable {
                 Self.badToken
             }
             let page = streams.dropFirst(offset).prefix(limit)
-            return DescribeStreamsOutput(
+            return Logs.DescribeLogStreamsResponse(
                 logStreams: page.map { stream in
-                    LogStreamDescription(
-                        logStreamName: stream.name, creationTime: stream.createdAt,
-                        firstEventTimestamp: stream.firstEventAt, lastEventTimestamp: stream.lastEventAt,
-                        lastIngestionTime: stream.lastIngestionAt, uploadSequenceToken: Self.sequenceToken,
+                    Logs.LogStream(
+                        logStreamName: stream.name, creationTime: Int(stream.createdAt),
+                        firstEventTimestamp: stream.firstEventAt.map { Int($0) },
+                        lastEventTimestamp: stream.lastEventAt.map { Int($0) },
+                        lastIngestionTime: stream.lastIngestionAt.map { Int($0) },
+                        uploadSequenceToken: Self.sequenceToken,
                         arn: store.groupARN(group) + ":log-stream:" + stream.name, storedBytes: 0)
                 },
                 nextToken: offset + limit < streams.count ? Self.encodeToken(String(offset + limit)) : nil)
         }
-        on("PutLogEvents", PutEventsInput.self) { input in
+        on(Logs.PutLogEvents.self) { input in
             let result = try store.putEvents(
                 group: input.logGroupName, stream: input.logStreamName,
-                input.logEvents.map { ($0.timestamp, $0.message) })
+                input.logEvents.map { (Int64($0.timestamp), $0.message) })
             let rejected =
                 result.tooNewStartIndex == nil && result.tooOldEndIndex == nil
                 ? nil
-                : RejectedInfo(
+                : Logs.RejectedLogEventsInfo(
                     tooNewLogEventStartIndex: result.tooNewStartIndex, tooOldLogEventEndIndex: result.tooOldEndIndex)
-            return PutEventsOutput(nextSequenceToken: Self.sequenceToken, rejectedLogEventsInfo: rejected)
+            return Logs.PutLogEventsResponse(nextSequenceToken: Self.sequenceToken, rejectedLogEventsInfo: rejected)
         }
-        on("GetLogEvents", GetEventsInput.self) { input in
+        on(Logs.GetLogEvents.self) { input in
             let group = try Self.group(input.logGroupName, input.logGroupIdentifier)
             let limit = try Self.limit(input.limit, maximum: 10_000, default: 10_000)
             var forward = input.startFromHead ?? false
@@ -108,18 +111,20 @@ final class LogsAPI: Sendable {
             }
             let events = try store.streamEvents(
                 group: group, stream: input.logStreamName, after: forward ? (from ?? .start) : nil,
-                before: forward ? nil : from, startTime: input.startTime, endTime: input.endTime, limit: limit)
+                before: forward ? nil : from, startTime: input.startTime.map { Int64($0) },
+                endTime: input.endTime.map { Int64($0) }, limit: limit)
             let first = events.first.map { LogPosition(timestamp: $0.timestamp, sequence: $0.sequence) }
             let last = events.last.map { LogPosition(timestamp: $0.timestamp, sequence: $0.sequence) }
             // With nothing returned the tokens stay where the caller was: the same token back means "no more".
             let anchor = from ?? .start
-            return GetEventsOutput(
+            return Logs.GetLogEventsResponse(
                 events: events.map {
-                    OutputEvent(timestamp: $0.timestamp, message: $0.message, ingestionTime: $0.ingestionTime)
+                    Logs.OutputLogEvent(
+                        timestamp: Int($0.timestamp), message: $0.message, ingestionTime: Int($0.ingestionTime))
                 },
                 nextForwardToken: "f/" + (last ?? anchor).digits, nextBackwardToken: "b/" + (first ?? anchor).digits)
         }
-        on("FilterLogEvents", FilterEventsInput.self) { input in
+        on(Logs.FilterLogEvents.self) { input in
             let group = try Self.group(input.logGroupName, input.logGroupIdentifier)
             let limit = try Self.limit(input.limit, maximum: 10_000, default: 10_000)
             if input.logStreamNames != nil, input.logStreamNamePrefix != nil {
@@ -142,13 +147,14 @@ final class LogsAPI: Sendable {
             }
             let (events, more) = try store.groupEvents(
                 group: group, streams: input.logStreamNames, streamPrefix: input.logStreamNamePrefix, after: after,
-                startTime: input.startTime, endTime: input.endTime, limit: limit, accept: pattern.matches)
+                startTime: input.startTime.map { Int64($0) }, endTime: input.endTime.map { Int64($0) }, limit: limit,
+                accept: pattern.matches)
             let positions = events.map { LogPosition(timestamp: $0.timestamp, sequence: $0.sequence) }
-            return FilterEventsOutput(
+            return Logs.FilterLogEventsResponse(
                 events: zip(events, positions).map { event, position in
-                    FilteredEvent(
-                        logStreamName: event.stream, timestamp: event.timestamp, message: event.message,
-                        ingestionTime: event.ingestionTime, eventId: position.digits)
+                    Logs.FilteredLogEvent(
+                        logStreamName: event.stream, timestamp: Int(event.timestamp), message: event.message,
+                        ingestionTime: Int(event.ingestionTime), eventId: position.digits)
                 },
                 searchedLogStreams: [],
                 nextToken: more ? positions.last.map { Self.encodeToken($0.digits) } : nil)
@@ -186,137 +192,5 @@ final class LogsAPI: Sendable {
     static func decodeToken(_ token: String) throws -> String {
         guard let data = Data(base64Encoded: token) else { throw badToken }
         return String(decoding: data, as: UTF8.self)
-    }
-
-    // MARK: shapes
-
-    struct Empty: Codable {}
-
-    struct GroupInput: Decodable {
-        var logGroupName: String
-    }
-
-    struct DescribeGroupsInput: Decodable {
-        var logGroupNamePrefix: String?
-        var limit: Int?
-        var nextToken: String?
-    }
-
-    struct LogGroupDescription: Encodable {
-        var logGroupName: String
-        var creationTime: Int64
-        var metricFilterCount: Int
-        var arn: String
-        var storedBytes: Int64
-        var logGroupClass: String
-        var logGroupArn: String
-    }
-
-    struct DescribeGroupsOutput: Encodable {
-        var logGroups: [LogGroupDescription]
-        var nextToken: String?
-    }
-
-    struct StreamInput: Decodable {
-        var logGroupName: String
-        var logStreamName: String
-    }
-
-    struct DescribeStreamsInput: Decodable {
-        var logGroupName: String?
-        var logGroupIdentifier: String?
-        var logStreamNamePrefix: String?
-        var orderBy: String?
-        var descending: Bool?
-        var limit: Int?
-        var nextToken: String?
-    }
-
-    struct LogStreamDescription: Encodable {
-        var logStreamName: String
-        var creationTime: Int64
-        var firstEventTimestamp: Int64?
-        var lastEventTimestamp: Int64?
-        var lastIngestionTime: Int64?
-        var uploadSequenceToken: String
-        var arn: String
-        var storedBytes: Int64
-    }
-
-    struct DescribeStreamsOutput: Encodable {
-        var logStreams: [LogStreamDescription]
-        var nextToken: String?
-    }
-
-    struct InputEvent: Decodable {
-        var timestamp: Int64
-        var message: String
-    }
-
-    struct PutEventsInput: Decodable {
-        var logGroupName: String
-        var logStreamName: String
-        var logEvents: [InputEvent]
-        var sequenceToken: String?
-    }
-
-    struct RejectedInfo: Encodable {
-        var tooNewLogEventStartIndex: Int?
-        var tooOldLogEventEndIndex: Int?
-    }
-
-    struct PutEventsOutput: Encodable {
-        var nextSequenceToken: String
-        var rejectedLogEventsInfo: RejectedInfo?
-    }
-
-    struct GetEventsInput: Decodable {
-        var logGroupName: String?
-        var logGroupIdentifier: String?
-        var logStreamName: String
-        var startTime: Int64?
-        var endTime: Int64?
-        var nextToken: String?
-        var limit: Int?
-        var startFromHead: Bool?
-    }
-
-    struct OutputEvent: Encodable {
-        var timestamp: Int64
-        var message: String
-        var ingestionTime: Int64
-    }
-
-    struct GetEventsOutput: Encodable {
-        var events: [OutputEvent]
-        var nextForwardToken: String
-        var nextBackwardToken: String
-    }
-
-    struct FilterEventsInput: Decodable {
-        var logGroupName: String?
-        var logGroupIdentifier: String?
-        var logStreamNames: [String]?
-        var logStreamNamePrefix: String?
-        var startTime: Int64?
-        var endTime: Int64?
-        var filterPattern: String?
-        var nextToken: String?
-        var limit: Int?
-        var interleaved: Bool?
-    }
-
-    struct FilteredEvent: Encodable {
-        var logStreamName: String
-        var timestamp: Int64
-        var message: String
-        var ingestionTime: Int64
-        var eventId: String
-    }
-
-    struct FilterEventsOutput: Encodable {
-        var events: [FilteredEvent]
-        var searchedLogStreams: [String]
-        var nextToken: String?
     }
 }

@@ -1,0 +1,305 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A shape generated from botocore's service model (`scripts/generate-shapes`): read from a parsed JSON document
+/// with AWS's constraint checks, and written without Foundation's `JSONEncoder`.
+public protocol AWSShape: Sendable {
+    /// Reads the shape at `path` (a member path as AWS's validation messages name it, e.g. `logEvents.1.member`);
+    /// a value of the wrong JSON type throws, a constraint AWS checks (required, length, range, pattern, enum) is
+    /// recorded in `validation`.
+    init(json: JSONValue, path: String, validation: inout AWSValidation) throws(AWSShapeError)
+    /// Writes the shape as compact JSON.
+    func write(to writer: inout AWSJSONWriter)
+}
+
+/// An operation of a generated service: its input and output shapes and its `X-Amz-Target`.
+public protocol AWSGeneratedOperation: Sendable {
+    associatedtype Input: AWSShape
+    associatedtype Output: AWSShape
+    /// The `X-Amz-Target` header value, e.g. `Logs_20140328.PutLogEvents`.
+    static var target: String { get }
+}
+
+extension AWSShape {
+    /// Parses and reads a request body (an empty body is `{}`); constraint failures throw as one
+    /// `AWSValidationError` with AWS's message.
+    public init(body: Data) throws(AWSShapeReadError) {
+        let json: JSONValue
+        do {
+            json = body.isEmpty ? .object([:]) : try JSONValue(parsing: body)
+        } catch {
+            throw .malformed(AWSShapeError("Request body is not valid JSON"))
+        }
+        var validation = AWSValidation()
+        do {
+            self = try Self(json: json, path: "", validation: &validation)
+        } catch {
+            throw .malformed(error)
+        }
+        if let message = validation.message { throw .invalid(AWSValidationError(message: message)) }
+    }
+
+    /// The shape as compact JSON bytes.
+    public var jsonBytes: [UInt8] {
+        var writer = AWSJSONWriter()
+        write(to: &writer)
+        return writer.bytes
+    }
+}
+
+/// Why a request body could not be read into its shape.
+public enum AWSShapeReadError: Error, Sendable {
+    /// Not JSON, or a member of the wrong type (AWS: `SerializationException`).
+    case malformed(AWSShapeError)
+    /// A constraint of the model failed (AWS: the service's validation error).
+    case invalid(AWSValidationError)
+}
+
+/// A value of the wrong JSON type.
+public struct AWSShapeError: Error, Sendable, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// Constraint failures with AWS's words: `1 validation error detected: Value 'x' at 'logGroupName' failed to
+/// satisfy constraint: Member must have length less than or equal to 512`.
+public struct AWSValidationError: Error, Sendable, Equatable {
+    public var message: String
+}
+
+/// The constraint failures found while reading one request.
+public struct AWSValidation: Sendable {
+    public private(set) var failures: [String] = []
+
+    public init() {}
+
+    /// AWS's message for all failures, or nil.
+    public var message: String? {
+        guard !failures.isEmpty else { return nil }
+        let count = failures.count
+        return "\(count) validation error\(count == 1 ? "" : "s") detected: " + failures.joined(separator: "; ")
+    }
+
+    public mutating func fail(_ value: String?, at path: String, _ constraint: String) {
+        let shown = value.map { "'\($0)'" } ?? "null"
+        failures.append("Value \(shown) at '\(path)' failed to satisfy constraint: Member must \(constraint)")
+    }
+
+    /// A required member is absent or null.
+    public mutating func missing(at path: String) { fail(nil, at: path, "not be null") }
+
+    /// A string's length, counted as AWS's Java services count it (UTF-16 code units).
+    public mutating func length(_ value: String, at path: String, min: Int?, max: Int?) {
+        let count = value.utf16.count
+        if let min, count < min { fail(value, at: path, "have length greater than or equal to \(min)") }
+        if let max, count > max { fail(value, at: path, "have length less than or equal to \(max)") }
+    }
+
+    public mutating func count(_ count: Int, shown: String, at path: String, min: Int?, max: Int?) {
+        if let min, count < min { fail(shown, at: path, "have length greater than or equal to \(min)") }
+        if let max, count > max { fail(shown, at: path, "have length less than or equal to \(max)") }
+    }
+
+    public mutating func range<N: Comparable & CustomStringConvertible>(_ value: N, at path: String, min: N?, max: N?) {
+        if let min, value < min { fail(value.description, at: path, "have value greater than or equal to \(min)") }
+        if let max, value > max { fail(value.description, at: path, "have value less than or equal to \(max)") }
+    }
+
+    public mutating func pattern(_ value: String, at path: String, _ pattern: String, _ matches: (String) -> Bool) {
+        if !matches(value) { fail(value, at: path, "satisfy regular expression pattern: \(pattern)") }
+    }
+
+    public mutating func oneOf(_ value: String, at path: String, _ values: [String]) {
+        if !values.contains(value) {
+            fail(value, at: path, "satisfy enum value set: [\(values.joined(separator: ", "))]")
+        }
+    }
+}
+
+/// Readers of JSON members for generated shapes: nil for an absent or null member, an error for a wrong type.
+public enum AWSShapeReader {
+    public static func member(_ json: JSONValue, _ name: String) -> JSONValue? {
+        guard case .object(let members) = json, let value = members[name], value != .null else { return nil }
+        return value
+    }
+
+    public static func object(_ json: JSONValue, _ path: String) throws(AWSShapeError) {
+        guard case .object = json else { throw mismatch(path, "an object") }
+    }
+
+    public static func string(_ json: JSONValue, _ path: String) throws(AWSShapeError) -> String {
+        guard case .string(let value) = json else { throw mismatch(path, "a string") }
+        return value
+    }
+
+    public static func bool(_ json: JSONValue, _ path: String) throws(AWSShapeError) -> Bool {
+        guard case .bool(let value) = json else { throw mismatch(path, "a boolean") }
+        return value
+    }
+
+    public static func integer(_ json: JSONValue, _ path: String) throws(AWSShapeError) -> Int {
+        guard case .number(let value) = json, value.rounded() == value, abs(value) < 9.2e18 else {
+            throw mismatch(path, "an integer")
+        }
+        return Int(value)
+    }
+
+    public static func double(_ json: JSONValue, _ path: String) throws(AWSShapeError) -> Double {
+        guard case .number(let value) = json else { throw mismatch(path, "a number") }
+        return value
+    }
+
+    public static func blob(_ json: JSONValue, _ path: String) throws(AWSShapeError) -> Data {
+        guard case .string(let text) = json, let data = Data(base64Encoded: text) else {
+            throw mismatch(path, "base64 text")
+        }
+        return data
+    }
+
+    public static func list(_ json: JSONValue, _ path: String) throws(AWSShapeError) -> [JSONValue] {
+        guard case .array(let values) = json else { throw mismatch(path, "a list") }
+        return values
+    }
+
+    public static func map(_ json: JSONValue, _ path: String) throws(AWSShapeError) -> [String: JSONValue] {
+        guard case .object(let values) = json else { throw mismatch(path, "a map") }
+        return values
+    }
+
+    static func mismatch(_ path: String, _ expected: String) -> AWSShapeError {
+        AWSShapeError("Unexpected value at '\(path.isEmpty ? "(the request)" : path)': expected \(expected)")
+    }
+
+    /// The path of a member: `a`, `a.b`.
+    public static func path(_ parent: String, _ member: String) -> String {
+        parent.isEmpty ? member : parent + "." + member
+    }
+}
+
+/// The one JSON writer of generated shapes: compact output, strings escaped as JSON requires, `/` left as it is.
+public struct AWSJSONWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
+    private var needsComma = false
+
+    public init() { bytes.reserveCapacity(256) }
+
+    public mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+    }
+
+    public mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    public mutating func beginArray() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+    }
+
+    public mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    public mutating func key(_ name: String) {
+        separate()
+        appendQuoted(name)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    public mutating func string(_ value: String) {
+        separate()
+        appendQuoted(value)
+        needsComma = true
+    }
+
+    public mutating func integer(_ value: Int) {
+        separate()
+        bytes.append(contentsOf: String(value).utf8)
+        needsComma = true
+    }
+
+    public mutating func double(_ value: Double) {
+        separate()
+        if value.isFinite, value.rounded() == value, abs(value) < 1e15 {
+            bytes.append(contentsOf: String(Int(value)).utf8)
+        } else {
+            bytes.append(contentsOf: (value.isFinite ? String(value) : "null").utf8)
+        }
+        needsComma = true
+    }
+
+    public mutating func bool(_ value: Bool) {
+        separate()
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        needsComma = true
+    }
+
+    public mutating func blob(_ value: Data) { string(value.base64EncodedString()) }
+
+    public mutating func json(_ value: JSONValue) {
+        switch value {
+        case .null:
+            separate()
+            bytes.append(contentsOf: "null".utf8)
+            needsComma = true
+        case .bool(let value): bool(value)
+        case .number(let value): double(value)
+        case .string(let value): string(value)
+        case .array(let values):
+            beginArray()
+            for value in values { json(value) }
+            endArray()
+        case .object(let members):
+            beginObject()
+            for (name, value) in members.sorted(by: { $0.key < $1.key }) {
+                key(name)
+                json(value)
+            }
+            endObject()
+        }
+    }
+
+    private mutating func separate() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    private mutating func appendQuoted(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x00..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)],
+                    hex[Int(byte & 0xF)],
+                ])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+/// The output of an operation that returns nothing (`{}`).
+public struct AWSEmptyShape: AWSShape, Equatable {
+    public init() {}
+    public init(json: JSONValue, path: String, validation: inout AWSValidation) throws(AWSShapeError) {}
+    public func write(to writer: inout AWSJSONWriter) {
+        writer.beginObject()
+        writer.endObject()
+    }
+}
