@@ -1,7 +1,19 @@
 import CCrypto
 
-/// SHA-256 and HMAC-SHA256 over OpenSSL libcrypto.
+/// SHA-256, HMAC-SHA256 and MD5 over OpenSSL libcrypto, and the one hexadecimal encoder.
 package enum Crypto {
+    /// The MD5 digest of `bytes` (checksums and ids, never security: SQS's MD5OfMessageBody, the fake payment
+    /// gateway's payment id).
+    package static func md5(_ bytes: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: Int(MD5_DIGEST_LENGTH))
+        var length: UInt32 = 0
+        let ok = bytes.withUnsafeBytes { input in
+            EVP_Digest(input.baseAddress, input.count, &digest, &length, EVP_md5(), nil)
+        }
+        precondition(ok == 1, "EVP_Digest failed")
+        return digest
+    }
+
     /// The SHA-256 digest of `bytes`.
     package static func sha256<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))

@@ -1,5 +1,6 @@
 import AWSClients
 import AWSShapes
+import AWSSigV4
 import LambdaRuntime
 import Testing
 
@@ -72,13 +73,13 @@ import Testing
         ),
     ])
     func rfc1321TestSuite(message: String, digest: String) {
-        #expect(hexText(md5(Array(message.utf8))) == digest)
+        #expect(Crypto.hex(Crypto.md5(Array(message.utf8))) == digest)
     }
 
     @Test func paymentIdIsTheUpperCasedFirstSixHexDigitsOfTheOrderIdsMD5() {
         #expect(
             FakePaymentGateway.paymentId(orderId: "ABC001")
-                == String(hexText(md5(Array("ABC001".utf8))).prefix(6)).uppercased())
+                == String(Crypto.hex(Crypto.md5(Array("ABC001".utf8))).prefix(6)).uppercased())
         #expect(FakePaymentGateway.paymentId(orderId: "abc") == "900150")
         #expect(FakePaymentGateway.paymentId(orderId: "") == "D41D8C")
     }

@@ -1,3 +1,5 @@
+import AWSSigV4
+
 /// A payment gateway's answer.
 public struct PaymentGatewayResponse: Equatable, Sendable {
     public enum Status: String, Sendable {
@@ -64,6 +66,6 @@ public struct FakePaymentGateway: PaymentGateway {
 
     /// `md5(orderId).substring(0, 6).toUpperCase()`.
     public static func paymentId(orderId: String) -> String {
-        String(hexText(md5(Array(orderId.utf8))).prefix(6)).uppercased()
+        String(Crypto.hex(Crypto.md5(Array(orderId.utf8))).prefix(6)).uppercased()
     }
 }

@@ -245,8 +245,7 @@ struct DynamoDBTableOperations: Sendable {
     /// `2026-11-21T15:53:00.123`, the form of AWS's stream labels.
     static func streamLabel(_ time: Double) -> String {
         let date = Date(timeIntervalSince1970: time)
-        var text = date.formatted(
-            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeSeparator(.colon))
+        var text = ISO8601.milliseconds(date)
         if text.hasSuffix("Z") { text.removeLast() }
         return text
     }

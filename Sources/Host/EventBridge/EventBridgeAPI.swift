@@ -294,7 +294,7 @@ enum EventBridgeInput {
         resources: [String],
         detail: String
     ) -> String {
-        let timestamp = time.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
+        let timestamp = ISO8601.seconds(time)
         return
             #"{"version":"0","id":\#(quote(id)),"detail-type":\#(quote(detailType)),"source":\#(quote(source)),"account":\#(quote(account)),"time":\#(quote(timestamp)),"region":\#(quote(region)),"resources":[\#(resources.map(quote).joined(separator: ","))],"detail":\#(detail.trimmingCharacters(in: .whitespacesAndNewlines))}"#
     }

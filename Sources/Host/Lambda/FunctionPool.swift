@@ -575,8 +575,7 @@ final class FunctionPool: Sendable {
     }
 
     private static func logStreamName() -> String {
-        let day = Date().formatted(.iso8601.year().month().day().dateSeparator(.dash)).replacingOccurrences(
-            of: "-", with: "/")
+        let day = ISO8601.day(Date()).replacingOccurrences(of: "-", with: "/")
         let hex = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         return "\(day)/[$LATEST]\(hex)"
     }

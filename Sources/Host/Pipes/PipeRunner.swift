@@ -119,8 +119,7 @@ struct EventBusSender: StreamBatchSender {
                     "aws.pipes.pipe-arn": pipeARN, "aws.pipes.pipe-name": pipe.name,
                     "aws.pipes.source-arn": pipe.source, "aws.pipes.enrichment-arn": "",
                     "aws.pipes.target-arn": pipe.target,
-                    "aws.pipes.event.ingestion-time": now.formatted(
-                        .iso8601.year().month().day().time(includingFractionalSeconds: true)),
+                    "aws.pipes.event.ingestion-time": ISO8601.milliseconds(now),
                 ])
         }
         var time: Double?

@@ -1,6 +1,5 @@
 import AWSShapes
 import AWSSigV4
-import CCrypto
 import Foundation
 
 /// The MD5 digests SQS returns: of the body (`MD5OfBody`) and of the message attributes (`MD5OfMessageAttributes`,
@@ -47,28 +46,8 @@ enum SQSDigest {
             })
     }
 
-    private static let shifts: [UInt32] = [
-        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9,
-        14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15,
-        21, 6, 10, 15, 21,
-    ]
-
-    private static let constants: [UInt32] = (0..<64).map {
-        UInt32(truncatingIfNeeded: Int64(abs(sin(Double($0 + 1))) * 4_294_967_296))
-    }
-
-    /// RFC 1321 MD5 (the host has no crypto library; digests here are checksums, not security).
-    static func md5(_ message: [UInt8]) -> [UInt8] { digest(message, EVP_md5(), length: 16) }
-
-    /// A digest by OpenSSL (assembly-optimised; the pure-Swift versions this replaced cost 7% of a SendMessage).
-    private static func digest(_ message: [UInt8], _ algorithm: OpaquePointer?, length: Int) -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: length)
-        var written: UInt32 = 0
-        message.withUnsafeBytes { input in
-            _ = EVP_Digest(input.baseAddress, input.count, &output, &written, algorithm, nil)
-        }
-        return output
-    }
+    /// MD5 (checksums here, not security).
+    static func md5(_ message: [UInt8]) -> [UInt8] { Crypto.md5(message) }
 
     /// Lower-case hexadecimal (the one encoder SigV4 uses too).
     static func hex(_ bytes: [UInt8]) -> String { Crypto.hex(bytes) }
@@ -78,6 +57,6 @@ enum SQSDigest {
         hex(sha256(Array(text.utf8)))
     }
 
-    /// FIPS 180-4 SHA-256.
-    static func sha256(_ message: [UInt8]) -> [UInt8] { digest(message, EVP_sha256(), length: 32) }
+    /// SHA-256.
+    static func sha256(_ message: [UInt8]) -> [UInt8] { Crypto.sha256(message) }
 }

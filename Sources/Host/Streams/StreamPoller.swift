@@ -292,9 +292,9 @@ struct StreamPoller<Sender: StreamBatchSender>: Sendable {
         let quote = EventBridgeInput.quote
         func seconds(_ record: DynamoDBStoredStreamRecord) -> String {
             let date = Date(timeIntervalSince1970: record.record.dynamodb.approximateCreationDateTime ?? 0)
-            return quote(date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false)))
+            return quote(ISO8601.seconds(date))
         }
-        let timestamp = now.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        let timestamp = ISO8601.milliseconds(now)
         let first = records.first!
         let last = records.last!
         return
