@@ -74,7 +74,8 @@ let package = Package(
             swiftSettings: functionSide),
         // The commerce logic behind the functions under functions/: one service per slice, AWS behind protocols.
         .target(
-            name: "Commerce", dependencies: ["AWSShapes", "AWSClients", "AWSSigV4", "LambdaRuntime"], swiftSettings: functionSide),
+            name: "Commerce", dependencies: ["AWSShapes", "AWSClients", "AWSSigV4", "LambdaRuntime"],
+            swiftSettings: functionSide),
 
         // MARK: host side
         .target(name: "CSpawn"),
