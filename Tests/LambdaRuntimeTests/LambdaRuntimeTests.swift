@@ -65,7 +65,7 @@ struct OrderHandler: LambdaHandler {
 @Suite struct LambdaRuntimeLoopTests {
     @Test func codableHandlerDecodesEventsAndEncodesResults() async throws {
         let api = ScriptedRuntimeAPI(events: [#"{"id":"a","quantity":2}"#])
-        try await LambdaRuntime(handler: LambdaCodableAdapter(OrderHandler()), api: api).run(limit: 1)
+        try await Lambda(handler: LambdaCodableAdapter(OrderHandler()), api: api).run(limit: 1)
         #expect(api.responses.count == 1)
         #expect(api.responses.first?.0 == "request-1")
         let receipt = try JSONDecoder().decode(Receipt.self, from: Data(api.responses.first?.1 ?? []))
@@ -74,7 +74,7 @@ struct OrderHandler: LambdaHandler {
 
     @Test func thrownErrorIsPostedWithTypeAndMessageAndTheLoopGoesOn() async throws {
         let api = ScriptedRuntimeAPI(events: [#"{"id":"a","quantity":0}"#, #"{"id":"b","quantity":1}"#])
-        try await LambdaRuntime(handler: LambdaCodableAdapter(OrderHandler()), api: api).run(limit: 2)
+        try await Lambda(handler: LambdaCodableAdapter(OrderHandler()), api: api).run(limit: 2)
         #expect(api.errors.count == 1)
         #expect(api.errors.first?.0 == "request-1")
         #expect(api.errors.first?.1.errorType == "OrderError")
@@ -85,7 +85,7 @@ struct OrderHandler: LambdaHandler {
 
     @Test func undecodableEventIsAnError() async throws {
         let api = ScriptedRuntimeAPI(events: ["not json"])
-        try await LambdaRuntime(handler: LambdaCodableAdapter(OrderHandler()), api: api).run(limit: 1)
+        try await Lambda(handler: LambdaCodableAdapter(OrderHandler()), api: api).run(limit: 1)
         #expect(api.errors.first?.1.errorType == "DecodingError")
     }
 
@@ -94,14 +94,14 @@ struct OrderHandler: LambdaHandler {
         let handler = LambdaByteClosureHandler { _, _ in
             Array((ProcessInfo.processInfo.environment["_X_AMZN_TRACE_ID"] ?? "").utf8)
         }
-        try await LambdaRuntime(handler: handler, api: api).run(limit: 2)
+        try await Lambda(handler: handler, api: api).run(limit: 2)
         #expect(api.responses.map { String(decoding: $0.1, as: UTF8.self) } == ["Root=1-trace-1", "Root=1-trace-2"])
     }
 
     @Test func repeatedNextFailuresEndTheLoop() async throws {
         let api = ScriptedRuntimeAPI(events: [])
         await #expect(throws: RuntimeAPIError.self) {
-            try await LambdaRuntime(handler: LambdaByteClosureHandler { bytes, _ in bytes }, api: api).run()
+            try await Lambda(handler: LambdaByteClosureHandler { bytes, _ in bytes }, api: api).run()
         }
         #expect(api.nextCalls == 3)
     }

@@ -10,7 +10,7 @@ import Foundation
 
 // ORDER_CREATED_EVENT → stock allocated (ORDER_STOCK_ALLOCATED_EVENT) or depleted (ORDER_STOCK_DEPLETED_EVENT).
 // Environment: INVENTORY_TABLE_NAME, EVENT_STORE_TABLE_NAME.
-await LambdaRuntime.main { _ in
+await Lambda.main { _ in
     let environment = ProcessInfo.processInfo.environment
     let database = try DynamoDBClient(environment: environment)
     let tableName = try environment.required("INVENTORY_TABLE_NAME")

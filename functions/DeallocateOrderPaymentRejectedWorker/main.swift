@@ -9,7 +9,7 @@ import Foundation
 #endif
 
 // ORDER_PAYMENT_REJECTED_EVENT → the order's units go back to its SKU. Environment: INVENTORY_TABLE_NAME.
-await LambdaRuntime.main { _ in
+await Lambda.main { _ in
     let environment = ProcessInfo.processInfo.environment
     let database = try DynamoDBClient(environment: environment)
     let tableName = try environment.required("INVENTORY_TABLE_NAME")

@@ -9,7 +9,7 @@ import Foundation
 #endif
 
 // POST /api/v1/orders/listOrders: lists the orders. Environment: ORDERS_TABLE_NAME.
-await LambdaRuntime.run { _ in
+await Lambda.run { _ in
     let environment = ProcessInfo.processInfo.environment
     let database = try DynamoDBClient(environment: environment)
     let tableName = try environment.required("ORDERS_TABLE_NAME")

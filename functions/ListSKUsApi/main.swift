@@ -9,7 +9,7 @@ import Foundation
 #endif
 
 // POST /api/v1/inventory/listSkus: lists the SKUs' stock. Environment: INVENTORY_TABLE_NAME.
-await LambdaRuntime.run { _ in
+await Lambda.run { _ in
     let environment = ProcessInfo.processInfo.environment
     let database = try DynamoDBClient(environment: environment)
     let tableName = try environment.required("INVENTORY_TABLE_NAME")

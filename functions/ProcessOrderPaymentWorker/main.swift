@@ -11,7 +11,7 @@ import Foundation
 // ORDER_STOCK_ALLOCATED_EVENT → the payment (fake gateway) → ORDER_PAYMENT_ACCEPTED_EVENT or
 // ORDER_PAYMENT_REJECTED_EVENT. Environment: PAYMENTS_TABLE_NAME, EVENT_STORE_TABLE_NAME and
 // PAYMENT_GATEWAY_ACCEPT_RATE (0…1, default 0.3).
-await LambdaRuntime.main { _ in
+await Lambda.main { _ in
     let environment = ProcessInfo.processInfo.environment
     let database = try DynamoDBClient(environment: environment)
     let tableName = try environment.required("PAYMENTS_TABLE_NAME")

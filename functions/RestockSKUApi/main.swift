@@ -9,7 +9,7 @@ import Foundation
 #endif
 
 // POST /api/v1/inventory/restockSku: raises SKU_RESTOCKED_EVENT. Environment: EVENT_STORE_TABLE_NAME.
-await LambdaRuntime.run { _ in
+await Lambda.run { _ in
     let environment = ProcessInfo.processInfo.environment
     let database = try DynamoDBClient(environment: environment)
     let tableName = try environment.required("EVENT_STORE_TABLE_NAME")

@@ -10,7 +10,7 @@ import Foundation
 
 // Every order event → the consolidated order; ORDER_PLACED_EVENT → ORDER_CREATED_EVENT.
 // Environment: ORDERS_TABLE_NAME, EVENT_STORE_TABLE_NAME.
-await LambdaRuntime.main { _ in
+await Lambda.main { _ in
     let environment = ProcessInfo.processInfo.environment
     let database = try DynamoDBClient(environment: environment)
     let tableName = try environment.required("ORDERS_TABLE_NAME")

@@ -158,7 +158,7 @@ func count(_ bytes: [UInt8], _ text: String) -> Int {
     }.count
 }
 
-await LambdaRuntime.main { _ in
+await Lambda.main { _ in
     let environment = ProcessInfo.processInfo.environment
     if let code = environment["TEST_INIT_EXIT"].flatMap(Int32.init) { exit(code) }
     if let message = environment["TEST_INIT_FAIL"] { throw Failure(description: message) }

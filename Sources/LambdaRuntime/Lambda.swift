@@ -14,9 +14,9 @@ import Glibc
 /// ```swift
 /// // functions/Hello/main.swift
 /// import LambdaRuntime
-/// await LambdaRuntime.run { (event: Greeting, context: LambdaContext) in Reply(text: "Hello \(event.name)") }
+/// await Lambda.run { (event: Greeting, context: LambdaContext) in Reply(text: "Hello \(event.name)") }
 /// ```
-public struct LambdaRuntime<Handler: LambdaByteHandler> {
+public struct Lambda<Handler: LambdaByteHandler> {
     public let handler: Handler
     public let api: any RuntimeAPI
 
@@ -59,7 +59,7 @@ public struct LambdaRuntime<Handler: LambdaByteHandler> {
     }
 }
 
-extension LambdaRuntime {
+extension Lambda {
     /// Starts a function process: reads `AWS_LAMBDA_RUNTIME_API`, builds the handler, then serves forever.
     /// A failure while building the handler is posted to `/runtime/init/error` and the process exits with 1.
     public static func main(_ makeHandler: (LambdaLogger) async throws -> Handler) async -> Never {
@@ -86,7 +86,7 @@ extension LambdaRuntime {
             exit(1)
         }
         do {
-            try await LambdaRuntime(handler: handler, api: api).run()
+            try await Lambda(handler: handler, api: api).run()
         } catch {
             logger.fatal("Runtime API failure: \(error)")
         }
@@ -94,7 +94,7 @@ extension LambdaRuntime {
     }
 }
 
-extension LambdaRuntime {
+extension Lambda {
     /// Serves a ``LambdaHandler`` (JSON in, JSON out).
     public static func run<H: LambdaHandler>(_ makeHandler: (LambdaLogger) async throws -> H) async -> Never
     where Handler == LambdaCodableAdapter<H> {
