@@ -71,14 +71,6 @@ struct PipeDefinition: Codable, Sendable, Equatable {
 /// The body of CreatePipe and UpdatePipe.
 struct PipeRequest: Codable, Sendable {
     struct SourceParameters: Codable, Sendable {
-        struct FilterCriteria: Codable, Sendable {
-            struct Filter: Codable, Sendable {
-                var pattern: String?
-                enum CodingKeys: String, CodingKey { case pattern = "Pattern" }
-            }
-            var filters: [Filter]?
-            enum CodingKeys: String, CodingKey { case filters = "Filters" }
-        }
         struct DynamoDBStream: Codable, Sendable {
             struct DeadLetterConfig: Codable, Sendable {
                 var arn: String?

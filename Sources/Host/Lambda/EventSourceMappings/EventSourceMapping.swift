@@ -86,14 +86,6 @@ struct EventSourceMapping: Codable, Sendable, Equatable {
 /// The request of CreateEventSourceMapping and UpdateEventSourceMapping (`POST` / `PUT` on
 /// `/2015-03-31/event-source-mappings/`).
 struct EventSourceMappingRequest: Decodable, Sendable {
-    struct FilterCriteria: Codable, Sendable, Equatable {
-        struct Filter: Codable, Sendable, Equatable {
-            var pattern: String?
-            enum CodingKeys: String, CodingKey { case pattern = "Pattern" }
-        }
-        var filters: [Filter]?
-        enum CodingKeys: String, CodingKey { case filters = "Filters" }
-    }
     struct ScalingConfig: Codable, Sendable, Equatable {
         var maximumConcurrency: Int?
         enum CodingKeys: String, CodingKey { case maximumConcurrency = "MaximumConcurrency" }
