@@ -147,15 +147,15 @@ struct EventBridgeTargets: Sendable {
         var condition: String?
         var nextAttempt: Date?
         if failure.isRetriable {
-            if retries >= delivery.maximumRetryAttempts {
-                condition = "MaximumRetryAttempts"
-            } else {
-                let next = now().addingTimeInterval(delay(afterRetries: retries))
-                if next.timeIntervalSince(created) > Double(delivery.maximumEventAgeInSeconds) {
-                    condition = "MaximumEventAgeInSeconds"
-                } else {
-                    nextAttempt = next
-                }
+            let policy = RetryPolicy(
+                maximumRetryAttempts: delivery.maximumRetryAttempts,
+                maximumEventAgeInSeconds: delivery.maximumEventAgeInSeconds)
+            switch policy.afterFailure(
+                retries: retries, arrived: created.timeIntervalSince1970, now: now().timeIntervalSince1970,
+                delay: delay(afterRetries: retries))
+            {
+            case .retry(let at): nextAttempt = Date(timeIntervalSince1970: at)
+            case .giveUp(let exhausted): condition = exhausted
             }
         }
         if let nextAttempt {

@@ -245,8 +245,11 @@ final class LambdaAsyncInvocations: Service {
             return
         }
         let function = settings.function
+        let policy = RetryPolicy(
+            maximumRetryAttempts: function.maximumRetryAttempts,
+            maximumEventAgeInSeconds: function.maximumEventAgeInSeconds)
         let failure: String
-        if now().timeIntervalSince(pending.createdAt) > Double(function.maximumEventAgeInSeconds) {
+        if policy.isExpired(arrived: pending.createdAt.timeIntervalSince1970, now: now().timeIntervalSince1970) {
             failure = "Event age exceeded MaximumEventAgeInSeconds (\(function.maximumEventAgeInSeconds) s)"
             finish(pending, function: function, error: failure, condition: "MaximumEventAgeInSeconds")
             return
@@ -281,15 +284,16 @@ final class LambdaAsyncInvocations: Service {
         logger.warning(
             "asynchronous invocation \(pending.requestID) of \(pending.function) failed (attempt \(attempts)): \(failure)"
         )
-        if attempts > function.maximumRetryAttempts {
-            finish(pending, function: function, error: failure, condition: "MaximumRetryAttempts")
+        let nextAttempt: Date
+        switch policy.afterFailure(
+            retries: pending.attempts, arrived: pending.createdAt.timeIntervalSince1970,
+            now: now().timeIntervalSince1970, delay: Self.seconds(retryDelays[min(attempts - 1, retryDelays.count - 1)])
+        )
+        {
+        case .giveUp(let condition):
+            finish(pending, function: function, error: failure, condition: condition)
             return
-        }
-        let delay = retryDelays[min(attempts - 1, retryDelays.count - 1)]
-        let nextAttempt = now().addingTimeInterval(Self.seconds(delay))
-        if nextAttempt.timeIntervalSince(pending.createdAt) > Double(function.maximumEventAgeInSeconds) {
-            finish(pending, function: function, error: failure, condition: "MaximumEventAgeInSeconds")
-            return
+        case .retry(let at): nextAttempt = Date(timeIntervalSince1970: at)
         }
         do {
             try database.write { db in
