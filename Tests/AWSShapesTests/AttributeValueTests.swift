@@ -138,3 +138,31 @@ struct AttributeValueTests {
         #expect(throws: (any Error).self) { try DynamoDBJSON.item(text) }
     }
 }
+
+/// A stream record written by hand is the same JSON as its Codable form.
+struct StreamRecordJSONTests {
+    @Test(arguments: [
+        DynamoDBEvent.Record(
+            eventID: "e1", eventName: "INSERT", awsRegion: "us-east-1",
+            dynamodb: DynamoDBStreamRecord(
+                approximateCreationDateTime: 1_733_450_000, keys: ["id": .s("a/\"b\"\n")],
+                newImage: [
+                    "id": .s("a/\"b\"\n"), "n": .n("1.5"), "b": .b(Data([0, 1, 255])), "l": .l([.null, .bool(true)]),
+                ],
+                sequenceNumber: "000000000000000000001", sizeBytes: 42, streamViewType: "NEW_AND_OLD_IMAGES"),
+            eventSourceARN: "arn:aws:dynamodb:us-east-1:000000000000:table/T/stream/2026-12-06T00:00:00.000"),
+        DynamoDBEvent.Record(
+            eventID: "e2", eventName: "REMOVE", awsRegion: "eu-west-1",
+            dynamodb: DynamoDBStreamRecord(approximateCreationDateTime: 1.5, keys: ["k": .n("7")], oldImage: [:]),
+            eventSourceARN: "",
+            userIdentity: DynamoDBEvent.UserIdentity(type: "Service", principalId: "dynamodb.amazonaws.com")),
+    ])
+    func handWrittenJSONIsTheCodableJSON(_ record: DynamoDBEvent.Record) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let codable = try JSONValue(parsing: try encoder.encode(record))
+        let written = try JSONValue(parsing: Data(record.jsonText.utf8))
+        #expect(written == codable)
+        #expect(try JSONDecoder().decode(DynamoDBEvent.Record.self, from: Data(record.jsonText.utf8)) == record)
+    }
+}

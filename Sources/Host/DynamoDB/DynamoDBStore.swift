@@ -313,7 +313,7 @@ final class DynamoDBStore: Sendable {
                 streamViewType: viewType),
             eventSourceARN: table.streamARN(region: region, account: account) ?? "",
             userIdentity: identity)
-        try Self.run(db, "UPDATE ddb_stream_records SET record = ? WHERE seq = ?", [try Self.json(record), sequence])
+        try Self.run(db, "UPDATE ddb_stream_records SET record = ? WHERE seq = ?", [record.jsonText, sequence])
     }
 
     // MARK: queries
