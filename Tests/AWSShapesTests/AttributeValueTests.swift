@@ -164,5 +164,8 @@ struct StreamRecordJSONTests {
         let written = try JSONValue(parsing: Data(record.jsonText.utf8))
         #expect(written == codable)
         #expect(try JSONDecoder().decode(DynamoDBEvent.Record.self, from: Data(record.jsonText.utf8)) == record)
+        #expect(try DynamoDBEvent.Record(jsonText: record.jsonText) == record)
+        #expect(
+            try DynamoDBEvent.Record(jsonText: String(decoding: try encoder.encode(record), as: UTF8.self)) == record)
     }
 }

@@ -227,3 +227,45 @@ extension DynamoDBJSON {
         return String(value)
     }
 }
+
+extension DynamoDBEvent.Record {
+    /// Reads a record written by `jsonText` (or any stream record JSON) without `JSONDecoder`.
+    public init(jsonText text: String) throws {
+        guard case .object(let fields) = try JSONValue(parsing: text), case .object(let stream)? = fields["dynamodb"]
+        else { throw DynamoDBJSON.Failure(description: "a stream record is an object with a dynamodb member") }
+        func string(_ members: [String: JSONValue], _ name: String) throws -> String? {
+            switch members[name] {
+            case nil, .null?: return nil
+            case .string(let text)?: return text
+            default: throw DynamoDBJSON.Failure(description: "\(name) must be a string")
+            }
+        }
+        func item(_ name: String) throws -> DynamoDBItem? {
+            switch stream[name] {
+            case nil, .null?: return nil
+            case .object(let members)?: return try members.mapValues(DynamoDBJSON.value)
+            default: throw DynamoDBJSON.Failure(description: "\(name) must be an item")
+            }
+        }
+        func number(_ name: String) -> Double? {
+            if case .number(let value)? = stream[name] { return value }
+            return nil
+        }
+        var identity: DynamoDBEvent.UserIdentity?
+        if case .object(let who)? = fields["userIdentity"] {
+            identity = DynamoDBEvent.UserIdentity(
+                type: try string(who, "type") ?? "", principalId: try string(who, "principalId") ?? "")
+        }
+        self.init(
+            eventID: try string(fields, "eventID") ?? "", eventName: try string(fields, "eventName") ?? "",
+            eventVersion: try string(fields, "eventVersion") ?? "1.1",
+            eventSource: try string(fields, "eventSource") ?? "aws:dynamodb",
+            awsRegion: try string(fields, "awsRegion") ?? "",
+            dynamodb: DynamoDBStreamRecord(
+                approximateCreationDateTime: number("ApproximateCreationDateTime"), keys: try item("Keys"),
+                newImage: try item("NewImage"), oldImage: try item("OldImage"),
+                sequenceNumber: try string(stream, "SequenceNumber"), sizeBytes: number("SizeBytes").map { Int($0) },
+                streamViewType: try string(stream, "StreamViewType")),
+            eventSourceARN: try string(fields, "eventSourceARN") ?? "", userIdentity: identity)
+    }
+}

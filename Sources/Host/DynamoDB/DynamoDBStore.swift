@@ -459,7 +459,7 @@ final class DynamoDBStore: Sendable {
                 arguments: [name, label, sequence ?? 0, cutoff, limit])
             return try rows.map { row in
                 let text: String = row["record"]
-                let record = try JSONDecoder().decode(DynamoDBEvent.Record.self, from: Data(text.utf8))
+                let record = try DynamoDBEvent.Record(jsonText: text)
                 return DynamoDBStoredStreamRecord(sequence: row["seq"], table: name, streamLabel: label, record: record)
             }
         }
