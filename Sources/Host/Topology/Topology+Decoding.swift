@@ -49,6 +49,23 @@ public struct TopologyError: Error, CustomStringConvertible, Equatable {
     }
 }
 
+/// The problems found while reading a topology: every item is checked, and all their problems are reported
+/// together (as the Terraform check does).
+final class TopologyProblems {
+    private(set) var all: [TopologyError] = []
+
+    /// Runs `body`, keeping its problems instead of stopping at them.
+    func collect(_ body: () throws -> Void) {
+        do {
+            try body()
+        } catch let error as TopologyError {
+            all.append(contentsOf: [error] + error.more)
+        } catch {
+            all.append(TopologyError(path: "", reason: "\(error)"))
+        }
+    }
+}
+
 extension Topology {
     /// Reads and validates a topology file; relative executable paths are resolved against its folder.
     public static func load(path: String) throws -> Topology {
@@ -77,27 +94,12 @@ extension Topology {
         ])
         var topology = Topology(baseDirectory: baseDirectory)
         // Every item is checked; the problems of all of them are reported together.
-        var problems: [TopologyError] = []
-        func collect(_ body: () throws -> Void) {
-            do {
-                try body()
-            } catch let error as TopologyError {
-                problems.append(contentsOf: [error] + error.more)
-            } catch {
-                problems.append(TopologyError(path: "", reason: "\(error)"))
-            }
-        }
-        // Cross-references are checked against what the document declares, so an item that has a mistake of its
-        // own is not reported again by everything that names it.
-        func declared(_ section: String) -> Set<String> {
-            guard case .object(let members)? = reader.fields[section] else { return [] }
-            return Set(members.keys)
-        }
+        let problems = TopologyProblems()
         topology.region = try reader.string("region", default: "us-east-1", pattern: #"^[a-z]{2}(-[a-z]+)+-\d$"#)
         topology.accountID = try reader.string("accountId", default: "000000000000", pattern: #"^\d{12}$"#)
         if let functions = try reader.objectIfPresent("functions") {
             for name in functions.keys.sorted() {
-                collect {
+                problems.collect {
                     topology.functions.append(
                         try FunctionConfiguration(try functions.object(name), name: name, base: baseDirectory))
                 }
@@ -105,382 +107,21 @@ extension Topology {
         }
         if let tables = try reader.objectIfPresent("tables") {
             for name in tables.keys.sorted() {
-                collect {
+                problems.collect {
                     topology.tables.append(try TableConfiguration(try tables.object(name), name: name))
                 }
             }
         }
-        if let pipes = try reader.objectIfPresent("pipes") {
-            let tables = Set(topology.tables.map(\.name))
-            let queues = declared("queues")
-            for name in pipes.keys.sorted() {
-                collect {
-                    let pipe = try pipes.object(name)
-                    try pipe.allowOnly(["description", "source", "target"])
-                    let source = try pipe.object("source")
-                    try source.allowOnly([
-                        "table", "startingPosition", "batchSize", "maximumBatchingWindowInSeconds", "filters",
-                        "maximumRetryAttempts", "maximumRecordAgeInSeconds", "deadLetterQueue",
-                    ])
-                    let table = try source.string("table")
-                    guard let declared = topology.tables.first(where: { $0.name == table }), declared.stream != nil,
-                        tables.contains(table)
-                    else {
-                        throw TopologyError(
-                            path: "\(source.path).table",
-                            reason: TopologyError.notIn("table", table, section: "tables with a stream", among: tables))
-                    }
-                    let filters = try source.arrayOfObjectsAsText("filters")
-                    for (index, filter) in filters.enumerated() {
-                        do {
-                            _ = try EventPattern(parsing: filter)
-                        } catch {
-                            throw TopologyError(
-                                path: "\(source.path).filters[\(index)]",
-                                reason: (error as? EventPatternError)?.message ?? "\(error)")
-                        }
-                    }
-                    let target = try pipe.object("target")
-                    try target.allowOnly(["eventBus", "source", "detailType", "inputTemplate"])
-                    var template: String?
-                    switch target.fields["inputTemplate"] {
-                    case nil: template = nil
-                    case .string(let text)?: template = text
-                    case let value?:
-                        template = String(decoding: try value.encoded(sortedKeys: true), as: UTF8.self)
-                    }
-                    if let template {
-                        guard PipeInputTemplate.makesObject(template) else {
-                            throw TopologyError(
-                                path: target.child("inputTemplate"),
-                                reason: "must produce a JSON object (an event's detail), as text or as an object")
-                        }
-                    }
-                    let eventSource = try target.stringIfPresent("source")
-                    if let eventSource, eventSource.hasPrefix("aws.") {
-                        throw TopologyError(path: target.child("source"), reason: "may not start with 'aws.'")
-                    }
-                    // An event bus target takes at most 10 events a call (PutEvents' limit): AWS refuses a larger batch.
-                    if let size = try source.integerIfPresent("batchSize", range: 1...10_000), size > 10 {
-                        throw TopologyError(
-                            path: source.child("batchSize"),
-                            reason: "is \(size), but a pipe whose target is an event bus takes batches of at most 10")
-                    }
-                    // What happens to a batch the bus keeps refusing (DynamoDBStreamParameters' ranges).
-                    let deadLetterQueue = try source.stringIfPresent("deadLetterQueue")
-                    if let deadLetterQueue, !queues.contains(deadLetterQueue) {
-                        throw TopologyError(
-                            path: source.child("deadLetterQueue"),
-                            reason: TopologyError.notIn(
-                                "queue", deadLetterQueue, section: "queues", among: queues))
-                    }
-                    topology.pipes.append(
-                        PipeConfiguration(
-                            name: name, description: try pipe.stringIfPresent("description"), sourceTable: table,
-                            startingPosition: try source.string(
-                                "startingPosition", default: "TRIM_HORIZON", oneOf: ["TRIM_HORIZON", "LATEST"]),
-                            batchSize: try source.integer("batchSize", default: 10, range: 1...10_000),
-                            maximumBatchingWindowInSeconds: try source.integer(
-                                "maximumBatchingWindowInSeconds", default: 0, range: 0...300),
-                            filters: filters,
-                            targetBus: try target.string("eventBus", default: "default"),
-                            source: eventSource, detailType: try target.stringIfPresent("detailType"),
-                            inputTemplate: template,
-                            maximumRetryAttempts: try source.integerIfPresent(
-                                "maximumRetryAttempts", range: -1...10_000),
-                            maximumRecordAgeInSeconds: try source.integerIfPresent(
-                                "maximumRecordAgeInSeconds", range: -1...604_800),
-                            deadLetterQueue: deadLetterQueue))
-                }
-            }
-        }
-        if let queues = try reader.objectIfPresent("queues") {
-            for name in queues.keys.sorted() {
-                collect {
-                    let queue = try queues.object(name)
-                    try queue.allowOnly([
-                        "visibilityTimeout", "messageRetentionPeriod", "receiveMessageWaitTime", "deadLetterQueue",
-                        "maxReceiveCount", "contentBasedDeduplication",
-                    ])
-                    guard
-                        name.range(of: #"^[A-Za-z0-9_-]{1,80}$"#, options: .regularExpression) != nil
-                            || (name.hasSuffix(".fifo") && name.count <= 80
-                                && name.dropLast(5).range(of: #"^[A-Za-z0-9_-]+$"#, options: .regularExpression) != nil)
-                    else {
-                        throw TopologyError(
-                            path: queue.path,
-                            reason:
-                                "a queue name is 1 to 80 letters, digits, '-' or '_', ending in '.fifo' for a FIFO queue"
-                        )
-                    }
-                    let contentBased = try queue.bool("contentBasedDeduplication", default: false)
-                    if contentBased && !name.hasSuffix(".fifo") {
-                        throw TopologyError(
-                            path: queue.child("contentBasedDeduplication"),
-                            reason: "applies to FIFO queues (.fifo) only")
-                    }
-                    topology.queues.append(
-                        QueueConfiguration(
-                            name: name,
-                            visibilityTimeout: try queue.integer("visibilityTimeout", default: 30, range: 0...43_200),
-                            messageRetentionPeriod: try queue.integerIfPresent(
-                                "messageRetentionPeriod", range: 60...1_209_600),
-                            receiveMessageWaitTime: try queue.integerIfPresent("receiveMessageWaitTime", range: 0...20),
-                            deadLetterQueue: try queue.stringIfPresent("deadLetterQueue"),
-                            maxReceiveCount: try queue.integer("maxReceiveCount", default: 3, range: 1...1000),
-                            contentBasedDeduplication: contentBased))
-                }
-            }
-            let names = declared("queues")
-            for queue in topology.queues {
-                collect {
-                    if let dlq = queue.deadLetterQueue, !names.contains(dlq) {
-                        throw TopologyError(
-                            path: "queues.\(queue.name).deadLetterQueue",
-                            reason: TopologyError.notIn("queue", dlq, section: "queues", among: names))
-                    }
-                    if let dlq = queue.deadLetterQueue, dlq.hasSuffix(".fifo") != queue.name.hasSuffix(".fifo") {
-                        throw TopologyError(
-                            path: "queues.\(queue.name).deadLetterQueue",
-                            reason: "the dead-letter queue of a FIFO queue is FIFO, and of a standard queue standard")
-                    }
-                }
-            }
-        }
-        let queueNames = declared("queues")
-        for function in topology.functions {
-            collect {
-                if let dlq = function.deadLetterQueue, !queueNames.contains(dlq) {
-                    throw TopologyError(
-                        path: "functions.\(function.name).deadLetterQueue",
-                        reason: TopologyError.notIn("queue", dlq, section: "queues", among: queueNames))
-                }
-            }
-        }
-        if let buses = try reader.objectIfPresent("buses") {
-            for name in buses.keys.sorted() {
-                collect {
-                    try buses.object(name).allowOnly(["description"])
-                    guard name != "default" else {
-                        throw TopologyError(path: buses.child(name), reason: "the default bus always exists")
-                    }
-                    topology.buses.append(name)
-                }
-            }
-        }
-        if let rules = try reader.objectIfPresent("rules") {
-            let buses = declared("buses").union(["default"])
-            let queues = declared("queues")
-            let functions = declared("functions")
-            for name in rules.keys.sorted() {
-                collect {
-                    let rule = try rules.object(name)
-                    try rule.allowOnly(["description", "bus", "pattern", "enabled", "targets"])
-                    let bus = try rule.string("bus", default: "default")
-                    guard buses.contains(bus) else {
-                        throw TopologyError(
-                            path: rule.child("bus"),
-                            reason: TopologyError.notIn("bus", bus, section: "buses", among: buses))
-                    }
-                    guard let patternValue = rule.fields["pattern"], case .object = patternValue else {
-                        throw TopologyError(
-                            path: rule.child("pattern"), reason: "is required and must be an object (an event pattern)")
-                    }
-                    let pattern = patternValue.compactText
-                    do {
-                        _ = try EventPattern(parsing: pattern)
-                    } catch {
-                        throw TopologyError(
-                            path: rule.child("pattern"), reason: (error as? EventPatternError)?.message ?? "\(error)")
-                    }
-                    var targets: [RuleConfiguration.Target] = []
-                    if case .array(let items)? = rule.fields["targets"] {
-                        for (index, item) in items.enumerated() {
-                            let target = try TopologyReader(item, path: "\(rule.child("targets"))[\(index)]")
-                            try target.allowOnly([
-                                "id", "queue", "function", "logGroup", "inputPath", "retryPolicy", "deadLetterQueue",
-                                "messageGroupId",
-                            ])
-                            let queue = try target.stringIfPresent("queue")
-                            let function = try target.stringIfPresent("function")
-                            let logGroup = try target.stringIfPresent("logGroup")
-                            guard [queue, function, logGroup].compactMap(\.self).count == 1 else {
-                                throw TopologyError(
-                                    path: target.path, reason: "a target names exactly one queue, function or logGroup")
-                            }
-                            if let logGroup {
-                                do {
-                                    try LogsStore.validateGroupName(logGroup)
-                                } catch {
-                                    throw TopologyError(
-                                        path: target.child("logGroup"),
-                                        reason:
-                                            "a log group name is 1 to 512 letters, digits, '.', '-', '_', '/' or '#'")
-                                }
-                            }
-                            if let queue, !queues.contains(queue) {
-                                throw TopologyError(
-                                    path: target.child("queue"),
-                                    reason: TopologyError.notIn("queue", queue, section: "queues", among: queues))
-                            }
-                            if let function, !functions.contains(function) {
-                                throw TopologyError(
-                                    path: target.child("function"),
-                                    reason: TopologyError.notIn(
-                                        "function", function, section: "functions", among: functions))
-                            }
-                            // EventBridge delivers to a FIFO queue only with SqsParameters.MessageGroupId, and only if
-                            // the queue deduplicates by content.
-                            let messageGroupId = try target.stringIfPresent("messageGroupId")
-                            if let queue, let fifo = topology.queues.first(where: { $0.name == queue }), fifo.isFIFO {
-                                guard let messageGroupId, (1...128).contains(messageGroupId.count) else {
-                                    throw TopologyError(
-                                        path: target.child("messageGroupId"),
-                                        reason: "is required (1 to 128 characters): '\(queue)' is a FIFO queue")
-                                }
-                                guard fifo.contentBasedDeduplication else {
-                                    throw TopologyError(
-                                        path: "queues.\(queue).contentBasedDeduplication",
-                                        reason: "must be true: rule \(name) sends to this FIFO queue, and EventBridge "
-                                            + "requires content-based deduplication of a FIFO target")
-                                }
-                            } else if messageGroupId != nil {
-                                throw TopologyError(
-                                    path: target.child("messageGroupId"), reason: "applies to a FIFO queue target only")
-                            }
-                            let deadLetterQueue = try target.stringIfPresent("deadLetterQueue")
-                            if let deadLetterQueue, !queues.contains(deadLetterQueue) {
-                                throw TopologyError(
-                                    path: target.child("deadLetterQueue"),
-                                    reason: TopologyError.notIn(
-                                        "queue", deadLetterQueue, section: "queues", among: queues))
-                            }
-                            let retryPolicy = try target.objectIfPresent("retryPolicy")
-                            try retryPolicy?.allowOnly(["maximumRetryAttempts", "maximumEventAgeInSeconds"])
-                            targets.append(
-                                .init(
-                                    id: try target.string("id", default: queue ?? function ?? "log-group"),
-                                    queue: queue,
-                                    function: function, logGroup: logGroup,
-                                    inputPath: try target.stringIfPresent("inputPath"),
-                                    maximumRetryAttempts: try retryPolicy?.integerIfPresent(
-                                        "maximumRetryAttempts", range: 0...185),
-                                    maximumEventAgeInSeconds: try retryPolicy?.integerIfPresent(
-                                        "maximumEventAgeInSeconds", range: 60...86400),
-                                    deadLetterQueue: deadLetterQueue, messageGroupId: messageGroupId))
-                        }
-                    }
-                    topology.rules.append(
-                        RuleConfiguration(
-                            name: name, bus: bus, pattern: pattern, enabled: try rule.bool("enabled", default: true),
-                            targets: targets))
-                }
-            }
-        }
-        if case .array(let mappings)? = reader.fields["eventSourceMappings"] {
-            let functions = declared("functions")
-            let queues = declared("queues")
-            let streams = Set(topology.tables.filter { $0.stream != nil }.map(\.name))
-            for (index, value) in mappings.enumerated() {
-                collect {
-                    let mapping = try TopologyReader(value, path: "eventSourceMappings[\(index)]")
-                    try mapping.allowOnly([
-                        "function", "queue", "table", "enabled", "batchSize", "maximumBatchingWindowInSeconds",
-                        "reportBatchItemFailures", "maximumConcurrency", "filters", "startingPosition",
-                        "maximumRetryAttempts", "maximumRecordAgeInSeconds", "bisectBatchOnFunctionError", "onFailure",
-                    ])
-                    let function = try mapping.string("function")
-                    guard functions.contains(function) else {
-                        throw TopologyError(
-                            path: mapping.child("function"),
-                            reason: TopologyError.notIn("function", function, section: "functions", among: functions))
-                    }
-                    let source: EventSourceMappingConfiguration.Source
-                    switch (mapping.fields["queue"], mapping.fields["table"]) {
-                    case (.some, nil):
-                        let queue = try mapping.string("queue")
-                        guard queues.contains(queue) else {
-                            throw TopologyError(
-                                path: mapping.child("queue"),
-                                reason: TopologyError.notIn("queue", queue, section: "queues", among: queues))
-                        }
-                        source = .queue(queue)
-                        for key in [
-                            "startingPosition", "maximumRetryAttempts", "maximumRecordAgeInSeconds",
-                            "bisectBatchOnFunctionError", "onFailure",
-                        ] where mapping.fields[key] != nil {
-                            throw TopologyError(
-                                path: mapping.child(key), reason: "applies to table (stream) sources only")
-                        }
-                    case (nil, .some):
-                        let table = try mapping.string("table")
-                        guard streams.contains(table) else {
-                            throw TopologyError(
-                                path: mapping.child("table"),
-                                reason: TopologyError.notIn(
-                                    "table", table, section: "tables with a stream", among: streams))
-                        }
-                        source = .table(table)
-                        if mapping.fields["maximumConcurrency"] != nil {
-                            throw TopologyError(
-                                path: mapping.child("maximumConcurrency"), reason: "applies to queue sources only")
-                        }
-                    default:
-                        throw TopologyError(path: mapping.path, reason: "needs exactly one source: queue or table")
-                    }
-                    let filters = try mapping.arrayOfObjectsAsText("filters")
-                    for (position, filter) in filters.enumerated() {
-                        do {
-                            _ = try EventPattern(parsing: filter)
-                        } catch {
-                            throw TopologyError(
-                                path: "\(mapping.child("filters"))[\(position)]",
-                                reason: (error as? EventPatternError)?.message ?? "\(error)")
-                        }
-                    }
-                    let onFailure = try mapping.stringIfPresent("onFailure")
-                    if let onFailure, !queues.contains(onFailure) {
-                        throw TopologyError(
-                            path: mapping.child("onFailure"),
-                            reason: TopologyError.notIn("queue", onFailure, section: "queues", among: queues))
-                    }
-                    let window = try mapping.integer("maximumBatchingWindowInSeconds", default: 0, range: 0...300)
-                    let batchSize = try mapping.integerIfPresent("batchSize", range: 1...10_000)
-                    if case .queue = source, (batchSize ?? 10) > 10, window == 0 {
-                        throw TopologyError(
-                            path: mapping.child("batchSize"),
-                            reason: "above 10 needs maximumBatchingWindowInSeconds of at least 1 (as in AWS)")
-                    }
-                    let age = try mapping.integer("maximumRecordAgeInSeconds", default: -1, range: -1...604_800)
-                    if age != -1 && age < 60 {
-                        throw TopologyError(
-                            path: mapping.child("maximumRecordAgeInSeconds"), reason: "must be -1 or 60 to 604800")
-                    }
-                    topology.eventSourceMappings.append(
-                        EventSourceMappingConfiguration(
-                            function: function, source: source, enabled: try mapping.bool("enabled", default: true),
-                            batchSize: batchSize, maximumBatchingWindowInSeconds: window,
-                            reportBatchItemFailures: try mapping.bool("reportBatchItemFailures", default: false),
-                            maximumConcurrency: try mapping.integer("maximumConcurrency", default: 2, range: 2...1000),
-                            filters: filters,
-                            startingPosition: try mapping.string(
-                                "startingPosition", default: "TRIM_HORIZON", oneOf: ["TRIM_HORIZON", "LATEST"]),
-                            maximumRetryAttempts: try mapping.integer(
-                                "maximumRetryAttempts", default: -1, range: -1...10_000),
-                            maximumRecordAgeInSeconds: age,
-                            bisectBatchOnFunctionError: try mapping.bool("bisectBatchOnFunctionError", default: false),
-                            onFailureQueue: onFailure))
-                }
-            }
-        } else if let value = reader.fields["eventSourceMappings"] {
-            throw TopologyError(path: "eventSourceMappings", reason: "must be an array, got \(value.kindName)")
-        }
+        try decodePipes(reader, into: &topology, problems)
+        try decodeQueues(reader, into: &topology, problems)
+        try decodeRules(reader, into: &topology, problems)
+        try decodeMappings(reader, into: &topology, problems)
         if let apis = try reader.objectIfPresent("httpApis") {
             var owners: [String: String] = [:]
             for name in apis.keys.sorted() {
-                collect {
+                problems.collect {
                     let api = try HTTPAPIConfiguration(
-                        try apis.object(name), name: name, functions: declared("functions"))
+                        try apis.object(name), name: name, functions: reader.declaredNames("functions"))
                     for route in api.routes {
                         // One port serves every API: a route key may belong to one API only.
                         if let owner = owners[route.key] {
@@ -494,9 +135,9 @@ extension Topology {
                 }
             }
         }
-        if let first = problems.first {
+        if let first = problems.all.first {
             var error = first
-            error.more = Array(problems.dropFirst())
+            error.more = Array(problems.all.dropFirst())
             throw error
         }
         return topology
@@ -643,6 +284,13 @@ struct TopologyReader {
     var keys: [String] { Array(fields.keys) }
 
     func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// The names an object member of this object declares. Cross-references are checked against what the document
+    /// declares, so an item that has a mistake of its own is not reported again by everything that names it.
+    func declaredNames(_ section: String) -> Set<String> {
+        guard case .object(let members)? = fields[section] else { return [] }
+        return Set(members.keys)
+    }
 
     func allowOnly(_ allowed: Set<String>) throws {
         if let unknown = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
