@@ -169,3 +169,31 @@ struct StreamRecordJSONTests {
             try DynamoDBEvent.Record(jsonText: String(decoding: try encoder.encode(record), as: UTF8.self)) == record)
     }
 }
+
+/// Item-heavy DynamoDB answers written directly are the same JSON as their Codable form.
+struct DirectJSONOutputTests {
+    static let item: DynamoDBItem = [
+        "id": .s("a/\"b\"\n\u{1}"), "n": .n("-1.5e3"), "b": .b(Data([0, 255])), "ss": .ss(["x", "y"]),
+        "m": .m(["l": .l([.null, .bool(false), .ns(["1", "2"]), .bs([Data([1])])])]),
+    ]
+
+    func same<T: DirectJSONEncodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let direct = try #require(value.directJSON)
+        #expect(try JSONValue(parsing: Data(direct.utf8)) == JSONValue(parsing: try encoder.encode(value)))
+    }
+
+    @Test func getItem() throws {
+        try same(GetItemOutput(item: Self.item))
+        try same(GetItemOutput())
+    }
+
+    @Test func queryAndScanPages() throws {
+        try same(
+            QueryOutput(
+                items: [Self.item, ["k": .s("v")]], count: 2, scannedCount: 3, lastEvaluatedKey: ["k": .s("v")]))
+        try same(QueryOutput(items: [], count: 0, scannedCount: 0))
+        try same(ScanOutput(items: [Self.item], count: 1, scannedCount: 1))
+    }
+}

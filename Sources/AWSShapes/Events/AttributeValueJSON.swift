@@ -269,3 +269,67 @@ extension DynamoDBEvent.Record {
             eventSourceARN: try string(fields, "eventSourceARN") ?? "", userIdentity: identity)
     }
 }
+
+/// An output shape that writes its own JSON, much cheaper than `JSONEncoder` for item-heavy answers; `nil` when the
+/// value has a member the direct writer does not cover (the caller then encodes it with `Codable`).
+public protocol DirectJSONEncodable: Encodable {
+    var directJSON: String? { get }
+}
+
+extension GetItemOutput: DirectJSONEncodable {
+    public var directJSON: String? {
+        guard consumedCapacity == nil else { return nil }
+        guard let item else { return "{}" }
+        var output = "{\"Item\":"
+        DynamoDBJSON.writeMap(item, to: &output)
+        return output + "}"
+    }
+}
+
+extension QueryOutput: DirectJSONEncodable {
+    public var directJSON: String? {
+        guard consumedCapacity == nil else { return nil }
+        return DynamoDBJSON.page(items: items, count: count, scannedCount: scannedCount, last: lastEvaluatedKey)
+    }
+}
+
+extension ScanOutput: DirectJSONEncodable {
+    public var directJSON: String? {
+        guard consumedCapacity == nil else { return nil }
+        return DynamoDBJSON.page(items: items, count: count, scannedCount: scannedCount, last: lastEvaluatedKey)
+    }
+}
+
+extension DynamoDBJSON {
+    /// A Query or Scan page, keys sorted as `JSONEncoder` sorts them.
+    static func page(items: [DynamoDBItem]?, count: Int?, scannedCount: Int?, last: DynamoDBItem?) -> String {
+        var output = "{"
+        var first = true
+        func key(_ name: String) {
+            output += first ? "\"\(name)\":" : ",\"\(name)\":"
+            first = false
+        }
+        if let count {
+            key("Count")
+            output += String(count)
+        }
+        if let items {
+            key("Items")
+            output += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { output += "," }
+                writeMap(item, to: &output)
+            }
+            output += "]"
+        }
+        if let last {
+            key("LastEvaluatedKey")
+            writeMap(last, to: &output)
+        }
+        if let scannedCount {
+            key("ScannedCount")
+            output += String(scannedCount)
+        }
+        return output + "}"
+    }
+}

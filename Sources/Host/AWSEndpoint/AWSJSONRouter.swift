@@ -70,12 +70,30 @@ struct AWSJSONRouter: Sendable {
         on(target: Operation.target, Operation.Input.self, handle)
     }
 
+    /// Registers a typed operation whose output writes its own JSON (item-heavy DynamoDB answers).
+    mutating func on<Operation: AWSJSONOperation>(
+        _ operation: Operation.Type, _ handle: @escaping @Sendable (Operation.Input) async throws -> Operation.Output
+    ) where Operation.Input: Decodable, Operation.Output: DirectJSONEncodable {
+        let escapingSlashes = self.escapingSlashes
+        register(target: Operation.target, Operation.Input.self, handle) { output in
+            if let text = output.directJSON { return Data(text.utf8) }
+            return try AWSJSONCoding.encode(output, escapingSlashes: escapingSlashes)
+        }
+    }
+
     /// Registers an operation by its full target, for shapes without an operation type yet.
     mutating func on<Input: Decodable & Sendable, Output: Encodable>(
         target: String, _ input: Input.Type, _ handle: @escaping @Sendable (Input) async throws -> Output
     ) {
-        let decodingFailure = self.decodingFailure
         let escapingSlashes = self.escapingSlashes
+        register(target: target, input, handle) { try AWSJSONCoding.encode($0, escapingSlashes: escapingSlashes) }
+    }
+
+    private mutating func register<Input: Decodable & Sendable, Output>(
+        target: String, _ input: Input.Type, _ handle: @escaping @Sendable (Input) async throws -> Output,
+        encode: @escaping @Sendable (Output) throws -> Data
+    ) {
+        let decodingFailure = self.decodingFailure
         handlers[target] = { body, context in
             let input: Input
             do {
@@ -84,7 +102,7 @@ struct AWSJSONRouter: Sendable {
                 throw decodingFailure(error)
             }
             try context.willRun(input: input)
-            return try AWSJSONCoding.encode(try await handle(input), escapingSlashes: escapingSlashes)
+            return try encode(try await handle(input))
         }
     }
 
@@ -144,3 +162,5 @@ struct AWSJSONRouter: Sendable {
             headers: Dictionary(error.extraHeaders.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }))
     }
 }
+
+/// An output that writes its own JSON when it can, else encodes through `Codable`.
