@@ -88,10 +88,7 @@ public final class HostRuntime: Sendable {
     ) throws {
         self.topology = topology
         database = try HostDatabase(
-            path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("host.sqlite").path,
-            migrations: DynamoDBStore.migrations + SQSStore.migrations + EventBridgeStore.migrations
-                + PipeStore.migrations + EventSourceMappingStore.migrations + LambdaAsyncInvocations.migrations
-                + LogsStore.migrations + EventBridgeTargets.migrations)
+            path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("host.sqlite").path)
         let dynamoDB = DynamoDBAPI(
             store: DynamoDBStore(database: database, region: topology.region, account: topology.accountID))
         self.dynamoDB = dynamoDB

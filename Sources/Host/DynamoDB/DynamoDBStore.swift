@@ -43,7 +43,7 @@ struct DynamoDBStoredStreamRecord: Sendable, Equatable {
 
 /// Tables, items, index entries and stream records of the host's DynamoDB, in the host database. Every write is one
 /// SQLite transaction that also appends its stream record; a write that changes nothing appends nothing.
-final class DynamoDBStore: Sendable {
+final class DynamoDBStore: Sendable, ServiceStore {
     let database: HostDatabase
     let region: String
     let account: String
@@ -69,8 +69,8 @@ final class DynamoDBStore: Sendable {
         self.account = account
     }
 
-    static let migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] = [
-        (
+    static let migrations: [StoreMigration] = [
+        StoreMigration(
             "dynamodb-1",
             { db in
                 try db.execute(

@@ -13,7 +13,7 @@ import GRDB
 import Synchronization
 
 /// Event buses, rules and targets in the host database.
-final class EventBridgeStore: Sendable {
+final class EventBridgeStore: Sendable, ServiceStore {
     let database: HostDatabase
     let region: String
     let account: String
@@ -24,8 +24,8 @@ final class EventBridgeStore: Sendable {
         self.account = account
     }
 
-    static let migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] = [
-        (
+    static let migrations: [StoreMigration] = [
+        StoreMigration(
             "eventbridge-1",
             { db in
                 try db.execute(

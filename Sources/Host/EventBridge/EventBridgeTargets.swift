@@ -51,7 +51,7 @@ struct TargetDeliveryFailure: Error, Equatable {
 }
 
 /// Writes deliveries to their targets inside a transaction, and records or gives up the ones that fail.
-struct EventBridgeTargets: Sendable {
+struct EventBridgeTargets: Sendable, ServiceStore {
     let sqs: SQSStore
     let lambda: LambdaAsyncInvocations
     let logs: LogsStore
@@ -61,8 +61,8 @@ struct EventBridgeTargets: Sendable {
     let now: @Sendable () -> Date
     static let maximumDelay: Duration = .seconds(300)
 
-    static let migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] = [
-        (
+    static let migrations: [StoreMigration] = [
+        StoreMigration(
             "eventbridge-2",
             { db in
                 try db.execute(
@@ -77,7 +77,7 @@ struct EventBridgeTargets: Sendable {
                         """)
             }
         ),
-        (
+        StoreMigration(
             "eventbridge-3-message-group",
             { db in try db.execute(sql: "ALTER TABLE eb_target_retries ADD COLUMN message_group_id TEXT") }
         ),

@@ -24,7 +24,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// The durable queue of asynchronous (`Event`) Lambda invocations and the worker that runs it.
-final class LambdaAsyncInvocations: Service {
+final class LambdaAsyncInvocations: Service, ServiceStore {
     let database: HostDatabase
     let lambda: LambdaService
     let sqs: SQSStore
@@ -50,8 +50,8 @@ final class LambdaAsyncInvocations: Service {
         var createdAt: Date
     }
 
-    static let migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] = [
-        (
+    static let migrations: [StoreMigration] = [
+        StoreMigration(
             "lambda-async-1",
             { db in
                 try db.execute(

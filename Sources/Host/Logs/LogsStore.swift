@@ -54,7 +54,7 @@ struct LogPosition: Sendable, Equatable, Comparable {
 
 /// CloudWatch Logs' log groups, streams and events in the host database. The EventBridge target writes inside the
 /// PutEvents (or Pipe) transaction through ``putEvent(in:group:stream:timestamp:message:)``.
-final class LogsStore: Sendable {
+final class LogsStore: Sendable, ServiceStore {
     let database: HostDatabase
     let region: String
     let account: String
@@ -70,8 +70,8 @@ final class LogsStore: Sendable {
         self.now = now
     }
 
-    static let migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] = [
-        (
+    static let migrations: [StoreMigration] = [
+        StoreMigration(
             "logs-1",
             { db in
                 try db.execute(

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Pipes and their stream checkpoints in the host database.
-final class PipeStore: Sendable {
+final class PipeStore: Sendable, ServiceStore {
     let database: HostDatabase
     let region: String
     let account: String
@@ -13,8 +13,8 @@ final class PipeStore: Sendable {
         self.account = account
     }
 
-    static let migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] = [
-        (
+    static let migrations: [StoreMigration] = [
+        StoreMigration(
             "pipes-1",
             { db in
                 try db.execute(
@@ -23,13 +23,13 @@ final class PipeStore: Sendable {
                 )
             }
         ),
-        (
+        StoreMigration(
             "pipes-2",
             { db in
                 try db.execute(sql: "CREATE TABLE pipes (name TEXT PRIMARY KEY, definition TEXT NOT NULL)")
             }
         ),
-        (
+        StoreMigration(
             // Pipes apply their retry policy: the failed attempts of the batch at the checkpoint (and the batch size
             // while AUTOMATIC_BISECT splits it) are kept with the checkpoint, so a restart keeps counting.
             "pipes-3",

@@ -52,7 +52,7 @@ struct SQSReceiveResult: Sendable, Equatable {
 
 /// Queues and messages of the host's SQS, in the host database. Each operation is one write transaction; a send
 /// (or a receive that moves messages to a dead-letter queue) signals the queue's topic (``HostDatabase/notify(_:_:)``) so its long polls and pollers wake.
-final class SQSStore: Sendable {
+final class SQSStore: Sendable, ServiceStore {
     let database: HostDatabase
     let region: String
     let account: String
@@ -68,8 +68,8 @@ final class SQSStore: Sendable {
         self.now = now
     }
 
-    static let migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] = [
-        (
+    static let migrations: [StoreMigration] = [
+        StoreMigration(
             "sqs-1",
             { db in
                 try db.execute(
@@ -88,7 +88,7 @@ final class SQSStore: Sendable {
                         """)
             }
         ),
-        (
+        StoreMigration(
             // FIFO queues and message move tasks. A message's group and deduplication id (FIFO, and the group of a
             // fair standard queue); `move_task` marks the messages a move task found in its source when it started.
             // `sqs_messages_in_order` lets a FIFO receive walk a queue in send order without sorting or reading
@@ -120,7 +120,7 @@ final class SQSStore: Sendable {
                         """)
             }
         ),
-        (
+        StoreMigration(
             // A receive deletes what is past retention and scans in send order: both by index, so a receive costs
             // the same with ten messages in the queue or a hundred thousand.
             "sqs-3",

@@ -13,7 +13,7 @@ public final class HostDatabase: Sendable {
     let topics = TopicSignals()
 
     /// Opens (or creates) the database file and runs every migration not yet applied.
-    public init(path: String, migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)]) throws {
+    init(path: String, migrations: [StoreMigration]) throws {
         try FileManager.default.createDirectory(
             atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
         // Owner-only: SQLite gives its -wal and -shm files the database file's mode, whatever the umask.

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Event source mappings and stream checkpoints in the host database.
-final class EventSourceMappingStore: Sendable {
+final class EventSourceMappingStore: Sendable, ServiceStore {
     let database: HostDatabase
     let region: String
     let account: String
@@ -13,8 +13,8 @@ final class EventSourceMappingStore: Sendable {
         self.account = account
     }
 
-    static let migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] = [
-        (
+    static let migrations: [StoreMigration] = [
+        StoreMigration(
             "lambda-esm-1",
             { db in
                 try db.execute(
