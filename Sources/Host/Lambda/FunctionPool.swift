@@ -1,5 +1,4 @@
 import AWSShapes
-import DequeModule
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -27,7 +26,7 @@ final class FunctionPool: Sendable {
     private let group: any EventLoopGroup
     private let awsEndpoint: SharedValue<String>
     private let sink: FunctionLogSink
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     private struct Slot {
         var machine = RuntimeAPIStateMachine<RuntimeAPIResponder>()
@@ -44,12 +43,10 @@ final class FunctionPool: Sendable {
 
     private struct State {
         var slots: [Int: Slot] = [:]
-        /// Slots that can take an invocation now; the most recently used is reused first (the warmest).
-        var available: [Int] = []
-        var queue = Deque<Invocation>()
+        /// Which slot runs which invocation (the warmest free one, else a new one up to the limit).
+        var scheduler: FunctionPoolScheduler<Invocation>
         var waiters: [String: CheckedContinuation<InvocationResult, Never>] = [:]
-        var nextSlotID = 1
-        var isShuttingDown = false
+        var isShuttingDown: Bool { scheduler.isStopping }
     }
 
     /// Work decided under the lock and done after it.
@@ -77,6 +74,7 @@ final class FunctionPool: Sendable {
         sink: FunctionLogSink
     ) {
         self.settings = settings
+        state = Mutex(State(scheduler: FunctionPoolScheduler(maxConcurrency: settings.function.maxConcurrency)))
         self.awsEndpoint = awsEndpoint
         self.group = group
         self.sink = sink
@@ -95,8 +93,7 @@ final class FunctionPool: Sendable {
             let effects = state.withLock { state -> [Effect]? in
                 guard !state.isShuttingDown else { return nil }
                 state.waiters[invocation.requestID] = continuation
-                state.queue.append(invocation)
-                return schedule(&state)
+                return apply(&state, state.scheduler.enqueue(invocation))
             }
             guard let effects else {
                 let stopped = InvocationOutcome.exited(status: "signal: terminated")
@@ -109,10 +106,15 @@ final class FunctionPool: Sendable {
 
     /// Hands queued invocations to available environments, starting new ones up to the concurrency limit.
     private func schedule(_ state: inout State) -> [Effect] {
+        apply(&state, state.scheduler.schedule())
+    }
+
+    /// Carries out the scheduler's decisions on the slots' Runtime API state machines.
+    private func apply(_ state: inout State, _ decisions: [FunctionPoolScheduler<Invocation>.Decision]) -> [Effect] {
         var effects: [Effect] = []
-        while let invocation = state.queue.first {
-            if let slotID = state.available.popLast() {
-                state.queue.removeFirst()
+        for decision in decisions {
+            switch decision {
+            case .assign(let slotID, let invocation):
                 switch state.slots[slotID]?.machine.assign(invocation) {
                 case .deliver(let invocation, let waiter):
                     effects.append(startInvocation(&state, slotID: slotID, invocation, waiter))
@@ -127,16 +129,11 @@ final class FunctionPool: Sendable {
                 case nil:
                     break
                 }
-            } else if state.slots.count < settings.function.maxConcurrency && !state.isShuttingDown {
-                state.queue.removeFirst()
-                let slotID = state.nextSlotID
-                state.nextSlotID += 1
+            case .spawn(let slotID, let invocation):
                 var slot = Slot()
                 _ = slot.machine.assign(invocation)
                 state.slots[slotID] = slot
                 effects.append(.spawn(slotID: slotID))
-            } else {
-                break
             }
         }
         return effects
@@ -152,17 +149,14 @@ final class FunctionPool: Sendable {
 
     /// After a transition: a slot that can take work takes the next queued invocation or waits in `available`.
     private func release(_ state: inout State, slotID: Int) -> [Effect] {
-        guard let slot = state.slots[slotID], slot.machine.isAvailable, !state.available.contains(slotID) else {
-            return []
-        }
-        state.available.append(slotID)
-        return schedule(&state)
+        guard let slot = state.slots[slotID], slot.machine.isAvailable else { return [] }
+        return apply(&state, state.scheduler.free(slotID))
     }
 
     /// Removes a finished slot; returns what it owed and its resources to stop.
     private func remove(_ state: inout State, slotID: Int) -> (Slot, Invocation?)? {
         guard var slot = state.slots.removeValue(forKey: slotID) else { return nil }
-        state.available.removeAll { $0 == slotID }
+        state.scheduler.remove(slotID)
         let owed = slot.machine.terminate()
         return (slot, owed)
     }
@@ -527,12 +521,9 @@ final class FunctionPool: Sendable {
     /// reaped. Invocations still running or queued end with `Runtime.ExitError`.
     func shutdown(grace: Duration = .seconds(2)) async {
         let (slots, queued) = state.withLock { state -> ([Slot], [Invocation]) in
-            state.isShuttingDown = true
+            let queued = state.scheduler.stop()
             let slots = Array(state.slots.values)
             state.slots = [:]
-            state.available = []
-            let queued = Array(state.queue)
-            state.queue = []
             return (slots, queued)
         }
         var effects: [Effect] = []
