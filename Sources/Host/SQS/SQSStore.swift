@@ -185,8 +185,12 @@ final class SQSStore: Sendable, ServiceStore {
         }
     }
 
+    /// The queue, from the cache when a write has put it there (ReceiveMessage asks on every call). A reader's
+    /// snapshot may predate a write committing beside it, so what a read finds is never cached: only writes, which
+    /// are serialised with the changes that forget a queue, fill the cache.
     func queue(named name: String) throws -> SQSQueue? {
-        try database.read { db in try Self.queue(db, name) }
+        if let queue = queueCache.withLock({ $0[name] }) { return queue }
+        return try database.read { db in try Self.queue(db, name) }
     }
 
     func queueNames(prefix: String? = nil) throws -> [String] {
