@@ -79,10 +79,12 @@ let package = Package(
 
         // MARK: host side
         .target(name: "CSpawn"),
+        // The EventBridge event-pattern engine (rules, Pipe filters, mapping filters): it depends only on shapes.
+        .target(name: "EventPatterns", dependencies: ["AWSShapes"]),
         .target(
             name: "Host",
             dependencies: [
-                "AWSShapes", "AWSSigV4", "CSpawn", "CCrypto",
+                "AWSShapes", "AWSSigV4", "CSpawn", "CCrypto", "EventPatterns",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -134,7 +136,7 @@ let package = Package(
         .testTarget(
             name: "HostTests",
             dependencies: [
-                "Host", "LambdaRuntime", "CurlHTTP", "AWSShapes", "AWSClients",
+                "Host", "EventPatterns", "LambdaRuntime", "CurlHTTP", "AWSShapes", "AWSClients",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]

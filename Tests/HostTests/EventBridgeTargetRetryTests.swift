@@ -4,6 +4,7 @@ import GRDB
 import Logging
 import Testing
 
+@testable import EventPatterns
 @testable import Host
 
 /// Target RetryPolicy and DeadLetterConfig: deliveries that fail are retried durably, then dead-lettered with AWS's

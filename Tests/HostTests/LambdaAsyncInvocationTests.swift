@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import Testing
 
+@testable import EventPatterns
 @testable import Host
 
 /// Asynchronous (`Event`) invocations: durable rows, retried after function errors, given up to the function's

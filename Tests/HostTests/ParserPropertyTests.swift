@@ -3,6 +3,7 @@ import Foundation
 import PropertyBased
 import Testing
 
+@testable import EventPatterns
 @testable import Host
 
 /// Every parser that reads what a client sends, fed random text built from its own tokens: it answers (a value or

@@ -1,4 +1,5 @@
 import AWSShapes
+import EventPatterns
 import Foundation
 import GRDB
 

@@ -8,6 +8,7 @@
 // See EventBridgeTargets.swift for the DECISIONS on retries and dead-letter queues.
 
 import AWSShapes
+import EventPatterns
 import Foundation
 import GRDB
 import Synchronization

@@ -21,6 +21,7 @@
 // also takes SNS topics); a DLQ that is not a queue of the host is logged and the batch dropped.
 
 import AWSShapes
+import EventPatterns
 import Foundation
 
 /// An EventBridge Pipe as the Pipes API describes it: a DynamoDB stream source with its parameters, and an event bus

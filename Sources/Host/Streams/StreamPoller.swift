@@ -7,6 +7,7 @@
 // stream's end is saved first, as a step of its own, so that each step is one transaction.
 
 import AWSShapes
+import EventPatterns
 import Foundation
 import GRDB
 import Logging

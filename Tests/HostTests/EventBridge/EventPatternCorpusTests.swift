@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Testing
 
+@testable import EventPatterns
 @testable import Host
 
 /// Runs every case in `shared/testdata/eventbridge-patterns/` (LocalStack's AWS-validated templates).

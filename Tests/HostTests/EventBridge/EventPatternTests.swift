@@ -1,6 +1,7 @@
 import AWSShapes
 import Testing
 
+@testable import EventPatterns
 @testable import Host
 
 struct EventPatternTests {

@@ -5,6 +5,7 @@
 // refused). TumblingWindowInSeconds is accepted and reported but not applied. A stream mapping needs
 // StartingPosition TRIM_HORIZON or LATEST (AT_TIMESTAMP is refused, as DynamoDB streams do).
 
+import EventPatterns
 import Foundation
 
 /// An event source mapping as Lambda keeps it: the source (an SQS queue or a DynamoDB stream), the function and

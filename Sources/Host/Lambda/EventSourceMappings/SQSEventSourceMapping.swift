@@ -4,6 +4,7 @@
 // mapping deletes whatever is not reported.
 
 import AWSShapes
+import EventPatterns
 import Foundation
 import Logging
 
