@@ -81,10 +81,12 @@ let package = Package(
         .target(name: "CSpawn"),
         // The EventBridge event-pattern engine (rules, Pipe filters, mapping filters): it depends only on shapes.
         .target(name: "EventPatterns", dependencies: ["AWSShapes"]),
+        // DynamoDB's expression engine (conditions, updates, projections, key conditions, exact numbers).
+        .target(name: "DynamoDBExpressions", dependencies: ["AWSShapes"]),
         .target(
             name: "Host",
             dependencies: [
-                "AWSShapes", "AWSSigV4", "CSpawn", "CCrypto", "EventPatterns",
+                "AWSShapes", "AWSSigV4", "CSpawn", "CCrypto", "EventPatterns", "DynamoDBExpressions",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -136,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "HostTests",
             dependencies: [
-                "Host", "EventPatterns", "LambdaRuntime", "CurlHTTP", "AWSShapes", "AWSClients",
+                "Host", "EventPatterns", "DynamoDBExpressions", "LambdaRuntime", "CurlHTTP", "AWSShapes", "AWSClients",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]

@@ -2,6 +2,7 @@ import AWSShapes
 import Foundation
 import Testing
 
+@testable import DynamoDBExpressions
 @testable import Host
 
 /// The DynamoDB API through its JSON entry point, as a client's request body arrives.

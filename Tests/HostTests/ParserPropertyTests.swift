@@ -3,6 +3,7 @@ import Foundation
 import PropertyBased
 import Testing
 
+@testable import DynamoDBExpressions
 @testable import EventPatterns
 @testable import Host
 

@@ -2,6 +2,7 @@ import AWSShapes
 import Foundation
 import Testing
 
+@testable import DynamoDBExpressions
 @testable import Host
 
 /// Whatever a client sends is bounded before the host works on it: sizes, depths, numbers and tokens are checked

@@ -4,6 +4,7 @@
 // minutes; one shard per stream.
 
 import AWSShapes
+import DynamoDBExpressions
 import Foundation
 
 /// DynamoDB and DynamoDB Streams on the host's AWS endpoint (JSON 1.0; `X-Amz-Target: DynamoDB_20120810.*` and

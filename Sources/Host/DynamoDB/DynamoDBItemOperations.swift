@@ -1,4 +1,5 @@
 import AWSShapes
+import DynamoDBExpressions
 import Foundation
 import Synchronization
 

@@ -3,6 +3,7 @@
 // (`expireItems`), not on AWS's lazy schedule.
 
 import AWSShapes
+import DynamoDBExpressions
 import Foundation
 import GRDB
 import Synchronization

@@ -1,4 +1,5 @@
 import AWSShapes
+import DynamoDBExpressions
 import Foundation
 
 /// A table's definition as the store keeps it (JSON in `ddb_tables.definition`).

@@ -2,6 +2,7 @@ import AWSShapes
 import Foundation
 import Testing
 
+@testable import DynamoDBExpressions
 @testable import Host
 
 /// Runs `body` and checks it throws a `DynamoDBValidationError` with exactly `message`.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import DynamoDBExpressions
 @testable import Host
 
 /// DynamoDB behaviours checked against AWS's own answers (docs/aws-behaviour-notes.md gives each source).

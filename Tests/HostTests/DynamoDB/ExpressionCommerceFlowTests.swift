@@ -1,6 +1,7 @@
 import AWSShapes
 import Testing
 
+@testable import DynamoDBExpressions
 @testable import Host
 
 /// Every expression the commerce flow sends, evaluated on realistic items.

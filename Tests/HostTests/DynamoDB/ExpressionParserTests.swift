@@ -1,6 +1,7 @@
 import AWSShapes
 import Testing
 
+@testable import DynamoDBExpressions
 @testable import Host
 
 @Suite("Expression parser")

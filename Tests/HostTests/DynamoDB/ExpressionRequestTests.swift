@@ -2,6 +2,7 @@ import AWSShapes
 import Foundation
 import Testing
 
+@testable import DynamoDBExpressions
 @testable import Host
 
 @Suite("Expression request: projection, key conditions, request-wide validation")

@@ -17,9 +17,9 @@ import AWSShapes
 //   sets). Anything else is an incorrect data type.
 
 /// Applies a parsed UpdateExpression to an item.
-enum ExpressionUpdateApplier {
+package enum ExpressionUpdateApplier {
     /// The item after `update`.
-    static func apply(_ update: ExpressionUpdate, to original: DynamoDBItem) throws(DynamoDBValidationError)
+    package static func apply(_ update: ExpressionUpdate, to original: DynamoDBItem) throws(DynamoDBValidationError)
         -> DynamoDBItem
     {
         var setValues: [(ExpressionPath, AttributeValue)] = []
@@ -76,7 +76,7 @@ enum ExpressionUpdateApplier {
 
     // MARK: SET values
 
-    static func evaluate(
+    package static func evaluate(
         _ value: ExpressionUpdateValue, on item: DynamoDBItem
     ) throws(DynamoDBValidationError) -> AttributeValue {
         switch value {
@@ -161,7 +161,7 @@ enum ExpressionUpdateApplier {
     // MARK: Writing at a path
 
     /// Replaces the value at `path` with `change(current)` (nil removes it).
-    static func modify(
+    package static func modify(
         _ item: inout DynamoDBItem, at path: ExpressionPath,
         _ change: (AttributeValue?) throws(DynamoDBValidationError) -> AttributeValue?
     ) throws(DynamoDBValidationError) {

@@ -1,6 +1,6 @@
 /// A token of a DynamoDB expression.
-struct ExpressionToken: Sendable, Equatable {
-    enum Kind: Sendable, Equatable {
+package struct ExpressionToken: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// A run of `[A-Za-z0-9_]`: a bare attribute name, a keyword, a function name or (all digits) a number.
         case word
         /// `#name`.
@@ -15,28 +15,28 @@ struct ExpressionToken: Sendable, Equatable {
         case end
     }
 
-    var kind: Kind
+    package var kind: Kind
     /// The token's text (`"<EOF>"` for the end).
-    var text: String
+    package var text: String
     /// Offsets of the token in the expression's Unicode scalars.
-    var start: Int
-    var end: Int
+    package var start: Int
+    package var end: Int
 
     /// Whether this is the keyword `keyword` (case-insensitive).
-    func isKeyword(_ keyword: String) -> Bool {
+    package func isKeyword(_ keyword: String) -> Bool {
         kind == .word && text.uppercased() == keyword
     }
 
     /// Whether this is the punctuation `symbol`.
-    func isPunctuation(_ symbol: String) -> Bool {
+    package func isPunctuation(_ symbol: String) -> Bool {
         kind == .punctuation && text == symbol
     }
 }
 
 /// Splits an expression into tokens. Whitespace separates tokens and is dropped (its positions survive in the
 /// tokens' offsets, for the `near:` of syntax errors).
-enum ExpressionLexer {
-    static func tokens(of expression: String) -> [ExpressionToken] {
+package enum ExpressionLexer {
+    package static func tokens(of expression: String) -> [ExpressionToken] {
         let scalars = Array(expression.unicodeScalars)
         var tokens: [ExpressionToken] = []
         var index = 0
@@ -83,7 +83,7 @@ enum ExpressionLexer {
 
     /// The `near:` text DynamoDB prints for a syntax error at `tokens[position]`: from the previous token through
     /// the next one (with the whitespace between them).
-    static func near(_ tokens: [ExpressionToken], at position: Int, in expression: String) -> String {
+    package static func near(_ tokens: [ExpressionToken], at position: Int, in expression: String) -> String {
         let scalars = Array(expression.unicodeScalars)
         let start = position > 0 ? tokens[position - 1].start : tokens[position].start
         let end: Int

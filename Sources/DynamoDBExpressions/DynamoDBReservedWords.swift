@@ -1,9 +1,9 @@
 /// The DynamoDB reserved words (the "Reserved words in DynamoDB" page of the DynamoDB developer guide,
 /// 573 words). A bare attribute name in an expression must not be one of them (case-insensitive); an
 /// expression attribute name (`#name`) must be used instead.
-enum DynamoDBReservedWords {
+package enum DynamoDBReservedWords {
     /// Every reserved word, upper-case.
-    static let all: Set<String> = [
+    package static let all: Set<String> = [
         "ABORT", "ABSOLUTE", "ACTION", "ADD", "AFTER", "AGENT", "AGGREGATE", "ALL", "ALLOCATE", "ALTER", "ANALYZE",
         "AND", "ANY", "ARCHIVE", "ARE", "ARRAY", "AS", "ASC", "ASCII", "ASENSITIVE", "ASSERTION", "ASYMMETRIC", "AT",
         "ATOMIC", "ATTACH", "ATTRIBUTE", "AUTH", "AUTHORIZATION", "AUTHORIZE", "AUTO", "AVG", "BACK", "BACKUP",
@@ -62,7 +62,7 @@ enum DynamoDBReservedWords {
     ]
 
     /// Whether `name` is reserved (compared case-insensitively).
-    static func contains(_ name: String) -> Bool {
+    package static func contains(_ name: String) -> Bool {
         all.contains(name.uppercased())
     }
 }

@@ -17,9 +17,9 @@ import Foundation
 //   list (deep equality). `begins_with`: S and B only.
 
 /// Value semantics of DynamoDB expressions.
-enum ExpressionValues {
+package enum ExpressionValues {
     /// DynamoDB equality (see DECISIONS).
-    static func equal(_ lhs: AttributeValue, _ rhs: AttributeValue) -> Bool {
+    package static func equal(_ lhs: AttributeValue, _ rhs: AttributeValue) -> Bool {
         switch (lhs, rhs) {
         case (.s(let left), .s(let right)):
             return left.utf8.elementsEqual(right.utf8)
@@ -48,7 +48,7 @@ enum ExpressionValues {
     }
 
     /// Orders two N, two S or two B values: -1, 0 or 1; nil for any other pair (different or unordered types).
-    static func compareOrdered(_ lhs: AttributeValue, _ rhs: AttributeValue) -> Int? {
+    package static func compareOrdered(_ lhs: AttributeValue, _ rhs: AttributeValue) -> Int? {
         switch (lhs, rhs) {
         case (.n(let left), .n(let right)):
             return compareNumbers(left, right)
@@ -63,7 +63,7 @@ enum ExpressionValues {
 
     /// Compares number texts by value (texts that are not numbers, which validated items never hold, compare as
     /// text).
-    static func compareNumbers(_ lhs: String, _ rhs: String) -> Int {
+    package static func compareNumbers(_ lhs: String, _ rhs: String) -> Int {
         if let left = try? DynamoDBNumber(lhs), let right = try? DynamoDBNumber(rhs) {
             return DynamoDBNumber.compare(left, right)
         }
@@ -75,7 +75,7 @@ enum ExpressionValues {
     }
 
     /// Lexicographic comparison of unsigned bytes: -1, 0 or 1.
-    static func compareBytes<Left: Sequence<UInt8>, Right: Sequence<UInt8>>(_ lhs: Left, _ rhs: Right) -> Int {
+    package static func compareBytes<Left: Sequence<UInt8>, Right: Sequence<UInt8>>(_ lhs: Left, _ rhs: Right) -> Int {
         var left = lhs.makeIterator()
         var right = rhs.makeIterator()
         while true {
@@ -90,7 +90,7 @@ enum ExpressionValues {
     }
 
     /// The value at `path` in `item`, or nil when any step is missing or of the wrong kind.
-    static func value(at path: ExpressionPath, in item: DynamoDBItem?) -> AttributeValue? {
+    package static func value(at path: ExpressionPath, in item: DynamoDBItem?) -> AttributeValue? {
         guard let item, case .name(let first) = path.elements.first, var current = item[first] else { return nil }
         for element in path.elements.dropFirst() {
             switch (element, current) {
@@ -108,7 +108,7 @@ enum ExpressionValues {
     }
 
     /// The `size` of a value, or nil for types without one.
-    static func size(of value: AttributeValue) -> Int? {
+    package static func size(of value: AttributeValue) -> Int? {
         switch value {
         case .s(let text): text.utf8.count
         case .b(let data): data.count
@@ -122,7 +122,7 @@ enum ExpressionValues {
     }
 
     /// Whether `haystack` holds `needle` as a contiguous run.
-    static func containsBytes(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    package static func containsBytes(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         if needle.isEmpty { return true }
         guard haystack.count >= needle.count else { return false }
         for start in 0...(haystack.count - needle.count)
@@ -134,9 +134,9 @@ enum ExpressionValues {
 }
 
 /// Evaluates parsed conditions against an item.
-enum ExpressionConditionEvaluator {
+package enum ExpressionConditionEvaluator {
     /// Whether `condition` holds for `item` (nil: there is no item, so every attribute is missing).
-    static func evaluate(_ condition: ExpressionCondition, on item: DynamoDBItem?) -> Bool {
+    package static func evaluate(_ condition: ExpressionCondition, on item: DynamoDBItem?) -> Bool {
         switch condition {
         case .and(let left, let right):
             return evaluate(left, on: item) && evaluate(right, on: item)
@@ -212,7 +212,7 @@ enum ExpressionConditionEvaluator {
     }
 
     /// The value of an operand, or nil when it is missing.
-    static func resolve(_ operand: ExpressionOperand, in item: DynamoDBItem?) -> AttributeValue? {
+    package static func resolve(_ operand: ExpressionOperand, in item: DynamoDBItem?) -> AttributeValue? {
         switch operand {
         case .value(let value):
             return value

@@ -25,11 +25,11 @@ import Foundation
 //   first differ at a step that is a name in one and an index in the other. Projections check overlaps too.
 
 /// Parses one expression, resolving `#name` and `:value` placeholders and recording which ones it used.
-struct ExpressionParser {
-    let kind: ExpressionKind
-    let expression: String
-    let names: [String: String]
-    let values: [String: AttributeValue]
+package struct ExpressionParser {
+    package let kind: ExpressionKind
+    package let expression: String
+    package let names: [String: String]
+    package let values: [String: AttributeValue]
     private let tokens: [ExpressionToken]
     private var position = 0
     /// The `#name` placeholders the expression used.
@@ -47,21 +47,21 @@ struct ExpressionParser {
 
     /// DynamoDB's limit on operators in one expression. With redundant parentheses refused, it also bounds how
     /// deep conditions nest.
-    static let maximumOperators = 300
+    package static let maximumOperators = 300
     /// The deepest nesting accepted (function calls inside function calls are not operators); the 4 KB limit
     /// allows about 300 levels.
-    static let maximumDepth = 500
+    package static let maximumDepth = 500
 
     /// The largest number of operands of IN on its right.
-    static let maximumInOperands = 100
+    package static let maximumInOperands = 100
 
-    static let conditionFunctions: Set<String> = [
+    package static let conditionFunctions: Set<String> = [
         "attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains", "size",
     ]
-    static let updateFunctions: Set<String> = ["if_not_exists", "list_append"]
-    static let attributeTypeNames: Set<String> = ["S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"]
+    package static let updateFunctions: Set<String> = ["if_not_exists", "list_append"]
+    package static let attributeTypeNames: Set<String> = ["S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"]
 
-    init(
+    package init(
         _ kind: ExpressionKind, _ expression: String, names: [String: String] = [:],
         values: [String: AttributeValue] = [:]
     ) {
@@ -75,14 +75,14 @@ struct ExpressionParser {
     // MARK: Entry points
 
     /// Parses a ConditionExpression, FilterExpression or KeyConditionExpression.
-    mutating func parseCondition() throws(DynamoDBValidationError) -> ExpressionCondition {
+    package mutating func parseCondition() throws(DynamoDBValidationError) -> ExpressionCondition {
         let condition = try parseOr()
         try expectEnd()
         return condition
     }
 
     /// Parses a ProjectionExpression: comma-separated document paths.
-    mutating func parseProjection() throws(DynamoDBValidationError) -> [ExpressionPath] {
+    package mutating func parseProjection() throws(DynamoDBValidationError) -> [ExpressionPath] {
         var paths = [try parsePath()]
         while current.isPunctuation(",") {
             advance()
@@ -94,7 +94,7 @@ struct ExpressionParser {
     }
 
     /// Parses an UpdateExpression.
-    mutating func parseUpdate() throws(DynamoDBValidationError) -> ExpressionUpdate {
+    package mutating func parseUpdate() throws(DynamoDBValidationError) -> ExpressionUpdate {
         var update = ExpressionUpdate()
         var seenSections: Set<String> = []
         repeat {
@@ -610,7 +610,7 @@ struct ExpressionParser {
 
 extension AttributeValue {
     /// The DynamoDB type name: `S`, `N`, `B`, `SS`, `NS`, `BS`, `M`, `L`, `NULL`, `BOOL`.
-    var dynamoDBTypeName: String {
+    package var dynamoDBTypeName: String {
         switch self {
         case .s: "S"
         case .n: "N"
@@ -626,7 +626,7 @@ extension AttributeValue {
     }
 
     /// The long type name DynamoDB uses in ADD/DELETE operand errors (`STRING`, `NUMBER`, …).
-    var dynamoDBLongTypeName: String {
+    package var dynamoDBLongTypeName: String {
         switch self {
         case .s: "STRING"
         case .n: "NUMBER"
@@ -642,7 +642,7 @@ extension AttributeValue {
     }
 
     /// A short rendering of a scalar for error messages (`5`, `abc`).
-    var dynamoDBBriefText: String {
+    package var dynamoDBBriefText: String {
         switch self {
         case .s(let text), .n(let text): text
         case .b(let data): data.base64EncodedString()

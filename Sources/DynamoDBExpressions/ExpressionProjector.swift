@@ -6,9 +6,9 @@ import AWSShapes
 //   out; a map or list that ends up with nothing projected is left out too.
 
 /// Applies a parsed ProjectionExpression to an item.
-enum ExpressionProjector {
+package enum ExpressionProjector {
     /// The parts of `item` that `paths` name.
-    static func project(_ item: DynamoDBItem, paths: [ExpressionPath]) -> DynamoDBItem {
+    package static func project(_ item: DynamoDBItem, paths: [ExpressionPath]) -> DynamoDBItem {
         var result: DynamoDBItem = [:]
         for (name, rests) in grouped(paths.map { $0.elements[...] }, byName: true) {
             guard case .name(let attribute) = name, let value = item[attribute],

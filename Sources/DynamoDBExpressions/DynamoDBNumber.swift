@@ -18,13 +18,13 @@ import AWSShapes
 //   underflow raise the same errors (DynamoDB rejects rather than rounds).
 
 /// An exact DynamoDB number: up to 38 significant decimal digits, magnitude 1E-130 ..< 1E+126 (or zero).
-struct DynamoDBNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct DynamoDBNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The most significant digits DynamoDB stores.
-    static let maximumSignificantDigits = 38
+    package static let maximumSignificantDigits = 38
     /// The largest allowed exponent of the leading digit (numbers are below 1E+126).
-    static let maximumAdjustedExponent = 125
+    package static let maximumAdjustedExponent = 125
     /// The smallest allowed exponent of the leading digit (numbers are at least 1E-130).
-    static let minimumAdjustedExponent = -130
+    package static let minimumAdjustedExponent = -130
 
     /// Whether the number is below zero (never true for zero).
     private(set) var isNegative: Bool
@@ -34,7 +34,7 @@ struct DynamoDBNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
     private(set) var exponent: Int
 
     /// Zero.
-    static let zero = DynamoDBNumber(unchecked: false, digits: [], exponent: 0)
+    package static let zero = DynamoDBNumber(unchecked: false, digits: [], exponent: 0)
 
     private init(unchecked negative: Bool, digits: [UInt8], exponent: Int) {
         var digits = digits
@@ -58,7 +58,7 @@ struct DynamoDBNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Parses DynamoDB number text (`"1"`, `"-0.5"`, `"1e3"`, `"00012.3400"`) and checks it fits DynamoDB's range.
     /// - Throws: `DynamoDBValidationError` worded as DynamoDB words it.
-    init(_ text: String) throws(DynamoDBValidationError) {
+    package init(_ text: String) throws(DynamoDBValidationError) {
         guard let parsed = Self.parseUnchecked(text) else {
             throw DynamoDBValidationError(
                 "The parameter cannot be converted to a numeric value" + (text.isEmpty ? "" : ": \(text)"))
@@ -68,7 +68,7 @@ struct DynamoDBNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// An integer.
-    init(_ value: Int) {
+    package init(_ value: Int) {
         let magnitude = value.magnitude
         let digits = String(magnitude).utf8.map { $0 - UInt8(ascii: "0") }
         self.init(unchecked: value < 0, digits: digits, exponent: 0)
@@ -117,13 +117,13 @@ struct DynamoDBNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// The exponent of the leading digit (`123` → 2, `0.05` → -2); 0 for zero.
-    var adjustedExponent: Int { digits.isEmpty ? 0 : exponent + digits.count - 1 }
+    package var adjustedExponent: Int { digits.isEmpty ? 0 : exponent + digits.count - 1 }
 
     /// Whether the number is zero.
-    var isZero: Bool { digits.isEmpty }
+    package var isZero: Bool { digits.isEmpty }
 
     /// The number of significant digits (0 for zero).
-    var significantDigitCount: Int { digits.count }
+    package var significantDigitCount: Int { digits.count }
 
     private func checkRange() throws(DynamoDBValidationError) {
         guard !digits.isEmpty else { return }
@@ -141,7 +141,7 @@ struct DynamoDBNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// The text DynamoDB returns for the number: no exponent, no leading or trailing zeros.
-    var canonicalText: String {
+    package var canonicalText: String {
         if digits.isEmpty { return "0" }
         let zero = UInt8(ascii: "0")
         var bytes: [UInt8] = isNegative ? [UInt8(ascii: "-")] : []
@@ -161,7 +161,7 @@ struct DynamoDBNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    var description: String { canonicalText }
+    package var description: String { canonicalText }
 
     // MARK: Comparison
 
@@ -181,7 +181,7 @@ struct DynamoDBNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// Compares values: -1, 0 or 1.
-    static func compare(_ lhs: DynamoDBNumber, _ rhs: DynamoDBNumber) -> Int {
+    package static func compare(_ lhs: DynamoDBNumber, _ rhs: DynamoDBNumber) -> Int {
         func signum(_ number: DynamoDBNumber) -> Int { number.isZero ? 0 : (number.isNegative ? -1 : 1) }
         let (left, right) = (signum(lhs), signum(rhs))
         if left != right { return left < right ? -1 : 1 }
@@ -189,7 +189,7 @@ struct DynamoDBNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
         return left < 0 ? -magnitude : magnitude
     }
 
-    static func < (lhs: DynamoDBNumber, rhs: DynamoDBNumber) -> Bool {
+    package static func < (lhs: DynamoDBNumber, rhs: DynamoDBNumber) -> Bool {
         compare(lhs, rhs) < 0
     }
 
@@ -197,7 +197,7 @@ struct DynamoDBNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The sum, exact. Throws the errors of a stored number if the result has more than 38 significant digits or
     /// is out of range.
-    func adding(_ other: DynamoDBNumber) throws(DynamoDBValidationError) -> DynamoDBNumber {
+    package func adding(_ other: DynamoDBNumber) throws(DynamoDBValidationError) -> DynamoDBNumber {
         if other.isZero { return self }
         if isZero { return other }
         let exponent = min(self.exponent, other.exponent)
@@ -221,12 +221,12 @@ struct DynamoDBNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// The difference, exact; errors as `adding(_:)`.
-    func subtracting(_ other: DynamoDBNumber) throws(DynamoDBValidationError) -> DynamoDBNumber {
+    package func subtracting(_ other: DynamoDBNumber) throws(DynamoDBValidationError) -> DynamoDBNumber {
         try adding(other.negated())
     }
 
     /// The number with the opposite sign.
-    func negated() -> DynamoDBNumber {
+    package func negated() -> DynamoDBNumber {
         DynamoDBNumber(unchecked: !isNegative, digits: digits, exponent: exponent)
     }
 
@@ -266,7 +266,7 @@ struct DynamoDBNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// A text whose byte order is the numeric order (for a storage index on number sort keys):
     /// negative numbers start with `0`, zero is `1`, positive numbers start with `2`; then the leading digit's
     /// exponent, then the digits (complemented for negative numbers, which end with `~`).
-    var orderPreservingKey: String {
+    package var orderPreservingKey: String {
         if digits.isEmpty { return "1" }
         let biased = adjustedExponent - Self.minimumAdjustedExponent  // 0...255 for valid numbers
         func padded(_ value: Int) -> String {
@@ -283,18 +283,18 @@ struct DynamoDBNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The bytes DynamoDB counts for the number in an item's size: about one byte per two significant digits,
     /// plus one.
-    var storageSize: Int { (digits.count + 1) / 2 + 1 }
+    package var storageSize: Int { (digits.count + 1) / 2 + 1 }
 }
 
 extension DynamoDBNumber {
     /// Checks every number inside an incoming value (`N`, `NS`, and those nested in `M` and `L`).
     /// - Throws: the `DynamoDBValidationError` of the first invalid number.
-    static func validate(_ value: AttributeValue) throws(DynamoDBValidationError) {
+    package static func validate(_ value: AttributeValue) throws(DynamoDBValidationError) {
         _ = try value.canonicalized()
     }
 
     /// Checks every number inside an incoming item.
-    static func validate(_ item: DynamoDBItem) throws(DynamoDBValidationError) {
+    package static func validate(_ item: DynamoDBItem) throws(DynamoDBValidationError) {
         for value in item.values { try validate(value) }
     }
 }
@@ -304,7 +304,7 @@ extension AttributeValue {
     /// text (`"1E+2"` → `"100"`), as DynamoDB stores and returns it. Number sets keep their order.
     /// - Throws: `DynamoDBValidationError` for a number DynamoDB rejects, and for an empty set or a set with
     ///   duplicates (with DynamoDB's texts, which differ by set type).
-    func canonicalized() throws(DynamoDBValidationError) -> AttributeValue {
+    package func canonicalized() throws(DynamoDBValidationError) -> AttributeValue {
         let invalid = "One or more parameter values were invalid: "
         switch self {
         case .n(let text):
@@ -350,7 +350,7 @@ extension AttributeValue {
 
 extension Dictionary where Key == String, Value == AttributeValue {
     /// The item with every number in canonical text (see `AttributeValue.canonicalized()`).
-    func canonicalizedItem() throws(DynamoDBValidationError) -> DynamoDBItem {
+    package func canonicalizedItem() throws(DynamoDBValidationError) -> DynamoDBItem {
         var result: DynamoDBItem = [:]
         result.reserveCapacity(count)
         for (key, value) in self { result[key] = try value.canonicalized() }

@@ -1,19 +1,19 @@
 /// A DynamoDB `ValidationException`. The service renders it as
 /// `{"__type":"com.amazonaws.dynamodb.v20120810#ValidationException","message":…}` with status 400.
-struct DynamoDBValidationError: Error, Equatable, CustomStringConvertible {
+package struct DynamoDBValidationError: Error, Equatable, CustomStringConvertible {
     /// The message, worded as DynamoDB words it.
-    var message: String
+    package var message: String
 
-    init(_ message: String) {
+    package init(_ message: String) {
         self.message = message
     }
 
-    var description: String { "ValidationException: \(message)" }
+    package var description: String { "ValidationException: \(message)" }
 }
 
 /// The kinds of expression a request can carry; the kind names the expression in error messages
 /// (`Invalid ConditionExpression: …`).
-enum ExpressionKind: String, Sendable, CaseIterable {
+package enum ExpressionKind: String, Sendable, CaseIterable {
     case condition = "ConditionExpression"
     case filter = "FilterExpression"
     case keyCondition = "KeyConditionExpression"
@@ -23,26 +23,26 @@ enum ExpressionKind: String, Sendable, CaseIterable {
 
 extension DynamoDBValidationError {
     /// `Invalid <Kind>: <detail>`.
-    static func invalid(_ kind: ExpressionKind, _ detail: String) -> Self {
+    package static func invalid(_ kind: ExpressionKind, _ detail: String) -> Self {
         Self("Invalid \(kind.rawValue): \(detail)")
     }
 
     /// `Invalid <Kind>: Syntax error; token: "<token>", near: "<near>"`.
-    static func syntax(_ kind: ExpressionKind, token: String, near: String) -> Self {
+    package static func syntax(_ kind: ExpressionKind, token: String, near: String) -> Self {
         invalid(kind, "Syntax error; token: \"\(token)\", near: \"\(near)\"")
     }
 
     /// Arithmetic or a function in an update refers to a missing attribute.
-    static let attributeDoesNotExist = Self(
+    package static let attributeDoesNotExist = Self(
         "The provided expression refers to an attribute that does not exist in the item")
 
     /// An update operand has the wrong type at run time (for example `SET a = b + :n` where `b` is a string).
-    static let incorrectOperandDataType = Self("An operand in the update expression has an incorrect data type")
+    package static let incorrectOperandDataType = Self("An operand in the update expression has an incorrect data type")
 
     /// An update writes below an attribute that is missing or of the wrong kind.
-    static let invalidDocumentPathForUpdate = Self(
+    package static let invalidDocumentPathForUpdate = Self(
         "The document path provided in the update expression is invalid for update")
 
     /// A condition failed (the caller raises `ConditionalCheckFailedException` with this message).
-    static let conditionalCheckFailedMessage = "The conditional request failed"
+    package static let conditionalCheckFailedMessage = "The conditional request failed"
 }

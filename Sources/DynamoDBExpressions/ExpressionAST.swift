@@ -1,33 +1,33 @@
 import AWSShapes
 
 /// One step of a document path: a map key (or top-level attribute name) or a list index.
-enum ExpressionPathElement: Hashable, Sendable {
+package enum ExpressionPathElement: Hashable, Sendable {
     case name(String)
     case index(Int)
 }
 
 /// A document path such as `a.b[2].c`, with `#name` placeholders already replaced by the names they stand for.
 /// It always starts with a name.
-struct ExpressionPath: Hashable, Sendable, CustomStringConvertible {
-    var elements: [ExpressionPathElement]
+package struct ExpressionPath: Hashable, Sendable, CustomStringConvertible {
+    package var elements: [ExpressionPathElement]
 
-    init(_ elements: [ExpressionPathElement]) {
+    package init(_ elements: [ExpressionPathElement]) {
         self.elements = elements
     }
 
     /// A path of one top-level attribute.
-    init(attribute name: String) {
+    package init(attribute name: String) {
         self.elements = [.name(name)]
     }
 
     /// The top-level attribute the path starts at.
-    var topLevelName: String {
+    package var topLevelName: String {
         guard case .name(let name) = elements.first else { return "" }
         return name
     }
 
     /// The path as DynamoDB prints it in error messages: `[a, b, [2]]`.
-    var description: String {
+    package var description: String {
         let parts = elements.map { element -> String in
             switch element {
             case .name(let name): name
@@ -39,14 +39,14 @@ struct ExpressionPath: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// An operand of a condition: a document path, a value (a resolved `:value` placeholder) or `size(path)`.
-enum ExpressionOperand: Sendable, Equatable {
+package enum ExpressionOperand: Sendable, Equatable {
     case path(ExpressionPath)
     case value(AttributeValue)
     case size(ExpressionPath)
 }
 
 /// A comparator of a condition.
-enum ExpressionComparator: String, Sendable, CaseIterable {
+package enum ExpressionComparator: String, Sendable, CaseIterable {
     case equal = "="
     case notEqual = "<>"
     case less = "<"
@@ -55,7 +55,7 @@ enum ExpressionComparator: String, Sendable, CaseIterable {
     case greaterOrEqual = ">="
 
     /// The comparator with its operands swapped (`:v < a` is `a > :v`).
-    var mirrored: ExpressionComparator {
+    package var mirrored: ExpressionComparator {
         switch self {
         case .equal, .notEqual: self
         case .less: .greater
@@ -67,7 +67,7 @@ enum ExpressionComparator: String, Sendable, CaseIterable {
 }
 
 /// A parsed condition (ConditionExpression, FilterExpression, KeyConditionExpression).
-indirect enum ExpressionCondition: Sendable, Equatable {
+package indirect enum ExpressionCondition: Sendable, Equatable {
     case compare(ExpressionOperand, ExpressionComparator, ExpressionOperand)
     case between(ExpressionOperand, lower: ExpressionOperand, upper: ExpressionOperand)
     case isIn(ExpressionOperand, [ExpressionOperand])
@@ -82,7 +82,7 @@ indirect enum ExpressionCondition: Sendable, Equatable {
 }
 
 /// The right-hand side of a `SET` action.
-indirect enum ExpressionUpdateValue: Sendable, Equatable {
+package indirect enum ExpressionUpdateValue: Sendable, Equatable {
     case path(ExpressionPath)
     case value(AttributeValue)
     case plus(ExpressionUpdateValue, ExpressionUpdateValue)
@@ -92,36 +92,36 @@ indirect enum ExpressionUpdateValue: Sendable, Equatable {
 }
 
 /// A parsed UpdateExpression: its four sections (each may be empty).
-struct ExpressionUpdate: Sendable, Equatable {
-    struct SetAction: Sendable, Equatable {
+package struct ExpressionUpdate: Sendable, Equatable {
+    package struct SetAction: Sendable, Equatable {
         var path: ExpressionPath
         var value: ExpressionUpdateValue
     }
 
-    struct ValueAction: Sendable, Equatable {
+    package struct ValueAction: Sendable, Equatable {
         var path: ExpressionPath
         var value: AttributeValue
     }
 
-    var setActions: [SetAction] = []
-    var removePaths: [ExpressionPath] = []
-    var addActions: [ValueAction] = []
-    var deleteActions: [ValueAction] = []
+    package var setActions: [SetAction] = []
+    package var removePaths: [ExpressionPath] = []
+    package var addActions: [ValueAction] = []
+    package var deleteActions: [ValueAction] = []
 
     /// Every path the update writes or removes, in section order SET, REMOVE, ADD, DELETE.
-    var targetPaths: [ExpressionPath] {
+    package var targetPaths: [ExpressionPath] {
         setActions.map(\.path) + removePaths + addActions.map(\.path) + deleteActions.map(\.path)
     }
 
     /// The top-level attributes the update assigns, removes or changes (the caller rejects key attributes).
-    var targetTopLevelNames: Set<String> {
+    package var targetTopLevelNames: Set<String> {
         Set(targetPaths.map(\.topLevelName))
     }
 }
 
 extension ExpressionCondition {
     /// The top-level attributes the condition reads, in the order they appear.
-    var topLevelNames: [String] {
+    package var topLevelNames: [String] {
         func names(_ operand: ExpressionOperand) -> [String] {
             switch operand {
             case .path(let path), .size(let path): [path.topLevelName]

@@ -23,7 +23,7 @@ import Foundation
 //   definitions).
 
 /// A condition on one key attribute.
-enum DynamoDBKeyPredicate: Sendable, Equatable {
+package enum DynamoDBKeyPredicate: Sendable, Equatable {
     case equal(AttributeValue)
     case less(AttributeValue)
     case lessOrEqual(AttributeValue)
@@ -33,7 +33,7 @@ enum DynamoDBKeyPredicate: Sendable, Equatable {
     case beginsWith(AttributeValue)
 
     /// Whether a key value satisfies the predicate (type-strict: a value of another type never does).
-    func matches(_ value: AttributeValue) -> Bool {
+    package func matches(_ value: AttributeValue) -> Bool {
         func order(_ bound: AttributeValue) -> Int? { ExpressionValues.compareOrdered(value, bound) }
         switch self {
         case .equal(let bound): return order(bound) == 0
@@ -55,25 +55,25 @@ enum DynamoDBKeyPredicate: Sendable, Equatable {
 }
 
 /// A Query's key condition resolved against the key schema of the table or index queried.
-struct DynamoDBKeyCondition: Sendable, Equatable {
+package struct DynamoDBKeyCondition: Sendable, Equatable {
     /// The partition key attribute name and the value it must equal.
-    var partitionKeyName: String
-    var partitionKeyValue: AttributeValue
+    package var partitionKeyName: String
+    package var partitionKeyValue: AttributeValue
     /// The sort key attribute name, when the table or index has one.
-    var sortKeyName: String?
+    package var sortKeyName: String?
     /// The condition on the sort key, when the expression has one.
-    var sortKeyPredicate: DynamoDBKeyPredicate?
+    package var sortKeyPredicate: DynamoDBKeyPredicate?
 
     /// Whether an item's sort key value satisfies the sort key condition (always true without one; false for a
     /// missing value when there is one).
-    func matches(sortValue: AttributeValue?) -> Bool {
+    package func matches(sortValue: AttributeValue?) -> Bool {
         guard let sortKeyPredicate else { return true }
         guard let sortValue else { return false }
         return sortKeyPredicate.matches(sortValue)
     }
 
     /// Whether an item satisfies the whole key condition.
-    func matches(_ item: DynamoDBItem) -> Bool {
+    package func matches(_ item: DynamoDBItem) -> Bool {
         guard let partition = item[partitionKeyName], ExpressionValues.equal(partition, partitionKeyValue) else {
             return false
         }
@@ -82,16 +82,16 @@ struct DynamoDBKeyCondition: Sendable, Equatable {
 }
 
 /// The key conditions of a parsed KeyConditionExpression, before the key schema is known.
-struct ExpressionKeyConditionParts: Sendable, Equatable {
-    var parts: [(name: String, predicate: DynamoDBKeyPredicate)]
+package struct ExpressionKeyConditionParts: Sendable, Equatable {
+    package var parts: [(name: String, predicate: DynamoDBKeyPredicate)]
 
-    static func == (lhs: Self, rhs: Self) -> Bool {
+    package static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.parts.count == rhs.parts.count
             && zip(lhs.parts, rhs.parts).allSatisfy { $0.name == $1.name && $0.predicate == $1.predicate }
     }
 
     /// Checks the shape of a parsed key condition.
-    init(_ condition: ExpressionCondition) throws(DynamoDBValidationError) {
+    package init(_ condition: ExpressionCondition) throws(DynamoDBValidationError) {
         var parts: [(name: String, predicate: DynamoDBKeyPredicate)] = []
         try Self.flatten(condition, into: &parts)
         var seen: Set<String> = []
@@ -174,7 +174,8 @@ struct ExpressionKeyConditionParts: Sendable, Equatable {
     }
 
     /// Resolves the parts against a key schema.
-    func resolve(partitionKey: String, sortKey: String?) throws(DynamoDBValidationError) -> DynamoDBKeyCondition {
+    package func resolve(partitionKey: String, sortKey: String?) throws(DynamoDBValidationError) -> DynamoDBKeyCondition
+    {
         guard let partition = parts.first(where: { $0.name == partitionKey }) else {
             throw DynamoDBValidationError("Query condition missed key schema element: \(partitionKey)")
         }
@@ -199,15 +200,15 @@ struct ExpressionKeyConditionParts: Sendable, Equatable {
 }
 
 /// The order of key values in DynamoDB: N by numeric value, S by UTF-8 bytes, B by unsigned bytes.
-enum DynamoDBKeyOrdering {
+package enum DynamoDBKeyOrdering {
     /// -1, 0 or 1. Values of different types (which one key attribute never holds) order by type name.
-    static func compare(_ lhs: AttributeValue, _ rhs: AttributeValue) -> Int {
+    package static func compare(_ lhs: AttributeValue, _ rhs: AttributeValue) -> Int {
         if let order = ExpressionValues.compareOrdered(lhs, rhs) { return order }
         return ExpressionValues.compareBytes(lhs.dynamoDBTypeName.utf8, rhs.dynamoDBTypeName.utf8)
     }
 
     /// Whether `lhs` sorts before `rhs` (for `sort(by:)`).
-    static func areInIncreasingOrder(_ lhs: AttributeValue, _ rhs: AttributeValue) -> Bool {
+    package static func areInIncreasingOrder(_ lhs: AttributeValue, _ rhs: AttributeValue) -> Bool {
         compare(lhs, rhs) < 0
     }
 }

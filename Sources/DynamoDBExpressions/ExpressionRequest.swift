@@ -26,24 +26,24 @@ import AWSShapes
 /// guard request.conditionHolds(on: stored) else { /* ConditionalCheckFailedException */ }
 /// let (newItem, changed) = try request.applyUpdate(to: stored ?? key)
 /// ```
-struct ExpressionRequest: Sendable {
+package struct ExpressionRequest: Sendable {
     /// The parsed ConditionExpression, if any.
-    let condition: ExpressionCondition?
+    package let condition: ExpressionCondition?
     /// The parsed FilterExpression, if any.
-    let filter: ExpressionCondition?
+    package let filter: ExpressionCondition?
     /// The parsed KeyConditionExpression, if any (resolve it with `keyCondition(partitionKey:sortKey:)`).
-    let keyConditionParts: ExpressionKeyConditionParts?
+    package let keyConditionParts: ExpressionKeyConditionParts?
     /// The parsed ProjectionExpression, if any.
-    let projection: [ExpressionPath]?
+    package let projection: [ExpressionPath]?
     /// The parsed UpdateExpression, if any.
-    let update: ExpressionUpdate?
+    package let update: ExpressionUpdate?
 
     /// DynamoDB's limit on each expression's text, in bytes.
-    static let maximumExpressionSize = 4096
+    package static let maximumExpressionSize = 4096
 
     /// Parses and validates every expression of a request.
     /// - Throws: `DynamoDBValidationError` with DynamoDB's message for the first problem found.
-    init(
+    package init(
         conditionExpression: String? = nil,
         filterExpression: String? = nil,
         keyConditionExpression: String? = nil,
@@ -152,13 +152,13 @@ struct ExpressionRequest: Sendable {
     /// Whether the ConditionExpression holds for the stored item (nil: no item stored). True without a
     /// ConditionExpression. On false the caller raises `ConditionalCheckFailedException` ("The conditional request
     /// failed").
-    func conditionHolds(on item: DynamoDBItem?) -> Bool {
+    package func conditionHolds(on item: DynamoDBItem?) -> Bool {
         guard let condition else { return true }
         return ExpressionConditionEvaluator.evaluate(condition, on: item)
     }
 
     /// Whether a Query/Scan item passes the FilterExpression (true without one).
-    func filterMatches(_ item: DynamoDBItem) -> Bool {
+    package func filterMatches(_ item: DynamoDBItem) -> Bool {
         guard let filter else { return true }
         return ExpressionConditionEvaluator.evaluate(filter, on: item)
     }
@@ -166,7 +166,7 @@ struct ExpressionRequest: Sendable {
     /// The top-level attributes the UpdateExpression assigns, removes or changes (empty without one). The caller
     /// rejects an update naming a key attribute before applying it ("One or more parameter values were invalid:
     /// Cannot update attribute <name>. This attribute is part of the key").
-    var updatedAttributeNames: Set<String> {
+    package var updatedAttributeNames: Set<String> {
         update?.targetTopLevelNames ?? []
     }
 
@@ -175,7 +175,7 @@ struct ExpressionRequest: Sendable {
     ///   targets (for ReturnValues UPDATED_OLD / UPDATED_NEW).
     /// - Throws: `DynamoDBValidationError` for run-time errors (missing operand, wrong operand type, invalid
     ///   document path, number out of range).
-    func applyUpdate(
+    package func applyUpdate(
         to item: DynamoDBItem
     ) throws(DynamoDBValidationError) -> (item: DynamoDBItem, changedAttributes: Set<String>) {
         guard let update else { return (item, []) }
@@ -184,20 +184,20 @@ struct ExpressionRequest: Sendable {
 
     /// The parts of an item the update's target paths name (nested targets keep their structure), for
     /// UPDATED_OLD (pass the old item) and UPDATED_NEW (pass the new one).
-    func updatedValues(in item: DynamoDBItem) -> DynamoDBItem {
+    package func updatedValues(in item: DynamoDBItem) -> DynamoDBItem {
         guard let update else { return [:] }
         return ExpressionProjector.project(item, paths: update.targetPaths)
     }
 
     /// The item reduced to the ProjectionExpression (the whole item without one).
-    func project(_ item: DynamoDBItem) -> DynamoDBItem {
+    package func project(_ item: DynamoDBItem) -> DynamoDBItem {
         guard let projection else { return item }
         return ExpressionProjector.project(item, paths: projection)
     }
 
     /// The KeyConditionExpression resolved against the key schema of the table or index queried.
     /// - Throws: `DynamoDBValidationError` when there is no KeyConditionExpression or it does not fit the schema.
-    func keyCondition(
+    package func keyCondition(
         partitionKey: String, sortKey: String?
     ) throws(DynamoDBValidationError) -> DynamoDBKeyCondition {
         guard let keyConditionParts else {

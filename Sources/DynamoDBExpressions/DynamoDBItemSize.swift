@@ -9,12 +9,12 @@ import AWSShapes
 //   length).
 
 /// The size DynamoDB counts for an item (the 400 KB item limit, 1 MB Query/Scan pages, stream `SizeBytes`).
-func dynamoDBItemSize(_ item: DynamoDBItem) -> Int {
+package func dynamoDBItemSize(_ item: DynamoDBItem) -> Int {
     item.reduce(0) { $0 + $1.key.utf8.count + dynamoDBAttributeValueSize($1.value) }
 }
 
 /// The size DynamoDB counts for one attribute value (without its name).
-func dynamoDBAttributeValueSize(_ value: AttributeValue) -> Int {
+package func dynamoDBAttributeValueSize(_ value: AttributeValue) -> Int {
     switch value {
     case .s(let text): return text.utf8.count
     case .n(let text): return dynamoDBNumberSize(text)
