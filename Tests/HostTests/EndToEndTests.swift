@@ -245,19 +245,22 @@ import Testing
     }
 
     @Test func hostCommandSaysSoWhenItsPortIsInUse() async throws {
-        let port = try DurabilityTests.freePort()
+        // The kernel picks the port as it binds (port 0): asking for a free port first and binding it after would
+        // race with the other tests' hosts, which run in parallel.
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(listener) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        let bound = withUnsafePointer(to: &address) {
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0
             }
         }
         #expect(bound && listen(listener, 1) == 0)
+        let port = Int(UInt16(bigEndian: address.sin_port))
         let path = NSTemporaryDirectory() + "clash-\(UUID().uuidString).json"
         try #"{"functions":{}}"#.write(toFile: path, atomically: true, encoding: .utf8)
         defer {
@@ -294,9 +297,11 @@ struct CommandResult: Sendable {
     var error: String
 }
 
-func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws
-    -> CommandResult
-{
+/// Runs a command to its end; one still running after `timeout` seconds is terminated (a test that expected it to
+/// exit then fails instead of hanging the whole run).
+func run(
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double = 180
+) async throws -> CommandResult {
     try await blocking {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -307,6 +312,11 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
         process.standardOutput = output
         process.standardError = error
         try process.run()
+        let watchdog = DispatchWorkItem { [process] in
+            if process.isRunning { process.terminate() }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         let outData = output.fileHandleForReading.readDataToEndOfFile()
         let errData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

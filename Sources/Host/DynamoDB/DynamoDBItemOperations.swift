@@ -471,8 +471,10 @@ final class DynamoDBItemOperations: Sendable {
                     reasons.append(CancellationReason(code: "ValidationError", message: error.message))
                 case let error as DynamoDBAPIError:
                     reasons.append(CancellationReason(code: "ValidationError", message: error.message))
+                case let error as any AWSServiceError:
+                    reasons.append(CancellationReason(code: "ValidationError", message: error.message))
                 case let error?:
-                    reasons.append(CancellationReason(code: "ValidationError", message: "\(error)"))
+                    reasons.append(CancellationReason(code: "ValidationError", message: error.localizedDescription))
                 }
             }
             let codes = reasons.map { $0.code ?? "None" }.joined(separator: ", ")

@@ -111,7 +111,7 @@ struct EventBridgeTargets: Sendable, ServiceStore {
                     throw TargetDeliveryFailure(
                         code: "NO_RESOURCE", message: "The specified queue does not exist.", isRetriable: true)
                 }
-                throw TargetDeliveryFailure(code: "INVALID_PARAMETER", message: "\(error)", isRetriable: false)
+                throw TargetDeliveryFailure(code: "INVALID_PARAMETER", message: error.message, isRetriable: false)
             }
         case "lambda" where parts.count >= 7:
             do {
