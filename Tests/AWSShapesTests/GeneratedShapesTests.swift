@@ -34,7 +34,7 @@ struct GeneratedShapesTests {
             validationMessage(Logs.PutLogEventsRequest.self, #"{"logStreamName":"a:b","logEvents":[]}"#)
                 == "3 validation errors detected: Value null at 'logGroupName' failed to satisfy constraint: Member "
                 + "must not be null; Value 'a:b' at 'logStreamName' failed to satisfy constraint: Member must satisfy "
-                + "regular expression pattern: [^:*]*; Value '[…]' at 'logEvents' failed to satisfy constraint: "
+                + "regular expression pattern: [^:*]*; Value '[]' at 'logEvents' failed to satisfy constraint: "
                 + "Member must have length greater than or equal to 1")
         #expect(
             validationMessage(

@@ -184,9 +184,12 @@ import Testing
             try host.eventBridge.store.putRule(
                 bus: "default", name: "r", pattern: #"{"source":["app"]}"#, state: "ENABLED", description: nil)
             try host.eventBridge.store.putTargets(
-                bus: "default", rule: "r", [Target(id: "q", arn: "arn:aws:sqs:us-east-1:000000000000:later")])
+                bus: "default", rule: "r",
+                [EventBridge.Target(id: "q", arn: "arn:aws:sqs:us-east-1:000000000000:later")])
             _ = try host.eventBridge.delivery.putEvents(
-                PutEventsInput(entries: [PutEventsRequestEntry(source: "app", detailType: "t", detail: "{}")]))
+                EventBridge.PutEventsRequest(entries: [
+                    EventBridge.PutEventsRequestEntry(source: "app", detailType: "t", detail: "{}")
+                ]))
             #expect(try host.eventBridgeTargets.pendingCount(database: host.database) == 1)
         }
         // The next start declares the queue: the retry delivers.

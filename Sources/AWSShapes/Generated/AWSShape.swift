@@ -39,7 +39,9 @@ extension AWSShape {
         } catch {
             throw .malformed(error)
         }
-        if let message = validation.message { throw .invalid(AWSValidationError(message: message)) }
+        if let message = validation.message {
+            throw .invalid(AWSValidationError(message: message, missingMembers: validation.missingMembers))
+        }
     }
 
     /// The shape as compact JSON bytes.
@@ -47,6 +49,16 @@ extension AWSShape {
         var writer = AWSJSONWriter()
         write(to: &writer)
         return writer.bytes
+    }
+
+    /// The shape as compact JSON text (how a store keeps it).
+    public var jsonText: String { String(decoding: jsonBytes, as: UTF8.self) }
+
+    /// Reads a shape the host wrote itself (`jsonText`), without the request's constraint checks: only JSON types
+    /// are checked.
+    public init(storedJSON text: String) throws {
+        var validation = AWSValidation()
+        self = try Self(json: try JSONValue(parsing: Data(text.utf8)), path: "", validation: &validation)
     }
 }
 
@@ -68,11 +80,16 @@ public struct AWSShapeError: Error, Sendable, Equatable {
 /// satisfy constraint: Member must have length less than or equal to 512`.
 public struct AWSValidationError: Error, Sendable, Equatable {
     public var message: String
+    /// The wire names of the required members found missing, in the order read (SQS answers the first with its own
+    /// `MissingParameter`).
+    public var missingMembers: [String] = []
 }
 
 /// The constraint failures found while reading one request.
 public struct AWSValidation: Sendable {
     public private(set) var failures: [String] = []
+    /// The wire names of the required members found missing.
+    public private(set) var missingMembers: [String] = []
 
     public init() {}
 
@@ -88,8 +105,16 @@ public struct AWSValidation: Sendable {
         failures.append("Value \(shown) at '\(path)' failed to satisfy constraint: Member must \(constraint)")
     }
 
-    /// A required member is absent or null.
-    public mutating func missing(at path: String) { fail(nil, at: path, "not be null") }
+    /// A failure whose value AWS does not show (a list or a map with members).
+    public mutating func failUnshown(at path: String, _ constraint: String) {
+        failures.append("Value at '\(path)' failed to satisfy constraint: Member must \(constraint)")
+    }
+
+    /// A required member (`member` as the wire names it) is absent or null.
+    public mutating func missing(_ member: String, at path: String) {
+        missingMembers.append(member)
+        fail(nil, at: path, "not be null")
+    }
 
     /// A string's length, counted as AWS's Java services count it (UTF-16 code units).
     public mutating func length(_ value: String, at path: String, min: Int?, max: Int?) {
@@ -98,9 +123,14 @@ public struct AWSValidation: Sendable {
         if let max, count > max { fail(value, at: path, "have length less than or equal to \(max)") }
     }
 
-    public mutating func count(_ count: Int, shown: String, at path: String, min: Int?, max: Int?) {
-        if let min, count < min { fail(shown, at: path, "have length greater than or equal to \(min)") }
-        if let max, count > max { fail(shown, at: path, "have length less than or equal to \(max)") }
+    /// A list's or a map's number of members: AWS shows an empty one as `'[]'` (recorded for DynamoDB) and leaves
+    /// out the members of a longer one.
+    public mutating func count(_ count: Int, at path: String, min: Int?, max: Int?) {
+        func fail(_ constraint: String) {
+            if count == 0 { self.fail("[]", at: path, constraint) } else { failUnshown(at: path, constraint) }
+        }
+        if let min, count < min { fail("have length greater than or equal to \(min)") }
+        if let max, count > max { fail("have length less than or equal to \(max)") }
     }
 
     public mutating func range<N: Comparable & CustomStringConvertible>(_ value: N, at path: String, min: N?, max: N?) {

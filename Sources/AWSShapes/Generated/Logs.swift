@@ -71,12 +71,12 @@ extension Logs {
         public var logGroupName: String
         public var kmsKeyId: String?
         public var tags: [String: String]?
-        public var logGroupClass: String?
+        public var logGroupClass: LogGroupClass?
         public var deletionProtectionEnabled: Bool?
 
         public init(
-            logGroupName: String, kmsKeyId: String? = nil, tags: [String: String]? = nil, logGroupClass: String? = nil,
-            deletionProtectionEnabled: Bool? = nil
+            logGroupName: String, kmsKeyId: String? = nil, tags: [String: String]? = nil,
+            logGroupClass: LogGroupClass? = nil, deletionProtectionEnabled: Bool? = nil
         ) {
             self.logGroupName = logGroupName
             self.kmsKeyId = kmsKeyId
@@ -94,7 +94,7 @@ extension Logs {
                 let memberPath = AWSShapeReader.path(path, "logGroupName")
                 self.logGroupName = try readLogGroupName(value, memberPath, &validation)
             } else {
-                validation.missing(at: AWSShapeReader.path(path, "logGroupName"))
+                validation.missing("logGroupName", at: AWSShapeReader.path(path, "logGroupName"))
                 self.logGroupName = ""
             }
             if let value = AWSShapeReader.member(json, "kmsKeyId") {
@@ -135,7 +135,7 @@ extension Logs {
             }
             if let logGroupClass = self.logGroupClass {
                 writer.key("logGroupClass")
-                writer.string(logGroupClass)
+                writer.string(logGroupClass.rawValue)
             }
             writer.key("logGroupName")
             writer.string(self.logGroupName)
@@ -168,7 +168,7 @@ extension Logs {
                 let memberPath = AWSShapeReader.path(path, "logGroupName")
                 self.logGroupName = try readLogGroupName(value, memberPath, &validation)
             } else {
-                validation.missing(at: AWSShapeReader.path(path, "logGroupName"))
+                validation.missing("logGroupName", at: AWSShapeReader.path(path, "logGroupName"))
                 self.logGroupName = ""
             }
         }
@@ -188,13 +188,13 @@ extension Logs {
         public var nextToken: String?
         public var limit: Int?
         public var includeLinkedAccounts: Bool?
-        public var logGroupClass: String?
+        public var logGroupClass: LogGroupClass?
         public var logGroupIdentifiers: [String]?
 
         public init(
             accountIdentifiers: [String]? = nil, logGroupNamePrefix: String? = nil, logGroupNamePattern: String? = nil,
             nextToken: String? = nil, limit: Int? = nil, includeLinkedAccounts: Bool? = nil,
-            logGroupClass: String? = nil, logGroupIdentifiers: [String]? = nil
+            logGroupClass: LogGroupClass? = nil, logGroupIdentifiers: [String]? = nil
         ) {
             self.accountIdentifiers = accountIdentifiers
             self.logGroupNamePrefix = logGroupNamePrefix
@@ -281,7 +281,7 @@ extension Logs {
             }
             if let logGroupClass = self.logGroupClass {
                 writer.key("logGroupClass")
-                writer.string(logGroupClass)
+                writer.string(logGroupClass.rawValue)
             }
             if let logGroupIdentifiers = self.logGroupIdentifiers {
                 writer.key("logGroupIdentifiers")
@@ -315,9 +315,9 @@ extension Logs {
         public var arn: String?
         public var storedBytes: Int?
         public var kmsKeyId: String?
-        public var dataProtectionStatus: String?
-        public var inheritedProperties: [String]?
-        public var logGroupClass: String?
+        public var dataProtectionStatus: DataProtectionStatus?
+        public var inheritedProperties: [InheritedProperty]?
+        public var logGroupClass: LogGroupClass?
         public var logGroupArn: String?
         public var deletionProtectionEnabled: Bool?
         public var bearerTokenAuthenticationEnabled: Bool?
@@ -325,8 +325,8 @@ extension Logs {
         public init(
             logGroupName: String? = nil, creationTime: Int? = nil, retentionInDays: Int? = nil,
             metricFilterCount: Int? = nil, arn: String? = nil, storedBytes: Int? = nil, kmsKeyId: String? = nil,
-            dataProtectionStatus: String? = nil, inheritedProperties: [String]? = nil, logGroupClass: String? = nil,
-            logGroupArn: String? = nil, deletionProtectionEnabled: Bool? = nil,
+            dataProtectionStatus: DataProtectionStatus? = nil, inheritedProperties: [InheritedProperty]? = nil,
+            logGroupClass: LogGroupClass? = nil, logGroupArn: String? = nil, deletionProtectionEnabled: Bool? = nil,
             bearerTokenAuthenticationEnabled: Bool? = nil
         ) {
             self.logGroupName = logGroupName
@@ -446,7 +446,7 @@ extension Logs {
             }
             if let dataProtectionStatus = self.dataProtectionStatus {
                 writer.key("dataProtectionStatus")
-                writer.string(dataProtectionStatus)
+                writer.string(dataProtectionStatus.rawValue)
             }
             if let deletionProtectionEnabled = self.deletionProtectionEnabled {
                 writer.key("deletionProtectionEnabled")
@@ -456,7 +456,7 @@ extension Logs {
                 writer.key("inheritedProperties")
                 writer.beginArray()
                 for element0 in inheritedProperties {
-                    writer.string(element0)
+                    writer.string(element0.rawValue)
                 }
                 writer.endArray()
             }
@@ -470,7 +470,7 @@ extension Logs {
             }
             if let logGroupClass = self.logGroupClass {
                 writer.key("logGroupClass")
-                writer.string(logGroupClass)
+                writer.string(logGroupClass.rawValue)
             }
             if let logGroupName = self.logGroupName {
                 writer.key("logGroupName")
@@ -556,14 +556,14 @@ extension Logs {
                 let memberPath = AWSShapeReader.path(path, "logGroupName")
                 self.logGroupName = try readLogGroupName(value, memberPath, &validation)
             } else {
-                validation.missing(at: AWSShapeReader.path(path, "logGroupName"))
+                validation.missing("logGroupName", at: AWSShapeReader.path(path, "logGroupName"))
                 self.logGroupName = ""
             }
             if let value = AWSShapeReader.member(json, "logStreamName") {
                 let memberPath = AWSShapeReader.path(path, "logStreamName")
                 self.logStreamName = try readLogStreamName(value, memberPath, &validation)
             } else {
-                validation.missing(at: AWSShapeReader.path(path, "logStreamName"))
+                validation.missing("logStreamName", at: AWSShapeReader.path(path, "logStreamName"))
                 self.logStreamName = ""
             }
         }
@@ -596,14 +596,14 @@ extension Logs {
                 let memberPath = AWSShapeReader.path(path, "logGroupName")
                 self.logGroupName = try readLogGroupName(value, memberPath, &validation)
             } else {
-                validation.missing(at: AWSShapeReader.path(path, "logGroupName"))
+                validation.missing("logGroupName", at: AWSShapeReader.path(path, "logGroupName"))
                 self.logGroupName = ""
             }
             if let value = AWSShapeReader.member(json, "logStreamName") {
                 let memberPath = AWSShapeReader.path(path, "logStreamName")
                 self.logStreamName = try readLogStreamName(value, memberPath, &validation)
             } else {
-                validation.missing(at: AWSShapeReader.path(path, "logStreamName"))
+                validation.missing("logStreamName", at: AWSShapeReader.path(path, "logStreamName"))
                 self.logStreamName = ""
             }
         }
@@ -622,14 +622,14 @@ extension Logs {
         public var logGroupName: String?
         public var logGroupIdentifier: String?
         public var logStreamNamePrefix: String?
-        public var orderBy: String?
+        public var orderBy: OrderBy?
         public var descending: Bool?
         public var nextToken: String?
         public var limit: Int?
 
         public init(
             logGroupName: String? = nil, logGroupIdentifier: String? = nil, logStreamNamePrefix: String? = nil,
-            orderBy: String? = nil, descending: Bool? = nil, nextToken: String? = nil, limit: Int? = nil
+            orderBy: OrderBy? = nil, descending: Bool? = nil, nextToken: String? = nil, limit: Int? = nil
         ) {
             self.logGroupName = logGroupName
             self.logGroupIdentifier = logGroupIdentifier
@@ -717,7 +717,7 @@ extension Logs {
             }
             if let orderBy = self.orderBy {
                 writer.key("orderBy")
-                writer.string(orderBy)
+                writer.string(orderBy.rawValue)
             }
             writer.endObject()
         }
@@ -905,14 +905,14 @@ extension Logs {
                 let memberPath = AWSShapeReader.path(path, "timestamp")
                 self.timestamp = try readTimestamp(value, memberPath, &validation)
             } else {
-                validation.missing(at: AWSShapeReader.path(path, "timestamp"))
+                validation.missing("timestamp", at: AWSShapeReader.path(path, "timestamp"))
                 self.timestamp = 0
             }
             if let value = AWSShapeReader.member(json, "message") {
                 let memberPath = AWSShapeReader.path(path, "message")
                 self.message = try readEventMessage(value, memberPath, &validation)
             } else {
-                validation.missing(at: AWSShapeReader.path(path, "message"))
+                validation.missing("message", at: AWSShapeReader.path(path, "message"))
                 self.message = ""
             }
         }
@@ -1006,21 +1006,21 @@ extension Logs {
                 let memberPath = AWSShapeReader.path(path, "logGroupName")
                 self.logGroupName = try readLogGroupName(value, memberPath, &validation)
             } else {
-                validation.missing(at: AWSShapeReader.path(path, "logGroupName"))
+                validation.missing("logGroupName", at: AWSShapeReader.path(path, "logGroupName"))
                 self.logGroupName = ""
             }
             if let value = AWSShapeReader.member(json, "logStreamName") {
                 let memberPath = AWSShapeReader.path(path, "logStreamName")
                 self.logStreamName = try readLogStreamName(value, memberPath, &validation)
             } else {
-                validation.missing(at: AWSShapeReader.path(path, "logStreamName"))
+                validation.missing("logStreamName", at: AWSShapeReader.path(path, "logStreamName"))
                 self.logStreamName = ""
             }
             if let value = AWSShapeReader.member(json, "logEvents") {
                 let memberPath = AWSShapeReader.path(path, "logEvents")
                 self.logEvents = try readInputLogEvents(value, memberPath, &validation)
             } else {
-                validation.missing(at: AWSShapeReader.path(path, "logEvents"))
+                validation.missing("logEvents", at: AWSShapeReader.path(path, "logEvents"))
                 self.logEvents = []
             }
             if let value = AWSShapeReader.member(json, "sequenceToken") {
@@ -1119,14 +1119,14 @@ extension Logs {
     }
 
     public struct RejectedEntityInfo: AWSShape, Equatable {
-        public var errorType: String
+        public var errorType: EntityRejectionErrorType
 
-        public init(errorType: String) {
+        public init(errorType: EntityRejectionErrorType) {
             self.errorType = errorType
         }
 
         /// A value to stand in for a missing required member (the request then fails validation).
-        public static var empty: Self { Self(errorType: "") }
+        public static var empty: Self { Self(errorType: EntityRejectionErrorType(rawValue: "")) }
 
         public init(json: JSONValue, path: String, validation: inout AWSValidation) throws(AWSShapeError) {
             try AWSShapeReader.object(json, path)
@@ -1134,15 +1134,15 @@ extension Logs {
                 let memberPath = AWSShapeReader.path(path, "errorType")
                 self.errorType = try readEntityRejectionErrorType(value, memberPath, &validation)
             } else {
-                validation.missing(at: AWSShapeReader.path(path, "errorType"))
-                self.errorType = ""
+                validation.missing("errorType", at: AWSShapeReader.path(path, "errorType"))
+                self.errorType = EntityRejectionErrorType(rawValue: "")
             }
         }
 
         public func write(to writer: inout AWSJSONWriter) {
             writer.beginObject()
             writer.key("errorType")
-            writer.string(self.errorType)
+            writer.string(self.errorType.rawValue)
             writer.endObject()
         }
     }
@@ -1253,7 +1253,7 @@ extension Logs {
                 let memberPath = AWSShapeReader.path(path, "logStreamName")
                 self.logStreamName = try readLogStreamName(value, memberPath, &validation)
             } else {
-                validation.missing(at: AWSShapeReader.path(path, "logStreamName"))
+                validation.missing("logStreamName", at: AWSShapeReader.path(path, "logStreamName"))
                 self.logStreamName = ""
             }
             if let value = AWSShapeReader.member(json, "startTime") {
@@ -1793,6 +1793,48 @@ extension Logs {
         }
     }
 
+    public struct LogGroupClass: AWSStringEnumeration {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public static let standard: Self = "STANDARD"
+        public static let infrequentAccess: Self = "INFREQUENT_ACCESS"
+        public static let delivery: Self = "DELIVERY"
+    }
+
+    public struct DataProtectionStatus: AWSStringEnumeration {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public static let activated: Self = "ACTIVATED"
+        public static let deleted: Self = "DELETED"
+        public static let archived: Self = "ARCHIVED"
+        public static let disabled: Self = "DISABLED"
+    }
+
+    public struct InheritedProperty: AWSStringEnumeration {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public static let accountDataProtection: Self = "ACCOUNT_DATA_PROTECTION"
+    }
+
+    public struct OrderBy: AWSStringEnumeration {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public static let logStreamName: Self = "LogStreamName"
+        public static let lastEventTime: Self = "LastEventTime"
+    }
+
+    public struct EntityRejectionErrorType: AWSStringEnumeration {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public static let invalidEntity: Self = "InvalidEntity"
+        public static let invalidTypeValue: Self = "InvalidTypeValue"
+        public static let invalidKeyAttributes: Self = "InvalidKeyAttributes"
+        public static let invalidAttributes: Self = "InvalidAttributes"
+        public static let entitySizeTooLarge: Self = "EntitySizeTooLarge"
+        public static let unsupportedLogGroupType: Self = "UnsupportedLogGroupType"
+        public static let missingRequiredFields: Self = "MissingRequiredFields"
+    }
+
     // MARK: readers of the lists, maps and constrained scalars
 
     fileprivate static func readLogGroupName(_ json: JSONValue, _ path: String, _ validation: inout AWSValidation)
@@ -1861,7 +1903,7 @@ extension Logs {
         throws(AWSShapeError) -> [String: String]
     {
         let values = try AWSShapeReader.map(json, path)
-        validation.count(values.count, shown: "[…]", at: path, min: 1, max: 50)
+        validation.count(values.count, at: path, min: 1, max: 50)
         var result: [String: String] = [:]
         for (key, value) in values {
             let memberPath = path + "." + key
@@ -1872,11 +1914,11 @@ extension Logs {
     }
 
     fileprivate static func readLogGroupClass(_ json: JSONValue, _ path: String, _ validation: inout AWSValidation)
-        throws(AWSShapeError) -> String
+        throws(AWSShapeError) -> LogGroupClass
     {
         let value = try AWSShapeReader.string(json, path)
         validation.oneOf(value, at: path, ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"])
-        return value
+        return LogGroupClass(rawValue: value)
     }
 
     fileprivate static func readDeletionProtectionEnabled(
@@ -1900,7 +1942,7 @@ extension Logs {
         throws(AWSShapeError) -> [String]
     {
         let values = try AWSShapeReader.list(json, path)
-        validation.count(values.count, shown: "[…]", at: path, min: 0, max: 20)
+        validation.count(values.count, at: path, min: 0, max: 20)
         var result: [String] = []
         result.reserveCapacity(values.count)
         for (index, value) in values.enumerated() {
@@ -1967,7 +2009,7 @@ extension Logs {
         _ json: JSONValue, _ path: String, _ validation: inout AWSValidation
     ) throws(AWSShapeError) -> [String] {
         let values = try AWSShapeReader.list(json, path)
-        validation.count(values.count, shown: "[…]", at: path, min: 1, max: 50)
+        validation.count(values.count, at: path, min: 1, max: 50)
         var result: [String] = []
         result.reserveCapacity(values.count)
         for (index, value) in values.enumerated() {
@@ -2016,25 +2058,25 @@ extension Logs {
 
     fileprivate static func readDataProtectionStatus(
         _ json: JSONValue, _ path: String, _ validation: inout AWSValidation
-    ) throws(AWSShapeError) -> String {
+    ) throws(AWSShapeError) -> DataProtectionStatus {
         let value = try AWSShapeReader.string(json, path)
         validation.oneOf(value, at: path, ["ACTIVATED", "DELETED", "ARCHIVED", "DISABLED"])
-        return value
+        return DataProtectionStatus(rawValue: value)
     }
 
     fileprivate static func readInheritedProperty(_ json: JSONValue, _ path: String, _ validation: inout AWSValidation)
-        throws(AWSShapeError) -> String
+        throws(AWSShapeError) -> InheritedProperty
     {
         let value = try AWSShapeReader.string(json, path)
         validation.oneOf(value, at: path, ["ACCOUNT_DATA_PROTECTION"])
-        return value
+        return InheritedProperty(rawValue: value)
     }
 
     fileprivate static func readInheritedProperties(
         _ json: JSONValue, _ path: String, _ validation: inout AWSValidation
-    ) throws(AWSShapeError) -> [String] {
+    ) throws(AWSShapeError) -> [InheritedProperty] {
         let values = try AWSShapeReader.list(json, path)
-        var result: [String] = []
+        var result: [InheritedProperty] = []
         result.reserveCapacity(values.count)
         for (index, value) in values.enumerated() {
             let memberPath = path + ".\(index + 1).member"
@@ -2074,11 +2116,11 @@ extension Logs {
     }
 
     fileprivate static func readOrderBy(_ json: JSONValue, _ path: String, _ validation: inout AWSValidation)
-        throws(AWSShapeError) -> String
+        throws(AWSShapeError) -> OrderBy
     {
         let value = try AWSShapeReader.string(json, path)
         validation.oneOf(value, at: path, ["LogStreamName", "LastEventTime"])
-        return value
+        return OrderBy(rawValue: value)
     }
 
     fileprivate static func readDescending(_ json: JSONValue, _ path: String, _ validation: inout AWSValidation)
@@ -2120,7 +2162,7 @@ extension Logs {
         throws(AWSShapeError) -> [InputLogEvent]
     {
         let values = try AWSShapeReader.list(json, path)
-        validation.count(values.count, shown: "[…]", at: path, min: 1, max: 10000)
+        validation.count(values.count, at: path, min: 1, max: 10000)
         var result: [InputLogEvent] = []
         result.reserveCapacity(values.count)
         for (index, value) in values.enumerated() {
@@ -2150,7 +2192,7 @@ extension Logs {
         _ json: JSONValue, _ path: String, _ validation: inout AWSValidation
     ) throws(AWSShapeError) -> [String: String] {
         let values = try AWSShapeReader.map(json, path)
-        validation.count(values.count, shown: "[…]", at: path, min: 2, max: 4)
+        validation.count(values.count, at: path, min: 2, max: 4)
         var result: [String: String] = [:]
         for (key, value) in values {
             let memberPath = path + "." + key
@@ -2180,7 +2222,7 @@ extension Logs {
         throws(AWSShapeError) -> [String: String]
     {
         let values = try AWSShapeReader.map(json, path)
-        validation.count(values.count, shown: "[…]", at: path, min: 0, max: 10)
+        validation.count(values.count, at: path, min: 0, max: 10)
         var result: [String: String] = [:]
         for (key, value) in values {
             let memberPath = path + "." + key
@@ -2199,7 +2241,7 @@ extension Logs {
 
     fileprivate static func readEntityRejectionErrorType(
         _ json: JSONValue, _ path: String, _ validation: inout AWSValidation
-    ) throws(AWSShapeError) -> String {
+    ) throws(AWSShapeError) -> EntityRejectionErrorType {
         let value = try AWSShapeReader.string(json, path)
         validation.oneOf(
             value, at: path,
@@ -2207,7 +2249,7 @@ extension Logs {
                 "InvalidEntity", "InvalidTypeValue", "InvalidKeyAttributes", "InvalidAttributes", "EntitySizeTooLarge",
                 "UnsupportedLogGroupType", "MissingRequiredFields",
             ])
-        return value
+        return EntityRejectionErrorType(rawValue: value)
     }
 
     fileprivate static func readEventsLimit(_ json: JSONValue, _ path: String, _ validation: inout AWSValidation)
@@ -2247,7 +2289,7 @@ extension Logs {
         _ json: JSONValue, _ path: String, _ validation: inout AWSValidation
     ) throws(AWSShapeError) -> [String] {
         let values = try AWSShapeReader.list(json, path)
-        validation.count(values.count, shown: "[…]", at: path, min: 1, max: 100)
+        validation.count(values.count, at: path, min: 1, max: 100)
         var result: [String] = []
         result.reserveCapacity(values.count)
         for (index, value) in values.enumerated() {

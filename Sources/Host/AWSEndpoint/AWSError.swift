@@ -22,6 +22,8 @@ public struct AWSError: Error, Equatable {
     }
 
     var response: Response { response() }
+
+    public var description: String { "\(type): \(message)" }
 }
 
 extension AWSError: AWSServiceError {

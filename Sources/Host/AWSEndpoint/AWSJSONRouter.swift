@@ -29,7 +29,7 @@ struct AWSJSONRouter: Sendable {
     let decodingFailure: @Sendable (any Error) -> any AWSServiceError
     /// The service's error for an input that breaks a constraint of the model (AWS's `N validation errors
     /// detected: …` message).
-    let validationFailure: @Sendable (String) -> any AWSServiceError
+    let validationFailure: @Sendable (AWSValidationError) -> any AWSServiceError
     /// The service's error for an unknown operation.
     let unknownOperation: @Sendable (String) -> any AWSServiceError
     /// The service's rendering of an error thrown by its store or by another service (never a Swift dump); nil for
@@ -45,7 +45,7 @@ struct AWSJSONRouter: Sendable {
         service: String, targetPrefixes: [String], jsonVersion: String, maximumRequestSize: Int,
         escapingSlashes: Bool = false, tooLarge: any AWSServiceError,
         decodingFailure: @escaping @Sendable (any Error) -> any AWSServiceError,
-        validationFailure: (@Sendable (String) -> any AWSServiceError)? = nil,
+        validationFailure: (@Sendable (AWSValidationError) -> any AWSServiceError)? = nil,
         unknownOperation: @escaping @Sendable (String) -> any AWSServiceError,
         translate: @escaping @Sendable (any Error) -> (any AWSServiceError)? = { _ in nil },
         internalFailure: @escaping @Sendable (String) -> any AWSServiceError
@@ -57,7 +57,7 @@ struct AWSJSONRouter: Sendable {
         self.escapingSlashes = escapingSlashes
         self.tooLarge = tooLarge
         self.decodingFailure = decodingFailure
-        self.validationFailure = validationFailure ?? { decodingFailure(AWSShapeError($0)) }
+        self.validationFailure = validationFailure ?? { decodingFailure(AWSShapeError($0.message)) }
         self.unknownOperation = unknownOperation
         self.translate = translate
         self.internalFailure = internalFailure
@@ -121,7 +121,7 @@ struct AWSJSONRouter: Sendable {
             } catch {
                 switch error {
                 case .malformed(let error): throw decodingFailure(error)
-                case .invalid(let error): throw validationFailure(error.message)
+                case .invalid(let error): throw validationFailure(error)
                 }
             }
             try context.willRun(input: input)

@@ -4,7 +4,7 @@ import Hummingbird
 
 /// Every error an AWS service of the host answers with. One renderer (`AWSErrorRendering`) writes them all:
 /// `{"__type": …, "message": …}` plus a service's extra members, with its extra headers.
-protocol AWSServiceError: Error, Sendable {
+protocol AWSServiceError: Error, Sendable, CustomStringConvertible {
     /// The error code, e.g. `QueueDoesNotExist`.
     var code: String { get }
     var message: String { get }
@@ -24,6 +24,8 @@ extension AWSServiceError {
     var qualifiedType: String { code }
     var extraHeaders: [(name: String, value: String)] { [] }
     var extraMembers: [(name: String, value: any Encodable & Sendable)] { [] }
+    /// How logs show the error: `QueueDoesNotExist: The specified queue does not exist.`, never a Swift dump.
+    var description: String { "\(code): \(message)" }
 
     /// The JSON body: `__type`, `message` and the extra members, keys sorted, slashes unescaped.
     var jsonBody: Data {

@@ -18,7 +18,11 @@ final class EventBridgeAPI: Sendable {
             maximumRequestSize: 1024 * 1024,
             tooLarge: EventBridgeError(
                 "RequestEntityTooLargeException", "Request body is larger than the most this API accepts", status: 413),
-            decodingFailure: { EventBridgeError("ValidationException", AWSJSONCoding.describe($0)) },
+            decodingFailure: { error in
+                EventBridgeError(
+                    "ValidationException", (error as? AWSShapeError)?.message ?? AWSJSONCoding.describe(error))
+            },
+            validationFailure: { EventBridgeError("ValidationException", $0.message) },
             unknownOperation: { EventBridgeError("UnknownOperationException", "Unknown operation \($0)") },
             translate: { error in
                 switch error {
@@ -28,37 +32,38 @@ final class EventBridgeAPI: Sendable {
                 }
             },
             internalFailure: { EventBridgeError("InternalException", $0, status: 500) })
-        func on<Operation: EventBridgeOperation>(
+        func on<Operation: AWSGeneratedOperation>(
             _ operation: Operation.Type, _ handle: @escaping @Sendable (Operation.Input) throws -> Operation.Output
-        ) where Operation.Input: Decodable, Operation.Output: Encodable {
+        ) {
             router.on(operation, handle)
         }
-        on(CreateEventBus.self) { input in
+        on(EventBridge.CreateEventBus.self) { input in
             try store.createBus(input.name, description: input.description)
-            return CreateEventBusOutput(eventBusArn: store.busARN(input.name))
+            return .init(eventBusArn: store.busARN(input.name))
         }
-        on(DescribeEventBus.self) { input in
+        on(EventBridge.DescribeEventBus.self) { input in
             let name = EventBridgeStore.busName(input.name)
             guard let bus = try store.bus(name) else { throw EventBridgeError.busNotFound(name) }
-            return bus
+            return .init(name: bus.name, arn: bus.arn, description: bus.description)
         }
-        on(DeleteEventBus.self) { input in
+        on(EventBridge.DeleteEventBus.self) { input in
             try store.deleteBus(EventBridgeStore.busName(input.name))
-            return EventBridgeEmptyOutput()
+            return AWSEmptyShape()
         }
-        on(ListEventBuses.self) { input in
-            ListEventBusesOutput(
+        on(EventBridge.ListEventBuses.self) { input in
+            .init(
                 eventBuses: try store.buses().filter {
                     input.namePrefix == nil || ($0.name ?? "").hasPrefix(input.namePrefix!)
                 })
         }
-        on(PutRule.self) { input in
+        on(EventBridge.PutRule.self) { input in
             let bus = EventBridgeStore.busName(input.eventBusName)
             guard let pattern = input.eventPattern else {
                 throw EventBridgeError("ValidationException", "Parameter(s) EventPattern must be specified.")
             }
             _ = try EventPattern(parsing: pattern)
-            let state = input.state ?? "ENABLED"
+            // The model checks the state's enum value set (ENABLED, DISABLED, and the CloudTrail variant).
+            let state = input.state?.rawValue ?? "ENABLED"
             guard ["ENABLED", "DISABLED"].contains(state) else {
                 throw EventBridgeError(
                     "ValidationException",
@@ -67,32 +72,33 @@ final class EventBridgeAPI: Sendable {
             }
             try store.putRule(
                 bus: bus, name: input.name, pattern: pattern, state: state, description: input.description)
-            return PutRuleOutput(ruleArn: store.ruleARN(bus: bus, name: input.name))
+            return .init(ruleArn: store.ruleARN(bus: bus, name: input.name))
         }
-        on(DescribeRule.self) { input in
+        on(EventBridge.DescribeRule.self) { input in
             let bus = EventBridgeStore.busName(input.eventBusName)
             guard let rule = try store.rule(bus: bus, name: input.name) else {
                 throw EventBridgeError.ruleNotFound(input.name, bus: bus)
             }
-            return rule
+            return .init(
+                name: rule.name, arn: rule.arn, eventPattern: rule.eventPattern, state: rule.state,
+                description: rule.description, eventBusName: rule.eventBusName)
         }
-        on(ListRules.self) { input in
-            ListRulesOutput(
-                rules: try store.rules(bus: EventBridgeStore.busName(input.eventBusName), prefix: input.namePrefix))
+        on(EventBridge.ListRules.self) { input in
+            .init(rules: try store.rules(bus: EventBridgeStore.busName(input.eventBusName), prefix: input.namePrefix))
         }
-        on(DeleteRule.self) { input in
+        on(EventBridge.DeleteRule.self) { input in
             try store.deleteRule(bus: EventBridgeStore.busName(input.eventBusName), name: input.name)
-            return EventBridgeEmptyOutput()
+            return AWSEmptyShape()
         }
-        on(EnableRule.self) { input in
+        on(EventBridge.EnableRule.self) { input in
             try store.setState(bus: EventBridgeStore.busName(input.eventBusName), name: input.name, "ENABLED")
-            return EventBridgeEmptyOutput()
+            return AWSEmptyShape()
         }
-        on(DisableRule.self) { input in
+        on(EventBridge.DisableRule.self) { input in
             try store.setState(bus: EventBridgeStore.busName(input.eventBusName), name: input.name, "DISABLED")
-            return EventBridgeEmptyOutput()
+            return AWSEmptyShape()
         }
-        on(PutTargets.self) { input in
+        on(EventBridge.PutTargets.self) { input in
             for (index, target) in input.targets.enumerated() {
                 if [target.input != nil, target.inputPath != nil, target.inputTransformer != nil].filter({ $0 }).count
                     > 1
@@ -120,20 +126,20 @@ final class EventBridgeAPI: Sendable {
                 try Self.validate(target, index: index + 1)
             }
             try store.putTargets(bus: EventBridgeStore.busName(input.eventBusName), rule: input.rule, input.targets)
-            return PutTargetsOutput()
+            return .init(failedEntryCount: 0, failedEntries: [])
         }
-        on(ListTargetsByRule.self) { input in
+        on(EventBridge.ListTargetsByRule.self) { input in
             let bus = EventBridgeStore.busName(input.eventBusName)
             guard try store.rule(bus: bus, name: input.rule) != nil else {
                 throw EventBridgeError.ruleNotFound(input.rule, bus: bus)
             }
-            return ListTargetsByRuleOutput(targets: try store.targets(bus: bus, rule: input.rule))
+            return .init(targets: try store.targets(bus: bus, rule: input.rule))
         }
-        on(RemoveTargets.self) { input in
+        on(EventBridge.RemoveTargets.self) { input in
             try store.removeTargets(bus: EventBridgeStore.busName(input.eventBusName), rule: input.rule, ids: input.ids)
-            return PutTargetsOutput()
+            return .init(failedEntryCount: 0, failedEntries: [])
         }
-        on(TestEventPattern.self) { input in
+        on(EventBridge.TestEventPattern.self) { input in
             let pattern = try EventPattern(parsing: input.eventPattern)
             // AWS wants an event object with these fields (and says only this), recorded in
             // test_events_patterns.snapshot.json (plain string, array and incomplete events).
@@ -142,14 +148,14 @@ final class EventBridgeAPI: Sendable {
             else {
                 throw EventBridgeError("ValidationException", "Parameter Event is not valid.")
             }
-            return TestEventPatternOutput(result: pattern.matches(event))
+            return .init(result: pattern.matches(event))
         }
-        on(PutEvents.self) { input in try delivery.putEvents(input) }
+        on(EventBridge.PutEvents.self) { input in try delivery.putEvents(input) }
         self.router = router
     }
 
     /// RetryPolicy's ranges and DeadLetterConfig's queue, with AWS's wording (`targets.<n>.member…`).
-    static func validate(_ target: Target, index: Int) throws {
+    static func validate(_ target: EventBridge.Target, index: Int) throws {
         func range(_ value: Int?, _ name: String, _ bounds: ClosedRange<Int>) throws {
             guard let value, !bounds.contains(value) else { return }
             let constraint =
@@ -193,7 +199,7 @@ struct EventBridgeDelivery: Sendable {
     /// Writes to the targets, and records the deliveries that fail for a retry (EventBridgeTargets.swift).
     let targets: EventBridgeTargets
 
-    func putEvents(_ input: PutEventsInput) throws -> PutEventsOutput {
+    func putEvents(_ input: EventBridge.PutEventsRequest) throws -> EventBridge.PutEventsResponse {
         guard (1...10).contains(input.entries.count) else {
             throw EventBridgeError(
                 "ValidationException",
@@ -211,13 +217,15 @@ struct EventBridgeDelivery: Sendable {
             throw EventBridgeError("ValidationException", "Total size of the entries in the request is over the limit.")
         }
         let results = try store.database.write { db in try deliver(db, input.entries) }
-        return PutEventsOutput(failedEntryCount: results.filter { $0.errorCode != nil }.count, entries: results)
+        return .init(failedEntryCount: results.filter { $0.errorCode != nil }.count, entries: results)
     }
 
     /// Matches each entry against the enabled rules of its bus and delivers it to their targets inside the caller's
     /// transaction; returns the per-entry results.
-    func deliver(_ db: Database, _ entries: [PutEventsRequestEntry]) throws -> [PutEventsResultEntry] {
-        var results: [PutEventsResultEntry] = []
+    func deliver(_ db: Database, _ entries: [EventBridge.PutEventsRequestEntry]) throws
+        -> [EventBridge.PutEventsResultEntry]
+    {
+        var results: [EventBridge.PutEventsResultEntry] = []
         for entry in entries {
             guard let source = entry.source, !source.isEmpty else {
                 results.append(
@@ -319,7 +327,7 @@ enum EventBridgeInput {
         (try? value.encoded(sortedKeys: true)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 
-    static func validate(_ transformer: InputTransformer, targetID: String) throws {
+    static func validate(_ transformer: EventBridge.InputTransformer, targetID: String) throws {
         let names = Set((transformer.inputPathsMap ?? [:]).keys)
         let reserved: Set<String> = [
             "aws.events.rule-arn", "aws.events.rule-name", "aws.events.event.ingestion-time", "aws.events.event",
@@ -407,7 +415,9 @@ enum EventBridgeInput {
 
     /// What the target receives; nil when an input transformer's JSON template comes out invalid (AWS then does
     /// not deliver the event, and says nothing).
-    static func body(for target: Target, event: String, parsed: JSONValue, ruleName: String, ruleARN: String) throws
+    static func body(
+        for target: EventBridge.Target, event: String, parsed: JSONValue, ruleName: String, ruleARN: String
+    ) throws
         -> String?
     {
         if let input = target.input { return input }

@@ -72,18 +72,18 @@ final class EventBridgeStore: Sendable, ServiceStore {
         }
     }
 
-    func bus(_ name: String) throws -> EventBus? {
+    func bus(_ name: String) throws -> EventBridge.EventBus? {
         try database.read { db in
             try Row.fetchOne(db, sql: "SELECT name, description FROM eb_buses WHERE name = ?", arguments: [name]).map {
-                EventBus(name: $0["name"], arn: busARN($0["name"]), description: $0["description"])
+                EventBridge.EventBus(name: $0["name"], arn: busARN($0["name"]), description: $0["description"])
             }
         }
     }
 
-    func buses() throws -> [EventBus] {
+    func buses() throws -> [EventBridge.EventBus] {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT name, description FROM eb_buses ORDER BY name").map {
-                EventBus(name: $0["name"], arn: busARN($0["name"]), description: $0["description"])
+                EventBridge.EventBus(name: $0["name"], arn: busARN($0["name"]), description: $0["description"])
             }
         }
     }
@@ -118,7 +118,7 @@ final class EventBridgeStore: Sendable, ServiceStore {
         }
     }
 
-    func rule(bus: String, name: String) throws -> Rule? {
+    func rule(bus: String, name: String) throws -> EventBridge.Rule? {
         try database.read { db in
             try Row.fetchOne(
                 db, sql: "SELECT name, pattern, state, description FROM eb_rules WHERE bus = ? AND name = ?",
@@ -127,7 +127,7 @@ final class EventBridgeStore: Sendable, ServiceStore {
         }
     }
 
-    func rules(bus: String, prefix: String?) throws -> [Rule] {
+    func rules(bus: String, prefix: String?) throws -> [EventBridge.Rule] {
         try database.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT name, pattern, state, description FROM eb_rules WHERE bus = ? ORDER BY name",
@@ -137,11 +137,11 @@ final class EventBridgeStore: Sendable, ServiceStore {
         }
     }
 
-    private static func rule(_ row: Row, bus: String, arn: String) -> Rule {
-        Rule(
-            name: row["name"], arn: arn, eventPattern: row["pattern"], state: row["state"],
-            description: row["description"],
-            eventBusName: bus)
+    private static func rule(_ row: Row, bus: String, arn: String) -> EventBridge.Rule {
+        EventBridge.Rule(
+            name: row["name"], arn: arn, eventPattern: row["pattern"],
+            state: (row["state"] as String?).map(EventBridge.RuleState.init(rawValue:)),
+            description: row["description"], eventBusName: bus)
     }
 
     func setState(bus: String, name: String, _ state: String) throws {
@@ -166,7 +166,7 @@ final class EventBridgeStore: Sendable, ServiceStore {
         }
     }
 
-    func putTargets(bus: String, rule: String, _ targets: [Target]) throws {
+    func putTargets(bus: String, rule: String, _ targets: [EventBridge.Target]) throws {
         try database.write { db in
             invalidateRules()
             guard
@@ -176,20 +176,20 @@ final class EventBridgeStore: Sendable, ServiceStore {
             for target in targets {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO eb_targets (bus, rule, id, target) VALUES (?, ?, ?, ?)",
-                    arguments: [bus, rule, target.id, try DynamoDBStore.json(target)])
+                    arguments: [bus, rule, target.id, target.jsonText])
             }
         }
     }
 
-    func targets(bus: String, rule: String) throws -> [Target] {
+    func targets(bus: String, rule: String) throws -> [EventBridge.Target] {
         try database.read { db in try Self.targets(db, bus: bus, rule: rule) }
     }
 
-    static func targets(_ db: Database, bus: String, rule: String) throws -> [Target] {
+    static func targets(_ db: Database, bus: String, rule: String) throws -> [EventBridge.Target] {
         try String.fetchAll(
             db, sql: "SELECT target FROM eb_targets WHERE bus = ? AND rule = ? ORDER BY id", arguments: [bus, rule]
         )
-        .map { try JSONDecoder().decode(Target.self, from: Data($0.utf8)) }
+        .map { try EventBridge.Target(storedJSON: $0) }
     }
 
     func removeTargets(bus: String, rule: String, ids: [String]) throws {
@@ -203,7 +203,7 @@ final class EventBridgeStore: Sendable, ServiceStore {
     }
 
     /// The enabled rules of a bus that have a pattern, with their targets, read in the caller's transaction.
-    typealias EnabledRule = (name: String, pattern: EventPattern, targets: [Target])
+    typealias EnabledRule = (name: String, pattern: EventPattern, targets: [EventBridge.Target])
 
     /// The enabled rules of each bus, parsed once: PutEvents and every pipe delivery match against them. Every write
     /// of this store empties it inside its transaction (writes are serialized, so no delivery sees a stale entry).
@@ -254,13 +254,16 @@ final class EventBridgeStore: Sendable, ServiceStore {
                     let retryPolicy =
                         target.maximumRetryAttempts == nil && target.maximumEventAgeInSeconds == nil
                         ? nil
-                        : TargetRetryPolicy(
+                        : EventBridge.RetryPolicy(
                             maximumRetryAttempts: target.maximumRetryAttempts,
                             maximumEventAgeInSeconds: target.maximumEventAgeInSeconds)
-                    return Target(
-                        id: target.id, arn: arn, inputPath: target.inputPath, retryPolicy: retryPolicy,
-                        deadLetterConfig: target.deadLetterQueue.map { DeadLetterConfig(arn: sqs.arn(of: $0)) },
-                        sqsParameters: target.messageGroupId.map { SqsParameters(messageGroupId: $0) })
+                    return EventBridge.Target(
+                        id: target.id, arn: arn, inputPath: target.inputPath,
+                        sqsParameters: target.messageGroupId.map { EventBridge.SqsParameters(messageGroupId: $0) },
+                        deadLetterConfig: target.deadLetterQueue.map {
+                            EventBridge.DeadLetterConfig(arn: sqs.arn(of: $0))
+                        },
+                        retryPolicy: retryPolicy)
                 })
         }
     }

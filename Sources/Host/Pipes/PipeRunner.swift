@@ -74,7 +74,7 @@ struct EventBusSender: StreamBatchSender {
     let pipeARN: String
     let delivery: EventBridgeDelivery
 
-    func attempt(_ batch: [DynamoDBStoredStreamRecord], now: Date) -> [PutEventsRequestEntry] {
+    func attempt(_ batch: [DynamoDBStoredStreamRecord], now: Date) -> [EventBridge.PutEventsRequestEntry] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return batch.compactMap { stored in
@@ -85,8 +85,8 @@ struct EventBusSender: StreamBatchSender {
         }
     }
 
-    func settle(_ db: Database, _ entries: [PutEventsRequestEntry], now: Date) throws -> StreamSendResult {
-        var refused: PutEventsResultEntry?
+    func settle(_ db: Database, _ entries: [EventBridge.PutEventsRequestEntry], now: Date) throws -> StreamSendResult {
+        var refused: EventBridge.PutEventsResultEntry?
         try db.inSavepoint {
             for start in stride(from: 0, to: entries.count, by: 10) {
                 let results = try delivery.deliver(db, Array(entries[start..<min(start + 10, entries.count)]))
@@ -103,7 +103,7 @@ struct EventBusSender: StreamBatchSender {
     }
 
     /// The bus event of one record: its detail is the record, or what the input template makes of it.
-    func entry(for record: JSONValue, text: String, now: Date) -> PutEventsRequestEntry {
+    func entry(for record: JSONValue, text: String, now: Date) -> EventBridge.PutEventsRequestEntry {
         func resolve(_ value: String?) -> String? {
             guard let value, value.hasPrefix("$.") else { return value }
             return EventBridgeInput.value(at: value, in: record).map {
@@ -126,10 +126,10 @@ struct EventBusSender: StreamBatchSender {
         if let given = resolve(pipe.time) {
             time = (try? Date(given, strategy: .iso8601))?.timeIntervalSince1970 ?? Double(given)
         }
-        return PutEventsRequestEntry(
-            source: resolve(pipe.eventSource) ?? "Pipe \(pipe.name)",
+        return EventBridge.PutEventsRequestEntry(
+            time: time, source: resolve(pipe.eventSource) ?? "Pipe \(pipe.name)", resources: pipe.resources ?? [],
             detailType: resolve(pipe.detailType) ?? "Event from aws:dynamodb", detail: detail,
-            resources: pipe.resources ?? [], time: time, eventBusName: pipe.targetBus)
+            eventBusName: pipe.targetBus)
     }
 }
 

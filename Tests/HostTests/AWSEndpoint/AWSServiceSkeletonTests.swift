@@ -56,8 +56,9 @@ struct AWSServiceSkeletonTests {
             translate: { ($0 as? SQSError).map { EventBridgeError("ValidationException", $0.message) } },
             internalFailure: { EventBridgeError("InternalException", $0, status: 500) })
         var withOperation = router
-        withOperation.on(PutEvents.self) { _ in throw SQSError.queueDoesNotExist }
-        let answer = await withOperation.respond(target: PutEvents.target, body: Data(#"{"Entries":[]}"#.utf8))
+        withOperation.on(EventBridge.PutEvents.self) { _ in throw SQSError.queueDoesNotExist }
+        let answer = await withOperation.respond(
+            target: EventBridge.PutEvents.target, body: Data(#"{"Entries":[{"Source":"s"}]}"#.utf8))
         #expect(answer.status == 400)
         #expect(
             String(decoding: answer.body, as: UTF8.self)

@@ -38,9 +38,9 @@ import Testing
             resources: [], detail: Self.detail)
         let parsed = try JSONValue(parsing: Data(event.utf8))
         for (template, expected) in cases {
-            let target = Target(
+            let target = EventBridge.Target(
                 id: "t", arn: "arn:aws:sqs:us-east-1:000000000000:q",
-                inputTransformer: InputTransformer(inputPathsMap: Self.paths, inputTemplate: template))
+                inputTransformer: EventBridge.InputTransformer(inputPathsMap: Self.paths, inputTemplate: template))
             let body = try EventBridgeInput.body(
                 for: target, event: event, parsed: parsed, ruleName: "r", ruleARN: "arn:r")
             switch expected {
