@@ -62,6 +62,31 @@ extension AWSShape {
     }
 }
 
+extension Dictionary where Key == String, Value: AWSShape {
+    /// A map of shapes as compact JSON text, keys sorted (how a store keeps it).
+    public var jsonText: String {
+        var writer = AWSJSONWriter()
+        writer.beginObject()
+        for (key, value) in sorted(by: { $0.key < $1.key }) {
+            writer.key(key)
+            value.write(to: &writer)
+        }
+        writer.endObject()
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// Reads a map of shapes the host wrote itself (`jsonText`); only JSON types are checked.
+    public init(storedJSON text: String) throws {
+        guard case .object(let members) = try JSONValue(parsing: Data(text.utf8)) else {
+            throw AWSShapeError("a stored map is a JSON object")
+        }
+        var validation = AWSValidation()
+        self = try members.mapValues { value throws(AWSShapeError) in
+            try Value(json: value, path: "", validation: &validation)
+        }
+    }
+}
+
 /// Why a request body could not be read into its shape.
 public enum AWSShapeReadError: Error, Sendable {
     /// Not JSON, or a member of the wrong type (AWS: `SerializationException`).

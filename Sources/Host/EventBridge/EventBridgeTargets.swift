@@ -200,7 +200,7 @@ struct EventBridgeTargets: Sendable, ServiceStore {
             logger.error("\(reason); dropped (no dead-letter queue)")
             return
         }
-        var attributes: [String: MessageAttributeValue] = [
+        var attributes: [String: SQS.MessageAttributeValue] = [
             "RULE_ARN": .string(delivery.ruleARN), "TARGET_ARN": .string(delivery.targetARN),
             "ERROR_CODE": .string(failure.code), "ERROR_MESSAGE": .string(failure.message),
             "RETRY_ATTEMPTS": .string(String(retries)),

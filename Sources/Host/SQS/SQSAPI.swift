@@ -36,6 +36,8 @@ final class SQSAPI: Sendable {
                 type: "RequestEntityTooLarge", queryCode: "RequestEntityTooLarge",
                 message: "Request body is larger than the most this API accepts", status: 413),
             decodingFailure: Self.decodingError,
+            // SQS answers a missing member with its own MissingParameter, and checks no other constraint of the model.
+            validationFailure: { SQSError.missingParameter($0.missingMembers.first ?? "") },
             unknownOperation: {
                 SQSError(
                     type: "UnknownOperationException", queryCode: "InvalidAction",
@@ -45,23 +47,23 @@ final class SQSAPI: Sendable {
                 SQSError(type: "InternalError", queryCode: "InternalError", message: $0, status: 500, fault: "Receiver")
             })
         let operations = SQSOperations(store: store, base: base)
-        router.on(CreateQueue.self, operations.createQueue)
-        router.on(GetQueueUrl.self, operations.getQueueUrl)
-        router.on(ListQueues.self, operations.listQueues)
-        router.on(GetQueueAttributes.self, operations.getQueueAttributes)
-        router.on(SetQueueAttributes.self, operations.setQueueAttributes)
-        router.on(DeleteQueue.self, operations.deleteQueue)
-        router.on(PurgeQueue.self, operations.purgeQueue)
-        router.on(SendMessage.self, operations.sendMessage)
-        router.on(SendMessageBatch.self, operations.sendMessageBatch)
-        router.on(ReceiveMessage.self, operations.receiveMessage)
-        router.on(DeleteMessage.self, operations.deleteMessage)
-        router.on(DeleteMessageBatch.self, operations.deleteMessageBatch)
-        router.on(ChangeMessageVisibility.self, operations.changeMessageVisibility)
-        router.on(ChangeMessageVisibilityBatch.self, operations.changeMessageVisibilityBatch)
-        router.on(StartMessageMoveTask.self, operations.startMessageMoveTask)
-        router.on(ListMessageMoveTasks.self, operations.listMessageMoveTasks)
-        router.on(CancelMessageMoveTask.self, operations.cancelMessageMoveTask)
+        router.on(SQS.CreateQueue.self, operations.createQueue)
+        router.on(SQS.GetQueueUrl.self, operations.getQueueUrl)
+        router.on(SQS.ListQueues.self, operations.listQueues)
+        router.on(SQS.GetQueueAttributes.self, operations.getQueueAttributes)
+        router.on(SQS.SetQueueAttributes.self, operations.setQueueAttributes)
+        router.on(SQS.DeleteQueue.self, operations.deleteQueue)
+        router.on(SQS.PurgeQueue.self, operations.purgeQueue)
+        router.on(SQS.SendMessage.self, operations.sendMessage)
+        router.on(SQS.SendMessageBatch.self, operations.sendMessageBatch)
+        router.on(SQS.ReceiveMessage.self, operations.receiveMessage)
+        router.on(SQS.DeleteMessage.self, operations.deleteMessage)
+        router.on(SQS.DeleteMessageBatch.self, operations.deleteMessageBatch)
+        router.on(SQS.ChangeMessageVisibility.self, operations.changeMessageVisibility)
+        router.on(SQS.ChangeMessageVisibilityBatch.self, operations.changeMessageVisibilityBatch)
+        router.on(SQS.StartMessageMoveTask.self, operations.startMessageMoveTask)
+        router.on(SQS.ListMessageMoveTasks.self, operations.listMessageMoveTasks)
+        router.on(SQS.CancelMessageMoveTask.self, operations.cancelMessageMoveTask)
         self.router = router
     }
 
@@ -72,6 +74,7 @@ final class SQSAPI: Sendable {
 
     static func decodingError(_ error: any Error) -> SQSError {
         switch error {
+        case let error as AWSShapeError: return .serialization(error.message)
         case DecodingError.keyNotFound(let key, _): return .missingParameter(key.stringValue)
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
@@ -102,18 +105,18 @@ struct SQSOperations: Sendable {
         return String(name)
     }
 
-    func createQueue(_ input: CreateQueueInput) throws -> CreateQueueOutput {
+    func createQueue(_ input: SQS.CreateQueueRequest) throws -> SQS.CreateQueueResult {
         try store.createQueue(name: input.queueName, attributes: input.attributes ?? [:])
-        return CreateQueueOutput(queueUrl: url(of: input.queueName))
+        return SQS.CreateQueueResult(queueUrl: url(of: input.queueName))
     }
 
-    func getQueueUrl(_ input: GetQueueUrlInput) throws -> GetQueueUrlOutput {
+    func getQueueUrl(_ input: SQS.GetQueueUrlRequest) throws -> SQS.GetQueueUrlResult {
         guard try store.queue(named: input.queueName) != nil else { throw SQSError.queueDoesNotExist }
-        return GetQueueUrlOutput(queueUrl: url(of: input.queueName))
+        return SQS.GetQueueUrlResult(queueUrl: url(of: input.queueName))
     }
 
     /// Pages through queue names in order; `NextToken` is the base64 of the last URL returned, as AWS's.
-    func listQueues(_ input: ListQueuesInput) throws -> ListQueuesOutput {
+    func listQueues(_ input: SQS.ListQueuesRequest) throws -> SQS.ListQueuesResult {
         if let max = input.maxResults, !(1...1000).contains(max) {
             throw SQSError.invalidParameter("MaxResults", String(max), reason: "Must be between 1 and 1000.")
         }
@@ -125,16 +128,16 @@ struct SQSOperations: Sendable {
             urls = urls.filter { $0 > last }
         }
         guard let max = input.maxResults, urls.count > max else {
-            return ListQueuesOutput(queueUrls: urls.isEmpty ? nil : urls)
+            return SQS.ListQueuesResult(queueUrls: urls.isEmpty ? nil : urls)
         }
         let page = Array(urls.prefix(max))
-        return ListQueuesOutput(queueUrls: page, nextToken: Data(page.last!.utf8).base64EncodedString())
+        return SQS.ListQueuesResult(queueUrls: page, nextToken: Data(page.last!.utf8).base64EncodedString())
     }
 
-    func getQueueAttributes(_ input: GetQueueAttributesInput) throws -> GetQueueAttributesOutput {
+    func getQueueAttributes(_ input: SQS.GetQueueAttributesRequest) throws -> SQS.GetQueueAttributesResult {
         let all = try store.attributes(queue: try name(of: input.queueUrl))
-        let names = input.attributeNames ?? []
-        if names.contains("All") { return GetQueueAttributesOutput(attributes: all) }
+        let names = (input.attributeNames ?? []).map(\.rawValue)
+        if names.contains("All") { return SQS.GetQueueAttributesResult(attributes: all) }
         var selected: [String: String] = [:]
         for name in names {
             guard let value = all[name] else {
@@ -143,27 +146,27 @@ struct SQSOperations: Sendable {
             }
             selected[name] = value
         }
-        return GetQueueAttributesOutput(attributes: selected.isEmpty ? nil : selected)
+        return SQS.GetQueueAttributesResult(attributes: selected.isEmpty ? nil : selected)
     }
 
-    func setQueueAttributes(_ input: SetQueueAttributesInput) throws -> SQSEmptyOutput {
+    func setQueueAttributes(_ input: SQS.SetQueueAttributesRequest) throws -> AWSEmptyShape {
         try store.setAttributes(queue: try name(of: input.queueUrl), input.attributes)
-        return SQSEmptyOutput()
+        return AWSEmptyShape()
     }
 
-    func deleteQueue(_ input: DeleteQueueInput) throws -> SQSEmptyOutput {
+    func deleteQueue(_ input: SQS.DeleteQueueRequest) throws -> AWSEmptyShape {
         try store.deleteQueue(try name(of: input.queueUrl))
-        return SQSEmptyOutput()
+        return AWSEmptyShape()
     }
 
-    func purgeQueue(_ input: PurgeQueueInput) throws -> SQSEmptyOutput {
+    func purgeQueue(_ input: SQS.PurgeQueueRequest) throws -> AWSEmptyShape {
         try store.purge(try name(of: input.queueUrl))
-        return SQSEmptyOutput()
+        return AWSEmptyShape()
     }
 
     static func outgoing(
-        body: String?, delaySeconds: Int?, attributes: [String: MessageAttributeValue]?,
-        system: [String: MessageSystemAttributeValue]?, groupId: String?, deduplicationId: String?
+        body: String?, delaySeconds: Int?, attributes: [String: SQS.MessageAttributeValue]?,
+        system: [String: SQS.MessageSystemAttributeValue]?, groupId: String?, deduplicationId: String?
     ) throws -> SQSOutgoingMessage {
         for name in (system ?? [:]).keys where name != "AWSTraceHeader" {
             throw SQSError.invalidParameterValue("Message system attribute name '\(name)' is invalid.")
@@ -173,17 +176,16 @@ struct SQSOperations: Sendable {
             traceHeader: system?["AWSTraceHeader"]?.stringValue, groupId: groupId, deduplicationId: deduplicationId)
     }
 
-    func sendMessage(_ input: SendMessageInput) throws -> SendMessageOutput {
+    func sendMessage(_ input: SQS.SendMessageRequest) throws -> SQS.SendMessageResult {
         let message = try Self.outgoing(
             body: input.messageBody, delaySeconds: input.delaySeconds, attributes: input.messageAttributes,
             system: input.messageSystemAttributes, groupId: input.messageGroupId,
             deduplicationId: input.messageDeduplicationId)
         let result = try store.send(queue: try name(of: input.queueUrl), message)
-        return SendMessageOutput(
-            messageId: result.messageId, md5OfMessageBody: result.md5OfBody,
-            md5OfMessageAttributes: result.md5OfMessageAttributes,
+        return SQS.SendMessageResult(
+            md5OfMessageBody: result.md5OfBody, md5OfMessageAttributes: result.md5OfMessageAttributes,
             md5OfMessageSystemAttributes: SQSDigest.md5OfSystemAttributes(input.messageSystemAttributes),
-            sequenceNumber: result.sequenceNumber)
+            messageId: result.messageId, sequenceNumber: result.sequenceNumber)
     }
 
     /// The request-level checks of every batch operation; `entry` names the entry shape in the empty-batch error.
@@ -203,15 +205,16 @@ struct SQSOperations: Sendable {
         for id in ids where !seen.insert(id).inserted { throw SQSError.batchEntryIdsNotDistinct(id) }
     }
 
-    func sendMessageBatch(_ input: SendMessageBatchInput) throws -> SendMessageBatchOutput {
+    func sendMessageBatch(_ input: SQS.SendMessageBatchRequest) throws -> SQS.SendMessageBatchResult {
         try Self.checkBatchIds(input.entries.map(\.id))
         // The whole batch (bodies and attributes) is at most 1 MiB, as one message is.
-        let total = input.entries.reduce(0) { total, entry in
-            total + (entry.messageBody?.utf8.count ?? 0)
-                + (entry.messageAttributes ?? [:]).reduce(0) { sum, attribute in
-                    sum + attribute.key.utf8.count + attribute.value.dataType.utf8.count
-                        + (attribute.value.stringValue?.utf8.count ?? 0) + (attribute.value.binaryValue?.count ?? 0)
-                }
+        let total = input.entries.reduce(0) { (total: Int, entry: SQS.SendMessageBatchRequestEntry) -> Int in
+            let attributes = (entry.messageAttributes ?? [:]).reduce(0) { (sum: Int, attribute) -> Int in
+                let value = attribute.value
+                return sum + attribute.key.utf8.count + value.dataType.utf8.count
+                    + (value.stringValue?.utf8.count ?? 0) + (value.binaryValue?.count ?? 0)
+            }
+            return total + entry.messageBody.utf8.count + attributes
         }
         if total > 1_048_576 { throw SQSError.batchRequestTooLong(total) }
         let queue = try name(of: input.queueUrl)
@@ -228,7 +231,7 @@ struct SQSOperations: Sendable {
                 }
             }
         }
-        var output = SendMessageBatchOutput()
+        var output = SQS.SendMessageBatchResult(successful: [], failed: [])
         var valid: [(id: String, message: SQSOutgoingMessage, system: String?)] = []
         for entry in input.entries {
             do {
@@ -239,7 +242,7 @@ struct SQSOperations: Sendable {
                 valid.append((entry.id, message, SQSDigest.md5OfSystemAttributes(entry.messageSystemAttributes)))
             } catch let error as SQSError {
                 output.failed.append(
-                    BatchResultErrorEntry(
+                    SQS.BatchResultErrorEntry(
                         id: entry.id, senderFault: true, code: error.queryCode, message: error.message))
             }
         }
@@ -248,13 +251,13 @@ struct SQSOperations: Sendable {
             switch result {
             case .success(let sent):
                 output.successful.append(
-                    SendMessageBatchResultEntry(
+                    SQS.SendMessageBatchResultEntry(
                         id: entry.id, messageId: sent.messageId, md5OfMessageBody: sent.md5OfBody,
                         md5OfMessageAttributes: sent.md5OfMessageAttributes, md5OfMessageSystemAttributes: entry.system,
                         sequenceNumber: sent.sequenceNumber))
             case .failure(let error):
                 output.failed.append(
-                    BatchResultErrorEntry(
+                    SQS.BatchResultErrorEntry(
                         id: entry.id, senderFault: true, code: error.queryCode, message: error.message))
             }
         }
@@ -263,7 +266,7 @@ struct SQSOperations: Sendable {
 
     /// ReceiveMessage; with a wait time (the request's, else the queue's ReceiveMessageWaitTimeSeconds) it waits
     /// for a commit (a send, a visibility change) or for the next hidden message to become visible.
-    func receiveMessage(_ input: ReceiveMessageInput) async throws -> ReceiveMessageOutput {
+    func receiveMessage(_ input: SQS.ReceiveMessageRequest) async throws -> SQS.ReceiveMessageResult {
         let name = try name(of: input.queueUrl)
         let max = input.maxNumberOfMessages ?? 1
         guard (1...10).contains(max) else {
@@ -342,21 +345,24 @@ struct SQSOperations: Sendable {
         }
     }
 
-    private func render(_ messages: [SQSReceivedMessage], _ input: ReceiveMessageInput) -> ReceiveMessageOutput {
-        guard !messages.isEmpty else { return ReceiveMessageOutput() }
-        let systemNames = Set((input.attributeNames ?? []) + (input.messageSystemAttributeNames ?? []))
+    private func render(_ messages: [SQSReceivedMessage], _ input: SQS.ReceiveMessageRequest)
+        -> SQS.ReceiveMessageResult
+    {
+        guard !messages.isEmpty else { return SQS.ReceiveMessageResult() }
+        let systemNames = Set(
+            (input.attributeNames ?? []).map(\.rawValue) + (input.messageSystemAttributeNames ?? []).map(\.rawValue))
         let attributeNames = input.messageAttributeNames ?? []
-        return ReceiveMessageOutput(
+        return SQS.ReceiveMessageResult(
             messages: messages.map { message in
                 let system =
                     systemNames.contains("All")
                     ? message.attributes : message.attributes.filter { systemNames.contains($0.key) }
                 let user = message.messageAttributes.filter { Self.matches($0.key, attributeNames) }
-                return Message(
-                    messageId: message.messageId, receiptHandle: message.receiptHandle, body: message.body,
-                    md5OfBody: message.md5OfBody, attributes: system.isEmpty ? nil : system,
-                    messageAttributes: user.isEmpty ? nil : user,
-                    md5OfMessageAttributes: SQSDigest.md5OfAttributes(user))
+                return SQS.Message(
+                    messageId: message.messageId, receiptHandle: message.receiptHandle, md5OfBody: message.md5OfBody,
+                    body: message.body, attributes: system.isEmpty ? nil : system,
+                    md5OfMessageAttributes: SQSDigest.md5OfAttributes(user),
+                    messageAttributes: user.isEmpty ? nil : user)
             })
     }
 
@@ -369,82 +375,83 @@ struct SQSOperations: Sendable {
         }
     }
 
-    func deleteMessage(_ input: DeleteMessageInput) throws -> SQSEmptyOutput {
+    func deleteMessage(_ input: SQS.DeleteMessageRequest) throws -> AWSEmptyShape {
         try store.delete(queue: try name(of: input.queueUrl), receiptHandle: input.receiptHandle)
-        return SQSEmptyOutput()
+        return AWSEmptyShape()
     }
 
-    func deleteMessageBatch(_ input: DeleteMessageBatchInput) throws -> DeleteMessageBatchOutput {
+    func deleteMessageBatch(_ input: SQS.DeleteMessageBatchRequest) throws -> SQS.DeleteMessageBatchResult {
         try Self.checkBatchIds(input.entries.map(\.id), entry: "DeleteMessageBatchRequestEntry")
         let results = try store.deleteBatch(
             queue: try name(of: input.queueUrl), receiptHandles: input.entries.map(\.receiptHandle))
-        var output = DeleteMessageBatchOutput()
+        var output = SQS.DeleteMessageBatchResult(successful: [], failed: [])
         for (entry, result) in zip(input.entries, results) {
             switch result {
-            case .success: output.successful.append(DeleteMessageBatchResultEntry(id: entry.id))
+            case .success: output.successful.append(SQS.DeleteMessageBatchResultEntry(id: entry.id))
             case .failure(let error):
                 output.failed.append(
-                    BatchResultErrorEntry(
+                    SQS.BatchResultErrorEntry(
                         id: entry.id, senderFault: true, code: error.queryCode, message: error.message))
             }
         }
         return output
     }
 
-    func changeMessageVisibility(_ input: ChangeMessageVisibilityInput) throws -> SQSEmptyOutput {
+    func changeMessageVisibility(_ input: SQS.ChangeMessageVisibilityRequest) throws -> AWSEmptyShape {
         try store.changeVisibility(
             queue: try name(of: input.queueUrl), receiptHandle: input.receiptHandle, timeout: input.visibilityTimeout)
-        return SQSEmptyOutput()
+        return AWSEmptyShape()
     }
 
-    func changeMessageVisibilityBatch(_ input: ChangeMessageVisibilityBatchInput) throws
-        -> ChangeMessageVisibilityBatchOutput
+    func changeMessageVisibilityBatch(_ input: SQS.ChangeMessageVisibilityBatchRequest) throws
+        -> SQS.ChangeMessageVisibilityBatchResult
     {
         try Self.checkBatchIds(input.entries.map(\.id), entry: "ChangeMessageVisibilityBatchRequestEntry")
         let results = try store.changeVisibilityBatch(
             queue: try name(of: input.queueUrl),
             input.entries.map { ($0.receiptHandle, $0.visibilityTimeout ?? 0) })
-        var output = ChangeMessageVisibilityBatchOutput()
+        var output = SQS.ChangeMessageVisibilityBatchResult(successful: [], failed: [])
         for (entry, result) in zip(input.entries, results) {
             switch result {
-            case .success: output.successful.append(ChangeMessageVisibilityBatchResultEntry(id: entry.id))
+            case .success: output.successful.append(SQS.ChangeMessageVisibilityBatchResultEntry(id: entry.id))
             case .failure(let error):
                 output.failed.append(
-                    BatchResultErrorEntry(
+                    SQS.BatchResultErrorEntry(
                         id: entry.id, senderFault: true, code: error.queryCode, message: error.message))
             }
         }
         return output
     }
 
-    func startMessageMoveTask(_ input: StartMessageMoveTaskInput) throws -> StartMessageMoveTaskOutput {
+    func startMessageMoveTask(_ input: SQS.StartMessageMoveTaskRequest) throws -> SQS.StartMessageMoveTaskResult {
         let task = try store.startMoveTask(
             sourceArn: input.sourceArn, destinationArn: input.destinationArn,
             maxNumberOfMessagesPerSecond: input.maxNumberOfMessagesPerSecond)
-        return StartMessageMoveTaskOutput(taskHandle: task.handle)
+        return SQS.StartMessageMoveTaskResult(taskHandle: task.handle)
     }
 
     /// The source's tasks, most recent first; `TaskHandle` only while a task runs, `FailureReason` once failed.
-    func listMessageMoveTasks(_ input: ListMessageMoveTasksInput) throws -> ListMessageMoveTasksOutput {
+    func listMessageMoveTasks(_ input: SQS.ListMessageMoveTasksRequest) throws -> SQS.ListMessageMoveTasksResult {
         let max = input.maxResults ?? 1
         guard (1...10).contains(max) else {
             throw SQSError.invalidParameter("MaxResults", String(max), reason: "Must be between 1 and 10, if provided.")
         }
         let tasks = try store.moveTasks(sourceArn: input.sourceArn, limit: max)
-        return ListMessageMoveTasksOutput(
+        return SQS.ListMessageMoveTasksResult(
             results: tasks.map { task in
-                ListMessageMoveTasksResultEntry(
+                SQS.ListMessageMoveTasksResultEntry(
                     taskHandle: task.status == .running ? task.handle : nil, status: task.status.rawValue,
                     sourceArn: task.sourceArn, destinationArn: task.destinationArn,
                     maxNumberOfMessagesPerSecond: task.maxNumberOfMessagesPerSecond,
-                    approximateNumberOfMessagesMoved: task.moved, approximateNumberOfMessagesToMove: task.toMove,
+                    approximateNumberOfMessagesMoved: Int(task.moved),
+                    approximateNumberOfMessagesToMove: Int(task.toMove),
                     failureReason: task.failureReason,
-                    startedTimestamp: Int64((task.startedAt.timeIntervalSince1970 * 1000).rounded(.down)))
+                    startedTimestamp: Int((task.startedAt.timeIntervalSince1970 * 1000).rounded(.down)))
             })
     }
 
-    func cancelMessageMoveTask(_ input: CancelMessageMoveTaskInput) throws -> CancelMessageMoveTaskOutput {
+    func cancelMessageMoveTask(_ input: SQS.CancelMessageMoveTaskRequest) throws -> SQS.CancelMessageMoveTaskResult {
         let task = try store.cancelMoveTask(handle: input.taskHandle)
-        return CancelMessageMoveTaskOutput(approximateNumberOfMessagesMoved: task.moved)
+        return SQS.CancelMessageMoveTaskResult(approximateNumberOfMessagesMoved: Int(task.moved))
     }
 }

@@ -13,7 +13,7 @@ enum SQSDigest {
     }
 
     /// The digest of message attributes, `nil` when there are none.
-    static func md5OfAttributes(_ attributes: [String: MessageAttributeValue]?) -> String? {
+    static func md5OfAttributes(_ attributes: [String: SQS.MessageAttributeValue]?) -> String? {
         guard let attributes, !attributes.isEmpty else { return nil }
         var bytes: [UInt8] = []
         func append(_ value: [UInt8]) {
@@ -39,10 +39,11 @@ enum SQSDigest {
     }
 
     /// The digest of message system attributes (the same encoding).
-    static func md5OfSystemAttributes(_ attributes: [String: MessageSystemAttributeValue]?) -> String? {
+    static func md5OfSystemAttributes(_ attributes: [String: SQS.MessageSystemAttributeValue]?) -> String? {
         md5OfAttributes(
             attributes?.mapValues {
-                MessageAttributeValue(dataType: $0.dataType, stringValue: $0.stringValue, binaryValue: $0.binaryValue)
+                SQS.MessageAttributeValue(
+                    stringValue: $0.stringValue, binaryValue: $0.binaryValue, dataType: $0.dataType)
             })
     }
 

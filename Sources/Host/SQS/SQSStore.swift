@@ -13,7 +13,7 @@ import Synchronization
 struct SQSOutgoingMessage: Sendable, Equatable {
     var body: String?
     var delaySeconds: Int?
-    var messageAttributes: [String: MessageAttributeValue]?
+    var messageAttributes: [String: SQS.MessageAttributeValue]?
     var traceHeader: String?
     /// Required by FIFO queues; a standard (fair) queue keeps it as an attribute.
     var groupId: String?
@@ -36,7 +36,7 @@ struct SQSReceivedMessage: Sendable, Equatable {
     var receiptHandle: String
     var body: String
     var md5OfBody: String
-    var messageAttributes: [String: MessageAttributeValue]
+    var messageAttributes: [String: SQS.MessageAttributeValue]
     /// SenderId, SentTimestamp, ApproximateReceiveCount, ApproximateFirstReceiveTimestamp, and when present
     /// AWSTraceHeader, DeadLetterQueueSourceArn, MessageGroupId and (FIFO) MessageDeduplicationId and
     /// SequenceNumber.
@@ -454,7 +454,7 @@ final class SQSStore: Sendable, ServiceStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                queue.name, messageId, body, try attributes.map(Self.json), try system.map(Self.json), md5OfBody,
+                queue.name, messageId, body, attributes.map(\.jsonText), try system.map(Self.json), md5OfBody,
                 md5OfAttributes, now.timeIntervalSince1970, now.timeIntervalSince1970 + Double(delay),
                 message.groupId, deduplication?.id,
             ])
@@ -559,8 +559,9 @@ final class SQSStore: Sendable, ServiceStore {
                     received.append(
                         SQSReceivedMessage(
                             messageId: messageId, receiptHandle: handle, body: row["body"], md5OfBody: row["md5_body"],
-                            messageAttributes: try Self.decode(
-                                [String: MessageAttributeValue].self, row["message_attributes"]) ?? [:],
+                            messageAttributes: try (row["message_attributes"] as String?).map {
+                                try [String: SQS.MessageAttributeValue](storedJSON: $0)
+                            } ?? [:],
                             attributes: attributes))
                 }
                 return true

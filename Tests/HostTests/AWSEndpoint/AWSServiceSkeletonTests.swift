@@ -106,7 +106,7 @@ struct AWSServiceSkeletonTests {
             ])
         let calls = hook.calls.withLock { $0 }
         let send = try #require(calls.first { $0.0.operation == "SendMessage" })
-        #expect((send.0.input as? SendMessageInput)?.messageBody == "hi")
+        #expect((send.0.input as? SQS.SendMessageRequest)?.messageBody == "hi")
         #expect(calls.allSatisfy { $0.1.duration >= .zero })
         let describe = try #require(calls.first { $0.0.operation == "DescribePipe" })
         #expect(describe.0.input as? [String: String] == ["name": "no-such"])

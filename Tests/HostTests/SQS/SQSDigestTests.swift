@@ -30,7 +30,7 @@ struct SQSDigestTests {
         #expect(SQSDigest.md5OfAttributes([:]) == nil)
         #expect(SQSDigest.md5OfAttributes(["MyAttribute": .string("foobar")]) == "adb59cd4678ea5a855436b949cd07ab6")
         #expect(SQSDigest.md5OfAttributes(["Foo": .string("Bar")]) == "ae7155c6026991b6d54b11589678bf9c")
-        let three: [String: MessageAttributeValue] = [
+        let three: [String: SQS.MessageAttributeValue] = [
             "General": .string("Kenobi"), "Hello": .string("There"), "Help.Me": .string("Me"),
         ]
         #expect(SQSDigest.md5OfAttributes(three) == "4c360f3fdafd970e05fae2f149d997f5")

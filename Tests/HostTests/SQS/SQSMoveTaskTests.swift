@@ -222,10 +222,10 @@ struct SQSMoveTaskTests {
             let response = await api.handle(target: target, body: Data(body.utf8))
             return (response, (try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]) ?? [:])
         }
-        let (started, startedJSON) = await call(StartMessageMoveTask.target, #"{"SourceArn":"\#(arn("dlq"))"}"#)
+        let (started, startedJSON) = await call(SQS.StartMessageMoveTask.target, #"{"SourceArn":"\#(arn("dlq"))"}"#)
         #expect(started.status == 200)
         let handle = try #require(startedJSON["TaskHandle"] as? String)
-        let (_, running) = await call(ListMessageMoveTasks.target, #"{"SourceArn":"\#(arn("dlq"))"}"#)
+        let (_, running) = await call(SQS.ListMessageMoveTasks.target, #"{"SourceArn":"\#(arn("dlq"))"}"#)
         let entry = try #require((running["Results"] as? [[String: Any]])?.first)
         #expect(entry["Status"] as? String == "RUNNING")
         #expect(entry["TaskHandle"] as? String == handle)
@@ -233,21 +233,23 @@ struct SQSMoveTaskTests {
         #expect(entry["ApproximateNumberOfMessagesMoved"] as? Int == 0)
         #expect(entry["StartedTimestamp"] as? Int == 1_700_000_001_000)
         #expect(entry["SourceArn"] as? String == arn("dlq"))
-        let (cancelled, cancelledJSON) = await call(CancelMessageMoveTask.target, #"{"TaskHandle":"\#(handle)"}"#)
+        let (cancelled, cancelledJSON) = await call(SQS.CancelMessageMoveTask.target, #"{"TaskHandle":"\#(handle)"}"#)
         #expect(cancelled.status == 200)
         #expect(cancelledJSON["ApproximateNumberOfMessagesMoved"] as? Int == 0)
-        let (_, listed) = await call(ListMessageMoveTasks.target, #"{"SourceArn":"\#(arn("dlq"))","MaxResults":10}"#)
+        let (_, listed) = await call(
+            SQS.ListMessageMoveTasks.target, #"{"SourceArn":"\#(arn("dlq"))","MaxResults":10}"#)
         let after = try #require((listed["Results"] as? [[String: Any]])?.first)
         #expect(after["Status"] as? String == "CANCELLED")
         #expect(after["TaskHandle"] == nil)
 
-        let (missing, missingJSON) = await call(StartMessageMoveTask.target, #"{"SourceArn":"\#(arn("nope"))"}"#)
+        let (missing, missingJSON) = await call(SQS.StartMessageMoveTask.target, #"{"SourceArn":"\#(arn("nope"))"}"#)
         #expect(missing.status == 404)
         #expect(missing.headers["x-amzn-query-error"] == "ResourceNotFoundException;Sender")
         #expect(missingJSON["__type"] as? String == "com.amazonaws.sqs#ResourceNotFoundException")
-        let (notDLQ, _) = await call(StartMessageMoveTask.target, #"{"SourceArn":"\#(arn("a"))"}"#)
+        let (notDLQ, _) = await call(SQS.StartMessageMoveTask.target, #"{"SourceArn":"\#(arn("a"))"}"#)
         #expect(notDLQ.headers["x-amzn-query-error"] == "InvalidParameterValue;Sender")
-        let (tooMany, _) = await call(ListMessageMoveTasks.target, #"{"SourceArn":"\#(arn("dlq"))","MaxResults":11}"#)
+        let (tooMany, _) = await call(
+            SQS.ListMessageMoveTasks.target, #"{"SourceArn":"\#(arn("dlq"))","MaxResults":11}"#)
         #expect(tooMany.status == 400)
     }
 }
