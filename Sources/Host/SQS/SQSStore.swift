@@ -814,15 +814,43 @@ final class SQSStore: Sendable, ServiceStore {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    /// A queue's or a message's string attributes as stored: a JSON object, keys sorted (written without
+    /// Foundation's coders: every send and receive goes through here).
+    static func json(_ attributes: [String: String]) throws -> String {
+        var writer = AWSJSONWriter()
+        writer.beginObject()
+        for (name, value) in attributes.sorted(by: { $0.key < $1.key }) {
+            writer.key(name)
+            writer.string(value)
+        }
+        writer.endObject()
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String?) throws -> T? {
+    /// A JSON array of strings (for SQLite's `json_each`).
+    static func json(_ values: [String]) throws -> String {
+        var writer = AWSJSONWriter()
+        writer.beginArray()
+        for value in values { writer.string(value) }
+        writer.endArray()
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    static func decode(_ type: [String: String].Type, _ text: String?) throws -> [String: String]? {
         guard let text else { return nil }
-        return try JSONDecoder().decode(type, from: Data(text.utf8))
+        guard case .object(let members) = try JSONValue(parsing: Data(text.utf8)) else {
+            throw SQSError(
+                type: "InternalError", queryCode: "InternalError", message: "stored attributes are not an object",
+                status: 500, fault: "Receiver")
+        }
+        return try members.mapValues { value in
+            guard case .string(let text) = value else {
+                throw SQSError(
+                    type: "InternalError", queryCode: "InternalError", message: "a stored attribute is not a string",
+                    status: 500, fault: "Receiver")
+            }
+            return text
+        }
     }
 
     /// Creates the topology's queues that do not exist yet (dead-letter queues first), and gives existing ones the
