@@ -157,6 +157,23 @@ public final class AWSJSONClient {
         }
     }
 
+    /// Sends `input` to an operation whose shapes are generated from botocore's model: written and read without
+    /// Foundation's coders (the response is read for its JSON types only; its constraints are the service's affair).
+    /// - Throws: ``AWSClientError``.
+    public func send<Operation: AWSGeneratedOperation>(
+        _ operation: Operation.Type,
+        _ input: Operation.Input
+    ) throws(AWSClientError) -> Operation.Output {
+        let response = try send(target: Operation.target, jsonVersion: Operation.jsonVersion, body: input.jsonBytes)
+        do {
+            let json = response.body.isEmpty ? JSONValue.object([:]) : try JSONValue(parsing: Data(response.body))
+            var validation = AWSValidation()
+            return try Operation.Output(json: json, path: "", validation: &validation)
+        } catch {
+            throw .invalidResponse(status: response.status, message: String(describing: error))
+        }
+    }
+
     /// Sends a JSON body to `target` and returns the 2xx response, retrying as the policy allows.
     /// - Throws: ``AWSClientError/service(_:)`` for an error response, ``AWSClientError/transport(_:)``.
     public func send(target: String, jsonVersion: String, body: [UInt8]) throws(AWSClientError) -> HTTPClientResponse {

@@ -20,7 +20,7 @@ public final class DynamoDBClient {
     }
 
     /// Sends any DynamoDB operation.
-    public func send<Operation: DynamoDBOperation>(
+    public func send<Operation: AWSGeneratedOperation>(
         _ operation: Operation.Type,
         _ input: Operation.Input
     ) throws(DynamoDBError) -> Operation.Output {
@@ -171,7 +171,7 @@ public final class DynamoDBStreamsClient {
     }
 
     /// Sends any DynamoDB Streams operation.
-    public func send<Operation: DynamoDBStreamsOperation>(
+    public func send<Operation: AWSGeneratedOperation>(
         _ operation: Operation.Type,
         _ input: Operation.Input
     ) throws(DynamoDBError) -> Operation.Output {

@@ -216,9 +216,9 @@ struct JSONProtocolTests {
             transactItems: [
                 TransactWriteItem(
                     conditionCheck: .init(
-                        tableName: "t", key: ["id": .s("a")], conditionExpression: "attribute_not_exists(id)",
+                        key: ["id": .s("a")], tableName: "t", conditionExpression: "attribute_not_exists(id)",
                         returnValuesOnConditionCheckFailure: .allOld)),
-                TransactWriteItem(put: .init(tableName: "t", item: ["id": .s("b")])),
+                TransactWriteItem(put: .init(item: ["id": .s("b")], tableName: "t")),
             ],
             clientRequestToken: "token-1"
         )
@@ -331,7 +331,7 @@ struct JSONProtocolTests {
         let dynamo = DynamoDBClient(
             client: try Self.client(endpoint: server.endpoint, retryPolicy: RetryPolicy(maxAttempts: 2)))
         #expect {
-            try dynamo.scan(ScanInput(tableName: "t", limit: 5, segment: 1, totalSegments: 4))
+            try dynamo.scan(ScanInput(tableName: "t", limit: 5, totalSegments: 4, segment: 1))
         } throws: { error in
             guard case DynamoDBError.throttled("RequestLimitExceeded", "limit") = error else { return false }
             return true
@@ -426,7 +426,7 @@ struct JSONProtocolTests {
         let streams = DynamoDBStreamsClient(
             client: try Self.client(endpoint: server.endpoint, service: .dynamoDBStreams))
         let iterator = try streams.getShardIterator(
-            GetShardIteratorInput(streamARN: "arn:s", shardID: "shard-1", shardIteratorType: .trimHorizon))
+            GetShardIteratorInput(streamArn: "arn:s", shardId: "shard-1", shardIteratorType: .trimHorizon))
         #expect(iterator.shardIterator == "iter-1")
         let records = try streams.getRecords(GetRecordsInput(shardIterator: "iter-1", limit: 10))
         #expect(records.nextShardIterator == "iter-2")

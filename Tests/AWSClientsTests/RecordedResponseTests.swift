@@ -42,9 +42,10 @@ enum RecordedDynamoDB {
         }
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ test: String, _ name: String) throws -> T {
+    /// The recorded response read by the generated reader the clients use.
+    static func decode<T: AWSShape>(_ type: T.Type, _ test: String, _ name: String) throws -> T {
         let json = try JSONSerialization.data(withJSONObject: unredacted(try entry(test, name)))
-        return try JSONDecoder().decode(type, from: json)
+        return try T(storedJSON: String(decoding: json, as: UTF8.self))
     }
 }
 
@@ -57,12 +58,12 @@ struct RecordedResponseTests {
         #expect(table.tableName == "<table-name:1>")
         #expect(table.tableStatus == .creating)
         #expect(table.keySchema == [KeySchemaElement(attributeName: "id", keyType: .hash)])
-        #expect(table.attributeDefinitions == [AttributeDefinition(attributeName: "id", attributeType: .string)])
+        #expect(table.attributeDefinitions == [AttributeDefinition(attributeName: "id", attributeType: .s)])
         #expect(table.creationDateTime == RecordedDynamoDB.redactedTimestamp)
         #expect(table.provisionedThroughput?.readCapacityUnits == 5)
         #expect(table.provisionedThroughput?.numberOfDecreasesToday == 0)
         #expect(table.itemCount == 0 && table.tableSizeBytes == 0)
-        #expect(table.tableARN == "arn:<partition>:dynamodb:<region>:111111111111:table/<table-name:1>")
+        #expect(table.tableArn == "arn:<partition>:dynamodb:<region>:111111111111:table/<table-name:1>")
         #expect(table.deletionProtectionEnabled == false)
 
         let described = try RecordedDynamoDB.decode(DescribeTableOutput.self, "test_table_crud", "describe-table")
@@ -83,7 +84,7 @@ struct RecordedResponseTests {
         for table in [created.tableDescription, described.table] {
             let index = try #require(table?.globalSecondaryIndexes?.first)
             #expect(index.indexName == "TransactionRecordID")
-            #expect(index.indexARN?.hasSuffix(":table/<table-name:1>/index/TransactionRecordID") == true)
+            #expect(index.indexArn?.hasSuffix(":table/<table-name:1>/index/TransactionRecordID") == true)
             #expect(index.indexStatus?.rawValue == "<index-status>")
             #expect(index.keySchema == [KeySchemaElement(attributeName: "TRID", keyType: .hash)])
             #expect(index.projection == Projection(projectionType: .all))
@@ -108,26 +109,26 @@ struct RecordedResponseTests {
             try RecordedDynamoDB.decode(CreateTableOutput.self, test, "create-table").tableDescription)
         #expect(table.streamSpecification == StreamSpecification(streamEnabled: true, streamViewType: .newAndOldImages))
         #expect(table.latestStreamLabel == "<latest-stream-label:1>")
-        #expect(table.latestStreamARN?.hasSuffix("/stream/<latest-stream-label:1>") == true)
+        #expect(table.latestStreamArn?.hasSuffix("/stream/<latest-stream-label:1>") == true)
 
         let stream = try #require(
             try RecordedDynamoDB.decode(DescribeStreamOutput.self, test, "describe-stream").streamDescription)
         #expect(stream.streamStatus == .enabled)
         #expect(stream.streamViewType == .newAndOldImages)
-        #expect(stream.streamARN == table.latestStreamARN)
+        #expect(stream.streamArn == table.latestStreamArn)
         #expect(stream.creationRequestDateTime == RecordedDynamoDB.redactedTimestamp)
-        #expect(stream.shards?.first?.shardID == "<shard-id:1>")
+        #expect(stream.shards?.first?.shardId == "<shard-id:1>")
         #expect(stream.shards?.first?.sequenceNumberRange?.startingSequenceNumber == "starting-sequence-number")
         #expect(stream.shards?.first?.sequenceNumberRange?.endingSequenceNumber == nil)
 
         let records = try #require(try RecordedDynamoDB.decode(GetRecordsOutput.self, test, "get-records").records)
-        #expect(records.map(\.eventName) == ["INSERT", "INSERT", "REMOVE", "MODIFY"])
+        #expect(records.map { $0.eventName?.rawValue } == ["INSERT", "INSERT", "REMOVE", "MODIFY"])
         #expect(records[3].dynamodb?.newImage == ["id": .s("Fred"), "name": .s("Fred")])
         #expect(records[3].dynamodb?.oldImage == ["id": .s("Fred")])
         #expect(records[2].dynamodb?.newImage == nil)
         #expect(records[0].dynamodb?.sizeBytes == 12)
-        let event = DynamoDBEvent.Record(records[0], eventSourceARN: table.latestStreamARN ?? "")
-        #expect(event.eventSourceARN == table.latestStreamARN)
+        let event = DynamoDBEvent.Record(records[0], eventSourceARN: table.latestStreamArn ?? "")
+        #expect(event.eventSourceARN == table.latestStreamArn)
         #expect(event.dynamodb.keys == ["id": .s("Fred")])
     }
 
@@ -140,7 +141,7 @@ struct RecordedResponseTests {
             ListStreamsOutput.self, "test_streams_on_global_tables", "region-streams")
         #expect(list.streams?.first?.tableName == "<table-name:1>")
         #expect(list.streams?.first?.streamLabel == "<stream-label:1>")
-        #expect(list.lastEvaluatedStreamARN == nil)
+        #expect(list.lastEvaluatedStreamArn == nil)
     }
 
     @Test("item operations: Query, Scan, PutItem with ALL_OLD, TransactGetItems, BatchGetItem, BatchWriteItem")

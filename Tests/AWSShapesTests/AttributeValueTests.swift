@@ -170,30 +170,60 @@ struct StreamRecordJSONTests {
     }
 }
 
-/// Item-heavy DynamoDB answers written directly are the same JSON as their Codable form.
-struct DirectJSONOutputTests {
+/// Item-heavy DynamoDB answers, written by the generated writers, are the JSON of AttributeValue's Codable form, and
+/// read back to the same values.
+struct GeneratedItemOutputTests {
     static let item: DynamoDBItem = [
         "id": .s("a/\"b\"\n\u{1}"), "n": .n("-1.5e3"), "b": .b(Data([0, 255])), "ss": .ss(["x", "y"]),
         "m": .m(["l": .l([.null, .bool(false), .ns(["1", "2"]), .bs([Data([1])])])]),
     ]
 
-    func same<T: DirectJSONEncodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let direct = try #require(value.directJSON)
-        #expect(try JSONValue(parsing: Data(direct.utf8)) == JSONValue(parsing: try encoder.encode(value)))
+    func same<T: AWSShape & Equatable>(_ value: T, items: [DynamoDBItem]) throws {
+        let written = try JSONValue(parsing: Data(value.jsonBytes))
+        for item in items {
+            let codable = try JSONValue(parsing: try JSONEncoder().encode(item))
+            #expect(
+                written.objectValue?.values.contains { $0 == codable || $0.arrayValue?.contains(codable) == true }
+                    == true)
+        }
+        #expect(try T(storedJSON: value.jsonText) == value)
     }
 
     @Test func getItem() throws {
-        try same(GetItemOutput(item: Self.item))
-        try same(GetItemOutput())
+        try same(GetItemOutput(item: Self.item), items: [Self.item])
+        #expect(String(decoding: GetItemOutput().jsonBytes, as: UTF8.self) == "{}")
     }
 
     @Test func queryAndScanPages() throws {
         try same(
             QueryOutput(
-                items: [Self.item, ["k": .s("v")]], count: 2, scannedCount: 3, lastEvaluatedKey: ["k": .s("v")]))
-        try same(QueryOutput(items: [], count: 0, scannedCount: 0))
-        try same(ScanOutput(items: [Self.item], count: 1, scannedCount: 1))
+                items: [Self.item, ["k": .s("v")]], count: 2, scannedCount: 3, lastEvaluatedKey: ["k": .s("v")]),
+            items: [Self.item, ["k": .s("v")]])
+        try same(QueryOutput(items: [], count: 0, scannedCount: 0), items: [])
+        try same(ScanOutput(items: [Self.item], count: 1, scannedCount: 1), items: [Self.item])
+    }
+
+    @Test func attributeValuesDynamoDBRefusesAreItsValidationMessages() throws {
+        func message(_ body: String) -> String? {
+            do {
+                _ = try PutItemInput(body: Data(body.utf8))
+                return nil
+            } catch {
+                if case .invalid(let error) = error { return error.message }
+                return "malformed"
+            }
+        }
+        #expect(
+            message(#"{"TableName":"t","Item":{"k":{}}}"#)
+                == "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
+        #expect(
+            message(#"{"TableName":"t","Item":{"k":{"S":"a","N":"1"}}}"#)
+                == "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
+                + "supported datatypes")
+        #expect(
+            message(#"{"TableName":"t","Item":{"k":{"NULL":false}}}"#)
+                == "One or more parameter values were invalid: Null attribute value types must have the value of true")
+        #expect(message(#"{"TableName":"t","Item":{"k":{"S":1}}}"#) == "malformed")
+        #expect(message(#"{"TableName":"t","Item":{"k":{"S":"a"}}}"#) == nil)
     }
 }

@@ -85,10 +85,9 @@ import Testing
             database.queries == [
                 QueryInput(
                     tableName: "inventory", indexName: "gsi1pk-gsi1sk-index",
-                    keyConditionExpression: "#gsi1pk = :gsi1pk",
+                    limit: 50, scanIndexForward: true, keyConditionExpression: "#gsi1pk = :gsi1pk",
                     expressionAttributeNames: ["#gsi1pk": "gsi1pk"],
-                    expressionAttributeValues: [":gsi1pk": .s("INVENTORY#SKU")],
-                    limit: 50, scanIndexForward: true)
+                    expressionAttributeValues: [":gsi1pk": .s("INVENTORY#SKU")])
             ])
     }
 
@@ -162,8 +161,7 @@ import Testing
         #expect(database.callCount == 1)
         #expect(
             transaction.transactItems[0].put
-                == TransactWriteItem.Put(
-                    tableName: "inventory",
+                == DynamoDB.Put(
                     item: [
                         "pk": .s("INVENTORY#SKU#APPLES"), "sk": .s("LOT_ID#APP001"), "_tn": .s("INVENTORY#RESTOCK_SKU"),
                         "_sn": .s("INVENTORY"), "gsi1pk": .s("INVENTORY#RESTOCK_SKU"),
@@ -171,7 +169,8 @@ import Testing
                         "sku": .s("APPLES"), "units": .n("100"), "lotId": .s("APP001"), "createdAt": .s(fixedNow),
                         "updatedAt": .s(fixedNow),
                     ],
-                    conditionExpression: "attribute_not_exists(#pk)", expressionAttributeNames: ["#pk": "pk"]))
+                    tableName: "inventory", conditionExpression: "attribute_not_exists(#pk)",
+                    expressionAttributeNames: ["#pk": "pk"]))
         let update = try #require(transaction.transactItems[1].update)
         #expect(update.key == ["pk": .s("INVENTORY#SKU#APPLES"), "sk": .s("SKU#APPLES")])
         #expect(
@@ -249,21 +248,22 @@ import Testing
         let transaction = try #require(database.transactions.first)
         #expect(
             transaction.transactItems[0].put
-                == TransactWriteItem.Put(
-                    tableName: "inventory",
+                == DynamoDB.Put(
                     item: orderAttributes().merging([
                         "pk": .s("INVENTORY#SKU#APPLES"), "sk": .s("SKU#APPLES#ORDER_ID#ORD001#ORDER_ALLOCATION"),
                         "_tn": .s("INVENTORY#ORDER_ALLOCATION"), "_sn": .s("INVENTORY"),
                         "gsi1pk": .s("INVENTORY#ORDER_ALLOCATION"), "gsi1sk": .s("CREATED_AT#\(fixedNow)"),
                         "allocationStatus": .s("ALLOCATED"), "createdAt": .s(fixedNow), "updatedAt": .s(fixedNow),
                     ]),
+                    tableName: "inventory",
                     conditionExpression: "attribute_not_exists(#pk) AND attribute_not_exists(#sk)",
                     expressionAttributeNames: ["#pk": "pk", "#sk": "sk"]))
         #expect(
             transaction.transactItems[1].update
-                == TransactWriteItem.Update(
-                    tableName: "inventory", key: ["pk": .s("INVENTORY#SKU#APPLES"), "sk": .s("SKU#APPLES")],
+                == DynamoDB.Update(
+                    key: ["pk": .s("INVENTORY#SKU#APPLES"), "sk": .s("SKU#APPLES")],
                     updateExpression: "SET #units = #units - :units, #updatedAt = :updatedAt",
+                    tableName: "inventory",
                     conditionExpression: "attribute_exists(#pk) AND attribute_exists(#sk) AND #units >= :units",
                     expressionAttributeNames: ["#pk": "pk", "#sk": "sk", "#units": "units", "#updatedAt": "updatedAt"],
                     expressionAttributeValues: [":units": .n("20"), ":updatedAt": .s(fixedNow)]))
@@ -431,18 +431,17 @@ let settleNames = [
         let transaction = try #require(database.transactions.first)
         #expect(
             transaction.transactItems[0].update
-                == TransactWriteItem.Update(
-                    tableName: "inventory",
+                == DynamoDB.Update(
                     key: ["pk": .s("INVENTORY#SKU#APPLES"), "sk": .s("SKU#APPLES#ORDER_ID#ORD001#ORDER_ALLOCATION")],
                     updateExpression: "SET #allocationStatus = :allocationStatus, #updatedAt = :updatedAt",
-                    conditionExpression: settleCondition, expressionAttributeNames: settleNames,
+                    tableName: "inventory", conditionExpression: settleCondition, expressionAttributeNames: settleNames,
                     expressionAttributeValues: settleValues("DEALLOCATED_PAYMENT_REJECTED")))
         #expect(
             transaction.transactItems[1].update
-                == TransactWriteItem.Update(
-                    tableName: "inventory", key: ["pk": .s("INVENTORY#SKU#APPLES"), "sk": .s("SKU#APPLES")],
+                == DynamoDB.Update(
+                    key: ["pk": .s("INVENTORY#SKU#APPLES"), "sk": .s("SKU#APPLES")],
                     updateExpression: "SET #units = #units + :units, #updatedAt = :updatedAt",
-                    conditionExpression: "attribute_exists(#pk) AND attribute_exists(#sk)",
+                    tableName: "inventory", conditionExpression: "attribute_exists(#pk) AND attribute_exists(#sk)",
                     expressionAttributeNames: ["#pk": "pk", "#sk": "sk", "#units": "units", "#updatedAt": "updatedAt"],
                     expressionAttributeValues: [":units": .n("7"), ":updatedAt": .s(fixedNow)]))
         #expect(database.puts.isEmpty)

@@ -234,13 +234,14 @@ func storedOrder(_ status: OrderStatus, _ data: OrderData = sampleOrder) -> Dyna
             database.updates == [
                 UpdateItemInput(
                     tableName: "orders", key: ["pk": .s("ORDERS#ORDER_ID#ORD001"), "sk": .s("ORDER_ID#ORD001")],
+                    returnValues: .allNew,
                     updateExpression: "SET #orderStatus = :orderStatus, #updatedAt = :updatedAt",
                     conditionExpression: "#orderStatus = :previousOrderStatus",
                     expressionAttributeNames: ["#orderStatus": "orderStatus", "#updatedAt": "updatedAt"],
                     expressionAttributeValues: [
                         ":orderStatus": .s("ORDER_STOCK_ALLOCATED_STATUS"), ":updatedAt": .s(fixedNow),
                         ":previousOrderStatus": .s("ORDER_CREATED_STATUS"),
-                    ], returnValues: .allNew, returnValuesOnConditionCheckFailure: .allOld)
+                    ], returnValuesOnConditionCheckFailure: .allOld)
             ])
         #expect(database.puts.isEmpty)
     }

@@ -57,8 +57,8 @@ import Testing
 
                 let updated = try client.updateItem(
                     UpdateItemInput(
-                        tableName: "commerce", key: key, updateExpression: "SET units = units + :n",
-                        expressionAttributeValues: [":n": .n("3")], returnValues: "UPDATED_NEW"))
+                        tableName: "commerce", key: key, returnValues: "UPDATED_NEW",
+                        updateExpression: "SET units = units + :n", expressionAttributeValues: [":n": .n("3")]))
                 #expect(updated.attributes == ["units": .n("5")])
 
                 do {
@@ -66,7 +66,7 @@ import Testing
                         TransactWriteItemsInput(transactItems: [
                             TransactWriteItem(
                                 update: .init(
-                                    tableName: "commerce", key: key, updateExpression: "SET units = units - :n",
+                                    key: key, updateExpression: "SET units = units - :n", tableName: "commerce",
                                     conditionExpression: "units >= :n", expressionAttributeValues: [":n": .n("10")],
                                     returnValuesOnConditionCheckFailure: "ALL_OLD"))
                         ]))
@@ -125,8 +125,8 @@ import Testing
                 do {
                     _ = try client.query(
                         QueryInput(
-                            tableName: "people", indexName: "byCity", keyConditionExpression: "city = :c",
-                            expressionAttributeValues: [":c": .s("Oslo")], consistentRead: true))
+                            tableName: "people", indexName: "byCity", consistentRead: true,
+                            keyConditionExpression: "city = :c", expressionAttributeValues: [":c": .s("Oslo")]))
                     Issue.record("a consistent read on a GSI must be refused")
                 } catch let error as DynamoDBError {
                     guard case .validation = error else { throw error }

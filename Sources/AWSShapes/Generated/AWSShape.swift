@@ -21,6 +21,8 @@ public protocol AWSGeneratedOperation: Sendable {
     associatedtype Output: AWSShape
     /// The `X-Amz-Target` header value, e.g. `Logs_20140328.PutLogEvents`.
     static var target: String { get }
+    /// `1.0` or `1.1`: the request's `application/x-amz-json-<version>`.
+    static var jsonVersion: String { get }
 }
 
 extension AWSShape {
@@ -40,7 +42,9 @@ extension AWSShape {
             throw .malformed(error)
         }
         if let message = validation.message {
-            throw .invalid(AWSValidationError(message: message, missingMembers: validation.missingMembers))
+            throw .invalid(
+                AWSValidationError(
+                    message: message, missingMembers: validation.missingMembers, failures: validation.failures))
         }
     }
 
@@ -108,6 +112,10 @@ public struct AWSValidationError: Error, Sendable, Equatable {
     /// The wire names of the required members found missing, in the order read (SQS answers the first with its own
     /// `MissingParameter`).
     public var missingMembers: [String] = []
+    /// Each failed constraint in AWS's words (`Value '0' at 'limit' failed to satisfy constraint: …`), empty when a
+    /// service's own rejection is the message; a service that words one differently rewrites them and joins them
+    /// again with ``AWSValidation/message(of:)``.
+    public var failures: [String] = []
 }
 
 /// The constraint failures found while reading one request.
@@ -118,9 +126,19 @@ public struct AWSValidation: Sendable {
 
     public init() {}
 
+    /// A failure a service words whole, outside the model's constraints (DynamoDB: `Supplied AttributeValue is
+    /// empty, …`); the first one is the request's message.
+    public private(set) var rejection: String?
+
     /// AWS's message for all failures, or nil.
     public var message: String? {
+        if let rejection { return rejection }
         guard !failures.isEmpty else { return nil }
+        return Self.message(of: failures)
+    }
+
+    /// `N validation error(s) detected: ` and the failures joined with `; `.
+    public static func message(of failures: [String]) -> String {
         let count = failures.count
         return "\(count) validation error\(count == 1 ? "" : "s") detected: " + failures.joined(separator: "; ")
     }
@@ -128,6 +146,11 @@ public struct AWSValidation: Sendable {
     public mutating func fail(_ value: String?, at path: String, _ constraint: String) {
         let shown = value.map { "'\($0)'" } ?? "null"
         failures.append("Value \(shown) at '\(path)' failed to satisfy constraint: Member must \(constraint)")
+    }
+
+    /// Records a failure the service words whole (only the first is kept: it is the request's message).
+    public mutating func reject(_ message: String) {
+        if rejection == nil { rejection = message }
     }
 
     /// A failure whose value AWS does not show (a list or a map with members).

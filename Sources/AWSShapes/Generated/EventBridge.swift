@@ -18,90 +18,105 @@ extension EventBridge {
         public typealias Input = CreateEventBusRequest
         public typealias Output = CreateEventBusResponse
         public static let target = "AWSEvents.CreateEventBus"
+        public static let jsonVersion = "1.1"
     }
 
     public enum DescribeEventBus: AWSGeneratedOperation {
         public typealias Input = DescribeEventBusRequest
         public typealias Output = DescribeEventBusResponse
         public static let target = "AWSEvents.DescribeEventBus"
+        public static let jsonVersion = "1.1"
     }
 
     public enum DeleteEventBus: AWSGeneratedOperation {
         public typealias Input = DeleteEventBusRequest
         public typealias Output = AWSEmptyShape
         public static let target = "AWSEvents.DeleteEventBus"
+        public static let jsonVersion = "1.1"
     }
 
     public enum ListEventBuses: AWSGeneratedOperation {
         public typealias Input = ListEventBusesRequest
         public typealias Output = ListEventBusesResponse
         public static let target = "AWSEvents.ListEventBuses"
+        public static let jsonVersion = "1.1"
     }
 
     public enum PutRule: AWSGeneratedOperation {
         public typealias Input = PutRuleRequest
         public typealias Output = PutRuleResponse
         public static let target = "AWSEvents.PutRule"
+        public static let jsonVersion = "1.1"
     }
 
     public enum DescribeRule: AWSGeneratedOperation {
         public typealias Input = DescribeRuleRequest
         public typealias Output = DescribeRuleResponse
         public static let target = "AWSEvents.DescribeRule"
+        public static let jsonVersion = "1.1"
     }
 
     public enum DeleteRule: AWSGeneratedOperation {
         public typealias Input = DeleteRuleRequest
         public typealias Output = AWSEmptyShape
         public static let target = "AWSEvents.DeleteRule"
+        public static let jsonVersion = "1.1"
     }
 
     public enum EnableRule: AWSGeneratedOperation {
         public typealias Input = EnableRuleRequest
         public typealias Output = AWSEmptyShape
         public static let target = "AWSEvents.EnableRule"
+        public static let jsonVersion = "1.1"
     }
 
     public enum DisableRule: AWSGeneratedOperation {
         public typealias Input = DisableRuleRequest
         public typealias Output = AWSEmptyShape
         public static let target = "AWSEvents.DisableRule"
+        public static let jsonVersion = "1.1"
     }
 
     public enum ListRules: AWSGeneratedOperation {
         public typealias Input = ListRulesRequest
         public typealias Output = ListRulesResponse
         public static let target = "AWSEvents.ListRules"
+        public static let jsonVersion = "1.1"
     }
 
     public enum PutTargets: AWSGeneratedOperation {
         public typealias Input = PutTargetsRequest
         public typealias Output = PutTargetsResponse
         public static let target = "AWSEvents.PutTargets"
+        public static let jsonVersion = "1.1"
     }
 
     public enum ListTargetsByRule: AWSGeneratedOperation {
         public typealias Input = ListTargetsByRuleRequest
         public typealias Output = ListTargetsByRuleResponse
         public static let target = "AWSEvents.ListTargetsByRule"
+        public static let jsonVersion = "1.1"
     }
 
     public enum RemoveTargets: AWSGeneratedOperation {
         public typealias Input = RemoveTargetsRequest
         public typealias Output = RemoveTargetsResponse
         public static let target = "AWSEvents.RemoveTargets"
+        public static let jsonVersion = "1.1"
     }
 
     public enum PutEvents: AWSGeneratedOperation {
         public typealias Input = PutEventsRequest
         public typealias Output = PutEventsResponse
         public static let target = "AWSEvents.PutEvents"
+        public static let jsonVersion = "1.1"
     }
 
     public enum TestEventPattern: AWSGeneratedOperation {
         public typealias Input = TestEventPatternRequest
         public typealias Output = TestEventPatternResponse
         public static let target = "AWSEvents.TestEventPattern"
+        public static let jsonVersion = "1.1"
     }
 
     public struct DeadLetterConfig: AWSShape, Equatable {

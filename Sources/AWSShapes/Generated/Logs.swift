@@ -17,54 +17,63 @@ extension Logs {
         public typealias Input = CreateLogGroupRequest
         public typealias Output = AWSEmptyShape
         public static let target = "Logs_20140328.CreateLogGroup"
+        public static let jsonVersion = "1.1"
     }
 
     public enum DeleteLogGroup: AWSGeneratedOperation {
         public typealias Input = DeleteLogGroupRequest
         public typealias Output = AWSEmptyShape
         public static let target = "Logs_20140328.DeleteLogGroup"
+        public static let jsonVersion = "1.1"
     }
 
     public enum DescribeLogGroups: AWSGeneratedOperation {
         public typealias Input = DescribeLogGroupsRequest
         public typealias Output = DescribeLogGroupsResponse
         public static let target = "Logs_20140328.DescribeLogGroups"
+        public static let jsonVersion = "1.1"
     }
 
     public enum CreateLogStream: AWSGeneratedOperation {
         public typealias Input = CreateLogStreamRequest
         public typealias Output = AWSEmptyShape
         public static let target = "Logs_20140328.CreateLogStream"
+        public static let jsonVersion = "1.1"
     }
 
     public enum DeleteLogStream: AWSGeneratedOperation {
         public typealias Input = DeleteLogStreamRequest
         public typealias Output = AWSEmptyShape
         public static let target = "Logs_20140328.DeleteLogStream"
+        public static let jsonVersion = "1.1"
     }
 
     public enum DescribeLogStreams: AWSGeneratedOperation {
         public typealias Input = DescribeLogStreamsRequest
         public typealias Output = DescribeLogStreamsResponse
         public static let target = "Logs_20140328.DescribeLogStreams"
+        public static let jsonVersion = "1.1"
     }
 
     public enum PutLogEvents: AWSGeneratedOperation {
         public typealias Input = PutLogEventsRequest
         public typealias Output = PutLogEventsResponse
         public static let target = "Logs_20140328.PutLogEvents"
+        public static let jsonVersion = "1.1"
     }
 
     public enum GetLogEvents: AWSGeneratedOperation {
         public typealias Input = GetLogEventsRequest
         public typealias Output = GetLogEventsResponse
         public static let target = "Logs_20140328.GetLogEvents"
+        public static let jsonVersion = "1.1"
     }
 
     public enum FilterLogEvents: AWSGeneratedOperation {
         public typealias Input = FilterLogEventsRequest
         public typealias Output = FilterLogEventsResponse
         public static let target = "Logs_20140328.FilterLogEvents"
+        public static let jsonVersion = "1.1"
     }
 
     public struct CreateLogGroupRequest: AWSShape, Equatable {

@@ -17,102 +17,119 @@ extension SQS {
         public typealias Input = CreateQueueRequest
         public typealias Output = CreateQueueResult
         public static let target = "AmazonSQS.CreateQueue"
+        public static let jsonVersion = "1.0"
     }
 
     public enum GetQueueUrl: AWSGeneratedOperation {
         public typealias Input = GetQueueUrlRequest
         public typealias Output = GetQueueUrlResult
         public static let target = "AmazonSQS.GetQueueUrl"
+        public static let jsonVersion = "1.0"
     }
 
     public enum ListQueues: AWSGeneratedOperation {
         public typealias Input = ListQueuesRequest
         public typealias Output = ListQueuesResult
         public static let target = "AmazonSQS.ListQueues"
+        public static let jsonVersion = "1.0"
     }
 
     public enum GetQueueAttributes: AWSGeneratedOperation {
         public typealias Input = GetQueueAttributesRequest
         public typealias Output = GetQueueAttributesResult
         public static let target = "AmazonSQS.GetQueueAttributes"
+        public static let jsonVersion = "1.0"
     }
 
     public enum SetQueueAttributes: AWSGeneratedOperation {
         public typealias Input = SetQueueAttributesRequest
         public typealias Output = AWSEmptyShape
         public static let target = "AmazonSQS.SetQueueAttributes"
+        public static let jsonVersion = "1.0"
     }
 
     public enum DeleteQueue: AWSGeneratedOperation {
         public typealias Input = DeleteQueueRequest
         public typealias Output = AWSEmptyShape
         public static let target = "AmazonSQS.DeleteQueue"
+        public static let jsonVersion = "1.0"
     }
 
     public enum PurgeQueue: AWSGeneratedOperation {
         public typealias Input = PurgeQueueRequest
         public typealias Output = AWSEmptyShape
         public static let target = "AmazonSQS.PurgeQueue"
+        public static let jsonVersion = "1.0"
     }
 
     public enum SendMessage: AWSGeneratedOperation {
         public typealias Input = SendMessageRequest
         public typealias Output = SendMessageResult
         public static let target = "AmazonSQS.SendMessage"
+        public static let jsonVersion = "1.0"
     }
 
     public enum SendMessageBatch: AWSGeneratedOperation {
         public typealias Input = SendMessageBatchRequest
         public typealias Output = SendMessageBatchResult
         public static let target = "AmazonSQS.SendMessageBatch"
+        public static let jsonVersion = "1.0"
     }
 
     public enum ReceiveMessage: AWSGeneratedOperation {
         public typealias Input = ReceiveMessageRequest
         public typealias Output = ReceiveMessageResult
         public static let target = "AmazonSQS.ReceiveMessage"
+        public static let jsonVersion = "1.0"
     }
 
     public enum DeleteMessage: AWSGeneratedOperation {
         public typealias Input = DeleteMessageRequest
         public typealias Output = AWSEmptyShape
         public static let target = "AmazonSQS.DeleteMessage"
+        public static let jsonVersion = "1.0"
     }
 
     public enum DeleteMessageBatch: AWSGeneratedOperation {
         public typealias Input = DeleteMessageBatchRequest
         public typealias Output = DeleteMessageBatchResult
         public static let target = "AmazonSQS.DeleteMessageBatch"
+        public static let jsonVersion = "1.0"
     }
 
     public enum ChangeMessageVisibility: AWSGeneratedOperation {
         public typealias Input = ChangeMessageVisibilityRequest
         public typealias Output = AWSEmptyShape
         public static let target = "AmazonSQS.ChangeMessageVisibility"
+        public static let jsonVersion = "1.0"
     }
 
     public enum ChangeMessageVisibilityBatch: AWSGeneratedOperation {
         public typealias Input = ChangeMessageVisibilityBatchRequest
         public typealias Output = ChangeMessageVisibilityBatchResult
         public static let target = "AmazonSQS.ChangeMessageVisibilityBatch"
+        public static let jsonVersion = "1.0"
     }
 
     public enum StartMessageMoveTask: AWSGeneratedOperation {
         public typealias Input = StartMessageMoveTaskRequest
         public typealias Output = StartMessageMoveTaskResult
         public static let target = "AmazonSQS.StartMessageMoveTask"
+        public static let jsonVersion = "1.0"
     }
 
     public enum ListMessageMoveTasks: AWSGeneratedOperation {
         public typealias Input = ListMessageMoveTasksRequest
         public typealias Output = ListMessageMoveTasksResult
         public static let target = "AmazonSQS.ListMessageMoveTasks"
+        public static let jsonVersion = "1.0"
     }
 
     public enum CancelMessageMoveTask: AWSGeneratedOperation {
         public typealias Input = CancelMessageMoveTaskRequest
         public typealias Output = CancelMessageMoveTaskResult
         public static let target = "AmazonSQS.CancelMessageMoveTask"
+        public static let jsonVersion = "1.0"
     }
 
     public struct CreateQueueRequest: AWSShape, Equatable {

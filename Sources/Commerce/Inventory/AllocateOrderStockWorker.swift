@@ -45,11 +45,11 @@ public struct AllocateOrderStockWorker: WorkerService {
         let input = TransactWriteItemsInput(transactItems: [
             TransactWriteItem(
                 put: .init(
-                    tableName: tableName, item: allocation, conditionExpression: itemDoesNotExist,
+                    item: allocation, tableName: tableName, conditionExpression: itemDoesNotExist,
                     expressionAttributeNames: keyNames)),
             TransactWriteItem(
                 update: .init(
-                    tableName: tableName, key: Keys.sku(data.sku), updateExpression: set.expression,
+                    key: Keys.sku(data.sku), updateExpression: set.expression, tableName: tableName,
                     conditionExpression: "attribute_exists(#pk) AND attribute_exists(#sk) AND #units >= :units",
                     expressionAttributeNames: set.names.merging(keyNames) { a, _ in a },
                     expressionAttributeValues: set.values)),

@@ -50,7 +50,7 @@ struct AllocationStore {
     /// The allocation update to `status`, conditioned on the stored orderId, sku, units and ALLOCATED status.
     static func settle(
         _ allocation: StoredAllocation, to status: AllocationStatus, tableName: String, now: String
-    ) -> TransactWriteItem.Update {
+    ) -> DynamoDB.Update {
         var set = SetClause()
         set.set("allocationStatus", .s(status.rawValue))
         set.set("updatedAt", .s(now))
@@ -63,9 +63,9 @@ struct AllocationStore {
         values[":expectedSku"] = .s(allocation.data.sku)
         values[":expectedUnits"] = numberAttribute(allocation.data.units)
         values[":expectedAllocationStatus"] = .s(AllocationStatus.allocated.rawValue)
-        return TransactWriteItem.Update(
-            tableName: tableName, key: Keys.allocation(sku: allocation.data.sku, orderId: allocation.data.orderId),
-            updateExpression: set.expression,
+        return DynamoDB.Update(
+            key: Keys.allocation(sku: allocation.data.sku, orderId: allocation.data.orderId),
+            updateExpression: set.expression, tableName: tableName,
             conditionExpression: "attribute_exists(#pk) AND attribute_exists(#sk) AND #orderId = :expectedOrderId"
                 + " AND #sku = :expectedSku AND #units = :expectedUnits"
                 + " AND #allocationStatus = :expectedAllocationStatus",

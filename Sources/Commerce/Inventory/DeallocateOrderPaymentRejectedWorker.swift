@@ -45,7 +45,7 @@ public struct DeallocateOrderPaymentRejectedWorker: WorkerService {
                     allocation, to: .deallocatedPaymentRejected, tableName: tableName, now: now)),
             TransactWriteItem(
                 update: .init(
-                    tableName: tableName, key: Keys.sku(allocation.data.sku), updateExpression: set.expression,
+                    key: Keys.sku(allocation.data.sku), updateExpression: set.expression, tableName: tableName,
                     conditionExpression: "attribute_exists(#pk) AND attribute_exists(#sk)",
                     expressionAttributeNames: set.names.merging(keyNames) { a, _ in a },
                     expressionAttributeValues: set.values)),

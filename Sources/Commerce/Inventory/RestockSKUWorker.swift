@@ -40,11 +40,11 @@ public struct RestockSKUWorker: WorkerService {
         let input = TransactWriteItemsInput(transactItems: [
             TransactWriteItem(
                 put: .init(
-                    tableName: tableName, item: restock, conditionExpression: "attribute_not_exists(#pk)",
+                    item: restock, tableName: tableName, conditionExpression: "attribute_not_exists(#pk)",
                     expressionAttributeNames: ["#pk": "pk"])),
             TransactWriteItem(
                 update: .init(
-                    tableName: tableName, key: Keys.sku(event.sku), updateExpression: set.expression,
+                    key: Keys.sku(event.sku), updateExpression: set.expression, tableName: tableName,
                     expressionAttributeNames: set.names, expressionAttributeValues: set.values)),
         ])
         do throws(DynamoDBError) {

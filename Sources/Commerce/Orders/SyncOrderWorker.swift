@@ -71,9 +71,10 @@ public struct SyncOrderWorker: WorkerService {
                     "orderStatus": .s(OrderStatus.created.rawValue), "createdAt": .s(now), "updatedAt": .s(now),
                 ]))
         let input = UpdateItemInput(
-            tableName: tableName, key: Keys.order(orderId: data.orderId), updateExpression: set.expression,
-            conditionExpression: itemDoesNotExist, expressionAttributeNames: set.names.merging(keyNames) { a, _ in a },
-            expressionAttributeValues: set.values, returnValues: .allNew, returnValuesOnConditionCheckFailure: .allOld)
+            tableName: tableName, key: Keys.order(orderId: data.orderId), returnValues: .allNew,
+            updateExpression: set.expression, conditionExpression: itemDoesNotExist,
+            expressionAttributeNames: set.names.merging(keyNames) { a, _ in a }, expressionAttributeValues: set.values,
+            returnValuesOnConditionCheckFailure: .allOld)
         do throws(DynamoDBError) {
             let output = try database.updateItem(input)
             return output.attributes ?? Keys.order(orderId: data.orderId).merging(set.itemValues)
@@ -96,9 +97,10 @@ public struct SyncOrderWorker: WorkerService {
         var values = set.values
         values[":previousOrderStatus"] = .s(previous.rawValue)
         let input = UpdateItemInput(
-            tableName: tableName, key: Keys.order(orderId: orderId), updateExpression: set.expression,
-            conditionExpression: "#orderStatus = :previousOrderStatus", expressionAttributeNames: set.names,
-            expressionAttributeValues: values, returnValues: .allNew, returnValuesOnConditionCheckFailure: .allOld)
+            tableName: tableName, key: Keys.order(orderId: orderId), returnValues: .allNew,
+            updateExpression: set.expression, conditionExpression: "#orderStatus = :previousOrderStatus",
+            expressionAttributeNames: set.names, expressionAttributeValues: values,
+            returnValuesOnConditionCheckFailure: .allOld)
         do throws(DynamoDBError) {
             _ = try database.updateItem(input)
             return nil

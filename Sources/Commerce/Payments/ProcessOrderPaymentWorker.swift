@@ -134,9 +134,10 @@ public struct ProcessOrderPaymentWorker: WorkerService {
         set.values[":paymentAccepted"] = .s(PaymentStatus.accepted.rawValue)
         set.values[":paymentRejected"] = .s(PaymentStatus.rejected.rawValue)
         let input = UpdateItemInput(
-            tableName: tableName, key: Keys.payment(orderId: recordData.orderId), updateExpression: set.expression,
+            tableName: tableName, key: Keys.payment(orderId: recordData.orderId), returnValues: .allNew,
+            updateExpression: set.expression,
             conditionExpression: "#paymentStatus <> :paymentAccepted AND #paymentStatus <> :paymentRejected",
-            expressionAttributeNames: set.names, expressionAttributeValues: set.values, returnValues: .allNew,
+            expressionAttributeNames: set.names, expressionAttributeValues: set.values,
             returnValuesOnConditionCheckFailure: .allOld)
         do throws(DynamoDBError) {
             _ = try database.updateItem(input)

@@ -32,9 +32,9 @@ struct ListQuery {
                 expressionAttributeNames: keyNames, expressionAttributeValues: [":pk": key["pk"]!, ":sk": key["sk"]!])
         } else {
             input = QueryInput(
-                tableName: tableName, indexName: Keys.gsi1IndexName, keyConditionExpression: "#gsi1pk = :gsi1pk",
-                expressionAttributeNames: ["#gsi1pk": "gsi1pk"], expressionAttributeValues: [":gsi1pk": .s(gsi1pk)],
-                limit: options.limit ?? Self.defaultLimit, scanIndexForward: (options.sortDirection ?? .asc) == .asc)
+                tableName: tableName, indexName: Keys.gsi1IndexName, limit: options.limit ?? Self.defaultLimit,
+                scanIndexForward: (options.sortDirection ?? .asc) == .asc, keyConditionExpression: "#gsi1pk = :gsi1pk",
+                expressionAttributeNames: ["#gsi1pk": "gsi1pk"], expressionAttributeValues: [":gsi1pk": .s(gsi1pk)])
         }
         let output: QueryOutput
         do throws(DynamoDBError) {

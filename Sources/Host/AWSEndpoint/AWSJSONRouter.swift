@@ -29,7 +29,7 @@ struct AWSJSONRouter: Sendable {
     let decodingFailure: @Sendable (any Error) -> any AWSServiceError
     /// The service's error for an input that breaks a constraint of the model (AWS's `N validation errors
     /// detected: …` message).
-    let validationFailure: @Sendable (AWSValidationError) -> any AWSServiceError
+    let validationFailure: @Sendable (_ operation: String, AWSValidationError) -> any AWSServiceError
     /// The service's error for an unknown operation.
     let unknownOperation: @Sendable (String) -> any AWSServiceError
     /// The service's rendering of an error thrown by its store or by another service (never a Swift dump); nil for
@@ -45,7 +45,7 @@ struct AWSJSONRouter: Sendable {
         service: String, targetPrefixes: [String], jsonVersion: String, maximumRequestSize: Int,
         escapingSlashes: Bool = false, tooLarge: any AWSServiceError,
         decodingFailure: @escaping @Sendable (any Error) -> any AWSServiceError,
-        validationFailure: (@Sendable (AWSValidationError) -> any AWSServiceError)? = nil,
+        validationFailure: (@Sendable (_ operation: String, AWSValidationError) -> any AWSServiceError)? = nil,
         unknownOperation: @escaping @Sendable (String) -> any AWSServiceError,
         translate: @escaping @Sendable (any Error) -> (any AWSServiceError)? = { _ in nil },
         internalFailure: @escaping @Sendable (String) -> any AWSServiceError
@@ -57,7 +57,7 @@ struct AWSJSONRouter: Sendable {
         self.escapingSlashes = escapingSlashes
         self.tooLarge = tooLarge
         self.decodingFailure = decodingFailure
-        self.validationFailure = validationFailure ?? { decodingFailure(AWSShapeError($0.message)) }
+        self.validationFailure = validationFailure ?? { decodingFailure(AWSShapeError($1.message)) }
         self.unknownOperation = unknownOperation
         self.translate = translate
         self.internalFailure = internalFailure
@@ -68,17 +68,6 @@ struct AWSJSONRouter: Sendable {
         _ operation: Operation.Type, _ handle: @escaping @Sendable (Operation.Input) async throws -> Operation.Output
     ) where Operation.Input: Decodable, Operation.Output: Encodable {
         on(target: Operation.target, Operation.Input.self, handle)
-    }
-
-    /// Registers a typed operation whose output writes its own JSON (item-heavy DynamoDB answers).
-    mutating func on<Operation: AWSJSONOperation>(
-        _ operation: Operation.Type, _ handle: @escaping @Sendable (Operation.Input) async throws -> Operation.Output
-    ) where Operation.Input: Decodable, Operation.Output: DirectJSONEncodable {
-        let escapingSlashes = self.escapingSlashes
-        register(target: Operation.target, Operation.Input.self, handle) { output in
-            if let text = output.directJSON { return Data(text.utf8) }
-            return try AWSJSONCoding.encode(output, escapingSlashes: escapingSlashes)
-        }
     }
 
     /// Registers an operation by its full target, for shapes without an operation type yet.
@@ -121,7 +110,7 @@ struct AWSJSONRouter: Sendable {
             } catch {
                 switch error {
                 case .malformed(let error): throw decodingFailure(error)
-                case .invalid(let error): throw validationFailure(error)
+                case .invalid(let error): throw validationFailure(context.operation, error)
                 }
             }
             try context.willRun(input: input)

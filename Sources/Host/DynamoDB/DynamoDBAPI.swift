@@ -1,7 +1,8 @@
 // LIMITATIONS (DynamoDB API): no local secondary indexes, PartiQL, backups, global tables, import/export or
 // resource policies; capacity and ReturnConsumedCapacity are accepted but not reported; legacy parameters
-// (AttributesToGet, KeyConditions, Expected, QueryFilter) are refused; shard iterators do not expire after 15
-// minutes; one shard per stream.
+// (Expected, ConditionalOperator, AttributeUpdates, AttributesToGet, KeyConditions, QueryFilter, ScanFilter) are
+// refused by name (DynamoDBItemOperations.refuseLegacy); shard iterators do not expire after 15 minutes; one shard
+// per stream.
 
 import AWSShapes
 import DynamoDBExpressions
@@ -23,15 +24,10 @@ final class DynamoDBAPI: Sendable {
                 message: "Request body is larger than the most this API accepts",
                 status: 413),
             decodingFailure: { error in
-                // An AttributeValue DynamoDB reads but refuses is a ValidationException with its text.
-                if case DecodingError.dataCorrupted(let context) = error,
-                    context.debugDescription.hasPrefix("Supplied AttributeValue")
-                        || context.debugDescription.hasPrefix("One or more parameter values were invalid")
-                {
-                    return DynamoDBAPIError.validation(context.debugDescription)
-                }
-                return DynamoDBAPIError.serialization(AWSJSONCoding.describe(error))
+                DynamoDBAPIError.serialization((error as? AWSShapeError)?.message ?? AWSJSONCoding.describe(error))
             },
+            // The model's constraints in Coral's words, and an AttributeValue DynamoDB refuses in its own.
+            validationFailure: { operation, error in DynamoDBAPIError.validation(Self.wording(operation, error)) },
             unknownOperation: {
                 DynamoDBAPIError(code: "UnknownOperationException", message: "Unknown operation \($0)")
             },
@@ -72,6 +68,30 @@ final class DynamoDBAPI: Sendable {
         self.router = router
     }
 
+    /// The model's constraint failures as DynamoDB words them where it departs from the model's template
+    /// (docs/aws-behaviour-notes.md §1): Query's `Limit` below 1 names no value and capitalises `Limit`, a
+    /// `TotalSegments` over 1000000 says `between 1 and 1000000` without its value.
+    static func wording(_ operation: String, _ error: AWSValidationError) -> String {
+        guard !error.failures.isEmpty else { return error.message }
+        let failures = error.failures.map { failure -> String in
+            if operation == "Query",
+                failure.hasSuffix(
+                    "at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1")
+            {
+                return
+                    "Value at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
+            }
+            if failure.hasSuffix(
+                "at 'totalSegments' failed to satisfy constraint: Member must have value less than or equal to 1000000")
+            {
+                return
+                    "Value at 'totalSegments' failed to satisfy constraint: Member must have value between 1 and 1000000"
+            }
+            return failure
+        }
+        return AWSValidation.message(of: failures)
+    }
+
     /// Runs one operation: the response status and JSON body.
     func handle(target: String, body: Data) async -> (status: Int, body: Data) {
         let response = await router.respond(target: target, body: body)
@@ -101,13 +121,13 @@ extension DynamoDBAPI {
             }
             _ = try operations.createTable(
                 CreateTableInput(
-                    tableName: table.name, keySchema: schema,
                     attributeDefinitions: definitions.sorted { $0.key < $1.key }.map {
                         AttributeDefinition(
                             attributeName: $0.key, attributeType: ScalarAttributeType(rawValue: $0.value))
                     },
-                    billingMode: .payPerRequest,
+                    tableName: table.name, keySchema: schema,
                     globalSecondaryIndexes: indexes.isEmpty ? nil : indexes,
+                    billingMode: .payPerRequest,
                     streamSpecification: table.stream.map {
                         StreamSpecification(streamEnabled: true, streamViewType: StreamViewType(rawValue: $0))
                     }))

@@ -23,6 +23,9 @@ final class DynamoDBItemOperations: Sendable {
     // MARK: single items
 
     func putItem(_ input: PutItemInput) throws -> PutItemOutput {
+        try Self.refuseLegacy([
+            "Expected": input.expected != nil, "ConditionalOperator": input.conditionalOperator != nil,
+        ])
         let table = try table(input.tableName)
         try Self.allowReturnValues(input.returnValues, ["NONE", "ALL_OLD"])
         let expressions = try ExpressionRequest(
@@ -41,6 +44,7 @@ final class DynamoDBItemOperations: Sendable {
     }
 
     func getItem(_ input: GetItemInput) throws -> GetItemOutput {
+        try Self.refuseLegacy(["AttributesToGet": input.attributesToGet != nil])
         let table = try table(input.tableName)
         let expressions = try ExpressionRequest(
             projectionExpression: input.projectionExpression, expressionAttributeNames: input.expressionAttributeNames)
@@ -49,6 +53,10 @@ final class DynamoDBItemOperations: Sendable {
     }
 
     func updateItem(_ input: UpdateItemInput) throws -> UpdateItemOutput {
+        try Self.refuseLegacy([
+            "AttributeUpdates": input.attributeUpdates != nil, "Expected": input.expected != nil,
+            "ConditionalOperator": input.conditionalOperator != nil,
+        ])
         let table = try table(input.tableName)
         try Self.allowReturnValues(input.returnValues, ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"])
         let expressions = try ExpressionRequest(
@@ -81,6 +89,9 @@ final class DynamoDBItemOperations: Sendable {
     }
 
     func deleteItem(_ input: DeleteItemInput) throws -> DeleteItemOutput {
+        try Self.refuseLegacy([
+            "Expected": input.expected != nil, "ConditionalOperator": input.conditionalOperator != nil,
+        ])
         let table = try table(input.tableName)
         try Self.allowReturnValues(input.returnValues, ["NONE", "ALL_OLD"])
         let expressions = try ExpressionRequest(
@@ -111,6 +122,10 @@ final class DynamoDBItemOperations: Sendable {
     // MARK: queries
 
     func query(_ input: QueryInput) throws -> QueryOutput {
+        try Self.refuseLegacy([
+            "KeyConditions": input.keyConditions != nil, "QueryFilter": input.queryFilter != nil,
+            "AttributesToGet": input.attributesToGet != nil, "ConditionalOperator": input.conditionalOperator != nil,
+        ])
         let table = try table(input.tableName)
         let expressions = try ExpressionRequest(
             filterExpression: input.filterExpression, keyConditionExpression: input.keyConditionExpression,
@@ -160,6 +175,10 @@ final class DynamoDBItemOperations: Sendable {
     }
 
     func scan(_ input: ScanInput) throws -> ScanOutput {
+        try Self.refuseLegacy([
+            "ScanFilter": input.scanFilter != nil, "AttributesToGet": input.attributesToGet != nil,
+            "ConditionalOperator": input.conditionalOperator != nil,
+        ])
         let table = try table(input.tableName)
         let expressions = try ExpressionRequest(
             filterExpression: input.filterExpression, projectionExpression: input.projectionExpression,
@@ -288,6 +307,7 @@ final class DynamoDBItemOperations: Sendable {
     // MARK: batches
 
     func batchGetItem(_ input: BatchGetItemInput) throws -> BatchGetItemOutput {
+        try Self.refuseLegacy(["AttributesToGet": input.requestItems.values.contains { $0.attributesToGet != nil }])
         guard !input.requestItems.isEmpty else {
             throw DynamoDBAPIError.validation("The requestItems parameter is required for BatchGetItem")
         }
@@ -508,13 +528,30 @@ final class DynamoDBItemOperations: Sendable {
         return TransactGetItemsOutput(responses: responses)
     }
 
+    /// DynamoDB's legacy parameters are read (they are in the model) but not applied yet: a request that uses one
+    /// is refused by name rather than run without it (an `Expected` that did not hold would overwrite the item).
+    static func refuseLegacy(_ used: KeyValuePairs<String, Bool>) throws {
+        guard let name = used.first(where: { $0.value })?.key else { return }
+        let instead =
+            [
+                "Expected": "ConditionExpression", "ConditionalOperator": "ConditionExpression or FilterExpression",
+                "AttributeUpdates": "UpdateExpression", "AttributesToGet": "ProjectionExpression",
+                "KeyConditions": "KeyConditionExpression", "QueryFilter": "FilterExpression",
+                "ScanFilter": "FilterExpression",
+            ][name] ?? "the expression parameters"
+        throw DynamoDBAPIError.validation(
+            "The host does not support the legacy parameter \(name) yet; use \(instead) instead")
+    }
+
     struct TransactConditionFailed: Error {}
 
     /// The same request always gives the same bytes (dictionary keys sorted), so a retry is recognised.
     static func fingerprint(_ items: [TransactWriteItem]) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(items)
+        var writer = AWSJSONWriter()
+        writer.beginArray()
+        for item in items { item.write(to: &writer) }
+        writer.endArray()
+        return Data(writer.bytes)
     }
 
     /// The table an item operation names; AWS's message for a missing one is shorter than for table operations.

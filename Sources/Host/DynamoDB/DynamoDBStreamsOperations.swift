@@ -22,9 +22,9 @@ struct DynamoDBStreamsOperations: Sendable {
             guard let table = try store.table(named: name),
                 let arn = table.streamARN(region: store.region, account: store.account)
             else { continue }
-            streams.append(StreamSummary(streamARN: arn, tableName: name, streamLabel: table.streamLabel))
+            streams.append(StreamSummary(streamArn: arn, tableName: name, streamLabel: table.streamLabel))
         }
-        if let start = input.exclusiveStartStreamARN, let index = streams.firstIndex(where: { $0.streamARN == start }) {
+        if let start = input.exclusiveStartStreamArn, let index = streams.firstIndex(where: { $0.streamArn == start }) {
             streams.removeFirst(index + 1)
         }
         let limit = try Paging.number(input.limit, member: "limit", 1...100, default: 100) {
@@ -32,34 +32,35 @@ struct DynamoDBStreamsOperations: Sendable {
         }
         let page = Array(streams.prefix(limit))
         return ListStreamsOutput(
-            streams: page, lastEvaluatedStreamARN: streams.count > limit ? page.last?.streamARN : nil)
+            streams: page, lastEvaluatedStreamArn: streams.count > limit ? page.last?.streamArn : nil)
     }
 
     func describeStream(_ input: DescribeStreamInput) throws -> DescribeStreamOutput {
-        let (table, label) = try stream(input.streamARN)
+        let (table, label) = try stream(input.streamArn)
         let first = try store.streamRecords(table: table.name, label: label, after: nil, limit: 1).first
         let enabled = table.streamLabel == label && table.streamViewType != nil
         return DescribeStreamOutput(
             streamDescription: StreamDescription(
-                streamARN: input.streamARN,
+                streamArn: input.streamArn,
                 streamLabel: label,
                 streamStatus: enabled ? .enabled : .disabled,
-                streamViewType: StreamViewType(rawValue: table.streamViewType ?? "NEW_AND_OLD_IMAGES"),
+                streamViewType: .init(rawValue: table.streamViewType ?? "NEW_AND_OLD_IMAGES"),
                 creationRequestDateTime: table.createdAt,
                 tableName: table.name,
-                keySchema: [KeySchemaElement(attributeName: table.partitionKey.name, keyType: .hash)]
-                    + (table.sortKey.map { [KeySchemaElement(attributeName: $0.name, keyType: .range)] } ?? []),
+                keySchema: [DynamoDBStreams.KeySchemaElement(attributeName: table.partitionKey.name, keyType: .hash)]
+                    + (table.sortKey.map { [DynamoDBStreams.KeySchemaElement(attributeName: $0.name, keyType: .range)] }
+                        ?? []),
                 shards: [
                     Shard(
-                        shardID: Self.shardID,
+                        shardId: Self.shardID,
                         sequenceNumberRange: SequenceNumberRange(
                             startingSequenceNumber: DynamoDBStore.sequenceNumber(first?.sequence ?? 1)))
                 ]))
     }
 
     func getShardIterator(_ input: GetShardIteratorInput) throws -> GetShardIteratorOutput {
-        let (table, label) = try stream(input.streamARN)
-        guard input.shardID == Self.shardID else {
+        let (table, label) = try stream(input.streamArn)
+        guard input.shardId == Self.shardID else {
             throw DynamoDBAPIError.resourceNotFound("Requested resource not found: Shard does not exist")
         }
         func sequence() throws -> Int64 {
@@ -99,13 +100,7 @@ struct DynamoDBStreamsOperations: Sendable {
         var next = position
         next.after = records.last?.sequence ?? position.after
         return GetRecordsOutput(
-            records: records.map { stored in
-                let record = stored.record
-                return DynamoDBStreamsRecord(
-                    eventID: record.eventID, eventName: record.eventName, eventVersion: record.eventVersion,
-                    eventSource: record.eventSource, awsRegion: record.awsRegion, dynamodb: record.dynamodb,
-                    userIdentity: record.userIdentity.map { .init(type: $0.type, principalID: $0.principalId) })
-            },
+            records: records.map { DynamoDBStreamsRecord($0.record) },
             nextShardIterator: try Self.iterator(next))
     }
 

@@ -7,8 +7,14 @@ struct DynamoDBTableOperations: Sendable {
 
     func createTable(_ input: CreateTableInput) throws -> CreateTableOutput {
         try Self.validateName(input.tableName)
+        // The model lets both be absent (for restores); CreateTable does not.
+        var missing = AWSValidation()
+        if input.attributeDefinitions == nil { missing.missing("AttributeDefinitions", at: "attributeDefinitions") }
+        if input.keySchema == nil { missing.missing("KeySchema", at: "keySchema") }
+        if let message = missing.message { throw DynamoDBAPIError.validation(message) }
+        let attributeDefinitions = input.attributeDefinitions ?? []
         let definitions = Dictionary(
-            input.attributeDefinitions.map { ($0.attributeName, $0.attributeType.rawValue) },
+            attributeDefinitions.map { ($0.attributeName, $0.attributeType.rawValue) },
             uniquingKeysWith: { a, _ in a })
         func keys(_ schema: [KeySchemaElement], for what: String) throws -> (DynamoDBTable.Key, DynamoDBTable.Key?) {
             guard let hash = schema.first(where: { $0.keyType == .hash }),
@@ -32,7 +38,7 @@ struct DynamoDBTableOperations: Sendable {
             }
             return (try key(hash), try schema.first(where: { $0.keyType == .range }).map(key))
         }
-        let (partition, sort) = try keys(input.keySchema, for: "table")
+        let (partition, sort) = try keys(input.keySchema ?? [], for: "table")
         var indexes: [DynamoDBTable.Index] = []
         for index in input.globalSecondaryIndexes ?? [] {
             let (indexPartition, indexSort) = try keys(index.keySchema, for: "index \(index.indexName)")
@@ -56,7 +62,7 @@ struct DynamoDBTableOperations: Sendable {
         let now = Date().timeIntervalSince1970
         var table = DynamoDBTable(
             name: input.tableName, partitionKey: partition, sortKey: sort, indexes: indexes, createdAt: now,
-            attributeDefinitions: input.attributeDefinitions.map {
+            attributeDefinitions: attributeDefinitions.map {
                 .init(name: $0.attributeName, type: $0.attributeType.rawValue)
             })
         if let stream = input.streamSpecification, stream.streamEnabled {
@@ -202,14 +208,20 @@ struct DynamoDBTableOperations: Sendable {
                 + (sort.map { [KeySchemaElement(attributeName: $0.name, keyType: .range)] } ?? [])
         }
         return TableDescription(
-            tableName: table.name,
-            tableARN: arn,
-            tableID: Self.tableID(table),
-            tableStatus: status,
-            keySchema: schema(table.partitionKey, table.sortKey),
             attributeDefinitions: table.attributeDefinitions.map {
                 AttributeDefinition(attributeName: $0.name, attributeType: ScalarAttributeType(rawValue: $0.type))
             },
+            tableName: table.name,
+            keySchema: schema(table.partitionKey, table.sortKey),
+            tableStatus: status,
+            creationDateTime: table.createdAt,
+            provisionedThroughput: ProvisionedThroughputDescription(
+                numberOfDecreasesToday: 0, readCapacityUnits: 0, writeCapacityUnits: 0),
+            tableSizeBytes: statistics.bytes,
+            itemCount: statistics.count,
+            tableArn: arn,
+            tableId: Self.tableID(table),
+            billingModeSummary: BillingModeSummary(billingMode: .payPerRequest),
             globalSecondaryIndexes: table.indexes.isEmpty
                 ? nil
                 : table.indexes.map { index in
@@ -218,19 +230,13 @@ struct DynamoDBTableOperations: Sendable {
                         projection: Projection(
                             projectionType: ProjectionType(rawValue: index.projectionType),
                             nonKeyAttributes: index.nonKeyAttributes),
-                        indexStatus: .active, indexSizeBytes: 0, itemCount: 0, indexARN: "\(arn)/index/\(index.name)")
+                        indexStatus: .active, indexSizeBytes: 0, itemCount: 0, indexArn: "\(arn)/index/\(index.name)")
                 },
             streamSpecification: table.streamViewType.map {
                 StreamSpecification(streamEnabled: true, streamViewType: StreamViewType(rawValue: $0))
             },
-            latestStreamARN: table.streamARN(region: store.region, account: store.account),
             latestStreamLabel: table.streamLabel,
-            itemCount: Int64(statistics.count),
-            tableSizeBytes: Int64(statistics.bytes),
-            creationDateTime: table.createdAt,
-            billingModeSummary: BillingModeSummary(billingMode: .payPerRequest),
-            provisionedThroughput: ProvisionedThroughputDescription(
-                numberOfDecreasesToday: 0, readCapacityUnits: 0, writeCapacityUnits: 0),
+            latestStreamArn: table.streamARN(region: store.region, account: store.account),
             deletionProtectionEnabled: false)
     }
 

@@ -22,7 +22,7 @@ final class EventBridgeAPI: Sendable {
                 EventBridgeError(
                     "ValidationException", (error as? AWSShapeError)?.message ?? AWSJSONCoding.describe(error))
             },
-            validationFailure: { EventBridgeError("ValidationException", $0.message) },
+            validationFailure: { EventBridgeError("ValidationException", $1.message) },
             unknownOperation: { EventBridgeError("UnknownOperationException", "Unknown operation \($0)") },
             translate: { error in
                 switch error {

@@ -16,7 +16,7 @@ final class LogsAPI: Sendable {
             tooLarge: LogsError(
                 "RequestEntityTooLargeException", "Request body is larger than the most this API accepts", status: 413),
             decodingFailure: { LogsError("InvalidParameterException", AWSJSONCoding.describe($0)) },
-            validationFailure: { LogsError("InvalidParameterException", $0.message) },
+            validationFailure: { LogsError("InvalidParameterException", $1.message) },
             unknownOperation: { LogsError("UnknownOperationException", "The host does not implement \($0) yet") },
             internalFailure: { LogsError("ServiceUnavailableException", $0, status: 500) })
         func on<Operation: AWSGeneratedOperation>(

@@ -37,7 +37,7 @@ final class SQSAPI: Sendable {
                 message: "Request body is larger than the most this API accepts", status: 413),
             decodingFailure: Self.decodingError,
             // SQS answers a missing member with its own MissingParameter, and checks no other constraint of the model.
-            validationFailure: { SQSError.missingParameter($0.missingMembers.first ?? "") },
+            validationFailure: { SQSError.missingParameter($1.missingMembers.first ?? "") },
             unknownOperation: {
                 SQSError(
                     type: "UnknownOperationException", queryCode: "InvalidAction",

@@ -23,6 +23,43 @@ import Testing
         return try answer.json()["message"] as? String
     }
 
+    @Test func aLegacyParameterIsRefusedByNameAndChangesNothing() async throws {
+        try await withHost(Self.topology) { _, ports in
+            let key = #""pk":{"S":"a"},"sk":{"S":"1"}"#
+            _ = try await awsJSON(
+                ports.aws, "DynamoDB_20120810.PutItem", #"{"TableName":"items","Item":{\#(key),"v":{"N":"1"}}}"#)
+            // An Expected that does not hold must not be skipped: the write would overwrite the item.
+            #expect(
+                try await Self.message(
+                    ports.aws, "PutItem",
+                    #"{"TableName":"items","Item":{\#(key),"v":{"N":"2"}},"Expected":{"v":{"Value":{"N":"7"}}}}"#)
+                    == "The host does not support the legacy parameter Expected yet; use ConditionExpression instead")
+            for (operation, body, name) in [
+                (
+                    "UpdateItem",
+                    #"{"TableName":"items","Key":{\#(key)},"AttributeUpdates":{"v":{"Action":"DELETE"}}}"#,
+                    "AttributeUpdates"
+                ),
+                ("GetItem", #"{"TableName":"items","Key":{\#(key)},"AttributesToGet":["v"]}"#, "AttributesToGet"),
+                (
+                    "Query",
+                    #"{"TableName":"items","KeyConditions":{"pk":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"a"}]}}}"#,
+                    "KeyConditions"
+                ),
+                ("Scan", #"{"TableName":"items","ScanFilter":{"v":{"ComparisonOperator":"NULL"}}}"#, "ScanFilter"),
+                ("DeleteItem", #"{"TableName":"items","Key":{\#(key)},"Expected":{"v":{"Exists":false}}}"#, "Expected"),
+            ] {
+                let message = try await Self.message(ports.aws, operation, body)
+                #expect(
+                    message?.hasPrefix("The host does not support the legacy parameter \(name) yet") == true,
+                    "\(operation)")
+            }
+            let item = try await awsJSON(
+                ports.aws, "DynamoDB_20120810.GetItem", #"{"TableName":"items","Key":{\#(key)}}"#)
+            #expect(((item["Item"] as? [String: Any])?["v"] as? [String: String]) == ["N": "1"])
+        }
+    }
+
     @Test func anUpdateThatOnlyRemovesCreatesNoItemAndNoStreamRecord() async throws {
         try await withHost(Self.topology) { host, ports in
             let key = #"{"pk":{"S":"a"},"sk":{"S":"1"}}"#
