@@ -48,8 +48,10 @@ final class DynamoDBStore: Sendable, ServiceStore {
     let database: HostDatabase
     let region: String
     let account: String
-    /// Table definitions by name, read once and dropped by every DDL transaction: item operations never decode them.
-    private let definitions = Mutex<[String: DynamoDBTable]?>(nil)
+    /// Table definitions by name, read once and dropped by every DDL transaction: item operations, queries and scans
+    /// never decode them. The generation counts invalidations: a read that began before one never fills the cache
+    /// (its snapshot may predate the DDL).
+    private let definitions = Mutex<(generation: Int, tables: [String: DynamoDBTable]?)>((0, nil))
 
     /// DynamoDB's sequence numbers are decimal strings of 21 or more digits, increasing within a shard: "1"
     /// followed by the stored sequence in 20 digits keeps that order (SQLite integers stop at 19 digits).
@@ -109,23 +111,24 @@ final class DynamoDBStore: Sendable, ServiceStore {
     }
 
     func table(named name: String) throws -> DynamoDBTable? {
-        if let tables = definitions.withLock({ $0 }) { return tables[name] }
+        let (generation, cached) = definitions.withLock { $0 }
+        if let cached { return cached[name] }
         let tables = try database.read { db in
             try String.fetchAll(db, sql: "SELECT definition FROM ddb_tables").map {
                 try JSONDecoder().decode(DynamoDBTable.self, from: Data($0.utf8))
             }
         }
         let byName = Dictionary(tables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        definitions.withLock { $0 = byName }
+        definitions.withLock { if $0.generation == generation { $0.tables = byName } }
         return byName[name]
     }
 
     /// Drops the cached definitions when a DDL transaction ends, committed or not.
     private func invalidateDefinitions(_ db: Database) {
         db.afterNextTransaction { [self] _ in
-            definitions.withLock { $0 = nil }
+            definitions.withLock { $0 = ($0.generation + 1, nil) }
         } onRollback: { [self] _ in
-            definitions.withLock { $0 = nil }
+            definitions.withLock { $0 = ($0.generation + 1, nil) }
         }
     }
 
@@ -335,7 +338,7 @@ final class DynamoDBStore: Sendable, ServiceStore {
         exclusiveStart: DynamoDBItem?, limit: Int
     ) throws -> [DynamoDBItem] {
         try database.read { db in
-            guard let table = try Self.table(db, name) else { throw DynamoDBTableError("Requested resource not found") }
+            guard let table = try definition(db, name) else { throw DynamoDBTableError("Requested resource not found") }
             let pkValue = try DynamoDBKeyEncoding.encode(partition)
             var clauses: [String] = []
             var arguments: [any DatabaseValueConvertible] = []
@@ -401,7 +404,8 @@ final class DynamoDBStore: Sendable, ServiceStore {
             let sql =
                 "SELECT i.item FROM \(from) WHERE \(clauses.joined(separator: " AND ")) ORDER BY \(order.joined(separator: ", ")) LIMIT ?"
             arguments.append(limit)
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map {
+            // A query has a handful of shapes: each SQL text is prepared once per connection.
+            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)).map {
                 try Self.item($0["item"])
             }
         }
@@ -413,7 +417,7 @@ final class DynamoDBStore: Sendable, ServiceStore {
         totalSegments: Int = 1
     ) throws -> [DynamoDBItem] {
         try database.read { db in
-            guard let table = try Self.table(db, name) else { throw DynamoDBTableError("Requested resource not found") }
+            guard let table = try definition(db, name) else { throw DynamoDBTableError("Requested resource not found") }
             var clauses = ["i.table_name = ?"]
             var arguments: [any DatabaseValueConvertible] = [name]
             var from = "ddb_items i"
@@ -437,7 +441,7 @@ final class DynamoDBStore: Sendable, ServiceStore {
             }
             let sql = "SELECT i.item FROM \(from) WHERE \(clauses.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?"
             arguments.append(limit)
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map {
+            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)).map {
                 try Self.item($0["item"])
             }
         }
@@ -484,6 +488,13 @@ final class DynamoDBStore: Sendable, ServiceStore {
     }
 
     // MARK: helpers
+
+    /// A table's definition inside a read: the cached one when there is one (a DDL transaction drops it), else the
+    /// snapshot's.
+    private func definition(_ db: Database, _ name: String) throws -> DynamoDBTable? {
+        if let cached = definitions.withLock({ $0.tables }) { return cached[name] }
+        return try Self.table(db, name)
+    }
 
     private static func table(_ db: Database, _ name: String) throws -> DynamoDBTable? {
         guard
