@@ -30,6 +30,9 @@ import Glibc
             ("127.0.0.1:4566", "https://1.2.3.4", false),  // a page served from a public address
             ("127.0.0.1:4566", "null", false),  // file: and sandboxed pages
             ("127.0.0.1:4566", "chrome-extension://abc", false),
+            ("localhost:4566", nil, true),
+            ("127.0.0.1.nip.io:4566", nil, false),  // names that only start like the loopback forms
+            ("localhost.evil.example", nil, false),
             ("my-box.lan", nil, true),  // allowed by the user
             ("127.0.0.1", "http://my-box.lan:3000", true),
         ] as [(String, String?, Bool)])

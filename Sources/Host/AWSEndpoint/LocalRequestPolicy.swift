@@ -21,7 +21,7 @@ public struct LocalRequestPolicy: Sendable {
 
     /// nil when the request may proceed, otherwise why not (for the error message).
     public func refusal(host: String?, origin: String?) -> String? {
-        if let host, !host.isEmpty, !acceptsHost(Self.hostName(of: host)) {
+        if let host, !host.isEmpty, !Self.isPlainLoopback(host), !acceptsHost(Self.hostName(of: host)) {
             return "Host '\(host.prefix(200))' is not one of this host's names"
         }
         if let origin, !acceptsOrigin(origin) {
@@ -59,6 +59,23 @@ public struct LocalRequestPolicy: Sendable {
         let colons = text.filter { $0 == ":" }.count
         if colons == 1, let colon = text.firstIndex(of: ":") { return String(text[..<colon]) }
         return text
+    }
+
+    /// `127.0.0.1` or `localhost`, with or without a port: what nearly every request carries, accepted without
+    /// parsing (this check runs on every request).
+    static func isPlainLoopback(_ host: String) -> Bool {
+        var utf8 = Substring(host).utf8
+        if utf8.starts(with: "127.0.0.1".utf8) {
+            utf8 = utf8.dropFirst(9)
+        } else if utf8.starts(with: "localhost".utf8) {
+            utf8 = utf8.dropFirst(9)
+        } else {
+            return false
+        }
+        guard let colon = utf8.first else { return true }
+        let port = utf8.dropFirst()
+        return colon == UInt8(ascii: ":") && (1...5).contains(port.count)
+            && port.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     static func isIPLiteral(_ name: String) -> Bool {

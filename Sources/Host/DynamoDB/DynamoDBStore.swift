@@ -527,12 +527,13 @@ final class DynamoDBStore: Sendable, ServiceStore {
                 guard let value = item[sortKey.name], value.dynamoDBTypeName == sortKey.type else { continue }
                 sortBytes = try DynamoDBKeyEncoding.encode(value)
             }
-            try db.execute(
-                sql: """
-                    INSERT OR REPLACE INTO ddb_index_entries (table_name, index_name, ipk, isk, pk, sk)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [table.name, index.name, try DynamoDBKeyEncoding.encode(partition), sortBytes, pk, sk])
+            try run(
+                db,
+                """
+                INSERT OR REPLACE INTO ddb_index_entries (table_name, index_name, ipk, isk, pk, sk)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+                [table.name, index.name, try DynamoDBKeyEncoding.encode(partition), sortBytes, pk, sk])
         }
     }
 
