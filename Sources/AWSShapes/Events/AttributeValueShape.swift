@@ -12,7 +12,7 @@ extension AttributeValue: AWSShape {
     public static var empty: AttributeValue { .null }
 
     public init(json: JSONValue, path: String, validation: inout AWSValidation) throws(AWSShapeError) {
-        guard case .object(let members) = json else { throw AWSShapeError(Self.mismatch(path, "an object")) }
+        guard case .object(let members) = json else { throw AWSShapeReader.mismatch(path, "an object") }
         guard members.count <= 1 else {
             validation.reject(
                 "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported "
@@ -29,11 +29,11 @@ extension AttributeValue: AWSShape {
         }
         let memberPath = path + "." + type
         func string(_ value: JSONValue, _ path: String) throws(AWSShapeError) -> String {
-            guard case .string(let text) = value else { throw AWSShapeError(Self.mismatch(path, "a string")) }
+            guard case .string(let text) = value else { throw AWSShapeReader.mismatch(path, "a string") }
             return text
         }
         func strings(_ value: JSONValue) throws(AWSShapeError) -> [String] {
-            guard case .array(let elements) = value else { throw AWSShapeError(Self.mismatch(memberPath, "a list")) }
+            guard case .array(let elements) = value else { throw AWSShapeReader.mismatch(memberPath, "a list") }
             var result: [String] = []
             result.reserveCapacity(elements.count)
             for element in elements { result.append(try string(element, memberPath)) }
@@ -56,7 +56,7 @@ extension AttributeValue: AWSShape {
             for text in try strings(content) { values.append(try binary(text)) }
             self = .bs(values)
         case "M":
-            guard case .object(let map) = content else { throw AWSShapeError(Self.mismatch(memberPath, "a map")) }
+            guard case .object(let map) = content else { throw AWSShapeReader.mismatch(memberPath, "a map") }
             var values: [String: AttributeValue] = [:]
             values.reserveCapacity(map.count)
             for (name, value) in map {
@@ -65,7 +65,7 @@ extension AttributeValue: AWSShape {
             self = .m(values)
         case "L":
             guard case .array(let elements) = content else {
-                throw AWSShapeError(Self.mismatch(memberPath, "a list"))
+                throw AWSShapeReader.mismatch(memberPath, "a list")
             }
             var values: [AttributeValue] = []
             values.reserveCapacity(elements.count)
@@ -76,20 +76,16 @@ extension AttributeValue: AWSShape {
             }
             self = .l(values)
         case "NULL":
-            guard case .bool(let flag) = content else { throw AWSShapeError(Self.mismatch(memberPath, "a boolean")) }
+            guard case .bool(let flag) = content else { throw AWSShapeReader.mismatch(memberPath, "a boolean") }
             if !flag {
                 validation.reject(
                     "One or more parameter values were invalid: Null attribute value types must have the value of true")
             }
             self = .null
         default:
-            guard case .bool(let flag) = content else { throw AWSShapeError(Self.mismatch(memberPath, "a boolean")) }
+            guard case .bool(let flag) = content else { throw AWSShapeReader.mismatch(memberPath, "a boolean") }
             self = .bool(flag)
         }
-    }
-
-    private static func mismatch(_ path: String, _ expected: String) -> String {
-        "Unexpected value at '\(path.isEmpty ? "(the request)" : path)': expected \(expected)"
     }
 
     public func write(to writer: inout AWSJSONWriter) {

@@ -817,22 +817,15 @@ final class SQSStore: Sendable, ServiceStore {
     /// A queue's or a message's string attributes as stored: a JSON object, keys sorted (written without
     /// Foundation's coders: every send and receive goes through here).
     static func json(_ attributes: [String: String]) throws -> String {
-        var writer = AWSJSONWriter()
-        writer.beginObject()
-        for (name, value) in attributes.sorted(by: { $0.key < $1.key }) {
-            writer.key(name)
-            writer.string(value)
-        }
-        writer.endObject()
-        return String(decoding: writer.bytes, as: UTF8.self)
+        text(.object(attributes.mapValues(JSONValue.string)))
     }
 
     /// A JSON array of strings (for SQLite's `json_each`).
-    static func json(_ values: [String]) throws -> String {
+    static func json(_ values: [String]) throws -> String { text(.array(values.map(JSONValue.string))) }
+
+    private static func text(_ value: JSONValue) -> String {
         var writer = AWSJSONWriter()
-        writer.beginArray()
-        for value in values { writer.string(value) }
-        writer.endArray()
+        writer.json(value)
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
