@@ -92,4 +92,100 @@ struct GeneratedShapesTests {
         #expect(validation.message == nil)
         #expect(String(decoding: AWSEmptyShape().jsonBytes, as: UTF8.self) == "{}")
     }
+
+    // MARK: REST JSON (Lambda, Pipes)
+
+    func bindings(
+        labels: [String: String] = [:], query: [String: String] = [:], headers: [String: String] = [:]
+    ) -> AWSRESTBindings {
+        AWSRESTBindings(label: { labels[$0] }, query: { query[$0] }, header: { headers[$0] })
+    }
+
+    @Test func aRESTInputReadsItsPathQueryHeadersAndPayload() throws {
+        let input = try AWSLambda.InvocationRequest(
+            rest: bindings(
+                labels: ["FunctionName": "Worker"], query: ["Qualifier": "$LATEST"],
+                headers: ["X-Amz-Invocation-Type": "Event", "X-Amz-Log-Type": "Tail"]),
+            body: Data(#"{"not":"members"}"#.utf8))
+        #expect(input.functionName == "Worker")
+        #expect(input.qualifier == "$LATEST")
+        #expect(input.invocationType == .event)
+        #expect(input.logType == .tail)
+        #expect(input.payload == Data(#"{"not":"members"}"#.utf8), "Invoke's body is its payload, not members")
+
+        let list = try AWSLambda.ListEventSourceMappingsRequest(
+            rest: bindings(query: ["MaxItems": "7", "FunctionName": "Worker"]), body: Data())
+        #expect(list.maxItems == 7)
+        #expect(list.functionName == "Worker")
+
+        let update = try Pipes.UpdatePipeRequest(
+            rest: bindings(labels: ["Name": "p1"]), body: Data(#"{"RoleArn":"r","Description":"d"}"#.utf8))
+        #expect(update.name == "p1")
+        #expect(update.description == "d")
+    }
+
+    @Test func boundMembersAreCheckedAsBodyMembersAre() {
+        func failure<Input: AWSRESTInput>(_ type: Input.Type, _ request: AWSRESTBindings, _ body: String = "")
+            -> AWSShapeReadError?
+        {
+            do {
+                _ = try Input(rest: request, body: Data(body.utf8))
+                return nil
+            } catch {
+                return error
+            }
+        }
+        guard
+            case .invalid(let range) = failure(
+                AWSLambda.ListEventSourceMappingsRequest.self, bindings(query: ["MaxItems": "0"]))
+        else {
+            Issue.record("MaxItems=0 is out of the model's range")
+            return
+        }
+        #expect(
+            range.message
+                == "1 validation error detected: Value '0' at 'maxItems' failed to satisfy constraint: Member must "
+                + "have value greater than or equal to 1")
+        guard
+            case .invalid(let pattern) = failure(
+                Pipes.DescribePipeRequest.self, bindings(labels: ["Name": "no spaces"]))
+        else {
+            Issue.record("a pipe name with a space breaks the model's pattern")
+            return
+        }
+        #expect(pattern.message.contains("Value 'no spaces' at 'name' failed to satisfy constraint"))
+        guard
+            case .invalid(let invocation) = failure(
+                AWSLambda.InvocationRequest.self,
+                bindings(labels: ["FunctionName": "F"], headers: ["X-Amz-Invocation-Type": "Later"]))
+        else {
+            Issue.record("an invocation type outside the enum is refused")
+            return
+        }
+        #expect(
+            invocation.message.contains("at 'invocationType' failed to satisfy constraint: Member must satisfy enum"))
+        guard case .malformed = failure(AWSLambda.ListFunctionsRequest.self, bindings(query: ["MaxItems": "ten"]))
+        else {
+            Issue.record("a number that is not one is malformed")
+            return
+        }
+        guard case .invalid(let missing) = failure(AWSLambda.GetFunctionRequest.self, bindings()) else {
+            Issue.record("a missing path label is a missing required member")
+            return
+        }
+        #expect(missing.missingMembers == ["FunctionName"])
+    }
+
+    @Test func boundOutputMembersAreHeadersNotBody() {
+        let answer = AWSLambda.InvocationResponse(
+            statusCode: 200, functionError: "Unhandled", payload: Data("{}".utf8), executedVersion: "$LATEST")
+        #expect(
+            answer.restHeaders.map { "\($0.name): \($0.value)" } == [
+                "X-Amz-Function-Error: Unhandled", "X-Amz-Executed-Version: $LATEST",
+            ])
+        #expect(answer.jsonText == "{}", "header, status and payload members are not written into a JSON body")
+        #expect(AWSLambda.Invoke.method == "POST")
+        #expect(AWSLambda.Invoke.requestURI == "/2015-03-31/functions/{FunctionName}/invocations")
+        #expect(AWSLambda.CreateEventSourceMapping.successCode == 202)
+    }
 }

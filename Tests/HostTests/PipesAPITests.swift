@@ -109,9 +109,16 @@ import Testing
             // An update takes effect on the next record: an input template and the bus parameters.
             let updated = try await client.pipes(
                 "PUT", "/p1",
-                #"{"TargetParameters":{"InputTemplate":"{\"id\": <$.dynamodb.Keys.id.S>, \"pipe\": \"<aws.pipes.pipe-name>\", \"image\": <$.dynamodb.NewImage>}","EventBridgeEventBusParameters":{"DetailType":"ItemChanged","Source":"orders"}}}"#
+                #"{"RoleArn":"arn:aws:iam::000000000000:role/r","TargetParameters":{"InputTemplate":"{\"id\": <$.dynamodb.Keys.id.S>, \"pipe\": \"<aws.pipes.pipe-name>\", \"image\": <$.dynamodb.NewImage>}","EventBridgeEventBusParameters":{"DetailType":"ItemChanged","Source":"orders"}}}"#
             )
             #expect(updated.status == 200, "\(updated.body)")
+            // UpdatePipe names the role again: botocore's model requires it, and so does the host.
+            let roleless = try await client.pipes("PUT", "/p1", #"{"Description":"d"}"#)
+            #expect(roleless.status == 400)
+            #expect(
+                roleless.body["message"]?.stringValue
+                    == "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null"
+            )
             try await client.put("c")
             let shaped = try await client.seen()
             #expect(shaped.first?["detail-type"]?.stringValue == "ItemChanged")

@@ -25,6 +25,102 @@ public protocol AWSGeneratedOperation: Sendable {
     static var jsonVersion: String { get }
 }
 
+/// An operation of a generated REST JSON service (Lambda, Pipes): its input and output shapes, its HTTP method, its
+/// path template (`/2015-03-31/functions/{FunctionName}`) and the status of its answer.
+public protocol AWSGeneratedRESTOperation: Sendable {
+    associatedtype Input: AWSRESTInput
+    associatedtype Output: AWSShape
+    /// `GET`, `POST`, `PUT` or `DELETE`.
+    static var method: String { get }
+    /// The path, its labels in braces as the model writes them.
+    static var requestURI: String { get }
+    /// The status of a successful answer (`200`, or `202` for some of Lambda's).
+    static var successCode: Int { get }
+}
+
+/// The input of a REST JSON operation: members in the JSON body (`AWSShape`), and members bound to the path, the
+/// query string, a header, or the whole body (a payload, such as Invoke's).
+public protocol AWSRESTInput: AWSShape {
+    /// Whether the body is one member's raw bytes rather than a JSON document of members.
+    static var hasPayload: Bool { get }
+    /// Reads the members bound to the path, the query string and headers (and the payload), with the model's
+    /// constraints.
+    mutating func bind(_ request: AWSRESTBindings, validation: inout AWSValidation) throws(AWSShapeError)
+}
+
+extension AWSRESTInput {
+    public static var hasPayload: Bool { false }
+
+    /// Reads a REST request: its JSON body (an empty body is `{}`) or payload, then its bound members.
+    public init(rest request: AWSRESTBindings, body: Data) throws(AWSShapeReadError) {
+        var request = request
+        let json: JSONValue
+        if Self.hasPayload {
+            request.payload = body
+            json = .object([:])
+        } else {
+            do {
+                json = body.isEmpty ? .object([:]) : try JSONValue(parsing: body)
+            } catch {
+                throw .malformed(AWSShapeError("Request body is not valid JSON"))
+            }
+        }
+        var validation = AWSValidation()
+        do {
+            self = try Self(json: json, path: "", validation: &validation)
+            try bind(request, validation: &validation)
+        } catch {
+            throw .malformed(error)
+        }
+        if let message = validation.message {
+            throw .invalid(
+                AWSValidationError(
+                    message: message, missingMembers: validation.missingMembers, failures: validation.failures))
+        }
+    }
+}
+
+/// Where a REST request's bound members come from: its path labels (percent-decoded), query parameters and headers.
+public struct AWSRESTBindings: Sendable {
+    public var label: @Sendable (String) -> String?
+    public var query: @Sendable (String) -> String?
+    public var header: @Sendable (String) -> String?
+    /// The body, when the input takes it whole.
+    public var payload: Data?
+
+    public init(
+        label: @escaping @Sendable (String) -> String?, query: @escaping @Sendable (String) -> String?,
+        header: @escaping @Sendable (String) -> String?
+    ) {
+        self.label = label
+        self.query = query
+        self.header = header
+    }
+
+    /// A bound member's text as the JSON value its shape reads: a number or a boolean is parsed, a string kept.
+    public static func value(_ text: String, _ kind: AWSRESTBoundKind, _ path: String) throws(AWSShapeError)
+        -> JSONValue
+    {
+        switch kind {
+        case .string: return .string(text)
+        case .integer:
+            guard let value = Int(text) else { throw AWSShapeReader.mismatch(path, "an integer") }
+            return .number(Double(value))
+        case .double:
+            guard let value = Double(text), value.isFinite else { throw AWSShapeReader.mismatch(path, "a number") }
+            return .number(value)
+        case .boolean:
+            guard text == "true" || text == "false" else { throw AWSShapeReader.mismatch(path, "a boolean") }
+            return .bool(text == "true")
+        }
+    }
+}
+
+/// The JSON type a bound member's text stands for.
+public enum AWSRESTBoundKind: Sendable {
+    case string, integer, double, boolean
+}
+
 extension AWSShape {
     /// Parses and reads a request body (an empty body is `{}`); constraint failures throw as one
     /// `AWSValidationError` with AWS's message.
@@ -247,7 +343,7 @@ public enum AWSShapeReader {
         return values
     }
 
-    static func mismatch(_ path: String, _ expected: String) -> AWSShapeError {
+    public static func mismatch(_ path: String, _ expected: String) -> AWSShapeError {
         AWSShapeError("Unexpected value at '\(path.isEmpty ? "(the request)" : path)': expected \(expected)")
     }
 
@@ -382,6 +478,24 @@ public struct AWSJSONWriter: Sendable {
     }
 }
 
+extension AWSJSONWriter {
+    /// A string as a JSON string literal (quoted and escaped as the writer writes every string).
+    public static func quoted(_ text: String) -> String {
+        var writer = AWSJSONWriter()
+        writer.string(text)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// Strings as a JSON array.
+    public static func array(_ strings: [String]) -> String {
+        var writer = AWSJSONWriter()
+        writer.beginArray()
+        for text in strings { writer.string(text) }
+        writer.endArray()
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+}
+
 /// The output of an operation that returns nothing (`{}`).
 public struct AWSEmptyShape: AWSShape, Equatable {
     public init() {}
@@ -390,4 +504,8 @@ public struct AWSEmptyShape: AWSShape, Equatable {
         writer.beginObject()
         writer.endObject()
     }
+}
+
+extension AWSEmptyShape: AWSRESTInput {
+    public mutating func bind(_ request: AWSRESTBindings, validation: inout AWSValidation) throws(AWSShapeError) {}
 }

@@ -1,3 +1,4 @@
+import AWSShapes
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -101,7 +102,7 @@ public struct AWSEndpoint: HTTPResponder {
     private func dispatch(_ request: Request, context: Context) async throws -> Response {
         let path = request.uri.path
         if path == "/_host/health" {
-            return .json(#"{"status":"ready","functions":\#(jsonArray(lambda.functionNames))}"#)
+            return .json(#"{"status":"ready","functions":\#(AWSJSONWriter.array(lambda.functionNames))}"#)
         }
         if path.hasPrefix("/2015-03-31/") || path == "/v1/pipes" || path.hasPrefix("/v1/pipes/") {
             return try await rest.respond(to: request, context: context)
@@ -174,18 +175,7 @@ extension Request {
     }
 }
 
-func jsonArray(_ strings: [String]) -> String {
-    let data = (try? JSONSerialization.data(withJSONObject: strings)) ?? Data("[]".utf8)
-    return String(decoding: data, as: UTF8.self)
-}
-
 extension Response {
-    /// A REST JSON answer built from a dictionary (keys sorted, slashes as they are).
-    static func json(object: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return .json(String(decoding: data, as: UTF8.self), status: status)
-    }
-
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"

@@ -16,15 +16,6 @@ enum AWSJSONCoding {
         }
     }
 
-    /// Decodes a REST request's body; a decoding failure is an `errorType` error (400) saying what is wrong.
-    static func decodeBody<Input: Decodable>(
-        _ type: Input.Type, of request: Request, context: HostRequestContext, errorType: String
-    ) async throws -> Input {
-        var request = request
-        let body = try await request.collectBody(limit: context.maxUploadSize)
-        return try decode(type, from: Data(body.readableBytesView)) { AWSError(errorType, describe($0)) }
-    }
-
     /// Encodes a response; `escapingSlashes: false` writes URLs as they are (SQS and EventBridge do).
     static func encode<Output: Encodable>(_ output: Output, escapingSlashes: Bool = true) throws -> Data {
         let encoder = JSONEncoder()

@@ -1,97 +1,150 @@
+// DECISIONS (REST services' validation): a request breaking a constraint of botocore's model (a pattern, a range,
+// an enum, a required member) is answered `ValidationException` (400) with AWS's `N validation error(s) detected: …`
+// message, for Lambda as for Pipes: that is Coral's answer for both (Lambda documents InvalidParameterValueException
+// for checks of its own, which the host keeps where Lambda makes them, e.g. a batch window for a batch over 10). A
+// body that is not JSON, or a member of the wrong JSON type, is Lambda's `InvalidRequestContentException` and
+// Pipes' `ValidationException`.
+
+import AWSShapes
+import Foundation
 import HTTPTypes
 import Hummingbird
 
 /// The REST-protocol services of the AWS endpoint (Lambda, its event source mappings, Pipes) on Hummingbird's
-/// router: one route per operation, each named for the operation hook, so their dispatch is testable without a
-/// socket and every call is seen as the JSON services' are.
+/// router: one route per operation, its method, path and status taken from the operation generated from botocore's
+/// model, its input read (body, path labels, query string, headers) and checked against the model's constraints,
+/// its output written as the model says. Their dispatch is testable without a socket, and every call is seen by
+/// the operation hook as the JSON services' are.
 enum AWSRESTRoutes {
-    typealias Handler = @Sendable (Request, HostRequestContext) async throws -> Response
+    /// How a REST service words the failures of reading a request.
+    struct Errors: Sendable {
+        /// The service's name in logs, traces and faults (its SigV4 signing name).
+        var service: String
+        /// A body that is not JSON, or a member of the wrong JSON type.
+        var malformed: @Sendable (String) -> AWSError
+        /// Constraint failures of the model.
+        var invalid: @Sendable (AWSValidationError) -> AWSError
+
+        static let lambda = Errors(
+            service: "lambda", malformed: { AWSError("InvalidRequestContentException", $0) },
+            invalid: { AWSError("ValidationException", $0.message) })
+        static let pipes = Errors(
+            service: "pipes", malformed: { AWSError("ValidationException", $0) },
+            invalid: { AWSError("ValidationException", $0.message) })
+    }
 
     static func responder(
         lambda: LambdaAPI, mappings: EventSourceMappingAPI, pipes: PipesAPI, hook: (any AWSOperationHook)?
     ) -> RouterResponder<HostRequestContext> {
         let router = Router(context: HostRequestContext.self)
         router.middlewares.add(UnknownRESTOperation())
-        func route(
-            _ method: HTTPRequest.Method, _ path: RouterPath, _ service: String, _ operation: String,
-            _ handler: @escaping Handler
-        ) {
-            router.on(path, method: method) { request, context in
-                try await observed(service, operation, hook: hook, request: request, context: context, handler)
-            }
+        let routes = Routes(router: router, hook: hook)
+
+        routes.on(AWSLambda.ListFunctions.self, .lambda) { input, _, _ in try lambda.listFunctions(input) }
+        routes.on(AWSLambda.GetFunction.self, .lambda) { input, _, _ in try lambda.getFunction(input) }
+        routes.on(AWSLambda.GetFunctionConfiguration.self, .lambda) { input, _, _ in
+            try lambda.getFunctionConfiguration(input)
         }
-        let functions = "/2015-03-31/functions"
-        route(.get, "\(functions)", "lambda", "ListFunctions") { request, _ in try lambda.listFunctions(request) }
-        route(.get, "\(functions)/:name", "lambda", "GetFunction") { request, context in
-            try lambda.getFunction(request, name: Self.name(context, "name"), configurationOnly: false)
+        routes.raw(AWSLambda.Invoke.self, .lambda, bodyLimit: LambdaAPI.invokeLimit) { input, request, context in
+            try await lambda.invoke(input, request: request, context: context)
         }
-        route(.get, "\(functions)/:name/configuration", "lambda", "GetFunctionConfiguration") { request, context in
-            try lambda.getFunction(request, name: Self.name(context, "name"), configurationOnly: true)
-        }
-        route(.post, "\(functions)/:name/invocations", "lambda", "Invoke") { request, context in
-            try await lambda.invoke(request, name: Self.name(context, "name"), context: context)
-        }
-        let esm = "/2015-03-31/event-source-mappings"
-        route(.post, "\(esm)", "lambda", "CreateEventSourceMapping") { request, context in
-            try await mappings.create(request, context: context)
-        }
-        route(.get, "\(esm)", "lambda", "ListEventSourceMappings") { request, _ in try mappings.list(request) }
-        route(.get, "\(esm)/:uuid", "lambda", "GetEventSourceMapping") { _, context in
-            try mappings.get(uuid: Self.name(context, "uuid"))
-        }
-        route(.put, "\(esm)/:uuid", "lambda", "UpdateEventSourceMapping") { request, context in
-            try await mappings.update(request, uuid: Self.name(context, "uuid"), context: context)
-        }
-        route(.delete, "\(esm)/:uuid", "lambda", "DeleteEventSourceMapping") { _, context in
-            try mappings.delete(uuid: Self.name(context, "uuid"))
-        }
-        route(.get, "/v1/pipes", "pipes", "ListPipes") { request, _ in try pipes.list(request) }
-        route(.post, "/v1/pipes/:name", "pipes", "CreatePipe") { request, context in
-            try await pipes.create(request, name: Self.name(context, "name"), context: context)
-        }
-        route(.get, "/v1/pipes/:name", "pipes", "DescribePipe") { _, context in
-            try pipes.describe(name: Self.name(context, "name"))
-        }
-        route(.put, "/v1/pipes/:name", "pipes", "UpdatePipe") { request, context in
-            try await pipes.update(request, name: Self.name(context, "name"), context: context)
-        }
-        route(.delete, "/v1/pipes/:name", "pipes", "DeletePipe") { _, context in
-            try pipes.delete(name: Self.name(context, "name"))
-        }
-        route(.post, "/v1/pipes/:name/start", "pipes", "StartPipe") { _, context in
-            try pipes.setState(name: Self.name(context, "name"), "RUNNING")
-        }
-        route(.post, "/v1/pipes/:name/stop", "pipes", "StopPipe") { _, context in
-            try pipes.setState(name: Self.name(context, "name"), "STOPPED")
-        }
+        routes.on(AWSLambda.CreateEventSourceMapping.self, .lambda) { input, _, _ in try mappings.create(input) }
+        routes.on(AWSLambda.ListEventSourceMappings.self, .lambda) { input, _, _ in try mappings.list(input) }
+        routes.on(AWSLambda.GetEventSourceMapping.self, .lambda) { input, _, _ in try mappings.get(input.uuid) }
+        routes.on(AWSLambda.UpdateEventSourceMapping.self, .lambda) { input, _, _ in try mappings.update(input) }
+        routes.on(AWSLambda.DeleteEventSourceMapping.self, .lambda) { input, _, _ in try mappings.delete(input.uuid) }
+
+        routes.on(Pipes.ListPipes.self, .pipes) { input, _, _ in try pipes.list(input) }
+        routes.on(Pipes.CreatePipe.self, .pipes) { input, _, _ in try pipes.create(input) }
+        routes.on(Pipes.DescribePipe.self, .pipes) { input, _, _ in try pipes.describe(input) }
+        routes.on(Pipes.UpdatePipe.self, .pipes) { input, _, _ in try pipes.update(input) }
+        routes.on(Pipes.DeletePipe.self, .pipes) { input, _, _ in try pipes.delete(input) }
+        routes.on(Pipes.StartPipe.self, .pipes) { input, _, _ in try pipes.start(input) }
+        routes.on(Pipes.StopPipe.self, .pipes) { input, _, _ in try pipes.stop(input) }
         return router.buildResponder()
     }
 
-    /// A path parameter, percent-decoded (function ARNs arrive with `%3A`).
-    @Sendable private static func name(_ context: HostRequestContext, _ key: String) -> String {
-        (context.parameters.get(key) ?? "").removingPercentEncodingLeniently
-    }
+    /// Registers generated operations on the router.
+    struct Routes {
+        let router: Router<HostRequestContext>
+        let hook: (any AWSOperationHook)?
 
-    /// Runs one REST operation, telling the hook (its input: the path's parameters).
-    private static func observed(
-        _ service: String, _ operation: String, hook: (any AWSOperationHook)?, request: Request,
-        context: HostRequestContext, _ handler: Handler
-    ) async throws -> Response {
-        guard let hook else { return try await handler(request, context) }
-        let call = AWSOperationCall.Context(service: service, operation: operation, hook: hook)
-        let started = ContinuousClock.now
-        var parameters: [String: String] = [:]
-        for (key, value) in context.parameters {
-            parameters[String(key)] = String(value).removingPercentEncodingLeniently
+        /// An operation whose handler answers with the model's output shape (written as JSON, with the model's
+        /// success status).
+        func on<Operation: AWSGeneratedRESTOperation>(
+            _ operation: Operation.Type, _ errors: Errors,
+            _ handle:
+                @escaping @Sendable (Operation.Input, Request, HostRequestContext) async throws ->
+                Operation
+                .Output
+        ) {
+            raw(operation, errors) { input, request, context in
+                let output = try await handle(input, request, context)
+                var headers = HTTPFields()
+                headers[.contentType] = "application/json"
+                return Response(
+                    status: .init(code: Operation.successCode), headers: headers,
+                    body: .init(byteBuffer: ByteBuffer(bytes: output.jsonBytes)))
+            }
         }
-        do {
-            try call.willRun(input: parameters)
-            let response = try await handler(request, context)
-            call.didRun(status: Int(response.status.code), error: nil, duration: ContinuousClock.now - started)
-            return response
-        } catch let error as any AWSServiceError {
-            call.didRun(status: error.httpStatus, error: error, duration: ContinuousClock.now - started)
-            throw error
+
+        /// An operation whose handler writes the whole response (Invoke: its payload and headers). `bodyLimit`
+        /// says how large a body the request may carry and the error for a larger one.
+        func raw<Operation: AWSGeneratedRESTOperation>(
+            _ operation: Operation.Type, _ errors: Errors,
+            bodyLimit: (@Sendable (Request, HostRequestContext) -> (Int, AWSError))? = nil,
+            _ handle: @escaping @Sendable (Operation.Input, Request, HostRequestContext) async throws -> Response
+        ) {
+            let hook = self.hook
+            let path = RouterPath(
+                Operation.requestURI.replacing(/\{([A-Za-z0-9_]+)\+?\}/) { ":" + $0.output.1 })
+            let name = String(describing: Operation.self)
+            router.on(path, method: HTTPRequest.Method(Operation.method)!) { request, context in
+                let call = hook.map { AWSOperationCall.Context(service: errors.service, operation: name, hook: $0) }
+                let started = ContinuousClock.now
+                do {
+                    var request = request
+                    let (limit, tooLarge) =
+                        bodyLimit?(request, context)
+                        ?? (
+                            context.maxUploadSize,
+                            AWSError(
+                                "RequestEntityTooLargeException",
+                                "Request body is larger than the most this API accepts",
+                                status: .contentTooLarge)
+                        )
+                    let body = try await request.collectBody(limit: limit, tooLarge: tooLarge)
+                    let input = try Self.read(
+                        Operation.Input.self, request, context, Data(body.readableBytesView), errors)
+                    try call?.willRun(input: input)
+                    let response = try await handle(input, request, context)
+                    call?.didRun(status: Int(response.status.code), error: nil, duration: .now - started)
+                    return response
+                } catch let error as any AWSServiceError {
+                    call?.didRun(status: error.httpStatus, error: error, duration: .now - started)
+                    throw error
+                }
+            }
+        }
+
+        private static func read<Input: AWSRESTInput>(
+            _ type: Input.Type, _ request: Request, _ context: HostRequestContext, _ body: Data, _ errors: Errors
+        ) throws -> Input {
+            let parameters = context.parameters
+            let query = request.uri.queryParameters
+            let headers = request.headers
+            let bindings = AWSRESTBindings(
+                label: { name in parameters.get(name).map { $0.removingPercentEncodingLeniently } },
+                query: { name in query[Substring(name)].map(String.init) },
+                header: { name in HTTPField.Name(name).flatMap { headers[$0] } })
+            do throws(AWSShapeReadError) {
+                return try Input(rest: bindings, body: body)
+            } catch {
+                switch error {
+                case .malformed(let error): throw errors.malformed(error.message)
+                case .invalid(let error): throw errors.invalid(error)
+                }
+            }
         }
     }
 }

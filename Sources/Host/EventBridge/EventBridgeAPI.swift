@@ -308,12 +308,7 @@ enum EventBridgeInput {
             #"{"version":"0","id":\#(quote(id)),"detail-type":\#(quote(detailType)),"source":\#(quote(source)),"account":\#(quote(account)),"time":\#(quote(timestamp)),"region":\#(quote(region)),"resources":[\#(resources.map(quote).joined(separator: ","))],"detail":\#(detail.trimmingCharacters(in: .whitespacesAndNewlines))}"#
     }
 
-    static func quote(_ text: String) -> String {
-        let data =
-            (try? JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed, .withoutEscapingSlashes]))
-            ?? Data()
-        return String(decoding: data, as: UTF8.self)
-    }
+    static func quote(_ text: String) -> String { AWSJSONWriter.quoted(text) }
 
     /// The value at a JSONPath of the form `$`, `$.a.b` (nil when absent).
     static func value(at path: String, in event: JSONValue) -> JSONValue? {

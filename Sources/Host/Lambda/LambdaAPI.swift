@@ -3,79 +3,84 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Lambda's REST API on the AWS endpoint: Invoke, GetFunction, ListFunctions.
+/// Lambda's REST API on the AWS endpoint: Invoke, GetFunction, GetFunctionConfiguration, ListFunctions. Inputs and
+/// outputs are the shapes generated from botocore's model; the routes are `AWSRESTRoutes`'.
 struct LambdaAPI {
     let lambda: LambdaService
     let asyncInvocations: LambdaAsyncInvocations
 
     /// ListFunctions: `GET /2015-03-31/functions`.
-    func listFunctions(_ request: Request) throws -> Response {
-        _ = try Paging.number(
-            text: request.uri.queryParameters["MaxItems"].map(String.init), member: "maxItems", 1...10_000, default: 50
-        ) { AWSError("InvalidParameterValueException", $0) }
-        let items = try lambda.functionNames.compactMap { lambda.configuration(of: $0) }.map(configurationJSON)
-        return .json(#"{"Functions":[\#(items.joined(separator: ","))]}"#)
+    func listFunctions(_ input: AWSLambda.ListFunctionsRequest) throws -> AWSLambda.ListFunctionsResponse {
+        let page = try Paging.page(
+            lambda.functionNames.compactMap { lambda.configuration(of: $0) }, token: input.marker,
+            size: min(input.maxItems ?? 50, 50)
+        ) { AWSError("InvalidParameterValueException", "Invalid Marker") }
+        return AWSLambda.ListFunctionsResponse(nextMarker: page.next, functions: page.items.map(configuration))
     }
 
-    /// GetFunction (`GET …/functions/{name}`) or GetFunctionConfiguration (`…/{name}/configuration`).
-    func getFunction(_ request: Request, name: String, configurationOnly: Bool) throws -> Response {
-        let pool = try resolve(name, request)
-        let configuration = try configurationJSON(pool.settings)
-        if configurationOnly { return .json(configuration) }
-        return .json(
-            #"{"Configuration":\#(configuration),"Code":{"RepositoryType":"S3","Location":"file://\#(pool.settings.executable)"}}"#
-        )
+    /// GetFunction: `GET …/functions/{name}`.
+    func getFunction(_ input: AWSLambda.GetFunctionRequest) throws -> AWSLambda.GetFunctionResponse {
+        let pool = try resolve(input.functionName, qualifier: input.qualifier)
+        return AWSLambda.GetFunctionResponse(
+            configuration: configuration(pool.settings),
+            code: .init(repositoryType: "S3", location: "file://\(pool.settings.executable)"))
     }
 
-    private func resolve(_ name: String, _ request: Request) throws -> FunctionPool {
+    /// GetFunctionConfiguration: `GET …/functions/{name}/configuration`.
+    func getFunctionConfiguration(_ input: AWSLambda.GetFunctionConfigurationRequest) throws
+        -> AWSLambda.FunctionConfiguration
+    {
+        configuration(try resolve(input.functionName, qualifier: input.qualifier).settings)
+    }
+
+    private func resolve(_ name: String, qualifier: String?) throws -> FunctionPool {
         do {
-            return try lambda.pool(for: name, qualifier: request.uri.queryParameters["Qualifier"].map(String.init))
+            return try lambda.pool(for: name, qualifier: qualifier)
         } catch {
             throw AWSError(error.type, error.message, status: .init(code: error.status))
         }
     }
 
-    /// Invoke: `POST …/functions/{name}/invocations`.
-    func invoke(_ request: Request, name: String, context: HostRequestContext) async throws -> Response {
-        let pool = try resolve(name, request)
-        let type = request.headers[HTTPField.Name("X-Amz-Invocation-Type")!] ?? "RequestResponse"
-        guard ["RequestResponse", "Event", "DryRun"].contains(type) else {
-            throw AWSError(
-                "InvalidParameterValueException",
-                "1 validation error detected: Value '\(type)' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]"
-            )
-        }
-        let limit = type == "Event" ? 1_048_576 : 6_291_456
-        var request = request
-        let buffer = try await request.collectBody(
-            limit: limit,
-            tooLarge: AWSError(
+    /// Invoke's body limit: 6 MB for a synchronous invocation, 1 MB for an asynchronous one (read before the body).
+    @Sendable static func invokeLimit(_ request: Request, _ context: HostRequestContext) -> (Int, AWSError) {
+        let limit = request.headers[HTTPField.Name("X-Amz-Invocation-Type")!] == "Event" ? 1_048_576 : 6_291_456
+        return (
+            limit,
+            AWSError(
                 "RequestTooLargeException",
                 "Request must be smaller than \(limit) bytes for the InvokeFunction operation", status: .contentTooLarge
-            ))
-        var payload = Array(buffer.readableBytesView)
+            )
+        )
+    }
+
+    /// Invoke: `POST …/functions/{name}/invocations`.
+    func invoke(_ input: AWSLambda.InvocationRequest, request: Request, context: HostRequestContext) async throws
+        -> Response
+    {
+        let pool = try resolve(input.functionName, qualifier: input.qualifier)
+        var payload = input.payload.map(Array.init) ?? []
         if payload.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             payload = Array("{}".utf8)  // no payload: the function receives an empty object
-        } else if (try? JSONSerialization.jsonObject(with: Data(payload), options: [.fragmentsAllowed])) == nil {
+        } else if (try? JSONValue(parsing: Data(payload))) == nil {
             throw AWSError(
                 "InvalidRequestContentException", "Could not parse request body into json: Unexpected character")
         }
         var options = InvokeOptions()
-        options.wantsLogTail = request.headers[HTTPField.Name("X-Amz-Log-Type")!] == "Tail"
+        options.wantsLogTail = input.logType == .tail
         options.traceID = request.headers[HTTPField.Name("X-Amzn-Trace-Id")!]
-        if let encoded = request.headers[HTTPField.Name("X-Amz-Client-Context")!] {
+        if let encoded = input.clientContext {
             guard let decoded = Data(base64Encoded: encoded) else {
                 throw AWSError(
                     "InvalidRequestContentException", "Client context must be a valid Base64-encoded JSON object.")
             }
             options.clientContext = String(decoding: decoded, as: UTF8.self)
         }
-        options.tenantID = request.headers[HTTPField.Name("X-Amz-Tenant-Id")!]
+        options.tenantID = input.tenantId
 
-        switch type {
-        case "DryRun":
+        switch input.invocationType ?? .requestResponse {
+        case .dryRun:
             return Response(status: .noContent)
-        case "Event":
+        case .event:
             // Durable before the 202: the invocation is a committed row of the asynchronous queue.
             let requestID: String
             do {
@@ -90,37 +95,27 @@ struct LambdaAPI {
             let result = try await lambda.invoke(pool.name, payload: payload, options: options)
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
-            headers[HTTPField.Name("X-Amz-Executed-Version")!] = "$LATEST"
             headers[HTTPField.Name("X-Amzn-RequestId")!] = result.requestID
-            if let error = result.functionError { headers[HTTPField.Name("X-Amz-Function-Error")!] = error }
-            if options.wantsLogTail { headers[HTTPField.Name("X-Amz-Log-Result")!] = result.logTailBase64 }
+            let answer = AWSLambda.InvocationResponse(
+                functionError: result.functionError,
+                logResult: options.wantsLogTail ? result.logTailBase64 : nil, executedVersion: "$LATEST")
+            for (name, value) in answer.restHeaders { headers[HTTPField.Name(name)!] = value }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: result.payload)))
         }
     }
 
-    private func configurationJSON(_ settings: FunctionRuntimeSettings) throws -> String {
+    private func configuration(_ settings: FunctionRuntimeSettings) -> AWSLambda.FunctionConfiguration {
         let function = settings.function
-        var variables = settings.function.environment
-        if let format = function.logFormat { variables["AWS_LAMBDA_LOG_FORMAT"] = format }
-        var object: [String: Any] = [
-            "FunctionName": function.name,
-            "FunctionArn": settings.functionARN,
-            "Runtime": "provided.al2023",
-            "Handler": function.handler,
-            "MemorySize": function.memorySize,
-            "Timeout": function.timeout,
-            "Version": "$LATEST",
-            "State": "Active",
-            "PackageType": "Zip",
-            "Architectures": [function.architecture],
-            "Role": "arn:aws:iam::\(lambda.accountID):role/\(function.name)-role",
-            "Environment": ["Variables": function.environment],
-            "LoggingConfig": ["LogFormat": function.logFormat ?? "Text", "LogGroup": "/aws/lambda/\(function.name)"],
-        ]
-        if let queue = function.deadLetterQueue {
-            object["DeadLetterConfig"] = ["TargetArn": "arn:aws:sqs:\(lambda.region):\(lambda.accountID):\(queue)"]
-        }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        return String(decoding: data, as: UTF8.self)
+        return AWSLambda.FunctionConfiguration(
+            functionName: function.name, functionArn: settings.functionARN, runtime: "provided.al2023",
+            role: "arn:aws:iam::\(lambda.accountID):role/\(function.name)-role", handler: function.handler,
+            timeout: function.timeout, memorySize: function.memorySize, version: "$LATEST",
+            deadLetterConfig: function.deadLetterQueue.map {
+                .init(targetArn: "arn:aws:sqs:\(lambda.region):\(lambda.accountID):\($0)")
+            },
+            environment: .init(variables: function.environment), state: .active, packageType: .zip,
+            architectures: [.init(rawValue: function.architecture)],
+            loggingConfig: .init(
+                logFormat: .init(rawValue: function.logFormat ?? "Text"), logGroup: "/aws/lambda/\(function.name)"))
     }
 }

@@ -69,83 +69,77 @@ struct PipeDefinition: Codable, Sendable, Equatable {
     }
 }
 
-/// The body of CreatePipe and UpdatePipe.
-struct PipeRequest: Codable, Sendable {
-    struct SourceParameters: Codable, Sendable {
-        struct DynamoDBStream: Codable, Sendable {
-            struct DeadLetterConfig: Codable, Sendable {
-                var arn: String?
-                enum CodingKeys: String, CodingKey { case arn = "Arn" }
-            }
-            var batchSize: Int?
-            var deadLetterConfig: DeadLetterConfig?
-            var onPartialBatchItemFailure: String?
-            var maximumBatchingWindowInSeconds: Int?
-            var maximumRecordAgeInSeconds: Int?
-            var maximumRetryAttempts: Int?
-            var parallelizationFactor: Int?
-            var startingPosition: String?
-            enum CodingKeys: String, CodingKey {
-                case batchSize = "BatchSize"
-                case deadLetterConfig = "DeadLetterConfig"
-                case onPartialBatchItemFailure = "OnPartialBatchItemFailure"
-                case maximumBatchingWindowInSeconds = "MaximumBatchingWindowInSeconds"
-                case maximumRecordAgeInSeconds = "MaximumRecordAgeInSeconds"
-                case maximumRetryAttempts = "MaximumRetryAttempts"
-                case parallelizationFactor = "ParallelizationFactor"
-                case startingPosition = "StartingPosition"
-            }
-        }
-        var filterCriteria: FilterCriteria?
-        var dynamoDBStreamParameters: DynamoDBStream?
-        enum CodingKeys: String, CodingKey {
-            case filterCriteria = "FilterCriteria"
-            case dynamoDBStreamParameters = "DynamoDBStreamParameters"
-        }
-    }
-    struct TargetParameters: Codable, Sendable {
-        struct EventBus: Codable, Sendable {
-            var endpointID: String?
-            var detailType: String?
-            var source: String?
-            var resources: [String]?
-            var time: String?
-            enum CodingKeys: String, CodingKey {
-                case endpointID = "EndpointId"
-                case detailType = "DetailType"
-                case source = "Source"
-                case resources = "Resources"
-                case time = "Time"
-            }
-        }
-        var inputTemplate: String?
-        var eventBridgeEventBusParameters: EventBus?
-        enum CodingKeys: String, CodingKey {
-            case inputTemplate = "InputTemplate"
-            case eventBridgeEventBusParameters = "EventBridgeEventBusParameters"
-        }
+/// What a CreatePipe or UpdatePipe request names (an update names no source and no starting position), read from
+/// the generated shapes.
+struct PipeRequest: Sendable {
+    struct DynamoDBStream: Sendable {
+        var batchSize: Int?
+        var deadLetterArn: String??
+        var onPartialBatchItemFailure: String?
+        var maximumBatchingWindowInSeconds: Int?
+        var maximumRecordAgeInSeconds: Int?
+        var maximumRetryAttempts: Int?
+        var parallelizationFactor: Int?
+        var startingPosition: String?
     }
 
     var description: String?
     var desiredState: String?
     var source: String?
-    var sourceParameters: SourceParameters?
+    var filterCriteria: Pipes.FilterCriteria?
+    var dynamoDBStream: DynamoDBStream?
     var enrichment: String?
     var target: String?
-    var targetParameters: TargetParameters?
+    var targetParameters: Pipes.PipeTargetParameters?
     var roleArn: String?
     var tags: [String: String]?
+}
 
-    enum CodingKeys: String, CodingKey {
-        case description = "Description"
-        case desiredState = "DesiredState"
-        case source = "Source"
-        case sourceParameters = "SourceParameters"
-        case enrichment = "Enrichment"
-        case target = "Target"
-        case targetParameters = "TargetParameters"
-        case roleArn = "RoleArn"
-        case tags = "Tags"
+/// The members CreatePipe's and UpdatePipe's DynamoDB stream parameters share (each its own shape in the model).
+protocol PipeDynamoDBStreamParameters {
+    var batchSize: Int? { get }
+    var deadLetterConfig: Pipes.DeadLetterConfig? { get }
+    var onPartialBatchItemFailure: Pipes.OnPartialBatchItemFailureStreams? { get }
+    var maximumBatchingWindowInSeconds: Int? { get }
+    var maximumRecordAgeInSeconds: Int? { get }
+    var maximumRetryAttempts: Int? { get }
+    var parallelizationFactor: Int? { get }
+}
+
+extension Pipes.PipeSourceDynamoDBStreamParameters: PipeDynamoDBStreamParameters {}
+extension Pipes.UpdatePipeSourceDynamoDBStreamParameters: PipeDynamoDBStreamParameters {}
+
+extension PipeRequest.DynamoDBStream {
+    init(_ parameters: some PipeDynamoDBStreamParameters, startingPosition: String?) {
+        self.init(
+            batchSize: parameters.batchSize, deadLetterArn: parameters.deadLetterConfig.map { $0.arn },
+            onPartialBatchItemFailure: parameters.onPartialBatchItemFailure?.rawValue,
+            maximumBatchingWindowInSeconds: parameters.maximumBatchingWindowInSeconds,
+            maximumRecordAgeInSeconds: parameters.maximumRecordAgeInSeconds,
+            maximumRetryAttempts: parameters.maximumRetryAttempts,
+            parallelizationFactor: parameters.parallelizationFactor, startingPosition: startingPosition)
+    }
+}
+
+extension PipeRequest {
+    init(_ input: Pipes.CreatePipeRequest) {
+        let stream = input.sourceParameters?.dynamoDBStreamParameters
+        self.init(
+            description: input.description, desiredState: input.desiredState?.rawValue, source: input.source,
+            filterCriteria: input.sourceParameters?.filterCriteria,
+            dynamoDBStream: stream.map { DynamoDBStream($0, startingPosition: $0.startingPosition.rawValue) },
+            enrichment: input.enrichment, target: input.target, targetParameters: input.targetParameters,
+            roleArn: input.roleArn, tags: input.tags)
+    }
+
+    init(_ input: Pipes.UpdatePipeRequest) {
+        let stream = input.sourceParameters?.dynamoDBStreamParameters
+        self.init(
+            description: input.description, desiredState: input.desiredState?.rawValue,
+            filterCriteria: input.sourceParameters?.filterCriteria,
+            dynamoDBStream: stream.map { DynamoDBStream($0, startingPosition: nil) },
+            enrichment: input.enrichment, target: input.target, targetParameters: input.targetParameters,
+            roleArn: input.roleArn)
     }
 }
 
@@ -168,8 +162,7 @@ extension PipeDefinition {
         guard let role = request.roleArn, !role.isEmpty else {
             throw Self.invalid("Member must not be null", field: "roleArn")
         }
-        guard let stream = request.sourceParameters?.dynamoDBStreamParameters, let position = stream.startingPosition
-        else {
+        guard let position = request.dynamoDBStream?.startingPosition else {
             throw Self.invalid(
                 "The host's pipes read DynamoDB streams; SourceParameters.DynamoDBStreamParameters.StartingPosition is required",
                 field: "sourceParameters")
@@ -196,25 +189,22 @@ extension PipeDefinition {
         }
         if let role = request.roleArn { roleArn = role }
         if let target = request.target { self.target = target }
-        if let parameters = request.sourceParameters {
-            if let criteria = parameters.filterCriteria {
-                filters = try (criteria.filters ?? []).map { filter in
-                    guard let pattern = filter.pattern, (try? EventPattern(parsing: pattern)) != nil else {
-                        throw Self.invalid(
-                            "Invalid filter pattern definition.", field: "sourceParameters.filterCriteria")
-                    }
-                    return pattern
+        if let criteria = request.filterCriteria {
+            filters = try (criteria.filters ?? []).map { filter in
+                guard let pattern = filter.pattern, (try? EventPattern(parsing: pattern)) != nil else {
+                    throw Self.invalid("Invalid filter pattern definition.", field: "sourceParameters.filterCriteria")
                 }
+                return pattern
             }
-            if let stream = parameters.dynamoDBStreamParameters {
-                if let size = stream.batchSize { batchSize = size }
-                if let window = stream.maximumBatchingWindowInSeconds { maximumBatchingWindowInSeconds = window }
-                if let attempts = stream.maximumRetryAttempts { maximumRetryAttempts = attempts }
-                if let age = stream.maximumRecordAgeInSeconds { maximumRecordAgeInSeconds = age }
-                if let factor = stream.parallelizationFactor { parallelizationFactor = factor }
-                if let partial = stream.onPartialBatchItemFailure { onPartialBatchItemFailure = partial }
-                if let dead = stream.deadLetterConfig { deadLetterArn = dead.arn }
-            }
+        }
+        if let stream = request.dynamoDBStream {
+            if let size = stream.batchSize { batchSize = size }
+            if let window = stream.maximumBatchingWindowInSeconds { maximumBatchingWindowInSeconds = window }
+            if let attempts = stream.maximumRetryAttempts { maximumRetryAttempts = attempts }
+            if let age = stream.maximumRecordAgeInSeconds { maximumRecordAgeInSeconds = age }
+            if let factor = stream.parallelizationFactor { parallelizationFactor = factor }
+            if let partial = stream.onPartialBatchItemFailure { onPartialBatchItemFailure = partial }
+            if let dead = stream.deadLetterArn { deadLetterArn = dead }
         }
         if let parameters = request.targetParameters {
             inputTemplate = parameters.inputTemplate
@@ -223,7 +213,7 @@ extension PipeDefinition {
             eventSource = bus?.source
             resources = bus?.resources
             time = bus?.time
-            endpointID = bus?.endpointID
+            endpointID = bus?.endpointId
         }
         lastModifiedTime = now.timeIntervalSince1970
         try validate()
@@ -290,45 +280,50 @@ extension PipeDefinition {
     func arn(region: String, account: String) -> String { "arn:aws:pipes:\(region):\(account):pipe/\(name)" }
 
     /// The pipe as DescribePipe shows it.
-    func describe(arn: String, currentState: String, stateReason: String?) -> [String: Any] {
-        var stream: [String: Any] = [
-            "BatchSize": batchSize, "MaximumBatchingWindowInSeconds": maximumBatchingWindowInSeconds,
-            "StartingPosition": startingPosition,
-        ]
-        if let maximumRetryAttempts { stream["MaximumRetryAttempts"] = maximumRetryAttempts }
-        if let maximumRecordAgeInSeconds { stream["MaximumRecordAgeInSeconds"] = maximumRecordAgeInSeconds }
-        if let parallelizationFactor { stream["ParallelizationFactor"] = parallelizationFactor }
-        if let onPartialBatchItemFailure { stream["OnPartialBatchItemFailure"] = onPartialBatchItemFailure }
-        if let deadLetterArn { stream["DeadLetterConfig"] = ["Arn": deadLetterArn] }
-        var sourceParameters: [String: Any] = ["DynamoDBStreamParameters": stream]
-        if !filters.isEmpty { sourceParameters["FilterCriteria"] = ["Filters": filters.map { ["Pattern": $0] }] }
-        var bus: [String: Any] = [:]
-        if let detailType { bus["DetailType"] = detailType }
-        if let eventSource { bus["Source"] = eventSource }
-        if let resources { bus["Resources"] = resources }
-        if let time { bus["Time"] = time }
-        if let endpointID { bus["EndpointId"] = endpointID }
-        var targetParameters: [String: Any] = [:]
-        if !bus.isEmpty { targetParameters["EventBridgeEventBusParameters"] = bus }
-        if let inputTemplate { targetParameters["InputTemplate"] = inputTemplate }
-        var object = summary(arn: arn, currentState: currentState)
-        object["Source"] = source
-        object["SourceParameters"] = sourceParameters
-        object["Target"] = target
-        object["TargetParameters"] = targetParameters
-        object["RoleArn"] = roleArn
-        object["Tags"] = tags
-        object["EnrichmentParameters"] = [String: Any]()
-        if let description { object["Description"] = description }
-        if let stateReason { object["StateReason"] = stateReason }
-        return object
+    func describe(arn: String, currentState: String, stateReason: String?) -> Pipes.DescribePipeResponse {
+        let stream = Pipes.PipeSourceDynamoDBStreamParameters(
+            batchSize: batchSize, deadLetterConfig: deadLetterArn.map { .init(arn: $0) },
+            onPartialBatchItemFailure: onPartialBatchItemFailure.map { .init(rawValue: $0) },
+            maximumBatchingWindowInSeconds: maximumBatchingWindowInSeconds,
+            maximumRecordAgeInSeconds: maximumRecordAgeInSeconds, maximumRetryAttempts: maximumRetryAttempts,
+            parallelizationFactor: parallelizationFactor, startingPosition: .init(rawValue: startingPosition))
+        let bus = Pipes.PipeTargetEventBridgeEventBusParameters(
+            endpointId: endpointID, detailType: detailType, source: eventSource, resources: resources, time: time)
+        return Pipes.DescribePipeResponse(
+            arn: arn, name: name, description: description, desiredState: .init(rawValue: desiredState),
+            currentState: .init(rawValue: currentState), stateReason: stateReason, source: source,
+            sourceParameters: .init(
+                filterCriteria: filters.isEmpty ? nil : .init(filters: filters.map { .init(pattern: $0) }),
+                dynamoDBStreamParameters: stream),
+            enrichmentParameters: .init(), target: target,
+            targetParameters: .init(
+                inputTemplate: inputTemplate,
+                eventBridgeEventBusParameters: bus == Pipes.PipeTargetEventBridgeEventBusParameters() ? nil : bus),
+            roleArn: roleArn, tags: tags, creationTime: creationTime, lastModifiedTime: lastModifiedTime)
     }
 
-    /// The fields every pipe operation answers with.
-    func summary(arn: String, currentState: String) -> [String: Any] {
-        [
-            "Arn": arn, "Name": name, "DesiredState": desiredState, "CurrentState": currentState,
-            "CreationTime": creationTime, "LastModifiedTime": lastModifiedTime,
-        ]
+    /// The pipe as ListPipes shows it.
+    func listed(arn: String, stateReason: String?) -> Pipes.Pipe {
+        Pipes.Pipe(
+            name: name, arn: arn, desiredState: .init(rawValue: desiredState),
+            currentState: .init(rawValue: desiredState), stateReason: stateReason, creationTime: creationTime,
+            lastModifiedTime: lastModifiedTime, source: source, target: target)
     }
+
+    /// The fields CreatePipe, UpdatePipe, StartPipe, StopPipe and DeletePipe answer with.
+    func state(arn: String, currentState: String) -> PipeStateAnswer {
+        PipeStateAnswer(
+            arn: arn, name: name, desiredState: desiredState, currentState: currentState,
+            creationTime: creationTime, lastModifiedTime: lastModifiedTime)
+    }
+}
+
+/// The answer the state-changing pipe operations share (each has its own output shape with these members).
+struct PipeStateAnswer: Sendable {
+    var arn: String
+    var name: String
+    var desiredState: String
+    var currentState: String
+    var creationTime: Double
+    var lastModifiedTime: Double
 }

@@ -1,3 +1,4 @@
+import AWSShapes
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -98,36 +99,30 @@ final class PipeService: Service {
         return nil
     }
 
-    func create(name: String, _ request: PipeRequest) throws -> [String: Any] {
+    func create(name: String, _ request: PipeRequest) throws -> PipeStateAnswer {
         let pipe = try PipeDefinition(creating: request, name: name, now: Date())
         try store.insert(pipe)
         supervisor.changes.signal()
-        return pipe.summary(arn: store.arn(name), currentState: "CREATING")
+        return pipe.state(arn: store.arn(name), currentState: "CREATING")
     }
 
-    func describe(_ name: String) throws -> [String: Any] {
+    func describe(_ name: String) throws -> Pipes.DescribePipeResponse {
         let pipe = try find(name)
         return pipe.describe(arn: store.arn(name), currentState: pipe.desiredState, stateReason: stateReason(pipe))
     }
 
     func list(
         namePrefix: String?, desiredState: String?, currentState: String?, sourcePrefix: String?, targetPrefix: String?
-    ) throws -> [[String: Any]] {
+    ) throws -> [Pipes.Pipe] {
         try store.all().filter { pipe in
             (namePrefix.map(pipe.name.hasPrefix) ?? true) && (desiredState.map { $0 == pipe.desiredState } ?? true)
                 && (currentState.map { $0 == pipe.desiredState } ?? true)
                 && (sourcePrefix.map(pipe.source.hasPrefix) ?? true)
                 && (targetPrefix.map(pipe.target.hasPrefix) ?? true)
-        }.map { pipe in
-            var summary = pipe.summary(arn: store.arn(pipe.name), currentState: pipe.desiredState)
-            summary["Source"] = pipe.source
-            summary["Target"] = pipe.target
-            if let reason = stateReason(pipe) { summary["StateReason"] = reason }
-            return summary
-        }
+        }.map { pipe in pipe.listed(arn: store.arn(pipe.name), stateReason: stateReason(pipe)) }
     }
 
-    func update(name: String, _ request: PipeRequest) throws -> [String: Any] {
+    func update(name: String, _ request: PipeRequest) throws -> PipeStateAnswer {
         var pipe = try find(name)
         if let source = request.source, source != pipe.source {
             throw PipeDefinition.invalid("The source of a pipe cannot change", field: "source")
@@ -135,22 +130,22 @@ final class PipeService: Service {
         try pipe.apply(request, now: Date())
         try store.update(pipe)
         supervisor.changes.signal()
-        return pipe.summary(arn: store.arn(name), currentState: "UPDATING")
+        return pipe.state(arn: store.arn(name), currentState: "UPDATING")
     }
 
-    func setState(name: String, _ state: String) throws -> [String: Any] {
+    func setState(name: String, _ state: String) throws -> PipeStateAnswer {
         var pipe = try find(name)
         pipe.desiredState = state
         pipe.lastModifiedTime = Date().timeIntervalSince1970
         try store.update(pipe)
         supervisor.changes.signal()
-        return pipe.summary(arn: store.arn(name), currentState: state == "RUNNING" ? "STARTING" : "STOPPING")
+        return pipe.state(arn: store.arn(name), currentState: state == "RUNNING" ? "STARTING" : "STOPPING")
     }
 
-    func delete(_ name: String) throws -> [String: Any] {
+    func delete(_ name: String) throws -> PipeStateAnswer {
         let pipe = try find(name)
         try store.delete(name)
         supervisor.changes.signal()
-        return pipe.summary(arn: store.arn(name), currentState: "DELETING")
+        return pipe.state(arn: store.arn(name), currentState: "DELETING")
     }
 }

@@ -1,57 +1,69 @@
+import AWSShapes
 import Foundation
-import HTTPTypes
-import Hummingbird
 
 /// The EventBridge Pipes REST API (`/v1/pipes`): CreatePipe, DescribePipe, ListPipes, UpdatePipe, StartPipe,
-/// StopPipe, DeletePipe. Errors are `NotFoundException` (404), `ConflictException` (409) and `ValidationException`
+/// StopPipe, DeletePipe. Inputs and outputs are the shapes generated from botocore's model; the routes are
+/// `AWSRESTRoutes`'. Errors are `NotFoundException` (404), `ConflictException` (409) and `ValidationException`
 /// (400) with AWS's `x-amzn-ErrorType` header and `message` body.
 struct PipesAPI {
     let service: PipeService
 
-    /// ListPipes: `GET /v1/pipes`.
-    func list(_ request: Request) throws -> Response {
-        let query = request.uri.queryParameters
-        func parameter(_ name: String) -> String? { query[Substring(name)].map(String.init) }
+    func list(_ input: Pipes.ListPipesRequest) throws -> Pipes.ListPipesResponse {
         let all = try service.list(
-            namePrefix: parameter("NamePrefix"), desiredState: parameter("DesiredState"),
-            currentState: parameter("CurrentState"), sourcePrefix: parameter("SourcePrefix"),
-            targetPrefix: parameter("TargetPrefix"))
-        let limit = try Paging.number(text: parameter("Limit"), member: "limit", 1...100, default: 100) {
-            AWSError("ValidationException", $0)
-        }
-        let start = try Paging.offset(parameter("NextToken"), count: all.count) {
+            namePrefix: input.namePrefix, desiredState: input.desiredState?.rawValue,
+            currentState: input.currentState?.rawValue, sourcePrefix: input.sourcePrefix,
+            targetPrefix: input.targetPrefix)
+        let page = try Paging.page(all, token: input.nextToken, size: input.limit ?? 100) {
             AWSError("ValidationException", "Invalid NextToken")
         }
-        var object: [String: Any] = ["Pipes": Array(all.dropFirst(start).prefix(limit))]
-        if all.count > start + limit { object["NextToken"] = String(start + limit) }
-        return try respond(object)
+        return Pipes.ListPipesResponse(pipes: page.items, nextToken: page.next)
     }
 
-    /// CreatePipe: `POST /v1/pipes/{name}`.
-    func create(_ request: Request, name: String, context: HostRequestContext) async throws -> Response {
-        try respond(try service.create(name: name, try await decode(request, context)))
+    func create(_ input: Pipes.CreatePipeRequest) throws -> Pipes.CreatePipeResponse {
+        try service.create(name: input.name, PipeRequest(input)).output()
     }
 
-    /// DescribePipe: `GET /v1/pipes/{name}`.
-    func describe(name: String) throws -> Response { try respond(try service.describe(name)) }
-
-    /// UpdatePipe: `PUT /v1/pipes/{name}`.
-    func update(_ request: Request, name: String, context: HostRequestContext) async throws -> Response {
-        try respond(try service.update(name: name, try await decode(request, context)))
+    func describe(_ input: Pipes.DescribePipeRequest) throws -> Pipes.DescribePipeResponse {
+        try service.describe(input.name)
     }
 
-    /// DeletePipe: `DELETE /v1/pipes/{name}`.
-    func delete(name: String) throws -> Response { try respond(try service.delete(name)) }
-
-    /// StartPipe / StopPipe: `POST /v1/pipes/{name}/start` or `/stop`.
-    func setState(name: String, _ state: String) throws -> Response {
-        try respond(try service.setState(name: name, state))
+    func update(_ input: Pipes.UpdatePipeRequest) throws -> Pipes.UpdatePipeResponse {
+        try service.update(name: input.name, PipeRequest(input)).output()
     }
 
-    private func decode(_ request: Request, _ context: HostRequestContext) async throws -> PipeRequest {
-        try await AWSJSONCoding.decodeBody(
-            PipeRequest.self, of: request, context: context, errorType: "ValidationException")
+    func delete(_ input: Pipes.DeletePipeRequest) throws -> Pipes.DeletePipeResponse {
+        try service.delete(input.name).output()
     }
 
-    private func respond(_ object: [String: Any]) throws -> Response { try .json(object: object) }
+    func start(_ input: Pipes.StartPipeRequest) throws -> Pipes.StartPipeResponse {
+        try service.setState(name: input.name, "RUNNING").output()
+    }
+
+    func stop(_ input: Pipes.StopPipeRequest) throws -> Pipes.StopPipeResponse {
+        try service.setState(name: input.name, "STOPPED").output()
+    }
+}
+
+/// The output shapes of CreatePipe, UpdatePipe, DeletePipe, StartPipe and StopPipe: the same members, each its own
+/// shape in the model.
+protocol PipeStateOutput: AWSShape {
+    associatedtype DesiredState: AWSStringEnumeration
+    init(
+        arn: String?, name: String?, desiredState: DesiredState?, currentState: Pipes.PipeState?,
+        creationTime: Double?, lastModifiedTime: Double?)
+}
+
+extension Pipes.CreatePipeResponse: PipeStateOutput {}
+extension Pipes.UpdatePipeResponse: PipeStateOutput {}
+extension Pipes.DeletePipeResponse: PipeStateOutput {}
+extension Pipes.StartPipeResponse: PipeStateOutput {}
+extension Pipes.StopPipeResponse: PipeStateOutput {}
+
+extension PipeStateAnswer {
+    func output<Output: PipeStateOutput>() -> Output {
+        Output(
+            arn: arn, name: name, desiredState: .init(rawValue: desiredState),
+            currentState: .init(rawValue: currentState), creationTime: creationTime,
+            lastModifiedTime: lastModifiedTime)
+    }
 }

@@ -1,3 +1,4 @@
+import AWSShapes
 import Foundation
 
 /// A queue's redrive policy: messages received `maxReceiveCount` times move to the target at the next receive.
@@ -7,13 +8,13 @@ struct SQSRedrivePolicy: Sendable, Equatable {
 
     /// Parses AWS's JSON (`maxReceiveCount` may be a number or a string).
     init?(json: String) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
-            let arn = object["deadLetterTargetArn"] as? String
+        guard case .object(let object)? = try? JSONValue(parsing: Data(json.utf8)),
+            case .string(let arn)? = object["deadLetterTargetArn"]
         else { return nil }
         let count: Int?
         switch object["maxReceiveCount"] {
-        case let number as NSNumber: count = number.intValue
-        case let text as String: count = Int(text)
+        case .number(let number)?: count = Int(exactly: number.rounded(.towardZero))
+        case .string(let text)?: count = Int(text)
         default: count = nil
         }
         guard let count, count >= 1, count <= 1000 else { return nil }

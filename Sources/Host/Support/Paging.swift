@@ -42,4 +42,14 @@ enum Paging {
         guard let offset = Int(token), (0...count).contains(offset) else { throw invalid() }
         return offset
     }
+
+    /// One page of `all`: at most `size` items from the offset `token` names, and the token of the next page (nil
+    /// on the last).
+    static func page<Item, Failure: Error>(
+        _ all: [Item], token: String?, size: Int, invalid: () -> Failure
+    ) throws(Failure) -> (items: [Item], next: String?) {
+        let start = try offset(token, count: all.count, invalid: invalid)
+        let items = Array(all.dropFirst(start).prefix(size))
+        return (items, start + items.count < all.count ? String(start + items.count) : nil)
+    }
 }

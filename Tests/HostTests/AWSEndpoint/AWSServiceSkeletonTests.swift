@@ -109,6 +109,6 @@ struct AWSServiceSkeletonTests {
         #expect((send.0.input as? SQS.SendMessageRequest)?.messageBody == "hi")
         #expect(calls.allSatisfy { $0.1.duration >= .zero })
         let describe = try #require(calls.first { $0.0.operation == "DescribePipe" })
-        #expect(describe.0.input as? [String: String] == ["name": "no-such"])
+        #expect((describe.0.input as? Pipes.DescribePipeRequest)?.name == "no-such")
     }
 }

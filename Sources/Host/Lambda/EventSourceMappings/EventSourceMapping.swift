@@ -5,6 +5,7 @@
 // refused). TumblingWindowInSeconds is accepted and reported but not applied. A stream mapping needs
 // StartingPosition TRIM_HORIZON or LATEST (AT_TIMESTAMP is refused, as DynamoDB streams do).
 
+import AWSShapes
 import EventPatterns
 import Foundation
 
@@ -84,60 +85,52 @@ struct EventSourceMapping: Codable, Sendable, Equatable {
     }
 }
 
-/// The request of CreateEventSourceMapping and UpdateEventSourceMapping (`POST` / `PUT` on
-/// `/2015-03-31/event-source-mappings/`).
-struct EventSourceMappingRequest: Decodable, Sendable {
-    struct ScalingConfig: Codable, Sendable, Equatable {
-        var maximumConcurrency: Int?
-        enum CodingKeys: String, CodingKey { case maximumConcurrency = "MaximumConcurrency" }
-    }
-    struct DestinationConfig: Codable, Sendable, Equatable {
-        struct Destination: Codable, Sendable, Equatable {
-            var destination: String?
-            enum CodingKeys: String, CodingKey { case destination = "Destination" }
-        }
-        var onFailure: Destination?
-        var onSuccess: Destination?
-        enum CodingKeys: String, CodingKey {
-            case onFailure = "OnFailure"
-            case onSuccess = "OnSuccess"
-        }
-    }
-
+/// What a CreateEventSourceMapping or UpdateEventSourceMapping request names (an update names no source and no
+/// starting position), read from the generated shapes; the topology's mappings are declared through it too.
+struct EventSourceMappingRequest: Sendable {
     var functionName: String?
     var eventSourceArn: String?
     var enabled: Bool?
     var batchSize: Int?
     var maximumBatchingWindowInSeconds: Int?
-    var filterCriteria: FilterCriteria?
+    var filterCriteria: AWSLambda.FilterCriteria?
     var functionResponseTypes: [String]?
-    var scalingConfig: ScalingConfig?
+    var scalingConfig: AWSLambda.ScalingConfig?
     var startingPosition: String?
     var startingPositionTimestamp: Double?
     var maximumRetryAttempts: Int?
     var maximumRecordAgeInSeconds: Int?
     var bisectBatchOnFunctionError: Bool?
     var parallelizationFactor: Int?
-    var destinationConfig: DestinationConfig?
+    var destinationConfig: AWSLambda.DestinationConfig?
     var tumblingWindowInSeconds: Int?
+}
 
-    enum CodingKeys: String, CodingKey {
-        case functionName = "FunctionName"
-        case eventSourceArn = "EventSourceArn"
-        case enabled = "Enabled"
-        case batchSize = "BatchSize"
-        case maximumBatchingWindowInSeconds = "MaximumBatchingWindowInSeconds"
-        case filterCriteria = "FilterCriteria"
-        case functionResponseTypes = "FunctionResponseTypes"
-        case scalingConfig = "ScalingConfig"
-        case startingPosition = "StartingPosition"
-        case startingPositionTimestamp = "StartingPositionTimestamp"
-        case maximumRetryAttempts = "MaximumRetryAttempts"
-        case maximumRecordAgeInSeconds = "MaximumRecordAgeInSeconds"
-        case bisectBatchOnFunctionError = "BisectBatchOnFunctionError"
-        case parallelizationFactor = "ParallelizationFactor"
-        case destinationConfig = "DestinationConfig"
-        case tumblingWindowInSeconds = "TumblingWindowInSeconds"
+extension EventSourceMappingRequest {
+    init(_ input: AWSLambda.CreateEventSourceMappingRequest) {
+        self.init(
+            functionName: input.functionName, eventSourceArn: input.eventSourceArn, enabled: input.enabled,
+            batchSize: input.batchSize, maximumBatchingWindowInSeconds: input.maximumBatchingWindowInSeconds,
+            filterCriteria: input.filterCriteria, functionResponseTypes: input.functionResponseTypes?.map(\.rawValue),
+            scalingConfig: input.scalingConfig, startingPosition: input.startingPosition?.rawValue,
+            startingPositionTimestamp: input.startingPositionTimestamp,
+            maximumRetryAttempts: input.maximumRetryAttempts,
+            maximumRecordAgeInSeconds: input.maximumRecordAgeInSeconds,
+            bisectBatchOnFunctionError: input.bisectBatchOnFunctionError,
+            parallelizationFactor: input.parallelizationFactor, destinationConfig: input.destinationConfig,
+            tumblingWindowInSeconds: input.tumblingWindowInSeconds)
+    }
+
+    init(_ input: AWSLambda.UpdateEventSourceMappingRequest) {
+        self.init(
+            functionName: input.functionName, enabled: input.enabled, batchSize: input.batchSize,
+            maximumBatchingWindowInSeconds: input.maximumBatchingWindowInSeconds,
+            filterCriteria: input.filterCriteria, functionResponseTypes: input.functionResponseTypes?.map(\.rawValue),
+            scalingConfig: input.scalingConfig, maximumRetryAttempts: input.maximumRetryAttempts,
+            maximumRecordAgeInSeconds: input.maximumRecordAgeInSeconds,
+            bisectBatchOnFunctionError: input.bisectBatchOnFunctionError,
+            parallelizationFactor: input.parallelizationFactor, destinationConfig: input.destinationConfig,
+            tumblingWindowInSeconds: input.tumblingWindowInSeconds)
     }
 }
 
@@ -289,37 +282,30 @@ extension EventSourceMapping {
     }
 
     /// The mapping as the API shows it; `state` is `Creating`, `Enabled`, `Updating`, `Deleting`, ….
-    func json(state: String, functionARN: String, mappingARN: String, lastProcessingResult: String) -> [String: Any] {
-        var object: [String: Any] = [
-            "UUID": uuid,
-            "BatchSize": batchSize,
-            "EventSourceArn": eventSourceArn,
-            "EventSourceMappingArn": mappingARN,
-            "FunctionArn": functionARN,
-            "FunctionResponseTypes": functionResponseTypes,
-            "LastModified": lastModified,
-            "MaximumBatchingWindowInSeconds": maximumBatchingWindowInSeconds,
-            "State": state,
-        ]
-        if !filters.isEmpty {
-            object["FilterCriteria"] = ["Filters": filters.map { ["Pattern": $0] }]
-        }
+    func configuration(state: String, functionARN: String, mappingARN: String, lastProcessingResult: String)
+        -> AWSLambda.EventSourceMappingConfiguration
+    {
+        var configuration = AWSLambda.EventSourceMappingConfiguration(
+            uuid: uuid, batchSize: batchSize, maximumBatchingWindowInSeconds: maximumBatchingWindowInSeconds,
+            eventSourceArn: eventSourceArn,
+            filterCriteria: filters.isEmpty ? nil : .init(filters: filters.map { .init(pattern: $0) }),
+            functionArn: functionARN, lastModified: lastModified, state: state,
+            functionResponseTypes: functionResponseTypes.map { .init(rawValue: $0) },
+            eventSourceMappingArn: mappingARN)
         if isStream {
-            object["StateTransitionReason"] = "User action"
-            object["LastProcessingResult"] = lastProcessingResult
-            object["StartingPosition"] = startingPosition ?? "TRIM_HORIZON"
-            object["MaximumRetryAttempts"] = maximumRetryAttempts
-            object["MaximumRecordAgeInSeconds"] = maximumRecordAgeInSeconds
-            object["BisectBatchOnFunctionError"] = bisectBatchOnFunctionError
-            object["ParallelizationFactor"] = parallelizationFactor
-            object["TumblingWindowInSeconds"] = tumblingWindowInSeconds
-            object["DestinationConfig"] = [
-                "OnFailure": onFailureDestination.map { ["Destination": $0] } ?? [String: String]()
-            ]
+            configuration.stateTransitionReason = "User action"
+            configuration.lastProcessingResult = lastProcessingResult
+            configuration.startingPosition = .init(rawValue: startingPosition ?? "TRIM_HORIZON")
+            configuration.maximumRetryAttempts = maximumRetryAttempts
+            configuration.maximumRecordAgeInSeconds = maximumRecordAgeInSeconds
+            configuration.bisectBatchOnFunctionError = bisectBatchOnFunctionError
+            configuration.parallelizationFactor = parallelizationFactor
+            configuration.tumblingWindowInSeconds = tumblingWindowInSeconds
+            configuration.destinationConfig = .init(onFailure: .init(destination: onFailureDestination))
         } else {
-            object["StateTransitionReason"] = "USER_INITIATED"
-            if let concurrency = maximumConcurrency { object["ScalingConfig"] = ["MaximumConcurrency": concurrency] }
+            configuration.stateTransitionReason = "USER_INITIATED"
+            configuration.scalingConfig = maximumConcurrency.map { .init(maximumConcurrency: $0) }
         }
-        return object
+        return configuration
     }
 }

@@ -1,3 +1,4 @@
+import AWSShapes
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -144,7 +145,7 @@ final class EventSourceMappingService: Service {
         }
     }
 
-    func create(_ request: EventSourceMappingRequest) throws -> [String: Any] {
+    func create(_ request: EventSourceMappingRequest) throws -> AWSLambda.EventSourceMappingConfiguration {
         let name = try functionName(request.functionName)
         let mapping = try EventSourceMapping(
             creating: request, functionName: name, uuid: Identifiers.uuid(), now: Date())
@@ -154,12 +155,14 @@ final class EventSourceMappingService: Service {
         return render(mapping, state: "Creating", lastProcessingResult: "No records processed")
     }
 
-    func get(_ uuid: String) throws -> [String: Any] {
+    func get(_ uuid: String) throws -> AWSLambda.EventSourceMappingConfiguration {
         let (mapping, result) = try find(uuid)
         return render(mapping, state: mapping.enabled ? "Enabled" : "Disabled", lastProcessingResult: result)
     }
 
-    func list(functionName identifier: String?, eventSourceArn: String?) throws -> [[String: Any]] {
+    func list(functionName identifier: String?, eventSourceArn: String?) throws -> [AWSLambda
+        .EventSourceMappingConfiguration]
+    {
         let function = try identifier.map { try functionName($0) }
         return try store.all().filter { entry in
             (function == nil || entry.mapping.functionName == function)
@@ -167,7 +170,9 @@ final class EventSourceMappingService: Service {
         }.map { render($0.mapping, state: $0.mapping.enabled ? "Enabled" : "Disabled", lastProcessingResult: $0.1) }
     }
 
-    func update(_ uuid: String, _ request: EventSourceMappingRequest) throws -> [String: Any] {
+    func update(_ uuid: String, _ request: EventSourceMappingRequest) throws
+        -> AWSLambda.EventSourceMappingConfiguration
+    {
         var (mapping, result) = try find(uuid)
         let wasEnabled = mapping.enabled
         if request.functionName != nil { mapping.functionName = try functionName(request.functionName) }
@@ -183,7 +188,7 @@ final class EventSourceMappingService: Service {
         return render(mapping, state: state, lastProcessingResult: result)
     }
 
-    func delete(_ uuid: String) throws -> [String: Any] {
+    func delete(_ uuid: String) throws -> AWSLambda.EventSourceMappingConfiguration {
         let (mapping, result) = try find(uuid)
         try store.delete(uuid)
         supervisor.changes.signal()
@@ -198,8 +203,10 @@ final class EventSourceMappingService: Service {
         return found
     }
 
-    private func render(_ mapping: EventSourceMapping, state: String, lastProcessingResult: String) -> [String: Any] {
-        mapping.json(
+    private func render(_ mapping: EventSourceMapping, state: String, lastProcessingResult: String)
+        -> AWSLambda.EventSourceMappingConfiguration
+    {
+        mapping.configuration(
             state: state, functionARN: lambda.functionARN(mapping.functionName),
             mappingARN: store.mappingARN(mapping.uuid), lastProcessingResult: lastProcessingResult)
     }
