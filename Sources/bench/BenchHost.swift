@@ -38,6 +38,34 @@ final class BenchHost {
         throw ValidationError("the host did not start")
     }
 
+    /// The host's resident memory now and at its peak (`VmRSS`, `VmHWM` of `/proc/<pid>/status`), in MB.
+    var memory: (resident: Double, peak: Double) {
+        (Self.status(pid, "VmRSS:"), Self.status(pid, "VmHWM:"))
+    }
+
+    /// The resident memory of each process the host started (its functions' execution environments), in MB.
+    var childrenResident: [Double] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> Double? in
+            guard let child = Int32(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
+            // After the command: state, then the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 1, Int32(fields[1]) == pid else { return nil }
+            return Self.status(child, "VmRSS:")
+        }
+    }
+
+    private static func status(_ pid: Int32, _ field: String) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
+            let kilobytes = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        else { return 0 }
+        return kilobytes / 1024
+    }
+
     func stop() {
         if process.isRunning {
             process.terminate()

@@ -65,6 +65,8 @@ struct CommerceBench: AsyncParsableCommand {
                 connection, "/api/v1/orders/placeOrder",
                 #"{"orderId":"\#(id)","sku":"APPLES","units":1,"price":10.5,"userId":"BENCH"}"#)
         }
+        usleep(500_000)  // settled after start: the idle figure
+        let idle = host.memory.resident
         let setup = try CurlConnection()
         _ = try post(setup, "/api/v1/inventory/restockSku", #"{"sku":"APPLES","units":100000000,"lotId":"BENCH001"}"#)
 
@@ -127,6 +129,10 @@ struct CommerceBench: AsyncParsableCommand {
         let cpu = DynamoDBBench.cpuSeconds(pid: host.pid) - cpuBefore
         print(
             "\(total) orders from \(writers) clients: placed in \(format(placing)) s, all PAYMENT_ACCEPTED after \(format(elapsed)) s → \(Int(Double(total) / elapsed)) orders/s completed end to end (host CPU \(format(cpu / Double(total) * 1000)) ms per order, function processes not counted)"
+        )
+        let functions = host.childrenResident.sorted()
+        print(
+            "memory: host RSS \(format(idle)) MB idle, peak \(format(host.memory.peak)) MB under the load; \(functions.count) function processes, RSS median \(format(percentile(functions, 0.5))) MB, largest \(format(functions.last ?? 0)) MB"
         )
     }
 }
