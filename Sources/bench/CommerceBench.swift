@@ -130,9 +130,9 @@ struct CommerceBench: AsyncParsableCommand {
         print(
             "\(total) orders from \(writers) clients: placed in \(format(placing)) s, all PAYMENT_ACCEPTED after \(format(elapsed)) s → \(Int(Double(total) / elapsed)) orders/s completed end to end (host CPU \(format(cpu / Double(total) * 1000)) ms per order, function processes not counted)"
         )
-        let functions = host.childrenResident.sorted()
+        let environments = host.childrenResident.sorted()
         print(
-            "memory: host RSS \(format(idle)) MB idle, peak \(format(host.memory.peak)) MB under the load; \(functions.count) function processes, RSS median \(format(percentile(functions, 0.5))) MB, largest \(format(functions.last ?? 0)) MB"
+            "memory: host RSS \(format(idle)) MB idle, peak \(format(host.memory.peak)) MB under the load; \(environments.count) function processes, RSS median \(format(percentile(environments, 0.5))) MB, largest \(format(environments.last ?? 0)) MB"
         )
     }
 }
