@@ -92,6 +92,19 @@ import Testing
         #expect(large["message"] as? String == "Item size has exceeded the maximum allowed size")
         let emptyKey = try await call(api, "PutItem", #"{"TableName":"t1x","Item":{"id":{"S":""}}}"#, expect: 400)
         #expect((emptyKey["message"] as? String)?.contains("cannot contain an empty string value") == true)
+        // A table name too short is a length failure, not a pattern one; a bad character is the pattern's.
+        let schema =
+            #""KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}]"#
+        let short = try await call(api, "CreateTable", #"{"TableName":"t",\#(schema)}"#, expect: 400)
+        #expect(
+            short["message"] as? String
+                == "1 validation error detected: Value 't' at 'tableName' failed to satisfy constraint: Member must "
+                + "have length greater than or equal to 3")
+        let both = try await call(api, "CreateTable", #"{"TableName":"a b",\#(schema)}"#, expect: 400)
+        #expect(
+            both["message"] as? String
+                == "1 validation error detected: Value 'a b' at 'tableName' failed to satisfy constraint: Member must "
+                + "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
     }
 
     @Test func transactionTokensMakeRetriesIdempotent() async throws {

@@ -240,12 +240,15 @@ struct DynamoDBTableOperations: Sendable {
             deletionProtectionEnabled: false)
     }
 
+    /// A table name's length and characters, each failure in the model's words (a name of 1 character is a length
+    /// failure, not a pattern one).
     static func validateName(_ name: String) throws {
-        guard name.range(of: #"^[a-zA-Z0-9_.-]{3,255}$"#, options: .regularExpression) != nil else {
-            throw DynamoDBAPIError.validation(
-                "1 validation error detected: Value '\(name)' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
-            )
+        var validation = AWSValidation()
+        validation.length(name, at: "tableName", min: 3, max: 255)
+        validation.pattern(name, at: "tableName", "[a-zA-Z0-9_.-]+") {
+            $0.range(of: #"^[a-zA-Z0-9_.-]+$"#, options: .regularExpression) != nil
         }
+        if let message = validation.message { throw DynamoDBAPIError.validation(message) }
     }
 
     /// `2026-11-21T15:53:00.123`, the form of AWS's stream labels.
