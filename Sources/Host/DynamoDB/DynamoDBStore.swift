@@ -585,7 +585,5 @@ final class DynamoDBStore: Sendable, ServiceStore {
     }
 
     /// 32 hex digits, as DynamoDB's stream event ids.
-    static func eventID() -> String {
-        Identifiers.uuid().replacingOccurrences(of: "-", with: "")
-    }
+    static func eventID() -> String { Identifiers.hex32() }
 }

@@ -567,7 +567,7 @@ final class FunctionPool: Sendable {
 
     private static func logStreamName() -> String {
         let day = ISO8601.day(Date()).replacingOccurrences(of: "-", with: "/")
-        let hex = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let hex = Identifiers.hex32()
         return "\(day)/[$LATEST]\(hex)"
     }
 }

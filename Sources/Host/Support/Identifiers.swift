@@ -28,6 +28,19 @@ enum Identifiers {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// 32 random hex digits (a version-4 UUID without its dashes): DynamoDB's stream event ids, the hex of Lambda's
+    /// log stream names.
+    static func hex32() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = (generator.next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
+        let low = (generator.next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        hex(high, digits: 16, into: &bytes)
+        hex(low, digits: 16, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// An X-Ray trace header: `Root=1-<epoch seconds, 8 hex>-<24 hex>;Parent=<16 hex>;Sampled=0`.
     static func traceHeader(epochSeconds: UInt64) -> String {
         var generator = SystemRandomNumberGenerator()
