@@ -9,11 +9,18 @@ enum Identifiers {
         }
     }
 
+    /// 128 random bits with a version-4 UUID's version and variant bits set.
+    private static func randomVersion4() -> (high: UInt64, low: UInt64) {
+        var generator = SystemRandomNumberGenerator()
+        return (
+            (generator.next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000,
+            (generator.next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        )
+    }
+
     /// A random (version 4) UUID in lower case: the form of Lambda request ids.
     static func uuid() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let high = (generator.next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
-        let low = (generator.next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        let (high, low) = randomVersion4()
         var bytes: [UInt8] = []
         bytes.reserveCapacity(36)
         hex(high >> 32, digits: 8, into: &bytes)
@@ -31,9 +38,7 @@ enum Identifiers {
     /// 32 random hex digits (a version-4 UUID without its dashes): DynamoDB's stream event ids, the hex of Lambda's
     /// log stream names.
     static func hex32() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let high = (generator.next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
-        let low = (generator.next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        let (high, low) = randomVersion4()
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32)
         hex(high, digits: 16, into: &bytes)
