@@ -114,7 +114,7 @@ final class DynamoDBStore: Sendable, ServiceStore {
         let (generation, cached) = definitions.withLock { $0 }
         if let cached { return cached[name] }
         let tables = try database.read { db in
-            try String.fetchAll(db, sql: "SELECT definition FROM ddb_tables").map {
+            try String.fetchAll(db, SQLRequest(sql: "SELECT definition FROM ddb_tables", cached: true)).map {
                 try JSONDecoder().decode(DynamoDBTable.self, from: Data($0.utf8))
             }
         }
@@ -133,7 +133,9 @@ final class DynamoDBStore: Sendable, ServiceStore {
     }
 
     func tableNames() throws -> [String] {
-        try database.read { db in try String.fetchAll(db, sql: "SELECT name FROM ddb_tables ORDER BY name") }
+        try database.read { db in
+            try String.fetchAll(db, SQLRequest(sql: "SELECT name FROM ddb_tables ORDER BY name", cached: true))
+        }
     }
 
     /// Changes a table's definition (stream, TTL, indexes); a new index is filled from the items already there.
@@ -170,7 +172,7 @@ final class DynamoDBStore: Sendable, ServiceStore {
                 "DELETE FROM ddb_items WHERE table_name = ?", "DELETE FROM ddb_index_entries WHERE table_name = ?",
                 "DELETE FROM ddb_tables WHERE name = ?",
             ] {
-                try db.execute(sql: sql, arguments: [name])
+                try db.cachedStatement(sql: sql).execute(arguments: [name])
             }
             return table
         }
@@ -180,8 +182,10 @@ final class DynamoDBStore: Sendable, ServiceStore {
     func statistics(of name: String) throws -> (count: Int, bytes: Int) {
         try database.read { db in
             let row = try Row.fetchOne(
-                db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM ddb_items WHERE table_name = ?",
-                arguments: [name])
+                db,
+                SQLRequest(
+                    sql: "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM ddb_items WHERE table_name = ?",
+                    arguments: [name], cached: true))
             return (row?["n"] ?? 0, row?["bytes"] ?? 0)
         }
     }
@@ -240,7 +244,8 @@ final class DynamoDBStore: Sendable, ServiceStore {
     func expireItems(table name: String, now: Date) throws -> Int {
         try database.write { db in
             guard let table = try Self.table(db, name), let attribute = table.timeToLiveAttribute else { return 0 }
-            let rows = try Row.fetchAll(db, sql: "SELECT item FROM ddb_items WHERE table_name = ?", arguments: [name])
+            let rows = try Row.fetchAll(
+                db, SQLRequest(sql: "SELECT item FROM ddb_items WHERE table_name = ?", arguments: [name], cached: true))
             var expired = 0
             for row in rows {
                 let item = try Self.item(row["item"])
@@ -457,11 +462,11 @@ final class DynamoDBStore: Sendable, ServiceStore {
             let cutoff = Date().timeIntervalSince1970 - 24 * 3600
             let rows = try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT seq, record FROM ddb_stream_records
-                    WHERE table_name = ? AND stream_label = ? AND seq > ? AND created_at >= ? ORDER BY seq LIMIT ?
-                    """,
-                arguments: [name, label, sequence ?? 0, cutoff, limit])
+                SQLRequest(
+                    sql: """
+                        SELECT seq, record FROM ddb_stream_records
+                        WHERE table_name = ? AND stream_label = ? AND seq > ? AND created_at >= ? ORDER BY seq LIMIT ?
+                        """, arguments: [name, label, sequence ?? 0, cutoff, limit], cached: true))
             return try rows.map { row in
                 let text: String = row["record"]
                 let record = try DynamoDBEvent.Record(jsonText: text)
@@ -474,8 +479,10 @@ final class DynamoDBStore: Sendable, ServiceStore {
     func latestSequence(table name: String, label: String) throws -> Int64? {
         try database.read { db in
             try Int64.fetchOne(
-                db, sql: "SELECT MAX(seq) FROM ddb_stream_records WHERE table_name = ? AND stream_label = ?",
-                arguments: [name, label])
+                db,
+                SQLRequest(
+                    sql: "SELECT MAX(seq) FROM ddb_stream_records WHERE table_name = ? AND stream_label = ?",
+                    arguments: [name, label], cached: true))
         }
     }
 
@@ -499,7 +506,8 @@ final class DynamoDBStore: Sendable, ServiceStore {
     private static func table(_ db: Database, _ name: String) throws -> DynamoDBTable? {
         guard
             let text = try String.fetchOne(
-                db, sql: "SELECT definition FROM ddb_tables WHERE name = ?", arguments: [name])
+                db, SQLRequest(sql: "SELECT definition FROM ddb_tables WHERE name = ?", arguments: [name], cached: true)
+            )
         else { return nil }
         return try JSONDecoder().decode(DynamoDBTable.self, from: Data(text.utf8))
     }

@@ -63,18 +63,26 @@ final class EventBridgeStore: Sendable, ServiceStore {
     func createBus(_ name: String, description: String?) throws {
         try database.write { db in
             invalidateRules()
-            guard try String.fetchOne(db, sql: "SELECT name FROM eb_buses WHERE name = ?", arguments: [name]) == nil
+            guard
+                try String.fetchOne(
+                    db, SQLRequest(sql: "SELECT name FROM eb_buses WHERE name = ?", arguments: [name], cached: true))
+                    == nil
             else {
                 throw EventBridgeError("ResourceAlreadyExistsException", "Event bus \(name) already exists.")
             }
-            try db.execute(
-                sql: "INSERT INTO eb_buses (name, description) VALUES (?, ?)", arguments: [name, description])
+            try db.cachedStatement(sql: "INSERT INTO eb_buses (name, description) VALUES (?, ?)").execute(arguments: [
+                name, description,
+            ])
         }
     }
 
     func bus(_ name: String) throws -> EventBridge.EventBus? {
         try database.read { db in
-            try Row.fetchOne(db, sql: "SELECT name, description FROM eb_buses WHERE name = ?", arguments: [name]).map {
+            try Row.fetchOne(
+                db,
+                SQLRequest(
+                    sql: "SELECT name, description FROM eb_buses WHERE name = ?", arguments: [name], cached: true)
+            ).map {
                 EventBridge.EventBus(name: $0["name"], arn: busARN($0["name"]), description: $0["description"])
             }
         }
@@ -82,9 +90,10 @@ final class EventBridgeStore: Sendable, ServiceStore {
 
     func buses() throws -> [EventBridge.EventBus] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, description FROM eb_buses ORDER BY name").map {
-                EventBridge.EventBus(name: $0["name"], arn: busARN($0["name"]), description: $0["description"])
-            }
+            try Row.fetchAll(db, SQLRequest(sql: "SELECT name, description FROM eb_buses ORDER BY name", cached: true))
+                .map {
+                    EventBridge.EventBus(name: $0["name"], arn: busARN($0["name"]), description: $0["description"])
+                }
         }
     }
 
@@ -98,7 +107,7 @@ final class EventBridgeStore: Sendable, ServiceStore {
                 "DELETE FROM eb_targets WHERE bus = ?", "DELETE FROM eb_rules WHERE bus = ?",
                 "DELETE FROM eb_buses WHERE name = ?",
             ] {
-                try db.execute(sql: sql, arguments: [name])
+                try db.cachedStatement(sql: sql).execute(arguments: [name])
             }
         }
     }
@@ -108,21 +117,26 @@ final class EventBridgeStore: Sendable, ServiceStore {
     func putRule(bus: String, name: String, pattern: String?, state: String, description: String?) throws {
         try database.write { db in
             invalidateRules()
-            guard try String.fetchOne(db, sql: "SELECT name FROM eb_buses WHERE name = ?", arguments: [bus]) != nil
+            guard
+                try String.fetchOne(
+                    db, SQLRequest(sql: "SELECT name FROM eb_buses WHERE name = ?", arguments: [bus], cached: true))
+                    != nil
             else {
                 throw EventBridgeError.busNotFound(bus)
             }
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO eb_rules (bus, name, pattern, state, description) VALUES (?, ?, ?, ?, ?)",
-                arguments: [bus, name, pattern, state, description])
+            try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO eb_rules (bus, name, pattern, state, description) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [bus, name, pattern, state, description])
         }
     }
 
     func rule(bus: String, name: String) throws -> EventBridge.Rule? {
         try database.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT name, pattern, state, description FROM eb_rules WHERE bus = ? AND name = ?",
-                arguments: [bus, name]
+                db,
+                SQLRequest(
+                    sql: "SELECT name, pattern, state, description FROM eb_rules WHERE bus = ? AND name = ?",
+                    arguments: [bus, name], cached: true)
             ).map { Self.rule($0, bus: bus, arn: ruleARN(bus: bus, name: name)) }
         }
     }
@@ -130,8 +144,10 @@ final class EventBridgeStore: Sendable, ServiceStore {
     func rules(bus: String, prefix: String?) throws -> [EventBridge.Rule] {
         try database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT name, pattern, state, description FROM eb_rules WHERE bus = ? ORDER BY name",
-                arguments: [bus]
+                db,
+                SQLRequest(
+                    sql: "SELECT name, pattern, state, description FROM eb_rules WHERE bus = ? ORDER BY name",
+                    arguments: [bus], cached: true)
             ).map { Self.rule($0, bus: bus, arn: ruleARN(bus: bus, name: $0["name"])) }
                 .filter { prefix == nil || ($0.name ?? "").hasPrefix(prefix!) }
         }
@@ -147,8 +163,9 @@ final class EventBridgeStore: Sendable, ServiceStore {
     func setState(bus: String, name: String, _ state: String) throws {
         try database.write { db in
             invalidateRules()
-            try db.execute(
-                sql: "UPDATE eb_rules SET state = ? WHERE bus = ? AND name = ?", arguments: [state, bus, name])
+            try db.cachedStatement(sql: "UPDATE eb_rules SET state = ? WHERE bus = ? AND name = ?").execute(arguments: [
+                state, bus, name,
+            ])
             guard db.changesCount > 0 else { throw EventBridgeError.ruleNotFound(name, bus: bus) }
         }
     }
@@ -158,11 +175,16 @@ final class EventBridgeStore: Sendable, ServiceStore {
             invalidateRules()
             let targets =
                 try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM eb_targets WHERE bus = ? AND rule = ?", arguments: [bus, name]) ?? 0
+                    db,
+                    SQLRequest(
+                        sql: "SELECT COUNT(*) FROM eb_targets WHERE bus = ? AND rule = ?", arguments: [bus, name],
+                        cached: true)) ?? 0
             guard targets == 0 else {
                 throw EventBridgeError("ValidationException", "Rule can't be deleted since it has targets.")
             }
-            try db.execute(sql: "DELETE FROM eb_rules WHERE bus = ? AND name = ?", arguments: [bus, name])
+            try db.cachedStatement(sql: "DELETE FROM eb_rules WHERE bus = ? AND name = ?").execute(arguments: [
+                bus, name,
+            ])
         }
     }
 
@@ -171,12 +193,15 @@ final class EventBridgeStore: Sendable, ServiceStore {
             invalidateRules()
             guard
                 try String.fetchOne(
-                    db, sql: "SELECT name FROM eb_rules WHERE bus = ? AND name = ?", arguments: [bus, rule]) != nil
+                    db,
+                    SQLRequest(
+                        sql: "SELECT name FROM eb_rules WHERE bus = ? AND name = ?", arguments: [bus, rule],
+                        cached: true)) != nil
             else { throw EventBridgeError.ruleNotFound(rule, bus: bus) }
             for target in targets {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO eb_targets (bus, rule, id, target) VALUES (?, ?, ?, ?)",
-                    arguments: [bus, rule, target.id, target.jsonText])
+                try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO eb_targets (bus, rule, id, target) VALUES (?, ?, ?, ?)"
+                ).execute(arguments: [bus, rule, target.id, target.jsonText])
             }
         }
     }
@@ -187,7 +212,10 @@ final class EventBridgeStore: Sendable, ServiceStore {
 
     static func targets(_ db: Database, bus: String, rule: String) throws -> [EventBridge.Target] {
         try String.fetchAll(
-            db, sql: "SELECT target FROM eb_targets WHERE bus = ? AND rule = ? ORDER BY id", arguments: [bus, rule]
+            db,
+            SQLRequest(
+                sql: "SELECT target FROM eb_targets WHERE bus = ? AND rule = ? ORDER BY id", arguments: [bus, rule],
+                cached: true)
         )
         .map { try EventBridge.Target(storedJSON: $0) }
     }
@@ -196,8 +224,8 @@ final class EventBridgeStore: Sendable, ServiceStore {
         try database.write { db in
             invalidateRules()
             for id in ids {
-                try db.execute(
-                    sql: "DELETE FROM eb_targets WHERE bus = ? AND rule = ? AND id = ?", arguments: [bus, rule, id])
+                try db.cachedStatement(sql: "DELETE FROM eb_targets WHERE bus = ? AND rule = ? AND id = ?").execute(
+                    arguments: [bus, rule, id])
             }
         }
     }
@@ -223,8 +251,10 @@ final class EventBridgeStore: Sendable, ServiceStore {
 
     static func enabledRules(_ db: Database, bus: String) throws -> [EnabledRule] {
         try Row.fetchAll(
-            db, sql: "SELECT name, pattern FROM eb_rules WHERE bus = ? AND state = 'ENABLED' AND pattern IS NOT NULL",
-            arguments: [bus]
+            db,
+            SQLRequest(
+                sql: "SELECT name, pattern FROM eb_rules WHERE bus = ? AND state = 'ENABLED' AND pattern IS NOT NULL",
+                arguments: [bus], cached: true)
         ).compactMap { row in
             let name: String = row["name"]
             guard let pattern = try? EventPattern(parsing: row["pattern"]) else { return nil }

@@ -160,33 +160,35 @@ struct EventBridgeTargets: Sendable, ServiceStore {
         }
         if let nextAttempt {
             if let row {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE eb_target_retries SET retries = ?, next_attempt_at = ?, error_code = ?, error_message = ?
                         WHERE id = ?
-                        """,
-                    arguments: [
-                        retries, nextAttempt.timeIntervalSince1970, failure.code, failure.message, row,
-                    ])
+                        """
+                ).execute(arguments: [
+                    retries, nextAttempt.timeIntervalSince1970, failure.code, failure.message, row,
+                ])
             } else {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO eb_target_retries (rule_arn, target_arn, body, trace_header, event_id, event_time,
                             maximum_retry_attempts, maximum_event_age, dead_letter_arn, retries, next_attempt_at,
                             created_at, error_code, error_message, message_group_id)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        delivery.ruleARN, delivery.targetARN, delivery.body, delivery.traceHeader, delivery.eventID,
-                        delivery.eventTime, delivery.maximumRetryAttempts, delivery.maximumEventAgeInSeconds,
-                        delivery.deadLetterARN, retries, nextAttempt.timeIntervalSince1970,
-                        created.timeIntervalSince1970, failure.code, failure.message, delivery.messageGroupId,
-                    ])
+                        """
+                ).execute(arguments: [
+                    delivery.ruleARN, delivery.targetARN, delivery.body, delivery.traceHeader, delivery.eventID,
+                    delivery.eventTime, delivery.maximumRetryAttempts, delivery.maximumEventAgeInSeconds,
+                    delivery.deadLetterARN, retries, nextAttempt.timeIntervalSince1970,
+                    created.timeIntervalSince1970, failure.code, failure.message, delivery.messageGroupId,
+                ])
                 sqs.database.notify(db, .eventBridgeRetries)
             }
             return
         }
-        if let row { try db.execute(sql: "DELETE FROM eb_target_retries WHERE id = ?", arguments: [row]) }
+        if let row {
+            try db.cachedStatement(sql: "DELETE FROM eb_target_retries WHERE id = ?").execute(arguments: [row])
+        }
         giveUp(db, delivery, failure, condition: condition, retries: retries)
     }
 
@@ -230,13 +232,17 @@ struct EventBridgeTargets: Sendable, ServiceStore {
         let due = try database.read { db in
             try Int64.fetchAll(
                 db,
-                sql: "SELECT id FROM eb_target_retries WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 100",
-                arguments: [now().timeIntervalSince1970])
+                SQLRequest(
+                    sql:
+                        "SELECT id FROM eb_target_retries WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 100",
+                    arguments: [now().timeIntervalSince1970], cached: true))
         }
         for id in due {
             try database.write { db in
                 guard
-                    let row = try Row.fetchOne(db, sql: "SELECT * FROM eb_target_retries WHERE id = ?", arguments: [id])
+                    let row = try Row.fetchOne(
+                        db,
+                        SQLRequest(sql: "SELECT * FROM eb_target_retries WHERE id = ?", arguments: [id], cached: true))
                 else { return }
                 let delivery = TargetDelivery(
                     ruleARN: row["rule_arn"], targetARN: row["target_arn"], body: row["body"],
@@ -247,7 +253,7 @@ struct EventBridgeTargets: Sendable, ServiceStore {
                 let retries = (row["retries"] as Int) + 1
                 do {
                     try send(db, delivery)
-                    try db.execute(sql: "DELETE FROM eb_target_retries WHERE id = ?", arguments: [id])
+                    try db.cachedStatement(sql: "DELETE FROM eb_target_retries WHERE id = ?").execute(arguments: [id])
                     logger.info("event \(delivery.eventID) delivered to \(delivery.targetARN) after \(retries) retries")
                 } catch let failure as TargetDeliveryFailure {
                     try failed(
@@ -257,13 +263,15 @@ struct EventBridgeTargets: Sendable, ServiceStore {
             }
         }
         return try database.read { db in
-            try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM eb_target_retries")
+            try Double.fetchOne(db, SQLRequest(sql: "SELECT MIN(next_attempt_at) FROM eb_target_retries", cached: true))
         }.map { Date(timeIntervalSince1970: $0) }
     }
 
     /// Deliveries waiting for a retry.
     func pendingCount(database: HostDatabase) throws -> Int {
-        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM eb_target_retries") ?? 0 }
+        try database.read { db in
+            try Int.fetchOne(db, SQLRequest(sql: "SELECT COUNT(*) FROM eb_target_retries", cached: true)) ?? 0
+        }
     }
 }
 

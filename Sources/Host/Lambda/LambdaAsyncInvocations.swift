@@ -93,14 +93,14 @@ final class LambdaAsyncInvocations: Service, ServiceStore {
         let requestID = Identifiers.uuid()
         let time = now().timeIntervalSince1970
         do {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO lambda_async_invocations (request_id, function, payload, client_context, trace_id,
                         origin, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    requestID, name, Data(payload), options.clientContext, options.traceID, origin, time, time,
-                ])
+                    """
+            ).execute(arguments: [
+                requestID, name, Data(payload), options.clientContext, options.traceID, origin, time, time,
+            ])
         } catch {
             throw LambdaServiceError(type: "ServiceException", message: "\(error)", status: 500)
         }
@@ -128,7 +128,7 @@ final class LambdaAsyncInvocations: Service, ServiceStore {
     /// Invocations not finished yet (queued, waiting for a retry, or running).
     func pendingCount() throws -> Int {
         try database.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lambda_async_invocations") ?? 0
+            try Int.fetchOne(db, SQLRequest(sql: "SELECT COUNT(*) FROM lambda_async_invocations", cached: true)) ?? 0
         }
     }
 
@@ -137,7 +137,7 @@ final class LambdaAsyncInvocations: Service, ServiceStore {
     func run() async throws {
         // Rows a previous process was running when it stopped run again.
         try database.write { db in
-            try db.execute(sql: "UPDATE lambda_async_invocations SET running = 0 WHERE running = 1")
+            try db.cachedStatement(sql: "UPDATE lambda_async_invocations SET running = 0 WHERE running = 1").execute()
         }
         try? await withGracefulShutdownHandler {
             try await cancelWhenGracefulShutdown { await self.loop() }
@@ -177,10 +177,11 @@ final class LambdaAsyncInvocations: Service, ServiceStore {
         let due = try database.read { db in
             try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT request_id, function FROM lambda_async_invocations
-                    WHERE running = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 1000
-                    """, arguments: [time.timeIntervalSince1970]
+                SQLRequest(
+                    sql: """
+                        SELECT request_id, function FROM lambda_async_invocations
+                        WHERE running = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 1000
+                        """, arguments: [time.timeIntervalSince1970], cached: true)
             ).map { (requestID: $0["request_id"] as String, function: $0["function"] as String) }
         }
         let chosen = state.withLock { state in
@@ -196,15 +197,16 @@ final class LambdaAsyncInvocations: Service, ServiceStore {
             if !chosen.isEmpty {
                 claimed = try database.write { db in
                     try chosen.compactMap { row in
-                        try db.execute(
-                            sql: "UPDATE lambda_async_invocations SET running = 1 WHERE request_id = ?",
-                            arguments: [row.requestID])
+                        try db.cachedStatement(
+                            sql: "UPDATE lambda_async_invocations SET running = 1 WHERE request_id = ?"
+                        ).execute(arguments: [row.requestID])
                         return try Row.fetchOne(
                             db,
-                            sql: """
-                                SELECT request_id, function, payload, client_context, trace_id, origin, attempts,
-                                    created_at FROM lambda_async_invocations WHERE request_id = ?
-                                """, arguments: [row.requestID]
+                            SQLRequest(
+                                sql: """
+                                    SELECT request_id, function, payload, client_context, trace_id, origin, attempts,
+                                        created_at FROM lambda_async_invocations WHERE request_id = ?
+                                    """, arguments: [row.requestID], cached: true)
                         ).map(Self.pending)
                     }
                 }
@@ -217,7 +219,9 @@ final class LambdaAsyncInvocations: Service, ServiceStore {
         }
         let next = try database.read { db in
             try Double.fetchOne(
-                db, sql: "SELECT MIN(next_attempt_at) FROM lambda_async_invocations WHERE running = 0")
+                db,
+                SQLRequest(
+                    sql: "SELECT MIN(next_attempt_at) FROM lambda_async_invocations WHERE running = 0", cached: true))
         }
         return (claimed, next.map { Date(timeIntervalSince1970: $0) })
     }
@@ -263,9 +267,9 @@ final class LambdaAsyncInvocations: Service, ServiceStore {
             // Not invoked at all: the row waits for a later pass.
             let later = now().addingTimeInterval(Self.seconds(retryDelays[0])).timeIntervalSince1970
             try? database.write { db in
-                try db.execute(
-                    sql: "UPDATE lambda_async_invocations SET running = 0, next_attempt_at = ? WHERE request_id = ?",
-                    arguments: [later, pending.requestID])
+                try db.cachedStatement(
+                    sql: "UPDATE lambda_async_invocations SET running = 0, next_attempt_at = ? WHERE request_id = ?"
+                ).execute(arguments: [later, pending.requestID])
             }
             return
         }
@@ -297,12 +301,12 @@ final class LambdaAsyncInvocations: Service, ServiceStore {
         }
         do {
             try database.write { db in
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE lambda_async_invocations SET attempts = ?, running = 0, next_attempt_at = ?,
                             last_error = ? WHERE request_id = ?
-                        """,
-                    arguments: [attempts, nextAttempt.timeIntervalSince1970, failure, pending.requestID])
+                        """
+                ).execute(arguments: [attempts, nextAttempt.timeIntervalSince1970, failure, pending.requestID])
             }
         } catch {
             logger.warning("asynchronous invocation \(pending.requestID): \(error)")
@@ -359,7 +363,9 @@ final class LambdaAsyncInvocations: Service, ServiceStore {
     }
 
     private static func delete(_ db: Database, _ requestID: String) throws {
-        try db.execute(sql: "DELETE FROM lambda_async_invocations WHERE request_id = ?", arguments: [requestID])
+        try db.cachedStatement(sql: "DELETE FROM lambda_async_invocations WHERE request_id = ?").execute(arguments: [
+            requestID
+        ])
     }
 
     static func seconds(_ duration: Duration) -> TimeInterval {

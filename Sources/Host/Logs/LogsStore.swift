@@ -112,8 +112,9 @@ final class LogsStore: Sendable, ServiceStore {
             guard try !Self.groupExists(db, name) else {
                 throw LogsError("ResourceAlreadyExistsException", "The specified log group already exists")
             }
-            try db.execute(
-                sql: "INSERT INTO logs_groups (name, created_at) VALUES (?, ?)", arguments: [name, milliseconds])
+            try db.cachedStatement(sql: "INSERT INTO logs_groups (name, created_at) VALUES (?, ?)").execute(arguments: [
+                name, milliseconds,
+            ])
         }
     }
 
@@ -121,8 +122,7 @@ final class LogsStore: Sendable, ServiceStore {
     func ensureGroup(_ name: String) throws {
         try Self.validateGroupName(name)
         try database.write { db in
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO logs_groups (name, created_at) VALUES (?, ?)",
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO logs_groups (name, created_at) VALUES (?, ?)").execute(
                 arguments: [name, milliseconds])
         }
     }
@@ -134,7 +134,7 @@ final class LogsStore: Sendable, ServiceStore {
                 "DELETE FROM logs_events WHERE log_group = ?", "DELETE FROM logs_streams WHERE log_group = ?",
                 "DELETE FROM logs_groups WHERE name = ?",
             ] {
-                try db.execute(sql: sql, arguments: [name])
+                try db.cachedStatement(sql: sql).execute(arguments: [name])
             }
         }
     }
@@ -145,18 +145,20 @@ final class LogsStore: Sendable, ServiceStore {
         try database.read { db in
             try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT g.name, g.created_at, COALESCE(SUM(s.stored_bytes), 0) AS bytes FROM logs_groups g
-                    LEFT JOIN logs_streams s ON s.log_group = g.name
-                    WHERE g.name > ? AND substr(g.name, 1, ?) = ? GROUP BY g.name ORDER BY g.name LIMIT ?
-                    """,
-                arguments: [after ?? "", (prefix ?? "").unicodeScalars.count, prefix ?? "", limit]
+                SQLRequest(
+                    sql: """
+                        SELECT g.name, g.created_at, COALESCE(SUM(s.stored_bytes), 0) AS bytes FROM logs_groups g
+                        LEFT JOIN logs_streams s ON s.log_group = g.name
+                        WHERE g.name > ? AND substr(g.name, 1, ?) = ? GROUP BY g.name ORDER BY g.name LIMIT ?
+                        """, arguments: [after ?? "", (prefix ?? "").unicodeScalars.count, prefix ?? "", limit],
+                    cached: true)
             ).map { ($0["name"], $0["created_at"], $0["bytes"]) }
         }
     }
 
     static func groupExists(_ db: Database, _ name: String) throws -> Bool {
-        try String.fetchOne(db, sql: "SELECT name FROM logs_groups WHERE name = ?", arguments: [name]) != nil
+        try String.fetchOne(
+            db, SQLRequest(sql: "SELECT name FROM logs_groups WHERE name = ?", arguments: [name], cached: true)) != nil
     }
 
     static func validateGroupName(_ name: String) throws {
@@ -190,9 +192,10 @@ final class LogsStore: Sendable, ServiceStore {
         try database.write { db in
             guard try Self.groupExists(db, group) else { throw LogsError.groupNotFound }
             guard try Self.streamExists(db, group: group, name: name) else { throw LogsError.streamNotFound }
-            try db.execute(
-                sql: "DELETE FROM logs_events WHERE log_group = ? AND stream = ?", arguments: [group, name])
-            try db.execute(sql: "DELETE FROM logs_streams WHERE log_group = ? AND name = ?", arguments: [group, name])
+            try db.cachedStatement(sql: "DELETE FROM logs_events WHERE log_group = ? AND stream = ?").execute(
+                arguments: [group, name])
+            try db.cachedStatement(sql: "DELETE FROM logs_streams WHERE log_group = ? AND name = ?").execute(
+                arguments: [group, name])
         }
     }
 
@@ -230,12 +233,14 @@ final class LogsStore: Sendable, ServiceStore {
 
     static func streamExists(_ db: Database, group: String, name: String) throws -> Bool {
         try String.fetchOne(
-            db, sql: "SELECT name FROM logs_streams WHERE log_group = ? AND name = ?", arguments: [group, name]) != nil
+            db,
+            SQLRequest(
+                sql: "SELECT name FROM logs_streams WHERE log_group = ? AND name = ?", arguments: [group, name],
+                cached: true)) != nil
     }
 
     private static func insertStream(_ db: Database, group: String, name: String, at time: Int64) throws {
-        try db.execute(
-            sql: "INSERT INTO logs_streams (log_group, name, created_at) VALUES (?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO logs_streams (log_group, name, created_at) VALUES (?, ?, ?)").execute(
             arguments: [group, name, time])
     }
 
@@ -306,18 +311,18 @@ final class LogsStore: Sendable, ServiceStore {
     private static func insert(
         _ db: Database, group: String, stream: String, timestamp: Int64, ingestion: Int64, _ message: String
     ) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql:
-                "INSERT INTO logs_events (log_group, stream, timestamp, ingestion_time, message) VALUES (?, ?, ?, ?, ?)",
-            arguments: [group, stream, timestamp, ingestion, message])
-        try db.execute(
+                "INSERT INTO logs_events (log_group, stream, timestamp, ingestion_time, message) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [group, stream, timestamp, ingestion, message])
+        try db.cachedStatement(
             sql: """
                 UPDATE logs_streams SET first_event_at = MIN(COALESCE(first_event_at, ?1), ?1),
                     last_event_at = MAX(COALESCE(last_event_at, ?1), ?1), last_ingestion_at = ?2,
                     stored_bytes = stored_bytes + ?3
                 WHERE log_group = ?4 AND name = ?5
-                """,
-            arguments: [timestamp, ingestion, message.utf8.count + 26, group, stream])
+                """
+        ).execute(arguments: [timestamp, ingestion, message.utf8.count + 26, group, stream])
     }
 
     /// GetLogEvents' page: events of one stream after (forward) or before (backward) a position, oldest first,

@@ -47,40 +47,47 @@ final class PipeStore: Sendable, ServiceStore {
 
     func all() throws -> [PipeDefinition] {
         try database.read { db in
-            try String.fetchAll(db, sql: "SELECT definition FROM pipes ORDER BY name").map(Self.decode)
+            try String.fetchAll(db, SQLRequest(sql: "SELECT definition FROM pipes ORDER BY name", cached: true)).map(
+                Self.decode)
         }
     }
 
     func get(_ name: String) throws -> PipeDefinition? {
         try database.read { db in
-            try String.fetchOne(db, sql: "SELECT definition FROM pipes WHERE name = ?", arguments: [name]).map(
+            try String.fetchOne(
+                db, SQLRequest(sql: "SELECT definition FROM pipes WHERE name = ?", arguments: [name], cached: true)
+            ).map(
                 Self.decode)
         }
     }
 
     func insert(_ pipe: PipeDefinition) throws {
         try database.write { db in
-            if try String.fetchOne(db, sql: "SELECT name FROM pipes WHERE name = ?", arguments: [pipe.name]) != nil {
+            if try String.fetchOne(
+                db, SQLRequest(sql: "SELECT name FROM pipes WHERE name = ?", arguments: [pipe.name], cached: true))
+                != nil
+            {
                 throw AWSError(
                     "ConflictException", "Pipe \(pipe.name) already exists.", status: .conflict)
             }
-            try db.execute(
-                sql: "INSERT INTO pipes (name, definition) VALUES (?, ?)",
-                arguments: [pipe.name, try Self.encode(pipe)])
+            try db.cachedStatement(sql: "INSERT INTO pipes (name, definition) VALUES (?, ?)").execute(arguments: [
+                pipe.name, try Self.encode(pipe),
+            ])
         }
     }
 
     func update(_ pipe: PipeDefinition) throws {
         try database.write { db in
-            try db.execute(
-                sql: "UPDATE pipes SET definition = ? WHERE name = ?", arguments: [try Self.encode(pipe), pipe.name])
+            try db.cachedStatement(sql: "UPDATE pipes SET definition = ? WHERE name = ?").execute(arguments: [
+                try Self.encode(pipe), pipe.name,
+            ])
         }
     }
 
     func delete(_ name: String) throws {
         try database.write { db in
-            try db.execute(sql: "DELETE FROM pipes WHERE name = ?", arguments: [name])
-            try db.execute(sql: "DELETE FROM pipe_checkpoints WHERE pipe = ?", arguments: [name])
+            try db.cachedStatement(sql: "DELETE FROM pipes WHERE name = ?").execute(arguments: [name])
+            try db.cachedStatement(sql: "DELETE FROM pipe_checkpoints WHERE pipe = ?").execute(arguments: [name])
         }
     }
 
@@ -88,7 +95,7 @@ final class PipeStore: Sendable, ServiceStore {
     func declare(_ pipes: [PipeDefinition]) throws {
         try database.write { db in
             var stored: [String: PipeDefinition] = [:]
-            for text in try String.fetchAll(db, sql: "SELECT definition FROM pipes") {
+            for text in try String.fetchAll(db, SQLRequest(sql: "SELECT definition FROM pipes", cached: true)) {
                 let pipe = try Self.decode(text)
                 stored[pipe.name] = pipe
             }
@@ -97,8 +104,9 @@ final class PipeStore: Sendable, ServiceStore {
             for (name, var pipe) in stored
             where pipe.declared && pipe.desiredState != "STOPPED" && !pipes.contains(where: { $0.name == name }) {
                 pipe.desiredState = "STOPPED"
-                try db.execute(
-                    sql: "UPDATE pipes SET definition = ? WHERE name = ?", arguments: [try Self.encode(pipe), name])
+                try db.cachedStatement(sql: "UPDATE pipes SET definition = ? WHERE name = ?").execute(arguments: [
+                    try Self.encode(pipe), name,
+                ])
             }
             for var pipe in pipes {
                 if let old = stored[pipe.name] {
@@ -106,23 +114,26 @@ final class PipeStore: Sendable, ServiceStore {
                     pipe.lastModifiedTime = old.lastModifiedTime
                     if old == pipe { continue }
                     if old.source != pipe.source {
-                        try db.execute(sql: "DELETE FROM pipe_checkpoints WHERE pipe = ?", arguments: [pipe.name])
+                        try db.cachedStatement(sql: "DELETE FROM pipe_checkpoints WHERE pipe = ?").execute(arguments: [
+                            pipe.name
+                        ])
                     }
                 }
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO pipes (name, definition) VALUES (?, ?)",
+                try db.cachedStatement(sql: "INSERT OR REPLACE INTO pipes (name, definition) VALUES (?, ?)").execute(
                     arguments: [pipe.name, try Self.encode(pipe)])
             }
         }
     }
 
     static func saveCheckpoint(_ db: Database, pipe: String, _ checkpoint: StreamCheckpoint) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO pipe_checkpoints (pipe, stream_label, sequence, attempts, batch_limit)
                 VALUES (?, ?, ?, ?, ?)
-                """,
-            arguments: [pipe, checkpoint.streamLabel, checkpoint.sequence, checkpoint.attempts, checkpoint.batchLimit])
+                """
+        ).execute(arguments: [
+            pipe, checkpoint.streamLabel, checkpoint.sequence, checkpoint.attempts, checkpoint.batchLimit,
+        ])
     }
 
     func checkpoint(_ pipe: String) throws -> StreamCheckpoint? {
@@ -131,8 +142,10 @@ final class PipeStore: Sendable, ServiceStore {
 
     static func checkpoint(_ db: Database, pipe: String) throws -> StreamCheckpoint? {
         try Row.fetchOne(
-            db, sql: "SELECT stream_label, sequence, attempts, batch_limit FROM pipe_checkpoints WHERE pipe = ?",
-            arguments: [pipe]
+            db,
+            SQLRequest(
+                sql: "SELECT stream_label, sequence, attempts, batch_limit FROM pipe_checkpoints WHERE pipe = ?",
+                arguments: [pipe], cached: true)
         ).map {
             StreamCheckpoint(
                 streamLabel: $0["stream_label"], sequence: $0["sequence"], attempts: $0["attempts"],

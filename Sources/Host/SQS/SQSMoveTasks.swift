@@ -89,7 +89,9 @@ extension SQSStore {
             guard let sourceName = name(ofArn: sourceArn), let source = try Self.queue(db, sourceName) else {
                 throw Self.noSource
             }
-            let isDeadLetterQueue = try String.fetchAll(db, sql: "SELECT name FROM sqs_queues").contains { name in
+            let isDeadLetterQueue = try String.fetchAll(
+                db, SQLRequest(sql: "SELECT name FROM sqs_queues", cached: true)
+            ).contains { name in
                 try Self.queue(db, name)?.redrivePolicy?.deadLetterTargetArn == sourceArn
             }
             guard isDeadLetterQueue else {
@@ -111,8 +113,10 @@ extension SQSStore {
                 }
             }
             let active = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM sqs_move_tasks WHERE source_arn = ? AND status = 'RUNNING'",
-                arguments: [sourceArn])
+                db,
+                SQLRequest(
+                    sql: "SELECT COUNT(*) FROM sqs_move_tasks WHERE source_arn = ? AND status = 'RUNNING'",
+                    arguments: [sourceArn], cached: true))
             guard active == 0 else {
                 throw SQSError.invalidParameterValue(
                     "There is already a task running. Only one active task is allowed for a source queue arn at a given time."
@@ -141,9 +145,10 @@ extension SQSStore {
             }
             return try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT * FROM sqs_move_tasks WHERE source_arn = ? ORDER BY started_at DESC, rowid DESC LIMIT ?
-                    """, arguments: [sourceArn, limit]
+                SQLRequest(
+                    sql: """
+                        SELECT * FROM sqs_move_tasks WHERE source_arn = ? ORDER BY started_at DESC, rowid DESC LIMIT ?
+                        """, arguments: [sourceArn, limit], cached: true)
             ).map(SQSMoveTask.init(row:))
         }
     }
@@ -151,8 +156,12 @@ extension SQSStore {
     /// The tasks still running (the mover's work list).
     func runningMoveTasks() throws -> [SQSMoveTask] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM sqs_move_tasks WHERE status = 'RUNNING' ORDER BY started_at")
-                .map(SQSMoveTask.init(row:))
+            try Row.fetchAll(
+                db,
+                SQLRequest(
+                    sql: "SELECT * FROM sqs_move_tasks WHERE status = 'RUNNING' ORDER BY started_at", cached: true)
+            )
+            .map(SQSMoveTask.init(row:))
         }
     }
 
@@ -192,11 +201,12 @@ extension SQSStore {
                 [sourceName, now - Double(source.retentionPeriod)])
             let rows = try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT seq, body, message_attributes, system_attributes, md5_body, md5_attributes, group_id,
-                        deduplication_id
-                    FROM sqs_messages WHERE move_task = ? AND queue = ? AND visible_after <= ? ORDER BY seq LIMIT ?
-                    """, arguments: [id, sourceName, now, limit])
+                SQLRequest(
+                    sql: """
+                        SELECT seq, body, message_attributes, system_attributes, md5_body, md5_attributes, group_id,
+                            deduplication_id
+                        FROM sqs_messages WHERE move_task = ? AND queue = ? AND visible_after <= ? ORDER BY seq LIMIT ?
+                        """, arguments: [id, sourceName, now, limit], cached: true))
             var destinations: [String: SQSQueue] = [:]
             var moved = 0
             var failure: String?
@@ -243,8 +253,9 @@ extension SQSStore {
             }
             let left = try Row.fetchOne(
                 db,
-                sql: "SELECT COUNT(*), MIN(visible_after) FROM sqs_messages WHERE move_task = ? AND queue = ?",
-                arguments: [id, sourceName])
+                SQLRequest(
+                    sql: "SELECT COUNT(*), MIN(visible_after) FROM sqs_messages WHERE move_task = ? AND queue = ?",
+                    arguments: [id, sourceName], cached: true))
             if (left?[0] as Int?) ?? 0 == 0 {
                 try Self.finish(db, task: id, .completed)
                 return moved > 0 ? .moved(moved) : .finished
@@ -255,7 +266,9 @@ extension SQSStore {
     }
 
     private static func moveTask(_ db: Database, _ id: String) throws -> SQSMoveTask? {
-        try Row.fetchOne(db, sql: "SELECT * FROM sqs_move_tasks WHERE id = ?", arguments: [id]).map(
+        try Row.fetchOne(
+            db, SQLRequest(sql: "SELECT * FROM sqs_move_tasks WHERE id = ?", arguments: [id], cached: true)
+        ).map(
             SQSMoveTask.init(row:))
     }
 

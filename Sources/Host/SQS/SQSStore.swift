@@ -195,7 +195,7 @@ final class SQSStore: Sendable, ServiceStore {
 
     func queueNames(prefix: String? = nil) throws -> [String] {
         try database.read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqs_queues ORDER BY name").filter {
+            try String.fetchAll(db, SQLRequest(sql: "SELECT name FROM sqs_queues ORDER BY name", cached: true)).filter {
                 prefix.map($0.hasPrefix) ?? true
             }
         }
@@ -227,12 +227,13 @@ final class SQSStore: Sendable, ServiceStore {
             let oldest = now - Double(queue.retentionPeriod)
             let row = try Row.fetchOne(
                 db,
-                sql: """
-                    SELECT
-                        SUM(visible_after <= :now), SUM(visible_after > :now AND receive_count = 0),
-                        SUM(visible_after > :now AND receive_count > 0)
-                    FROM sqs_messages WHERE queue = :queue AND sent_at > :oldest
-                    """, arguments: ["now": now, "queue": name, "oldest": oldest])
+                SQLRequest(
+                    sql: """
+                        SELECT
+                            SUM(visible_after <= :now), SUM(visible_after > :now AND receive_count = 0),
+                            SUM(visible_after > :now AND receive_count > 0)
+                        FROM sqs_messages WHERE queue = :queue AND sent_at > :oldest
+                        """, arguments: ["now": now, "queue": name, "oldest": oldest], cached: true))
             var attributes = queue.attributes
             attributes["ApproximateNumberOfMessages"] = String((row?[0] as Int?) ?? 0)
             attributes["ApproximateNumberOfMessagesDelayed"] = String((row?[1] as Int?) ?? 0)
@@ -588,8 +589,10 @@ final class SQSStore: Sendable, ServiceStore {
                 }
             }
             let next = try Double.fetchOne(
-                db, sql: "SELECT MIN(visible_after) FROM sqs_messages WHERE queue = ? AND visible_after > ?",
-                arguments: [name, nowSeconds])
+                db,
+                SQLRequest(
+                    sql: "SELECT MIN(visible_after) FROM sqs_messages WHERE queue = ? AND visible_after > ?",
+                    arguments: [name, nowSeconds], cached: true))
             if moved, let deadLetterQueue { database.notify(db, .queue(deadLetterQueue)) }
             return SQSReceiveResult(messages: received, nextVisibleAt: next.map(Date.init(timeIntervalSince1970:)))
         }
@@ -735,10 +738,11 @@ final class SQSStore: Sendable, ServiceStore {
         guard
             let row = try Row.fetchOne(
                 db,
-                sql: """
-                    SELECT seq, sent_at, receive_count, visible_after, receipt_handle FROM sqs_messages
-                    WHERE queue = ? AND message_id = ?
-                    """, arguments: [queue.name, messageId]),
+                SQLRequest(
+                    sql: """
+                        SELECT seq, sent_at, receive_count, visible_after, receipt_handle FROM sqs_messages
+                        WHERE queue = ? AND message_id = ?
+                        """, arguments: [queue.name, messageId], cached: true)),
             (row["receipt_handle"] as String?) == receiptHandle
         else {
             throw SQSError.invalidParameter("ReceiptHandle", receiptHandle, reason: "The receipt handle has expired.")

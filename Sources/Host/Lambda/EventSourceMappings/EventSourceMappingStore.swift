@@ -35,7 +35,10 @@ final class EventSourceMappingStore: Sendable, ServiceStore {
     func all() throws -> [(mapping: EventSourceMapping, lastProcessingResult: String)] {
         try database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT definition, last_processing_result FROM lambda_event_source_mappings ORDER BY uuid"
+                db,
+                SQLRequest(
+                    sql: "SELECT definition, last_processing_result FROM lambda_event_source_mappings ORDER BY uuid",
+                    cached: true)
             ).map { row in
                 (try Self.decode(row["definition"]), row["last_processing_result"])
             }
@@ -46,8 +49,9 @@ final class EventSourceMappingStore: Sendable, ServiceStore {
         try database.read { db in
             try Row.fetchOne(
                 db,
-                sql: "SELECT definition, last_processing_result FROM lambda_event_source_mappings WHERE uuid = ?",
-                arguments: [uuid]
+                SQLRequest(
+                    sql: "SELECT definition, last_processing_result FROM lambda_event_source_mappings WHERE uuid = ?",
+                    arguments: [uuid], cached: true)
             ).map { (try Self.decode($0["definition"]), $0["last_processing_result"]) }
         }
     }
@@ -56,8 +60,10 @@ final class EventSourceMappingStore: Sendable, ServiceStore {
     func insert(_ mapping: EventSourceMapping) throws {
         try database.write { db in
             if let existing = try String.fetchOne(
-                db, sql: "SELECT uuid FROM lambda_event_source_mappings WHERE function = ? AND source_arn = ?",
-                arguments: [mapping.functionName, mapping.eventSourceArn])
+                db,
+                SQLRequest(
+                    sql: "SELECT uuid FROM lambda_event_source_mappings WHERE function = ? AND source_arn = ?",
+                    arguments: [mapping.functionName, mapping.eventSourceArn], cached: true))
             {
                 let kind = mapping.isStream ? "The event source arn" : "An event source mapping with SQS arn"
                 let tail = mapping.isStream ? "provided mapping already exists" : "already exists"
@@ -72,24 +78,26 @@ final class EventSourceMappingStore: Sendable, ServiceStore {
 
     func update(_ mapping: EventSourceMapping) throws {
         try database.write { db in
-            try db.execute(
-                sql: "UPDATE lambda_event_source_mappings SET function = ?, definition = ? WHERE uuid = ?",
-                arguments: [mapping.functionName, try Self.encode(mapping), mapping.uuid])
+            try db.cachedStatement(
+                sql: "UPDATE lambda_event_source_mappings SET function = ?, definition = ? WHERE uuid = ?"
+            ).execute(arguments: [mapping.functionName, try Self.encode(mapping), mapping.uuid])
         }
     }
 
     func delete(_ uuid: String) throws {
         try database.write { db in
-            try db.execute(sql: "DELETE FROM lambda_event_source_mappings WHERE uuid = ?", arguments: [uuid])
-            try db.execute(sql: "DELETE FROM lambda_esm_checkpoints WHERE uuid = ?", arguments: [uuid])
+            try db.cachedStatement(sql: "DELETE FROM lambda_event_source_mappings WHERE uuid = ?").execute(arguments: [
+                uuid
+            ])
+            try db.cachedStatement(sql: "DELETE FROM lambda_esm_checkpoints WHERE uuid = ?").execute(arguments: [uuid])
         }
     }
 
     func setLastProcessingResult(_ uuid: String, _ result: String) throws {
         try database.write { db in
-            try db.execute(
-                sql: "UPDATE lambda_event_source_mappings SET last_processing_result = ? WHERE uuid = ?",
-                arguments: [result, uuid])
+            try db.cachedStatement(
+                sql: "UPDATE lambda_event_source_mappings SET last_processing_result = ? WHERE uuid = ?"
+            ).execute(arguments: [result, uuid])
         }
     }
 
@@ -97,7 +105,8 @@ final class EventSourceMappingStore: Sendable, ServiceStore {
     /// stays when their source does), and declared ones no longer declared are removed.
     func declare(_ mappings: [EventSourceMapping]) throws {
         try database.write { db in
-            let existing = try Row.fetchAll(db, sql: "SELECT uuid, definition FROM lambda_event_source_mappings")
+            let existing = try Row.fetchAll(
+                db, SQLRequest(sql: "SELECT uuid, definition FROM lambda_event_source_mappings", cached: true))
             var stored: [String: EventSourceMapping] = [:]
             for row in existing { stored[row["uuid"]] = try Self.decode(row["definition"]) }
             // A mapping another topology declared is disabled, not deleted: its checkpoint stays, so declaring it
@@ -105,24 +114,23 @@ final class EventSourceMappingStore: Sendable, ServiceStore {
             for (uuid, var mapping) in stored
             where mapping.declared && mapping.enabled && !mappings.contains(where: { $0.uuid == uuid }) {
                 mapping.enabled = false
-                try db.execute(
-                    sql: "UPDATE lambda_event_source_mappings SET definition = ? WHERE uuid = ?",
-                    arguments: [try Self.encode(mapping), uuid])
+                try db.cachedStatement(sql: "UPDATE lambda_event_source_mappings SET definition = ? WHERE uuid = ?")
+                    .execute(arguments: [try Self.encode(mapping), uuid])
             }
             for var mapping in mappings {
                 if let old = stored[mapping.uuid] {
                     mapping.lastModified = old.lastModified
                     if old == mapping { continue }
                     if old.eventSourceArn != mapping.eventSourceArn {
-                        try db.execute(
-                            sql: "DELETE FROM lambda_esm_checkpoints WHERE uuid = ?", arguments: [mapping.uuid])
+                        try db.cachedStatement(sql: "DELETE FROM lambda_esm_checkpoints WHERE uuid = ?").execute(
+                            arguments: [mapping.uuid])
                     }
-                    try db.execute(
+                    try db.cachedStatement(
                         sql:
-                            "UPDATE lambda_event_source_mappings SET function = ?, source_arn = ?, definition = ? WHERE uuid = ?",
-                        arguments: [
-                            mapping.functionName, mapping.eventSourceArn, try Self.encode(mapping), mapping.uuid,
-                        ])
+                            "UPDATE lambda_event_source_mappings SET function = ?, source_arn = ?, definition = ? WHERE uuid = ?"
+                    ).execute(arguments: [
+                        mapping.functionName, mapping.eventSourceArn, try Self.encode(mapping), mapping.uuid,
+                    ])
                 } else {
                     try Self.save(db, mapping, lastProcessingResult: "No records processed")
                 }
@@ -138,8 +146,10 @@ final class EventSourceMappingStore: Sendable, ServiceStore {
 
     static func checkpoint(_ db: Database, _ uuid: String) throws -> StreamCheckpoint? {
         try Row.fetchOne(
-            db, sql: "SELECT stream_label, sequence, attempts, batch_limit FROM lambda_esm_checkpoints WHERE uuid = ?",
-            arguments: [uuid]
+            db,
+            SQLRequest(
+                sql: "SELECT stream_label, sequence, attempts, batch_limit FROM lambda_esm_checkpoints WHERE uuid = ?",
+                arguments: [uuid], cached: true)
         ).map {
             StreamCheckpoint(
                 streamLabel: $0["stream_label"], sequence: $0["sequence"], attempts: $0["attempts"],
@@ -148,25 +158,27 @@ final class EventSourceMappingStore: Sendable, ServiceStore {
     }
 
     static func save(_ db: Database, uuid: String, _ checkpoint: StreamCheckpoint) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO lambda_esm_checkpoints (uuid, stream_label, sequence, attempts, batch_limit)
                 VALUES (?, ?, ?, ?, ?)
-                """,
-            arguments: [uuid, checkpoint.streamLabel, checkpoint.sequence, checkpoint.attempts, checkpoint.batchLimit])
+                """
+        ).execute(arguments: [
+            uuid, checkpoint.streamLabel, checkpoint.sequence, checkpoint.attempts, checkpoint.batchLimit,
+        ])
     }
 
     // MARK: helpers
 
     private static func save(_ db: Database, _ mapping: EventSourceMapping, lastProcessingResult: String) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO lambda_event_source_mappings (uuid, function, source_arn, definition, last_processing_result)
                 VALUES (?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                mapping.uuid, mapping.functionName, mapping.eventSourceArn, try encode(mapping), lastProcessingResult,
-            ])
+                """
+        ).execute(arguments: [
+            mapping.uuid, mapping.functionName, mapping.eventSourceArn, try encode(mapping), lastProcessingResult,
+        ])
     }
 
     static func encode(_ mapping: EventSourceMapping) throws -> String {

@@ -67,11 +67,12 @@ struct LambdaBatchSender: StreamBatchSender {
 
     func settle(_ db: Database, _ attempt: StreamSendResult, now: Date) throws -> StreamSendResult {
         let processingResult = attempt.outcome == .success ? "OK" : "PROBLEM: Function call failed"
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE lambda_event_source_mappings SET last_processing_result = ?
                 WHERE uuid = ? AND last_processing_result != ?
-                """, arguments: [processingResult, mapping.uuid, processingResult])
+                """
+        ).execute(arguments: [processingResult, mapping.uuid, processingResult])
         return attempt
     }
 
