@@ -31,9 +31,18 @@ public struct EventPattern: Sendable {
     }
 
     /// Whether the event matches the pattern.
-    public func matches(_ event: JSONValue) -> Bool {
-        let leaves = EventPatternFlattener.flatten(event)
-        return alternatives.contains { Self.matchConjunction($0, leaves: leaves) }
+    public func matches(_ event: JSONValue) -> Bool { matches(Event(event)) }
+
+    /// An event flattened once for matching against many patterns (every rule of a bus, every filter of a pipe).
+    public struct Event: Sendable {
+        let leaves: [String: [EventPatternFlattener.Leaf]]
+
+        public init(_ event: JSONValue) { leaves = EventPatternFlattener.flatten(event) }
+    }
+
+    /// Whether the flattened event matches the pattern.
+    public func matches(_ event: Event) -> Bool {
+        alternatives.contains { Self.matchConjunction($0, leaves: event.leaves) }
     }
 
     /// Whether the event given as JSON text matches; invalid JSON never matches.

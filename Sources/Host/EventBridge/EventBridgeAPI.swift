@@ -270,7 +270,8 @@ struct EventBridgeDelivery: Sendable {
                 resources: entry.resources ?? [], detail: detail)
             let bus = EventBridgeStore.busName(entry.eventBusName)
             guard let parsed = try? JSONValue(parsing: Data(event.utf8)) else { continue }
-            for rule in try store.enabledRules(db, bus: bus) where rule.pattern.matches(parsed) {
+            let flattened = EventPattern.Event(parsed)
+            for rule in try store.enabledRules(db, bus: bus) where rule.pattern.matches(flattened) {
                 let ruleARN = store.ruleARN(bus: bus, name: rule.name)
                 for target in rule.targets {
                     // A transformer whose JSON template comes out invalid drops the event, silently, as AWS does.

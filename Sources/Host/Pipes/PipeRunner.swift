@@ -75,13 +75,12 @@ struct EventBusSender: StreamBatchSender {
     let delivery: EventBridgeDelivery
 
     func attempt(_ batch: [DynamoDBStoredStreamRecord], now: Date) -> [EventBridge.PutEventsRequestEntry] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return batch.compactMap { stored in
-            guard let data = try? encoder.encode(stored.record), let record = try? JSONValue(parsing: data) else {
-                return nil
-            }
-            return entry(for: record, text: String(decoding: data, as: UTF8.self), now: now)
+        batch.compactMap { stored in
+            // The record as AWS writes it (sorted keys, slashes as they are), written without JSONEncoder (4% of the
+            // host's CPU under the commerce load in perf).
+            let text = stored.record.jsonText
+            guard let record = try? JSONValue(parsing: Data(text.utf8)) else { return nil }
+            return entry(for: record, text: text, now: now)
         }
     }
 

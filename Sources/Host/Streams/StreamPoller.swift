@@ -304,9 +304,8 @@ struct StreamPoller<Sender: StreamBatchSender>: Sendable {
 
     /// What a filter sees of a record: the record itself (`eventName`, `dynamodb`, …).
     static func matches(_ record: DynamoDBStoredStreamRecord, _ filters: [EventPattern]) -> Bool {
-        guard let data = try? JSONEncoder().encode(record.record), let value = try? JSONValue(parsing: data) else {
-            return false
-        }
-        return filters.contains { $0.matches(value) }
+        guard let value = try? JSONValue(parsing: Data(record.record.jsonText.utf8)) else { return false }
+        let event = EventPattern.Event(value)
+        return filters.contains { $0.matches(event) }
     }
 }

@@ -78,13 +78,19 @@ struct SQSEventSourceMapping: Sendable {
         return batch
     }
 
+    /// Whether any filter accepts the message (its view flattened once for all of them).
+    static func accepts(_ message: SQSReceivedMessage, _ filters: [EventPattern]) -> Bool {
+        let event = EventPattern.Event(filterView(of: message))
+        return filters.contains { $0.matches(event) }
+    }
+
     /// Invokes the function with one batch and deletes what succeeded.
     func process(_ messages: [SQSReceivedMessage]) async {
         // Messages no filter accepts are deleted without an invocation, as AWS does.
         var batch: [SQSReceivedMessage] = []
         var dropped: [String] = []
         for message in messages {
-            if filters.isEmpty || filters.contains(where: { $0.matches(Self.filterView(of: message)) }) {
+            if filters.isEmpty || Self.accepts(message, filters) {
                 batch.append(message)
             } else {
                 dropped.append(message.receiptHandle)

@@ -47,9 +47,10 @@ struct LambdaBatchSender: StreamBatchSender {
 
     func attempt(_ batch: [DynamoDBStoredStreamRecord], now: Date) async -> StreamSendResult {
         var result = StreamSendResult(outcome: .failure, requestID: Identifiers.uuid(), error: "Unhandled")
-        guard let payload = try? JSONEncoder().encode(DynamoDBEvent(records: batch.map(\.record))),
-            let answer = try? await lambda.invoke(mapping.functionName, payload: Array(payload))
-        else { return result }
+        let payload = #"{"Records":["# + batch.map(\.record.jsonText).joined(separator: ",") + "]}"
+        guard let answer = try? await lambda.invoke(mapping.functionName, payload: Array(payload.utf8)) else {
+            return result
+        }
         result.requestID = answer.requestID
         result.error = answer.functionError
         guard answer.functionError == nil else { return result }
