@@ -148,3 +148,17 @@ extension JSONValue: ExpressibleByDictionaryLiteral {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 }
+
+extension String {
+    /// The text without the JSON whitespace (space, tab, line feed, carriage return) around it: what
+    /// `trimmingCharacters(in: .whitespacesAndNewlines)` gives a JSON text, without Foundation's `NSString` bridge
+    /// (6% of the host's CPU under the commerce load, trimming every event's detail).
+    public var trimmingJSONWhitespace: String {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = bytes.lastIndex(where: { !isSpace($0) })!
+        if first == bytes.startIndex && last == bytes.index(before: bytes.endIndex) { return self }
+        return String(self[first...last])
+    }
+}

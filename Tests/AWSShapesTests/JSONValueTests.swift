@@ -114,4 +114,13 @@ struct JSONValueTests {
     func invalidDocumentsAreRefused(text: String) {
         #expect(throws: (any Error).self) { try JSONValue(parsing: Data(text.utf8)) }
     }
+
+    @Test func jsonWhitespaceIsTrimmedFromBothEndsOnly() {
+        #expect(" \n\t{\"a\": 1}\r\n ".trimmingJSONWhitespace == #"{"a": 1}"#)
+        #expect("{}".trimmingJSONWhitespace == "{}")
+        #expect(" \n ".trimmingJSONWhitespace == "")
+        #expect("".trimmingJSONWhitespace == "")
+        #expect(" \"é ü\" ".trimmingJSONWhitespace == "\"é ü\"")
+        #expect("\u{00A0}x".trimmingJSONWhitespace == "\u{00A0}x", "only JSON's four whitespace characters")
+    }
 }

@@ -258,7 +258,7 @@ struct EventBridgeDelivery: Sendable {
                         errorMessage: "Parameter Time is not valid. Reason: Time must be between year 1 and 9999."))
                 continue
             }
-            guard case .object? = try? JSONValue(parsing: Data(detail.utf8)) else {
+            guard let detailValue = try? JSONValue(parsing: Data(detail.utf8)), case .object = detailValue else {
                 results.append(.init(errorCode: "MalformedDetail", errorMessage: "Detail is malformed."))
                 continue
             }
@@ -269,7 +269,13 @@ struct EventBridgeDelivery: Sendable {
                 region: store.region,
                 resources: entry.resources ?? [], detail: detail)
             let bus = EventBridgeStore.busName(entry.eventBusName)
-            guard let parsed = try? JSONValue(parsing: Data(event.utf8)) else { continue }
+            // The envelope as a value, for patterns and transformers: the text's own parse, without parsing it.
+            let parsed: JSONValue = .object([
+                "version": .string("0"), "id": .string(id), "detail-type": .string(detailType),
+                "source": .string(source), "account": .string(store.account), "time": .string(ISO8601.seconds(time)),
+                "region": .string(store.region), "resources": .array((entry.resources ?? []).map(JSONValue.string)),
+                "detail": detailValue,
+            ])
             let flattened = EventPattern.Event(parsed)
             for rule in try store.enabledRules(db, bus: bus) where rule.pattern.matches(flattened) {
                 let ruleARN = store.ruleARN(bus: bus, name: rule.name)
@@ -306,7 +312,7 @@ enum EventBridgeInput {
     ) -> String {
         let timestamp = ISO8601.seconds(time)
         return
-            #"{"version":"0","id":\#(quote(id)),"detail-type":\#(quote(detailType)),"source":\#(quote(source)),"account":\#(quote(account)),"time":\#(quote(timestamp)),"region":\#(quote(region)),"resources":[\#(resources.map(quote).joined(separator: ","))],"detail":\#(detail.trimmingCharacters(in: .whitespacesAndNewlines))}"#
+            #"{"version":"0","id":\#(quote(id)),"detail-type":\#(quote(detailType)),"source":\#(quote(source)),"account":\#(quote(account)),"time":\#(quote(timestamp)),"region":\#(quote(region)),"resources":[\#(resources.map(quote).joined(separator: ","))],"detail":\#(detail.trimmingJSONWhitespace)}"#
     }
 
     static func quote(_ text: String) -> String { AWSJSONWriter.quoted(text) }
@@ -428,10 +434,10 @@ enum EventBridgeInput {
         envelope.removeValue(forKey: "detail")
         if let detailType = envelope.removeValue(forKey: "detail-type") { envelope["detailType"] = detailType }
         values["aws.events.event"] = .object(envelope)
-        let template = transformer.inputTemplate.trimmingCharacters(in: .whitespacesAndNewlines)
+        let template = transformer.inputTemplate.trimmingJSONWhitespace
         let isStringTemplate = template.hasPrefix("\"")
         let output = fill(transformer.inputTemplate, stringTemplate: isStringTemplate) { values[$0] }
-        let trimmed = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = output.trimmingJSONWhitespace
         // What is not JSON is not delivered (an object or list placeholder inside a JSON template's quotes, plain
         // text), except a string template's lines, sent as they came out (AWS's recordings show both).
         if (try? JSONValue(parsing: Data(trimmed.utf8))) == nil, !isStringTemplate { return nil }

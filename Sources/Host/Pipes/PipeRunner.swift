@@ -152,6 +152,6 @@ enum PipeInputTemplate {
             if let text = reserved[name] { return .string(text) }
             return EventBridgeInput.value(at: name, in: record)
         }
-        .trimmingCharacters(in: .whitespacesAndNewlines)
+        .trimmingJSONWhitespace
     }
 }

@@ -131,7 +131,7 @@ struct SQSEventSourceMapping: Sendable {
     /// The item identifiers a `batchItemFailures` answer names (message ids for SQS, sequence numbers for streams).
     static func failedIdentifiers(_ payload: [UInt8], identifiers: [String]) -> Set<String> {
         let all = Set(identifiers)
-        let text = String(decoding: payload, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: payload, as: UTF8.self).trimmingJSONWhitespace
         if text.isEmpty || text == "null" { return [] }
         guard let value = try? JSONValue(parsing: Data(text.utf8)) else { return all }
         guard case .object(let object) = value else { return all }
