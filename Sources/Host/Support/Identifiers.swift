@@ -21,6 +21,11 @@ enum Identifiers {
     /// A random (version 4) UUID in lower case: the form of Lambda request ids.
     static func uuid() -> String {
         let (high, low) = randomVersion4()
+        return uuid(high: high, low: low)
+    }
+
+    /// 128 bits in a UUID's text form (lower case, dashes at 8-4-4-4-12).
+    static func uuid(high: UInt64, low: UInt64) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(36)
         hex(high >> 32, digits: 8, into: &bytes)

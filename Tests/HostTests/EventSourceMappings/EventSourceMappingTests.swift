@@ -281,4 +281,11 @@ import Testing
             expectMatches(event, recorded["events"]?[0], "the SQS event the function received")
         }
     }
+
+    /// A declared mapping's UUID is derived from its function and source and must never change: a data directory
+    /// keeps its checkpoints under it (the value is the one the first release computed).
+    @Test func aDeclaredMappingKeepsItsUUIDAcrossReleases() {
+        #expect(EventSourceMapping.stableUUID(#"Worker|queue("work")"#) == "f77f5a86-b9bd-4faa-8747-7466b7ae6cc9")
+        #expect(EventSourceMapping.stableUUID("a") != EventSourceMapping.stableUUID("b"))
+    }
 }
