@@ -98,11 +98,15 @@ public final class HostRuntime: Sendable {
             bindAddress: configuration.bindAddress, allowedNames: configuration.allowedHostNames)
         let http1 = HTTPServerBuilder.http1(
             configuration: .init(idleTimeout: .milliseconds(configuration.idleTimeout.milliseconds)))
+        let logsStore = LogsStore(database: database, region: topology.region, account: topology.accountID)
+        // Function output reaches CloudWatch Logs (`/aws/lambda/<name>`) as on AWS, and the terminal when asked.
+        let functionLogs = FunctionLogShipper(logs: logsStore, logger: logger)
         let lambda = LambdaService(
             topology: topology, executables: executables, requestPolicy: policy,
             awsEndpoint:
                 "http://\(configuration.bindAddress):\(configuration.awsPort == 0 ? 4566 : configuration.awsPort)",
-            group: group, sink: FunctionLogSink(isEnabled: configuration.printFunctionLogs), logger: logger)
+            group: group, sink: FunctionLogSink(isEnabled: configuration.printFunctionLogs, shipper: functionLogs),
+            logger: logger)
         self.lambda = lambda
         let sqsStore = SQSStore(database: database, region: topology.region, account: topology.accountID)
         let asyncInvocations = LambdaAsyncInvocations(
@@ -110,13 +114,13 @@ public final class HostRuntime: Sendable {
             logger: logger)
         self.asyncInvocations = asyncInvocations
         // Graceful shutdown goes in reverse order: the asynchronous worker stops before the functions do.
+        // The log shipper comes first so that it stops last, with the functions' final lines.
         var services: [any Service] = [
-            lambda, asyncInvocations, DynamoDBSweeper(store: dynamoDB.store, logger: logger),
+            functionLogs, lambda, asyncInvocations, DynamoDBSweeper(store: dynamoDB.store, logger: logger),
         ]
         services.append(SQSMessageMover(store: sqsStore, logger: logger))
         let eventBridgeStore = EventBridgeStore(
             database: database, region: topology.region, account: topology.accountID)
-        let logsStore = LogsStore(database: database, region: topology.region, account: topology.accountID)
         let targets = EventBridgeTargets(
             sqs: sqsStore, lambda: asyncInvocations, logs: logsStore, retryDelay: configuration.eventBridgeRetryDelay,
             logger: logger, now: { Date() })

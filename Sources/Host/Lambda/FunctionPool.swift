@@ -39,6 +39,8 @@ final class FunctionPool: Sendable {
         var reportInit = true
         var invocationStartedAt = ContinuousClock.now
         var logLines: [String] = []
+        /// The environment's CloudWatch log stream (`YYYY/MM/DD/[$LATEST]<32 hex>`).
+        var logStream = ""
     }
 
     private struct State {
@@ -67,6 +69,7 @@ final class FunctionPool: Sendable {
         var duration: Duration
         var initDuration: Duration?
         var process: ChildProcess?
+        var logStream: String
     }
 
     init(
@@ -165,7 +168,7 @@ final class FunctionPool: Sendable {
         let completion = Completion(
             invocation: invocation, outcome: outcome, logLines: slot.logLines,
             duration: .now - slot.invocationStartedAt,
-            initDuration: slot.reportInit ? slot.initDuration : nil, process: slot.process)
+            initDuration: slot.reportInit ? slot.initDuration : nil, process: slot.process, logStream: slot.logStream)
         if slot.initDuration != nil { slot.reportInit = false }
         slot.logLines = []
         return completion
@@ -272,7 +275,7 @@ final class FunctionPool: Sendable {
     private func drainOutput(slotID: Int) {
         state.withLock { state -> ChildProcess? in
             guard let slot = state.slots[slotID] else { return nil }
-            return sink.isEnabled || slot.machine.currentInvocation?.wantsLogTail == true ? slot.process : nil
+            return sink.isReading || slot.machine.currentInvocation?.wantsLogTail == true ? slot.process : nil
         }?.drainOutput()
     }
 
@@ -308,7 +311,9 @@ final class FunctionPool: Sendable {
             server = started
             var environment = settings.environment
             environment["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:\(started.port)"
-            environment["AWS_LAMBDA_LOG_STREAM_NAME"] = Self.logStreamName()
+            let logStream = Self.logStreamName()
+            environment["AWS_LAMBDA_LOG_STREAM_NAME"] = logStream
+            state.withLock { $0.slots[slotID]?.logStream = logStream }
             environment["AWS_ENDPOINT_URL"] = awsEndpoint.value
             let process = try ChildProcess(
                 executable: settings.executable,
@@ -368,15 +373,23 @@ final class FunctionPool: Sendable {
 
     private func appendLog(slotID: Int, _ line: String) {
         sink.write(function: name, line)
-        state.withLock { state in
-            guard state.slots[slotID] != nil else { return }
+        let stream = state.withLock { state -> String? in
+            guard state.slots[slotID] != nil else { return nil }
             state.slots[slotID]?.logLines.append(line)
             // The tail is the last 4 KB: keep a bounded window of lines.
             if let count = state.slots[slotID]?.logLines.count, count > 400 {
                 state.slots[slotID]?.logLines.removeFirst(count - 200)
             }
+            return state.slots[slotID]?.logStream
         }
+        if let stream { sink.shipper?.append(group: logGroup, stream: stream, line) }
     }
+
+    /// The function's CloudWatch log group.
+    var logGroup: String { "/aws/lambda/\(name)" }
+
+    /// Whether CloudWatch gets AWS's JSON system records rather than text lines.
+    private var logsJSON: Bool { settings.function.logFormat == "JSON" }
 
     private func exited(slotID: Int, status: String) {
         let effects = state.withLock { state -> [Effect] in
@@ -452,6 +465,13 @@ final class FunctionPool: Sendable {
             return
         }
         sink.write(function: name, "START RequestId: \(invocation.requestID) Version: $LATEST")
+        if let shipper = sink.shipper, let stream = state.withLock({ $0.slots[slotID]?.logStream }) {
+            shipper.append(
+                group: logGroup, stream: stream,
+                logsJSON
+                    ? #"{"time":"\#(ISO8601.milliseconds(Date()))","type":"platform.start","record":{"requestId":"\#(invocation.requestID)","version":"$LATEST"}}"#
+                    : "START RequestId: \(invocation.requestID) Version: $LATEST")
+        }
         let timeout = settings.function.timeout
         let deadline = Int64(Date().timeIntervalSince1970 * 1000) + Int64(timeout) * 1000
         var headers = [
@@ -488,7 +508,7 @@ final class FunctionPool: Sendable {
         var lines = completion.logLines
         let end = "END RequestId: \(invocation.requestID)"
         var report = "REPORT RequestId: \(invocation.requestID)"
-        if sink.isEnabled || invocation.wantsLogTail {
+        if sink.isReading || invocation.wantsLogTail {
             let milliseconds =
                 Double(completion.duration.components.attoseconds) / 1e15
                 + Double(completion.duration.components.seconds) * 1000
@@ -508,6 +528,26 @@ final class FunctionPool: Sendable {
             }
             sink.write(function: name, end)
             sink.write(function: name, report)
+            if let shipper = sink.shipper, !completion.logStream.isEmpty {
+                if logsJSON {
+                    let status: String
+                    switch completion.outcome {
+                    case .timedOut: status = "timeout"
+                    case .exited: status = "error"
+                    default: status = "success"
+                    }
+                    var metrics =
+                        #""durationMs":\#(Self.format(milliseconds)),"billedDurationMs":\#(max(1, billed)),"memorySizeMB":\#(settings.function.memorySize),"maxMemoryUsedMB":\#(memory)"#
+                    if let initMilliseconds { metrics += #","initDurationMs":\#(Self.format(initMilliseconds))"# }
+                    shipper.append(
+                        group: logGroup, stream: completion.logStream,
+                        #"{"time":"\#(ISO8601.milliseconds(Date()))","type":"platform.report","record":{"requestId":"\#(invocation.requestID)","metrics":{\#(metrics)},"status":"\#(status)"}}"#
+                    )
+                } else {
+                    shipper.append(group: logGroup, stream: completion.logStream, end)
+                    shipper.append(group: logGroup, stream: completion.logStream, report)
+                }
+            }
         }
         lines.append(end)
         lines.append(report)

@@ -297,6 +297,22 @@ final class LogsStore: Sendable, ServiceStore {
         return result
     }
 
+    /// Appends events to their groups and streams in one transaction, creating both as needed (function logs).
+    func append(_ records: [FunctionLogShipper.Record]) throws {
+        try database.write { db in
+            var known: Set<String> = []
+            for record in records {
+                if known.insert(record.group).inserted {
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO logs_groups (name, created_at) VALUES (?, ?)")
+                        .execute(arguments: [record.group, milliseconds])
+                }
+                try putEvent(
+                    in: db, group: record.group, stream: record.stream, timestamp: record.timestamp,
+                    message: record.message)
+            }
+        }
+    }
+
     /// Appends one event inside the caller's transaction (an EventBridge target), creating the stream if needed;
     /// throws ``LogsError/groupNotFound`` when the group does not exist.
     func putEvent(in db: Database, group: String, stream: String, timestamp: Int64, message: String) throws {
