@@ -6,6 +6,9 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An error response of an AWS service.
 public struct AWSServiceError: Error, Sendable, CustomStringConvertible {
@@ -209,7 +212,11 @@ public final class AWSJSONClient {
         ]
         let signature = signer.sign(
             SigV4Signer.Request(method: "POST", path: "/", headers: headers, body: body), date: now())
-        let all = (headers + signature.headers).map { ($0.name, $0.value) }
+        var all = (headers + signature.headers).map { ($0.name, $0.value) }
+        // As AWS SDKs do inside Lambda: the invocation's trace header on every call, unsigned.
+        if let trace = getenv("_X_AMZN_TRACE_ID"), trace.pointee != 0 {
+            all.append(("X-Amzn-Trace-Id", String(cString: trace)))
+        }
         return try connection.send("POST", url, headers: all, body: body, timeoutMilliseconds: timeoutMilliseconds)
     }
 }

@@ -110,6 +110,19 @@ struct JSONProtocolTests {
                 == true)
     }
 
+    @Test("inside an invocation, the trace header goes with every call, unsigned, as AWS SDKs send it")
+    func traceHeader() throws {
+        let server = try TestHTTPServer(responses: [CannedResponse(status: 200, body: "{}")])
+        defer { server.stop() }
+        let trace = "Root=1-6752f0a1-0123456789abcdef01234567;Parent=0123456789abcdef;Sampled=0"
+        setenv("_X_AMZN_TRACE_ID", trace, 1)
+        defer { unsetenv("_X_AMZN_TRACE_ID") }
+        _ = try Self.client(endpoint: server.endpoint).send(DeleteTable.self, DeleteTableInput(tableName: "t"))
+        let request = try #require(server.requests.first)
+        #expect(request.header("X-Amzn-Trace-Id") == trace)
+        #expect(request.header("Authorization")?.contains("x-amzn-trace-id") == false)
+    }
+
     @Test("the JSON version is the operation's: 1.1 for EventBridge")
     func jsonVersion() throws {
         enum PutEventsProbe: AWSJSONOperation {

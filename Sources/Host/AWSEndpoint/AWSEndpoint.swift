@@ -112,7 +112,10 @@ public struct AWSEndpoint: HTTPResponder {
                 var request = request
                 let body = try await request.collectBody(
                     limit: router.maximumRequestSize, tooLarge: router.tooLarge)
-                let result = await router.respond(target: target, body: Data(body.readableBytesView), hook: hook)
+                let trace = request.headers[HTTPField.Name("X-Amzn-Trace-Id")!]
+                let result = await AWSRequestTrace.$header.withValue(trace) {
+                    await router.respond(target: target, body: Data(body.readableBytesView), hook: hook)
+                }
                 var headers = HTTPFields()
                 headers[.contentType] = "application/x-amz-json-\(router.jsonVersion)"
                 headers[HTTPField.Name("x-amzn-RequestId")!] = Identifiers.uuid()

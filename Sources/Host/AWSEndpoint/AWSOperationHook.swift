@@ -83,3 +83,10 @@ extension OperationLog {
         return String(format: "%.2f", Double(seconds) * 1000 + Double(attoseconds) / 1e15)
     }
 }
+
+/// What one AWS request carries that a service may need beyond its input: the caller's X-Ray trace header
+/// (`X-Amzn-Trace-Id`, sent by AWS SDKs and the host's functions' clients on every call), read by SQS (a message's
+/// `AWSTraceHeader` when the sender set none) and EventBridge (an entry's `TraceHeader` when it has none).
+enum AWSRequestTrace {
+    @TaskLocal static var header: String?
+}

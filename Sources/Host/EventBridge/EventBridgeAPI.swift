@@ -216,7 +216,13 @@ struct EventBridgeDelivery: Sendable {
         guard size < 262_144 else {
             throw EventBridgeError("ValidationException", "Total size of the entries in the request is over the limit.")
         }
-        let results = try store.database.write { db in try deliver(db, input.entries) }
+        // An entry without its own TraceHeader carries the request's (read here: task-locals do not reach the
+        // database's queue).
+        var entries = input.entries
+        if let trace = AWSRequestTrace.header {
+            for index in entries.indices where entries[index].traceHeader == nil { entries[index].traceHeader = trace }
+        }
+        let results = try store.database.write { db in try deliver(db, entries) }
         return .init(failedEntryCount: results.filter { $0.errorCode != nil }.count, entries: results)
     }
 

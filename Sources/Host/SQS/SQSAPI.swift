@@ -173,7 +173,8 @@ struct SQSOperations: Sendable {
         }
         return SQSOutgoingMessage(
             body: body, delaySeconds: delaySeconds, messageAttributes: attributes,
-            traceHeader: system?["AWSTraceHeader"]?.stringValue, groupId: groupId, deduplicationId: deduplicationId)
+            traceHeader: system?["AWSTraceHeader"]?.stringValue ?? AWSRequestTrace.header, groupId: groupId,
+            deduplicationId: deduplicationId)
     }
 
     func sendMessage(_ input: SQS.SendMessageRequest) throws -> SQS.SendMessageResult {
