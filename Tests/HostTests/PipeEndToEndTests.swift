@@ -12,12 +12,12 @@ import Testing
             """#
         let topology = try Topology.decode(Data(topologyText.utf8), baseDirectory: "/")
         try await withHost(topology) { _, ports in
-            func call(_ target: String, _ body: String) async throws -> [String: Any] {
+            func call(_ target: String, _ body: String, trace: String? = nil) async throws -> [String: Any] {
                 let version = target.hasPrefix("AWSEvents") ? "1.1" : "1.0"
+                var headers = [("X-Amz-Target", target), ("Content-Type", "application/x-amz-json-\(version)")]
+                if let trace { headers.append(("X-Amzn-Trace-Id", trace)) }
                 let response = try await http(
-                    "POST", "http://127.0.0.1:\(ports.aws)/",
-                    headers: [("X-Amz-Target", target), ("Content-Type", "application/x-amz-json-\(version)")],
-                    body: Array(body.utf8))
+                    "POST", "http://127.0.0.1:\(ports.aws)/", headers: headers, body: Array(body.utf8))
                 guard response.status == 200 else {
                     throw TestFailure("\(target): \(response.status) \(response.text)")
                 }
@@ -33,20 +33,25 @@ import Testing
                 #"{"Rule":"allocate","Targets":[{"Id":"q","Arn":"arn:aws:sqs:us-east-1:000000000000:allocate-queue"}]}"#
             )
 
+            // The writer's trace header: AWS does not carry it from a write to its stream record; the host links
+            // them, so the event, and the message the rule sends, continue the write's trace.
+            let trace = "Root=1-6752f0a1-aaaaaaaaaaaaaaaaaaaaaaaa;Parent=bbbbbbbbbbbbbbbb;Sampled=1"
             func put(_ eventName: String, order: String) async throws {
                 _ = try await call(
                     "DynamoDB_20120810.PutItem",
-                    #"{"TableName":"events","Item":{"pk":{"S":"EVENTS#ORDER_ID#\#(order)"},"sk":{"S":"EVENT#\#(eventName)"},"eventName":{"S":"\#(eventName)"},"eventData":{"M":{"orderId":{"S":"\#(order)"},"units":{"N":"2"}}}},"ConditionExpression":"attribute_not_exists(pk) AND attribute_not_exists(sk)"}"#
-                )
+                    #"{"TableName":"events","Item":{"pk":{"S":"EVENTS#ORDER_ID#\#(order)"},"sk":{"S":"EVENT#\#(eventName)"},"eventName":{"S":"\#(eventName)"},"eventData":{"M":{"orderId":{"S":"\#(order)"},"units":{"N":"2"}}}},"ConditionExpression":"attribute_not_exists(pk) AND attribute_not_exists(sk)"}"#,
+                    trace: trace)
             }
             try await put("ORDER_PLACED_EVENT", order: "o1")  // no rule routes it
             try await put("ORDER_CREATED_EVENT", order: "o1")
 
             let received = try await call(
                 "AmazonSQS.ReceiveMessage",
-                #"{"QueueUrl":"\#(queueURL)","WaitTimeSeconds":10,"MaxNumberOfMessages":10}"#)
+                #"{"QueueUrl":"\#(queueURL)","WaitTimeSeconds":10,"MaxNumberOfMessages":10,"MessageSystemAttributeNames":["AWSTraceHeader"]}"#
+            )
             let messages = received["Messages"] as? [[String: Any]] ?? []
             #expect(messages.count == 1)
+            #expect((messages.first?["Attributes"] as? [String: String])?["AWSTraceHeader"] == trace)
             let event =
                 try JSONSerialization.jsonObject(with: Data((messages.first?["Body"] as? String ?? "").utf8))
                 as? [String: Any] ?? [:]

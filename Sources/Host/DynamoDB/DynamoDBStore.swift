@@ -40,6 +40,9 @@ struct DynamoDBStoredStreamRecord: Sendable, Equatable {
     var table: String
     var streamLabel: String
     var record: DynamoDBEvent.Record
+    /// The trace header of the request that made the change: the host's own link (AWS does not carry a trace from
+    /// a write to its stream record), which pipes and stream mappings continue.
+    var traceHeader: String? = nil
 }
 
 /// Tables, items, index entries and stream records of the host's DynamoDB, in the host database. Every write is one
@@ -93,7 +96,11 @@ final class DynamoDBStore: Sendable, ServiceStore {
                         CREATE INDEX ddb_stream_records_by_stream ON ddb_stream_records (table_name, stream_label, seq);
                         """)
             }
-        )
+        ),
+        StoreMigration(
+            "dynamodb-2-stream-trace",
+            { db in try db.execute(sql: "ALTER TABLE ddb_stream_records ADD COLUMN trace_header TEXT") }
+        ),
     ]
 
     // MARK: tables
@@ -303,8 +310,12 @@ final class DynamoDBStore: Sendable, ServiceStore {
         let now = Date().timeIntervalSince1970
         // The sequence number is the row id, assigned by the insert; it is filled into the record right after.
         try Self.run(
-            db, "INSERT INTO ddb_stream_records (table_name, stream_label, record, created_at) VALUES (?, ?, '', ?)",
-            [table.name, label, now])
+            db,
+            """
+            INSERT INTO ddb_stream_records (table_name, stream_label, record, created_at, trace_header)
+            VALUES (?, ?, '', ?, ?)
+            """,
+            [table.name, label, now, AWSRequestTrace.header])
         database.notify(db, .stream(table.name))
         let sequence = db.lastInsertedRowID
         let record = DynamoDBEvent.Record(
@@ -464,13 +475,15 @@ final class DynamoDBStore: Sendable, ServiceStore {
                 db,
                 SQLRequest(
                     sql: """
-                        SELECT seq, record FROM ddb_stream_records
+                        SELECT seq, record, trace_header FROM ddb_stream_records
                         WHERE table_name = ? AND stream_label = ? AND seq > ? AND created_at >= ? ORDER BY seq LIMIT ?
                         """, arguments: [name, label, sequence ?? 0, cutoff, limit], cached: true))
             return try rows.map { row in
                 let text: String = row["record"]
                 let record = try DynamoDBEvent.Record(jsonText: text)
-                return DynamoDBStoredStreamRecord(sequence: row["seq"], table: name, streamLabel: label, record: record)
+                return DynamoDBStoredStreamRecord(
+                    sequence: row["seq"], table: name, streamLabel: label, record: record,
+                    traceHeader: row["trace_header"])
             }
         }
     }

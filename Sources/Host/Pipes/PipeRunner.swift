@@ -80,7 +80,9 @@ struct EventBusSender: StreamBatchSender {
             // host's CPU under the commerce load in perf).
             let text = stored.record.jsonText
             guard let record = try? JSONValue(parsing: Data(text.utf8)) else { return nil }
-            return entry(for: record, text: text, now: now)
+            var entry = entry(for: record, text: text, now: now)
+            entry.traceHeader = stored.traceHeader  // the host's link from the write to the event
+            return entry
         }
     }
 

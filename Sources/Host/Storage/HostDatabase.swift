@@ -38,10 +38,13 @@ public final class HostDatabase: Sendable {
     /// every transaction (3% of a PutItem in `perf`). GRDB still sees the commit (its hooks are SQLite's), so
     /// `afterNextTransaction` callbacks run as they do under `write`; an error in `body` or in the commit rolls back.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.writeWithoutTransaction { db in
+        // The request's trace header is bound again inside: the database's queue is not the caller's task.
+        let trace = AWSRequestTrace.header
+        return try pool.writeWithoutTransaction { db in
             try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
             do {
-                let result = try body(db)
+                let result =
+                    if let trace { try AWSRequestTrace.$header.withValue(trace) { try body(db) } } else { try body(db) }
                 try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
                 return result
             } catch {

@@ -113,8 +113,11 @@ struct SQSEventSourceMapping: Sendable {
                         message.messageAttributes.isEmpty ? nil : message.messageAttributes),
                     md5OfBody: message.md5OfBody, eventSourceARN: mapping.eventSourceArn, awsRegion: sqs.region)
             })
+        // As Lambda does, the invocation continues the trace of the batch's first traced message.
+        let trace = batch.lazy.compactMap { $0.attributes["AWSTraceHeader"] }.first
         guard let payload = try? JSONEncoder().encode(event),
-            let result = try? await lambda.invoke(mapping.functionName, payload: Array(payload))
+            let result = try? await lambda.invoke(
+                mapping.functionName, payload: Array(payload), options: InvokeOptions(traceID: trace))
         else { return }
         guard result.functionError == nil else { return }  // the whole batch reappears after the visibility timeout
         let failed = mapping.reportsBatchItemFailures ? Self.failedIDs(result.payload, batch: batch) : []

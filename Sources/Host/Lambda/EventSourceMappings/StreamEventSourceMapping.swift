@@ -48,7 +48,12 @@ struct LambdaBatchSender: StreamBatchSender {
     func attempt(_ batch: [DynamoDBStoredStreamRecord], now: Date) async -> StreamSendResult {
         var result = StreamSendResult(outcome: .failure, requestID: Identifiers.uuid(), error: "Unhandled")
         let payload = #"{"Records":["# + batch.map(\.record.jsonText).joined(separator: ",") + "]}"
-        guard let answer = try? await lambda.invoke(mapping.functionName, payload: Array(payload.utf8)) else {
+        // The host's link: the invocation continues the trace of the write that made the first record.
+        let trace = batch.lazy.compactMap(\.traceHeader).first
+        guard
+            let answer = try? await lambda.invoke(
+                mapping.functionName, payload: Array(payload.utf8), options: InvokeOptions(traceID: trace))
+        else {
             return result
         }
         result.requestID = answer.requestID
