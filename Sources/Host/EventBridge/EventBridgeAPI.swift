@@ -216,13 +216,7 @@ struct EventBridgeDelivery: Sendable {
         guard size < 262_144 else {
             throw EventBridgeError("ValidationException", "Total size of the entries in the request is over the limit.")
         }
-        // An entry without its own TraceHeader carries the request's (read here: task-locals do not reach the
-        // database's queue).
-        var entries = input.entries
-        if let trace = AWSRequestTrace.header {
-            for index in entries.indices where entries[index].traceHeader == nil { entries[index].traceHeader = trace }
-        }
-        let results = try store.database.write { db in try deliver(db, entries) }
+        let results = try store.database.write { db in try deliver(db, input.entries) }
         return .init(failedEntryCount: results.filter { $0.errorCode != nil }.count, entries: results)
     }
 
@@ -274,14 +268,10 @@ struct EventBridgeDelivery: Sendable {
                 id: id, detailType: detailType, source: source, account: store.account, time: time,
                 region: store.region,
                 resources: entry.resources ?? [], detail: detail)
+            let parsed = EventBridgeInput.eventValue(
+                id: id, detailType: detailType, source: source, account: store.account, time: time,
+                region: store.region, resources: entry.resources ?? [], detail: detailValue)
             let bus = EventBridgeStore.busName(entry.eventBusName)
-            // The envelope as a value, for patterns and transformers: the text's own parse, without parsing it.
-            let parsed: JSONValue = .object([
-                "version": .string("0"), "id": .string(id), "detail-type": .string(detailType),
-                "source": .string(source), "account": .string(store.account), "time": .string(ISO8601.seconds(time)),
-                "region": .string(store.region), "resources": .array((entry.resources ?? []).map(JSONValue.string)),
-                "detail": detailValue,
-            ])
             let flattened = EventPattern.Event(parsed)
             for rule in try store.enabledRules(db, bus: bus) where rule.pattern.matches(flattened) {
                 let ruleARN = store.ruleARN(bus: bus, name: rule.name)
@@ -294,7 +284,10 @@ struct EventBridgeDelivery: Sendable {
                     try targets.deliver(
                         db,
                         TargetDelivery(
-                            ruleARN: ruleARN, targetARN: target.arn, body: body, traceHeader: entry.traceHeader,
+                            ruleARN: ruleARN, targetARN: target.arn, body: body,
+                            // An entry without a TraceHeader of its own carries its request's (HostDatabase.write
+                            // binds it for the transaction; a pipe's delivery has none).
+                            traceHeader: entry.traceHeader ?? AWSRequestTrace.header,
                             eventID: id, eventTime: Int64((time.timeIntervalSince1970 * 1000).rounded(.down)),
                             maximumRetryAttempts: target.retryPolicy?.maximumRetryAttempts ?? 185,
                             maximumEventAgeInSeconds: target.retryPolicy?.maximumEventAgeInSeconds ?? 86400,
@@ -319,6 +312,19 @@ enum EventBridgeInput {
         let timestamp = ISO8601.seconds(time)
         return
             #"{"version":"0","id":\#(quote(id)),"detail-type":\#(quote(detailType)),"source":\#(quote(source)),"account":\#(quote(account)),"time":\#(quote(timestamp)),"region":\#(quote(region)),"resources":[\#(resources.map(quote).joined(separator: ","))],"detail":\#(detail.trimmingJSONWhitespace)}"#
+    }
+
+    /// The same envelope as a value (what parsing `eventJSON` gives), for patterns and transformers, built from the
+    /// detail already parsed instead of parsing the event text again.
+    static func eventValue(
+        id: String, detailType: String, source: String, account: String, time: Date, region: String,
+        resources: [String], detail: JSONValue
+    ) -> JSONValue {
+        .object([
+            "version": .string("0"), "id": .string(id), "detail-type": .string(detailType), "source": .string(source),
+            "account": .string(account), "time": .string(ISO8601.seconds(time)), "region": .string(region),
+            "resources": .array(resources.map(JSONValue.string)), "detail": detail,
+        ])
     }
 
     static func quote(_ text: String) -> String { AWSJSONWriter.quoted(text) }

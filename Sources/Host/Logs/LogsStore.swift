@@ -121,10 +121,7 @@ final class LogsStore: Sendable, ServiceStore {
     /// Creates a log group unless it exists (the topology's log groups).
     func ensureGroup(_ name: String) throws {
         try Self.validateGroupName(name)
-        try database.write { db in
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO logs_groups (name, created_at) VALUES (?, ?)").execute(
-                arguments: [name, milliseconds])
-        }
+        try database.write { db in try insertGroupIfAbsent(db, name) }
     }
 
     func deleteGroup(_ name: String) throws {
@@ -297,15 +294,17 @@ final class LogsStore: Sendable, ServiceStore {
         return result
     }
 
+    private func insertGroupIfAbsent(_ db: Database, _ name: String) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO logs_groups (name, created_at) VALUES (?, ?)").execute(
+            arguments: [name, milliseconds])
+    }
+
     /// Appends events to their groups and streams in one transaction, creating both as needed (function logs).
     func append(_ records: [FunctionLogShipper.Record]) throws {
         try database.write { db in
             var known: Set<String> = []
             for record in records {
-                if known.insert(record.group).inserted {
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO logs_groups (name, created_at) VALUES (?, ?)")
-                        .execute(arguments: [record.group, milliseconds])
-                }
+                if known.insert(record.group).inserted { try insertGroupIfAbsent(db, record.group) }
                 try putEvent(
                     in: db, group: record.group, stream: record.stream, timestamp: record.timestamp,
                     message: record.message)
