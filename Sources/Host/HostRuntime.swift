@@ -33,8 +33,12 @@ public struct HostConfiguration: Sendable {
     public var verifySignatures: Bool
     /// The credentials clients may sign with when signatures are checked (default `test` / `test`).
     public var credentials: [AWSCredentials]
-    /// Sees every AWS operation besides the host's own log line (tests; later tracing and faults).
+    /// Sees every AWS operation besides the host's own log line (tests; later faults).
     var operationHook: (any AWSOperationHook)?
+    /// Record a trace of every request and event (the console, the X-Ray API); off, trace headers pass through.
+    public var tracing: Bool
+    /// How long traces are kept.
+    public var traceRetention: TraceRetention
 
     public init(
         bindAddress: String = "127.0.0.1", awsPort: Int = 4566, apiPort: Int = 3000,
@@ -42,8 +46,11 @@ public struct HostConfiguration: Sendable {
         printFunctionLogs: Bool = true, asyncRetryDelays: [Duration] = [.seconds(60), .seconds(120)],
         eventBridgeRetryDelay: Duration = .seconds(1), allowedHostNames: [String] = [],
         idleTimeout: Duration = .seconds(60), verifySignatures: Bool = false,
-        credentials: [AWSCredentials] = [AWSCredentials(accessKeyID: "test", secretAccessKey: "test")]
+        credentials: [AWSCredentials] = [AWSCredentials(accessKeyID: "test", secretAccessKey: "test")],
+        tracing: Bool = true, traceRetention: TraceRetention = TraceRetention()
     ) {
+        self.tracing = tracing
+        self.traceRetention = traceRetention
         self.verifySignatures = verifySignatures
         self.credentials = credentials
         self.allowedHostNames = allowedHostNames
@@ -75,6 +82,10 @@ public final class HostRuntime: Sendable {
     /// EventBridge Pipes (declared and created through the API).
     let pipes: PipeService
     let eventBridgeTargets: EventBridgeTargets
+    /// The trace recorder, when tracing is on.
+    let tracer: TraceRecorder?
+    let logsStore: LogsStore
+    let sqsStore: SQSStore
     public let services: [any Service]
     /// The HTTP API's id (`requestContext.apiId`), when the topology has one.
     public let apiID: String?
@@ -99,6 +110,13 @@ public final class HostRuntime: Sendable {
         let http1 = HTTPServerBuilder.http1(
             configuration: .init(idleTimeout: .milliseconds(configuration.idleTimeout.milliseconds)))
         let logsStore = LogsStore(database: database, region: topology.region, account: topology.accountID)
+        self.logsStore = logsStore
+        let tracer =
+            configuration.tracing
+            ? TraceRecorder(
+                store: TraceStore(database: database), retention: configuration.traceRetention, logger: logger)
+            : nil
+        self.tracer = tracer
         // Function output reaches CloudWatch Logs (`/aws/lambda/<name>`) as on AWS, and the terminal when asked.
         let functionLogs = FunctionLogShipper(logs: logsStore, logger: logger)
         let lambda = LambdaService(
@@ -106,9 +124,10 @@ public final class HostRuntime: Sendable {
             awsEndpoint:
                 "http://\(configuration.bindAddress):\(configuration.awsPort == 0 ? 4566 : configuration.awsPort)",
             group: group, sink: FunctionLogSink(isEnabled: configuration.printFunctionLogs, shipper: functionLogs),
-            logger: logger)
+            logger: logger, tracer: tracer)
         self.lambda = lambda
         let sqsStore = SQSStore(database: database, region: topology.region, account: topology.accountID)
+        self.sqsStore = sqsStore
         let asyncInvocations = LambdaAsyncInvocations(
             database: database, lambda: lambda, sqs: sqsStore, retryDelays: configuration.asyncRetryDelays,
             logger: logger)
@@ -118,12 +137,14 @@ public final class HostRuntime: Sendable {
         var services: [any Service] = [
             functionLogs, lambda, asyncInvocations, DynamoDBSweeper(store: dynamoDB.store, logger: logger),
         ]
+        // The recorder comes first of all so that it stops last, with every hop.
+        if let tracer { services.insert(tracer, at: 0) }
         services.append(SQSMessageMover(store: sqsStore, logger: logger))
         let eventBridgeStore = EventBridgeStore(
             database: database, region: topology.region, account: topology.accountID)
         let targets = EventBridgeTargets(
             sqs: sqsStore, lambda: asyncInvocations, logs: logsStore, retryDelay: configuration.eventBridgeRetryDelay,
-            logger: logger, now: { Date() })
+            logger: logger, now: { Date() }, tracer: tracer)
         self.eventBridgeTargets = targets
         services.append(EventBridgeRetries(database: database, targets: targets))
         let delivery = EventBridgeDelivery(store: eventBridgeStore, targets: targets)
@@ -148,14 +169,29 @@ public final class HostRuntime: Sendable {
         services.append(pipes)
         var apiID: String?
         let expectsAPI = !topology.httpAPIs.isEmpty
+        let routers = [
+            dynamoDB.router, SQSAPI(store: sqsStore, base: lambda.awsEndpoint).router, eventBridge.router,
+            LogsAPI(store: logsStore).router,
+        ]
+        let hook = OperationLog(
+            logger: logger,
+            next: tracer.map { tracer in
+                TraceOperationHook(
+                    recorder: tracer,
+                    keyNames: { [store = dynamoDB.store] table in
+                        guard let definition = try? store.table(named: table) else { return [] }
+                        return [definition.partitionKey.name] + (definition.sortKey.map { [$0.name] } ?? [])
+                    }, next: configuration.operationHook)
+            } ?? configuration.operationHook)
+        let console = Console(
+            topology: topology, tracer: tracer, lambda: lambda, sqs: sqsStore, dynamoDB: dynamoDB.store,
+            eventBridge: eventBridgeStore, pipes: pipes, mappings: eventSourceMappings, logs: logsStore,
+            routers: routers, hook: hook)
         let awsApplication = Application(
             responder: AWSEndpoint(
                 lambda: lambda, asyncInvocations: asyncInvocations, eventSourceMappings: eventSourceMappings,
-                pipes: pipes,
-                routers: [
-                    dynamoDB.router, SQSAPI(store: sqsStore, base: lambda.awsEndpoint).router, eventBridge.router,
-                    LogsAPI(store: logsStore).router,
-                ], hook: OperationLog(logger: logger, next: configuration.operationHook), policy: policy,
+                pipes: pipes, routers: routers, xray: XRayAPI(store: tracer?.store, account: topology.accountID),
+                console: console, hook: hook, policy: policy,
                 verifier: configuration.verifySignatures
                     ? SignatureVerifier(
                         credentials: configuration.credentials + [LambdaService.functionCredentials],
@@ -175,7 +211,8 @@ public final class HostRuntime: Sendable {
         )
         services.append(awsApplication)
         if !topology.httpAPIs.isEmpty {
-            let gateway = try APIGateway(configurations: topology.httpAPIs, lambda: lambda, logger: logger)
+            let gateway = try APIGateway(
+                configurations: topology.httpAPIs, lambda: lambda, logger: logger, tracer: tracer)
             apiID = topology.httpAPIs.count == 1 ? APIGateway.apiID(topology.httpAPIs[0].name) : nil
             services.append(
                 Application(

@@ -39,6 +39,19 @@ public struct LambdaLogger: Sendable {
     public var format: Format
     /// Attached to every line: the current invocation's request id.
     public var requestID: String?
+    /// Attached to every line after the message: the invocation's X-Ray trace id (`traceId`, set by the runtime)
+    /// and what the handler adds (an `orderId`), in order. Text lines end with `\ttraceId=… orderId=…`; JSON lines
+    /// carry them as members.
+    public var fields: [(name: String, value: String)] = []
+
+    /// A copy that adds (or replaces) a field.
+    public func with(_ name: String, _ value: String?) -> LambdaLogger {
+        guard let value else { return self }
+        var copy = self
+        copy.fields.removeAll { $0.name == name }
+        copy.fields.append((name, value))
+        return copy
+    }
 
     public init(minimumLevel: Level = .info, format: Format = .text, requestID: String? = nil) {
         self.minimumLevel = minimumLevel
@@ -78,7 +91,8 @@ public struct LambdaLogger: Sendable {
     public func render(_ level: Level, _ message: String, timestamp: String) -> String {
         switch format {
         case .text:
-            return "\(timestamp)\t\(requestID ?? "undefined")\t\(level.name)\t\(message)"
+            let suffix = fields.isEmpty ? "" : "\t" + fields.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+            return "\(timestamp)\t\(requestID ?? "undefined")\t\(level.name)\t\(message)\(suffix)"
         case .json:
             struct Line: Encodable {
                 var timestamp: String
@@ -87,8 +101,17 @@ public struct LambdaLogger: Sendable {
                 var message: String
             }
             let line = Line(timestamp: timestamp, level: level.name, requestId: requestID, message: message)
-            let data = (try? JSONEncoder().encode(line)) ?? Data()
-            return String(decoding: data, as: UTF8.self)
+            var text = String(decoding: (try? JSONEncoder().encode(line)) ?? Data(), as: UTF8.self)
+            if !fields.isEmpty, text.hasSuffix("}") {
+                text.removeLast()
+                for field in fields {
+                    let name = String(decoding: (try? JSONEncoder().encode(field.name)) ?? Data(), as: UTF8.self)
+                    let value = String(decoding: (try? JSONEncoder().encode(field.value)) ?? Data(), as: UTF8.self)
+                    text += ",\(name):\(value)"
+                }
+                text += "}"
+            }
+            return text
         }
     }
 }

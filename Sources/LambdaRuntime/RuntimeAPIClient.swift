@@ -65,17 +65,25 @@ public final class RuntimeAPIClient: RuntimeAPI {
         }
         var logger = self.logger
         logger.requestID = requestID
+        let traceID = response.header("Lambda-Runtime-Trace-Id")
+        // Every line of the invocation names its trace (the header's `Root`), so a line leads to the trace.
+        logger = logger.with("traceId", traceID.flatMap(Self.traceRoot))
         let context = LambdaContext(
             requestID: requestID,
             deadlineMilliseconds: deadline,
             invokedFunctionARN: arn,
-            traceID: response.header("Lambda-Runtime-Trace-Id"),
+            traceID: traceID,
             clientContext: response.header("Lambda-Runtime-Client-Context"),
             cognitoIdentity: response.header("Lambda-Runtime-Cognito-Identity"),
             tenantID: response.header("Lambda-Runtime-Aws-Tenant-Id"),
             logger: logger
         )
         return NextInvocation(event: response.body, context: context)
+    }
+
+    /// The `Root` of an X-Ray trace header (`Root=1-…;Parent=…;Sampled=…`).
+    static func traceRoot(_ header: String) -> String? {
+        header.split(separator: ";").first { $0.hasPrefix("Root=") }.map { String($0.dropFirst(5)) }
     }
 
     public func respond(requestID: String, body: [UInt8]) throws -> Int {

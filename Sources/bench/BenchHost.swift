@@ -15,17 +15,18 @@ final class BenchHost {
     var awsURL: String { "http://127.0.0.1:\(awsPort)/" }
     var apiURL: String { "http://127.0.0.1:\(apiPort)" }
 
-    init(executable: String, topology: Data, name: String) throws {
+    init(executable: String, topology: Data, name: String, arguments extra: [String] = []) throws {
         directory = NSTemporaryDirectory() + "\(name)-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try topology.write(to: URL(fileURLWithPath: "\(directory)/topology.json"))
         awsPort = try freePort()
         apiPort = try freePort()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [
-            "--topology", "\(directory)/topology.json", "--aws-port", "\(awsPort)", "--api-port", "\(apiPort)",
-            "--data-dir", "\(directory)/data", "--log-level", "error", "--no-build",
-        ]
+        process.arguments =
+            [
+                "--topology", "\(directory)/topology.json", "--aws-port", "\(awsPort)", "--api-port", "\(apiPort)",
+                "--data-dir", "\(directory)/data", "--log-level", "error", "--no-build",
+            ] + extra
         process.standardOutput = FileHandle.nullDevice  // the host's banner is not a figure
         try process.run()
         let probe = try CurlConnection()

@@ -23,6 +23,9 @@ struct CommerceBench: AsyncParsableCommand {
     @Option(help: "The topology to run (its functions are taken from beside this binary).")
     var topology = "infra/topology.json"
 
+    @Flag(help: "Run the host with --no-tracing (to measure what tracing costs).")
+    var noTracing = false
+
     func run() async throws {
         let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         guard
@@ -45,11 +48,13 @@ struct CommerceBench: AsyncParsableCommand {
         system["functions"] = functions
         let host = try BenchHost(
             executable: folder.appendingPathComponent("host").path,
-            topology: try JSONSerialization.data(withJSONObject: system), name: "commerce-bench")
+            topology: try JSONSerialization.data(withJSONObject: system), name: "commerce-bench",
+            arguments: noTracing ? ["--no-tracing"] : [])
         defer { host.stop() }
         let api = host.apiURL
         print(
-            "host: pid \(host.pid), \(ProcessInfo.processInfo.activeProcessorCount) cores; gateway accept rate 1"
+            "host: pid \(host.pid), \(ProcessInfo.processInfo.activeProcessorCount) cores; gateway accept rate 1; "
+                + "tracing \(noTracing ? "off" : "on")"
         )
 
         @Sendable func post(_ connection: CurlConnection, _ path: String, _ body: String) throws -> [UInt8] {

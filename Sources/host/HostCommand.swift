@@ -76,6 +76,18 @@ struct HostCommand: AsyncParsableCommand {
             discussion: "Also on when HOST_VERIFY_SIGNATURES=1."))
     var verifySignatures = false
 
+    @Flag(
+        help:
+            "Record no traces (no console timeline or sequence diagrams, no X-Ray API data); trace headers pass through."
+    )
+    var noTracing = false
+
+    @Option(help: ArgumentHelp("Hours traces are kept.", valueName: "hours"))
+    var traceRetentionHours: Int = 24
+
+    @Option(help: ArgumentHelp("The most trace hops kept (the oldest go first).", valueName: "count"))
+    var traceMaxHops: Int = 100_000
+
     @Option(
         help: ArgumentHelp(
             "The Swift package whose function products are built (default: the package this host was built from).",
@@ -85,6 +97,12 @@ struct HostCommand: AsyncParsableCommand {
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        guard (1...8760).contains(traceRetentionHours) else {
+            throw ValidationError("--trace-retention-hours must be between 1 and 8760")
+        }
+        guard (100...10_000_000).contains(traceMaxHops) else {
+            throw ValidationError("--trace-max-hops must be between 100 and 10000000")
         }
     }
 
@@ -133,7 +151,10 @@ struct HostCommand: AsyncParsableCommand {
                 bindAddress: bind, awsPort: awsPort, apiPort: apiPort, dataDirectory: dataDir,
                 printFunctionLogs: level <= .info, allowedHostNames: allowedHosts,
                 verifySignatures: verifySignatures
-                    || ProcessInfo.processInfo.environment["HOST_VERIFY_SIGNATURES"] == "1"),
+                    || ProcessInfo.processInfo.environment["HOST_VERIFY_SIGNATURES"] == "1",
+                tracing: !noTracing,
+                traceRetention: TraceRetention(
+                    maxAge: .seconds(traceRetentionHours * 3600), maxHops: traceMaxHops)),
             logger: logger)
         defer { withExtendedLifetime(directory) {} }
         let group = host.serviceGroup(logger: logger)
@@ -193,6 +214,7 @@ struct HostCommand: AsyncParsableCommand {
             "  AWS endpoint   http://\(bind):\(ports.aws)   (aws --endpoint-url http://\(bind):\(ports.aws) …)",
             "  health         http://\(bind):\(ports.aws)/_host/health",
         ]
+        lines.insert("  console        http://\(bind):\(ports.aws)/_host/console/", at: 1)
         if !host.topology.httpAPIs.isEmpty {
             lines.append("  HTTP APIs      http://\(bind):\(ports.api)")
             for api in host.topology.httpAPIs {

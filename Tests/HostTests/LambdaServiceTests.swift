@@ -168,13 +168,29 @@ import Testing
             #expect((report["requestID"] as? String)?.count == 36)
             #expect(report["invokedFunctionARN"] as? String == "arn:aws:lambda:us-east-1:000000000000:function:Fn")
             #expect(report["clientContext"] as? String == #"{"custom":{"k":"v"}}"#)
-            #expect(report["traceID"] as? String == options.traceID)
-            #expect(report["traceEnvironment"] as? String == options.traceID)
+            // With tracing on (the default), the invocation is a segment of the caller's trace, as with Lambda's
+            // active tracing: the same Root, the invocation's own segment as Parent.
+            let traceID = try #require(report["traceID"] as? String)
+            #expect(traceID.hasPrefix("Root=1-5759e988-bd862e3fe1be46a994272793;Parent="))
+            #expect(!traceID.contains("53995c3f42cd8ad8") && traceID.hasSuffix(";Sampled=1"))
+            #expect(report["traceEnvironment"] as? String == traceID)
             #expect(report["tenantID"] as? String == "tenant-7")
             let remaining = report["remainingMilliseconds"] as? Int ?? 0
             #expect(remaining > 25_000 && remaining <= 30_000)
             let deadline = report["deadlineMilliseconds"] as? Int ?? 0
             #expect(abs(deadline - Int(Date().timeIntervalSince1970 * 1000) - 30_000) < 5_000)
+        }
+    }
+
+    @Test func withTracingOffTheTraceHeaderPassesThroughUntouched() async throws {
+        var configuration = testConfiguration()
+        configuration.tracing = false
+        let header = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0"
+        try await withHost(topology(executable: try builtProduct("TestFunction")), configuration: configuration) {
+            host, _ in
+            let report = try await invoke(host, #"{"action":"context"}"#, options: InvokeOptions(traceID: header))
+                .json()
+            #expect(report["traceID"] as? String == header)
         }
     }
 

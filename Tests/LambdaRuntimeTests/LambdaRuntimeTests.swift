@@ -122,6 +122,23 @@ struct OrderHandler: LambdaHandler {
                 == "2026-01-02T03:04:05.006Z\treq-1\tWARN\tcareful")
     }
 
+    @Test func fieldsFollowEveryLineInOrder() throws {
+        let logger = LambdaLogger(minimumLevel: .info, format: .text, requestID: "req-1")
+            .with("traceId", "1-6752f0a1-aaaaaaaaaaaaaaaaaaaaaaaa").with("orderId", "O1").with("sku", nil)
+            .with("orderId", "O2")
+        #expect(
+            logger.render(.info, "placed", timestamp: "2026-01-02T03:04:05.006Z")
+                == "2026-01-02T03:04:05.006Z\treq-1\tINFO\tplaced\ttraceId=1-6752f0a1-aaaaaaaaaaaaaaaaaaaaaaaa orderId=O2"
+        )
+        var json = logger
+        json.format = .json
+        let object =
+            try JSONSerialization.jsonObject(
+                with: Data(json.render(.info, "placed", timestamp: "t").utf8)) as? [String: String]
+        #expect(object?["orderId"] == "O2" && object?["traceId"] == "1-6752f0a1-aaaaaaaaaaaaaaaaaaaaaaaa")
+        #expect(object?["message"] == "placed")
+    }
+
     @Test func jsonLinesAreObjects() throws {
         let logger = LambdaLogger(minimumLevel: .info, format: .json, requestID: "req-1")
         let line = logger.render(.error, "bad \"quote\"", timestamp: "2026-01-02T03:04:05.006Z")

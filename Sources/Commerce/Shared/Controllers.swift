@@ -32,8 +32,11 @@ public struct APIController<Service: APIService>: LambdaHandler {
     // DECISIONS: `isBase64Encoded` is not handled, as the reference (`JSON.parse(event.body)`): a base64 body is
     // not JSON and gets 400. Clients send `Content-Type: application/json`, which API Gateway passes as text.
     public func respond(toBody body: String?, logger: LambdaLogger = LambdaLogger()) -> APIGatewayV2Response {
+        let json = parseJSON(body)
+        // Every line of the request names the order (or SKU) it is about.
+        let logger = logger.with("orderId", json?["orderId"]?.stringValue).with("sku", json?["sku"]?.stringValue)
         do throws(CommerceError) {
-            let output = try service.handle(body: parseJSON(body), logger: logger)
+            let output = try service.handle(body: json, logger: logger)
             return APIGatewayV2Response(statusCode: service.successStatusCode, body: output.text)
         } catch {
             if error.kind == .invalidArguments {
@@ -72,8 +75,13 @@ public struct WorkerController<Service: WorkerService>: LambdaByteHandler {
         var failures: [SQSBatchResponse.BatchItemFailure] = []
         for record in event?["Records"]?.arrayValue ?? [] {
             let messageId = record["messageId"]?.stringValue ?? ""
+            var logger = logger
             do throws(CommerceError) {
                 let newImage = try Self.newImage(ofBody: record["body"]?.stringValue)
+                // Every line of the record names the order (or SKU) its event is about.
+                if case .m(let data)? = newImage["eventData"] {
+                    logger = logger.with("orderId", data["orderId"]?.loggedText).with("sku", data["sku"]?.loggedText)
+                }
                 try service.process(newImage: newImage, logger: logger)
             } catch {
                 if error.transient {
@@ -171,5 +179,15 @@ public struct IncomingSKURestockedEvent: Equatable, Sendable {
         lotId = try data.string("lotId", trimmed: true)
         createdAt = try fields.string("createdAt", trimmed: true)
         updatedAt = try fields.string("updatedAt", trimmed: true)
+    }
+}
+
+extension AttributeValue {
+    /// A string or number as a log field.
+    fileprivate var loggedText: String? {
+        switch self {
+        case .s(let text), .n(let text): text
+        default: nil
+        }
     }
 }

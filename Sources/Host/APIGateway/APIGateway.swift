@@ -25,8 +25,14 @@ public struct APIGateway: HTTPResponder {
     let routes: RouteTable
     let lambda: LambdaService
     let logger: Logger
+    /// Records each request as the first hop of its trace (API Gateway's own segment); nil passes the trace header
+    /// through.
+    let tracer: TraceRecorder?
 
-    public init(configurations: [HTTPAPIConfiguration], lambda: LambdaService, logger: Logger) throws {
+    init(
+        configurations: [HTTPAPIConfiguration], lambda: LambdaService, logger: Logger, tracer: TraceRecorder? = nil
+    ) throws {
+        self.tracer = tracer
         var apis: [String: API] = [:]
         for configuration in configurations {
             apis[configuration.name] = API(
@@ -103,7 +109,10 @@ public struct APIGateway: HTTPResponder {
         }
         // HTTP/1.1's Host arrives as the request's authority.
         let host = request.head.authority.map { [(name: "Host", value: $0)] } ?? []
-        let traceID = request.headers[HTTPField.Name("X-Amzn-Trace-Id")!] ?? LambdaService.newTraceID()
+        let incomingTrace = request.headers[HTTPField.Name("X-Amzn-Trace-Id")!]
+        let segment =
+            tracer == nil ? nil : incomingTrace.flatMap(TraceSegment.init(continuing:)) ?? TraceSegment.starting()
+        let traceID = segment?.header ?? incomingTrace ?? LambdaService.newTraceID()
         let incoming = IncomingHTTPRequest(
             method: method,
             rawPath: rawPath,
@@ -121,6 +130,8 @@ public struct APIGateway: HTTPResponder {
         // Lambda takes at most 6 MB synchronously; a bigger event (a body near API Gateway's 10 MB) never reaches
         // the function.
         guard payload.count <= 6_291_456 else { return .tooLarge }
+        let start = Date().timeIntervalSince1970
+        let started = ContinuousClock.now
         let result: InvocationResult
         do {
             result = try await lambda.invoke(
@@ -133,6 +144,19 @@ public struct APIGateway: HTTPResponder {
             logger.warning(
                 "route \(match.route.key): \(match.route.function) failed: \(error.errorType): \(error.errorMessage)")
         }
-        return mapping.response(for: result)
+        let response = mapping.response(for: result)
+        if let tracer, let segment {
+            let elapsed = ContinuousClock.now - started
+            tracer.record(
+                TraceHop(
+                    id: segment.id, traceID: segment.root, parentID: segment.parent, service: "apigateway",
+                    operation: match.route.key, resource: match.route.api, source: "Client", start: start,
+                    duration: elapsed.seconds,
+                    status: response.status >= 500 ? .fault : response.status >= 400 ? .error : .ok,
+                    error: response.status >= 400 ? "HTTP \(response.status)" : nil,
+                    keys: [requestID] + match.pathParameters.values, payload: TraceHop.text(incoming.body),
+                    response: TraceHop.text(response.body)))
+        }
+        return response
     }
 }

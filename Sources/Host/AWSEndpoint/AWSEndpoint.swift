@@ -24,14 +24,18 @@ public struct AWSEndpoint: HTTPResponder {
     let policy: LocalRequestPolicy
     /// Checks every request's SigV4 signature (`--verify-signatures`); nil accepts any.
     let verifier: SignatureVerifier?
+    /// The console (`/_host/console/`) and the host's trace API (`/_host/traces`).
+    let console: Console?
 
     init(
         lambda: LambdaService, asyncInvocations: LambdaAsyncInvocations,
         eventSourceMappings: EventSourceMappingService, pipes: PipeService, routers: [AWSJSONRouter],
+        xray: XRayAPI = XRayAPI(store: nil, account: "000000000000"), console: Console? = nil,
         hook: (any AWSOperationHook)? = nil,
         policy: LocalRequestPolicy = LocalRequestPolicy(), verifier: SignatureVerifier? = nil
     ) {
         self.verifier = verifier
+        self.console = console
         self.lambda = lambda
         self.asyncInvocations = asyncInvocations
         self.eventSourceMappings = eventSourceMappings
@@ -40,7 +44,8 @@ public struct AWSEndpoint: HTTPResponder {
         self.hook = hook
         rest = AWSRESTRoutes.responder(
             lambda: LambdaAPI(lambda: lambda, asyncInvocations: asyncInvocations),
-            mappings: EventSourceMappingAPI(service: eventSourceMappings), pipes: PipesAPI(service: pipes), hook: hook)
+            mappings: EventSourceMappingAPI(service: eventSourceMappings), pipes: PipesAPI(service: pipes), xray: xray,
+            hook: hook)
         self.policy = policy
     }
 
@@ -104,7 +109,18 @@ public struct AWSEndpoint: HTTPResponder {
         if path == "/_host/health" {
             return .json(#"{"status":"ready","functions":\#(AWSJSONWriter.array(lambda.functionNames))}"#)
         }
-        if path.hasPrefix("/2015-03-31/") || path == "/v1/pipes" || path.hasPrefix("/v1/pipes/") {
+        if let console {
+            if path == Console.prefix {
+                var headers = HTTPFields()
+                headers[.location] = Console.prefix + "/"
+                return Response(status: .movedPermanently, headers: headers)
+            }
+            if path.hasPrefix(Console.prefix + "/") { return try await console.respond(to: request, context: context) }
+            if path == "/_host/traces" || path.hasPrefix("/_host/traces/") { return try console.traceAPI(request) }
+        }
+        if path.hasPrefix("/2015-03-31/") || path == "/v1/pipes" || path.hasPrefix("/v1/pipes/")
+            || Self.xrayPaths.contains(path)
+        {
             return try await rest.respond(to: request, context: context)
         }
         if let target = request.headers[HTTPField.Name("X-Amz-Target")!] {
@@ -150,8 +166,12 @@ extension AWSEndpoint {
         let path = request.uri.path
         if path.hasPrefix("/2015-03-31/") { return "lambda" }
         if path == "/v1/pipes" || path.hasPrefix("/v1/pipes/") { return "pipes" }
+        if xrayPaths.contains(path) { return "xray" }
         return nil
     }
+
+    /// The X-Ray operations the host serves.
+    static let xrayPaths: Set<String> = ["/TraceSummaries", "/Traces"]
 }
 
 extension Request {

@@ -114,7 +114,9 @@ struct AWSJSONRouter: Sendable {
                 }
             }
             try context.willRun(input: input)
-            return Data(try await handle(input).jsonBytes)
+            let output = try await handle(input)
+            context.didProduce(output)
+            return Data(output.jsonBytes)
         }
     }
 
@@ -123,7 +125,7 @@ struct AWSJSONRouter: Sendable {
     /// Runs one operation, reporting it to `hook`.
     func respond(target: String, body: Data, hook: (any AWSOperationHook)? = nil) async -> AWSJSONResponse {
         let operation = target.split(separator: ".", maxSplits: 1).last.map(String.init) ?? target
-        let context = AWSOperationCall.Context(service: service, operation: operation, hook: hook)
+        let context = AWSOperationCall.Context(service: service, operation: operation, hook: hook, body: body)
         let started = ContinuousClock.now
         let response: AWSJSONResponse
         var failure: (any AWSServiceError)?

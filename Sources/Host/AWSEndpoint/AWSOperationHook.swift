@@ -22,18 +22,31 @@ struct AWSOperationCall: Sendable {
     var operation: String
     /// The decoded input; nil when the call did not get as far as decoding.
     var input: (any Sendable)?
+    /// The output, when the operation succeeded.
+    var output: (any Sendable)? = nil
+    /// The request's body (JSON protocols).
+    var body: Data? = nil
 
     /// What the skeleton carries through one call to report it to the hook.
     struct Context: Sendable {
         let service: String
         let operation: String
         let hook: (any AWSOperationHook)?
+        let body: Data?
         private let input = SharedValue<(any Sendable)?>(nil)
+        private let output = SharedValue<(any Sendable)?>(nil)
 
-        init(service: String, operation: String, hook: (any AWSOperationHook)?) {
+        init(service: String, operation: String, hook: (any AWSOperationHook)?, body: Data? = nil) {
             self.service = service
             self.operation = operation
             self.hook = hook
+            self.body = body
+        }
+
+        /// The operation answered with `output`.
+        func didProduce(_ output: any Sendable) {
+            guard hook != nil else { return }
+            self.output.value = output
         }
 
         /// The input was decoded: the hook may answer instead of the operation.
@@ -48,7 +61,8 @@ struct AWSOperationCall: Sendable {
         func didRun(status: Int, error: (any AWSServiceError)?, duration: Duration) {
             guard let hook else { return }
             hook.didRun(
-                AWSOperationCall(service: service, operation: operation, input: input.value),
+                AWSOperationCall(
+                    service: service, operation: operation, input: input.value, output: output.value, body: body),
                 outcome: AWSOperationOutcome(status: status, errorCode: error?.code, duration: duration))
         }
     }

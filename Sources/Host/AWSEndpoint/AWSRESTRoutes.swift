@@ -31,10 +31,14 @@ enum AWSRESTRoutes {
         static let pipes = Errors(
             service: "pipes", malformed: { AWSError("ValidationException", $0) },
             invalid: { AWSError("ValidationException", $0.message) })
+        static let xray = Errors(
+            service: "xray", malformed: { AWSError("InvalidRequestException", $0) },
+            invalid: { AWSError("InvalidRequestException", $0.message) })
     }
 
     static func responder(
-        lambda: LambdaAPI, mappings: EventSourceMappingAPI, pipes: PipesAPI, hook: (any AWSOperationHook)?
+        lambda: LambdaAPI, mappings: EventSourceMappingAPI, pipes: PipesAPI, xray: XRayAPI,
+        hook: (any AWSOperationHook)?
     ) -> RouterResponder<HostRequestContext> {
         let router = Router(context: HostRequestContext.self)
         router.middlewares.add(UnknownRESTOperation())
@@ -61,6 +65,8 @@ enum AWSRESTRoutes {
         routes.on(Pipes.DeletePipe.self, .pipes) { input, _, _ in try pipes.delete(input) }
         routes.on(Pipes.StartPipe.self, .pipes) { input, _, _ in try pipes.start(input) }
         routes.on(Pipes.StopPipe.self, .pipes) { input, _, _ in try pipes.stop(input) }
+        routes.on(XRay.GetTraceSummaries.self, .xray) { input, _, _ in try xray.getTraceSummaries(input) }
+        routes.on(XRay.BatchGetTraces.self, .xray) { input, _, _ in try xray.batchGetTraces(input) }
         return router.buildResponder()
     }
 

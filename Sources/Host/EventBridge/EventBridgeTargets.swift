@@ -59,6 +59,8 @@ struct EventBridgeTargets: Sendable, ServiceStore {
     let retryDelay: Duration
     let logger: Logger
     let now: @Sendable () -> Date
+    /// Records each delivery as two hops: the bus to the rule, the rule to its target.
+    var tracer: TraceRecorder? = nil
     static let maximumDelay: Duration = .seconds(300)
 
     static let migrations: [StoreMigration] = [
@@ -94,18 +96,59 @@ struct EventBridgeTargets: Sendable, ServiceStore {
 
     /// Writes one delivery to its target; throws ``TargetDeliveryFailure`` when the target refuses it.
     func send(_ db: Database, _ delivery: TargetDelivery) throws {
+        guard let tracer else {
+            _ = try write(db, delivery)
+            return
+        }
+        let start = now().timeIntervalSince1970
+        let started = ContinuousClock.now
+        var keys: [String] = []
+        var failure: TargetDeliveryFailure?
+        do {
+            keys = try write(db, delivery)
+        } catch let error as TargetDeliveryFailure {
+            failure = error
+        }
+        let elapsed = ContinuousClock.now - started
+        let trace = delivery.traceHeader.flatMap(TraceSegment.parse)
+        // `arn:aws:events:<region>:<account>:rule/[<bus>/]<name>`
+        let rulePath = delivery.ruleARN.split(separator: ":").last.map { $0.split(separator: "/").dropFirst() } ?? []
+        let rule = rulePath.last.map(String.init) ?? delivery.ruleARN
+        let bus = rulePath.count > 1 ? String(rulePath.first!) : "default"
+        let parts = delivery.targetARN.split(separator: ":", omittingEmptySubsequences: false)
+        let service = parts.count > 2 ? String(parts[2]) : "events"
+        let target = parts.count > 6 ? String(parts[6]) : parts.last.map(String.init) ?? delivery.targetARN
+        tracer.record(
+            TraceHop(
+                traceID: trace?.root, parentID: trace?.parent, service: "events", operation: "Rule", resource: rule,
+                source: bus, start: start, duration: 0, keys: [delivery.eventID], payload: delivery.body))
+        tracer.record(
+            TraceHop(
+                traceID: trace?.root, parentID: trace?.parent, service: service,
+                operation: service == "sqs" ? "SendMessage" : service == "lambda" ? "InvokeAsync" : "PutLogEvents",
+                resource: target, source: rule, start: start, duration: elapsed.seconds,
+                status: failure == nil ? .ok : .error, error: failure.map { "\($0.code): \($0.message)" },
+                keys: [delivery.eventID] + keys, payload: delivery.body))
+        if let failure { throw failure }
+    }
+
+    /// Writes one delivery to its target; returns the ids it made (a message id).
+    private func write(_ db: Database, _ delivery: TargetDelivery) throws -> [String] {
         let parts = delivery.targetARN.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 6, parts[0] == "arn" else {
             logger.warning("EventBridge target \(delivery.targetARN) is not an ARN the host delivers to; skipped")
-            return
+            return []
         }
         switch parts[2] {
         case "sqs":
             do {
-                _ = try sqs.send(
-                    in: db, queue: parts[5],
-                    SQSOutgoingMessage(
-                        body: delivery.body, traceHeader: delivery.traceHeader, groupId: delivery.messageGroupId))
+                return [
+                    try sqs.send(
+                        in: db, queue: parts[5],
+                        SQSOutgoingMessage(
+                            body: delivery.body, traceHeader: delivery.traceHeader, groupId: delivery.messageGroupId)
+                    ).messageId
+                ]
             } catch let error as SQSError {
                 if error == SQSError.queueDoesNotExist {
                     throw TargetDeliveryFailure(
@@ -118,6 +161,7 @@ struct EventBridgeTargets: Sendable, ServiceStore {
                 try lambda.enqueue(
                     db, function: delivery.targetARN, payload: Array(delivery.body.utf8),
                     options: InvokeOptions(traceID: delivery.traceHeader), origin: delivery.ruleARN)
+                return []
             } catch {
                 guard error.type == "ResourceNotFoundException" else {
                     throw TargetDeliveryFailure(code: "INTERNAL_ERROR", message: error.message, isRetriable: true)
@@ -130,11 +174,13 @@ struct EventBridgeTargets: Sendable, ServiceStore {
                 try logs.putEvent(
                     in: db, group: parts[6], stream: delivery.eventID, timestamp: delivery.eventTime,
                     message: delivery.body)
+                return []
             } catch let error as LogsError where error == .groupNotFound {
                 throw TargetDeliveryFailure(code: "NO_RESOURCE", message: error.message, isRetriable: true)
             }
         default:
             logger.warning("EventBridge target \(delivery.targetARN): the host has no \(parts[2]) targets; skipped")
+            return []
         }
     }
 

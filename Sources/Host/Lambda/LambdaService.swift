@@ -51,6 +51,17 @@ public struct InvokeOptions: Sendable {
     public var traceID: String?
     public var wantsLogTail = false
     public var tenantID: String?
+    /// Where the invocation's arrow starts in a trace when its parent hop does not say (a mapping's queue or
+    /// table, a rule).
+    var traceSource: String?
+    /// Ids the invocation's hop is found by besides its request id (the batch's message ids, sequence numbers).
+    var traceKeys: [String] = []
+
+    init(traceID: String?, traceSource: String?, traceKeys: [String]) {
+        self.traceID = traceID
+        self.traceSource = traceSource
+        self.traceKeys = traceKeys
+    }
 
     public init(
         clientContext: String? = nil, traceID: String? = nil, wantsLogTail: Bool = false, tenantID: String? = nil
@@ -70,6 +81,9 @@ public final class LambdaService: Service {
     private let pools: [String: FunctionPool]
     private let logger: Logger
     private let sink: FunctionLogSink
+    /// Records each invocation as a hop of its trace (and makes the invocation's segment the parent of what the
+    /// function calls, as Lambda's active tracing does); nil passes trace headers through untouched.
+    let tracer: TraceRecorder?
     /// `AWS_ENDPOINT_URL` for functions: known for sure once the AWS endpoint has bound its port.
     let awsEndpoint: SharedValue<String>
 
@@ -79,8 +93,9 @@ public final class LambdaService: Service {
     public init(
         topology: Topology, executables: [String: String], requestPolicy: LocalRequestPolicy = LocalRequestPolicy(),
         awsEndpoint: String, group: any EventLoopGroup, sink: FunctionLogSink, logger: Logger,
-        hostPATH: String = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        hostPATH: String = ProcessInfo.processInfo.environment["PATH"] ?? "", tracer: TraceRecorder? = nil
     ) {
+        self.tracer = tracer
         self.region = topology.region
         self.accountID = topology.accountID
         self.logger = logger
@@ -179,7 +194,32 @@ public final class LambdaService: Service {
         _ function: String, payload: [UInt8], requestID: String? = nil, options: InvokeOptions = InvokeOptions()
     ) async throws(LambdaServiceError) -> InvocationResult {
         let pool = try pool(for: function)
-        return await pool.invoke(makeInvocation(payload: payload, options: options, requestID: requestID))
+        guard let tracer else {
+            return await pool.invoke(makeInvocation(payload: payload, options: options, requestID: requestID))
+        }
+        let segment = options.traceID.flatMap(TraceSegment.init(continuing:)) ?? .starting()
+        var options = options
+        options.traceID = segment.header
+        let invocation = makeInvocation(payload: payload, options: options, requestID: requestID)
+        let start = Date().timeIntervalSince1970
+        let started = ContinuousClock.now
+        let result = await pool.invoke(invocation)
+        let elapsed = ContinuousClock.now - started
+        let error = result.error
+        let status: TraceHop.Status =
+            if let error {
+                error.errorType.hasPrefix("Sandbox.") || error.errorType.hasPrefix("Runtime.")
+                    || error.errorType.hasPrefix("Function.") ? .fault : .error
+            } else { .ok }
+        tracer.record(
+            TraceHop(
+                id: segment.id, traceID: segment.root, parentID: segment.parent, service: "lambda",
+                operation: "Invoke", resource: pool.name, source: options.traceSource, start: start,
+                duration: elapsed.seconds,
+                status: status, error: error.map { "\($0.errorType): \($0.errorMessage)" },
+                keys: [invocation.requestID] + options.traceKeys, payload: TraceHop.text(payload),
+                response: TraceHop.text(result.payload)))
+        return result
     }
 
     func makeInvocation(payload: [UInt8], options: InvokeOptions, requestID: String? = nil) -> Invocation {

@@ -381,6 +381,19 @@ final class LogsStore: Sendable, ServiceStore {
         }
     }
 
+    /// The newest `limit` events of a group, newest first (the console's log view).
+    func recentEvents(group: String, limit: Int) throws -> [StoredLogEvent] {
+        try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, stream, timestamp, ingestion_time, message FROM logs_events WHERE log_group = ?
+                    ORDER BY timestamp DESC, seq DESC LIMIT ?
+                    """, arguments: [group, limit]
+            ).map(Self.event)
+        }
+    }
+
     /// FilterLogEvents' scan: events of a group (optionally some streams) after a position, oldest first, in
     /// [startTime, endTime), that `accept` keeps; stops at `limit` matches or after scanning `budget` events.
     func groupEvents(

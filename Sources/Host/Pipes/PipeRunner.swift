@@ -88,9 +88,11 @@ struct EventBusSender: StreamBatchSender {
 
     func settle(_ db: Database, _ entries: [EventBridge.PutEventsRequestEntry], now: Date) throws -> StreamSendResult {
         var refused: EventBridge.PutEventsResultEntry?
+        var delivered: [EventBridge.PutEventsResultEntry] = []
         try db.inSavepoint {
             for start in stride(from: 0, to: entries.count, by: 10) {
                 let results = try delivery.deliver(db, Array(entries[start..<min(start + 10, entries.count)]))
+                delivered += results
                 if let failed = results.first(where: { $0.errorCode != nil }) {
                     refused = failed
                     return .rollback
@@ -98,9 +100,36 @@ struct EventBusSender: StreamBatchSender {
             }
             return .commit
         }
-        guard let refused else { return StreamSendResult(outcome: .success, requestID: "", error: nil) }
+        guard let refused else {
+            trace(entries, results: delivered, now: now)
+            return StreamSendResult(outcome: .success, requestID: "", error: nil)
+        }
         return StreamSendResult(
             outcome: .failure, requestID: Identifiers.uuid(), error: refused.errorCode ?? "InternalException")
+    }
+
+    /// Records each event as two hops: the table's stream to the pipe, the pipe to its bus.
+    private func trace(
+        _ entries: [EventBridge.PutEventsRequestEntry], results: [EventBridge.PutEventsResultEntry], now: Date
+    ) {
+        guard let tracer = delivery.targets.tracer else { return }
+        // `arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`
+        let table = pipe.source.split(separator: "/").dropFirst().first.map(String.init) ?? pipe.source
+        let bus = (pipe.targetBus ?? "default").split(separator: "/").last.map(String.init) ?? "default"
+        for (entry, result) in zip(entries, results) {
+            let trace = entry.traceHeader.flatMap(TraceSegment.parse)
+            let keys = result.eventId.map { [$0] } ?? []
+            tracer.record(
+                TraceHop(
+                    traceID: trace?.root, parentID: trace?.parent, service: "pipes", operation: "Poll",
+                    resource: pipe.name, source: table, start: now.timeIntervalSince1970, duration: 0, keys: keys,
+                    payload: entry.detail))
+            tracer.record(
+                TraceHop(
+                    traceID: trace?.root, parentID: trace?.parent, service: "events", operation: "PutEvents",
+                    resource: bus, source: pipe.name, start: now.timeIntervalSince1970, duration: 0, keys: keys,
+                    payload: entry.detail))
+        }
     }
 
     /// The bus event of one record: its detail is the record, or what the input template makes of it.

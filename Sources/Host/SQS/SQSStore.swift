@@ -659,6 +659,47 @@ final class SQSStore: Sendable, ServiceStore {
     /// Deletes the message a receipt handle was issued for (standard queues: any handle ever issued for it; a
     /// handle of a message already deleted succeeds). A FIFO queue takes only the latest handle of a message still
     /// in flight, as AWS does ("The receipt handle has expired.").
+    /// A message as the console shows it, without receiving it.
+    struct PeekedMessage: Sendable, Equatable {
+        var messageId: String
+        var body: String
+        /// `visible`, `in flight` or `delayed`.
+        var state: String
+        var receiveCount: Int
+        var sentAt: Double
+    }
+
+    /// The queue's first `limit` messages in send order, whatever their state, without changing them.
+    func peek(queue name: String, limit: Int) throws -> [PeekedMessage] {
+        try database.read { db in
+            guard let queue = try Self.queue(db, name) else { throw SQSError.queueDoesNotExist }
+            let now = now().timeIntervalSince1970
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT message_id, body, receive_count, sent_at, visible_after FROM sqs_messages
+                    WHERE queue = ? AND sent_at > ? ORDER BY seq LIMIT ?
+                    """, arguments: [name, now - Double(queue.retentionPeriod), limit]
+            ).map { row in
+                let visibleAfter: Double = row["visible_after"]
+                let receives: Int = row["receive_count"]
+                return PeekedMessage(
+                    messageId: row["message_id"], body: row["body"],
+                    state: visibleAfter <= now ? "visible" : receives > 0 ? "in flight" : "delayed",
+                    receiveCount: receives, sentAt: row["sent_at"])
+            }
+        }
+    }
+
+    /// Deletes a message by its id, whatever its state (the console's delete); false when there is none.
+    func deleteMessage(queue name: String, messageId: String) throws -> Bool {
+        try database.write { db in
+            try db.execute(
+                sql: "DELETE FROM sqs_messages WHERE queue = ? AND message_id = ?", arguments: [name, messageId])
+            return db.changesCount > 0
+        }
+    }
+
     func delete(queue name: String, receiptHandle: String) throws {
         try deleteBatch(queue: name, receiptHandles: [receiptHandle]).first?.get()
     }

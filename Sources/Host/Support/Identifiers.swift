@@ -51,18 +51,30 @@ enum Identifiers {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// An X-Ray trace header: `Root=1-<epoch seconds, 8 hex>-<24 hex>;Parent=<16 hex>;Sampled=0`.
-    static func traceHeader(epochSeconds: UInt64) -> String {
+    /// 16 random hex digits: an X-Ray segment id.
+    static func hex16() -> String {
         var generator = SystemRandomNumberGenerator()
-        var bytes = Array("Root=1-".utf8)
-        bytes.reserveCapacity(80)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
+        hex(generator.next(), digits: 16, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// An X-Ray trace id: `1-<epoch seconds, 8 hex>-<24 random hex>`.
+    static func traceRoot(epochSeconds: UInt64) -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = Array("1-".utf8)
+        bytes.reserveCapacity(35)
         hex(epochSeconds, digits: 8, into: &bytes)
         bytes.append(UInt8(ascii: "-"))
         hex(generator.next(), digits: 16, into: &bytes)
         hex(generator.next(), digits: 8, into: &bytes)
-        bytes.append(contentsOf: Array(";Parent=".utf8))
-        hex(generator.next(), digits: 16, into: &bytes)
-        bytes.append(contentsOf: Array(";Sampled=0".utf8))
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// An X-Ray trace header: `Root=1-<epoch seconds, 8 hex>-<24 hex>;Parent=<16 hex>;Sampled=0`.
+    static func traceHeader(epochSeconds: UInt64) -> String {
+        "Root=" + traceRoot(epochSeconds: epochSeconds) + ";Parent=" + hex16() + ";Sampled=0"
+    }
+
 }

@@ -117,7 +117,9 @@ struct SQSEventSourceMapping: Sendable {
         let trace = batch.lazy.compactMap { $0.attributes["AWSTraceHeader"] }.first
         guard let payload = try? JSONEncoder().encode(event),
             let result = try? await lambda.invoke(
-                mapping.functionName, payload: Array(payload), options: InvokeOptions(traceID: trace))
+                mapping.functionName, payload: Array(payload),
+                options: InvokeOptions(
+                    traceID: trace, traceSource: queue, traceKeys: batch.map(\.messageId)))
         else { return }
         guard result.functionError == nil else { return }  // the whole batch reappears after the visibility timeout
         let failed = mapping.reportsBatchItemFailures ? Self.failedIDs(result.payload, batch: batch) : []

@@ -52,7 +52,10 @@ struct LambdaBatchSender: StreamBatchSender {
         let trace = batch.lazy.compactMap(\.traceHeader).first
         guard
             let answer = try? await lambda.invoke(
-                mapping.functionName, payload: Array(payload.utf8), options: InvokeOptions(traceID: trace))
+                mapping.functionName, payload: Array(payload.utf8),
+                options: InvokeOptions(
+                    traceID: trace, traceSource: batch.first?.table,
+                    traceKeys: batch.map { DynamoDBStore.sequenceNumber($0.sequence) }))
         else {
             return result
         }

@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+
+@testable import Host
+
+/// What a user sees of one order: its trace through the host's API, the X-Ray API (the aws CLI), CloudWatch Logs,
+/// and the console's pages and forms.
+extension CommerceEndToEndTests {
+    func get(_ url: String) async throws -> (status: Int, text: String) {
+        let response = try await http("GET", url)
+        return (response.status, response.text)
+    }
+
+    func json(_ url: String) async throws -> [String: Any] {
+        let response = try await http("GET", url)
+        guard response.status == 200 else { throw TestFailure("\(url): \(response.status) \(response.text)") }
+        return try response.json()
+    }
+
+    /// The trace that placed `order` (the order's id also finds the traces of its reads), and its hops.
+    func placingTrace(_ aws: Int, order: String) async throws -> (id: String, hops: [[String: Any]]) {
+        let found = try await json("http://127.0.0.1:\(aws)/_host/traces?key=\(order)")
+        for id in found["traces"] as? [String] ?? [] {
+            let hops = try await json("http://127.0.0.1:\(aws)/_host/traces/\(id)")["hops"] as? [[String: Any]] ?? []
+            if (hops.first?["operation"] as? String)?.hasSuffix("placeOrder") == true { return (id, hops) }
+        }
+        throw TestFailure("no trace placed \(order): \(found)")
+    }
+
+    @Test func anOrdersTraceRunsThroughEveryHopAndTheConsoleShowsIt() async throws {
+        try await withShop(try Self.topology(acceptRate: "1")) { shop, ports in
+            _ = try await shop.restock("APPLES", 100, lot: "APP001")
+            try await shop.eventually("the stock is there") { try await shop.units("APPLES") == 100 }
+            #expect(try await shop.order("TRC001", "APPLES", units: 3, price: "2.00") == 202)
+            try await shop.eventually("the order is accepted") {
+                try await shop.status("TRC001") == "ORDER_PAYMENT_ACCEPTED_STATUS"
+            }
+            var trace = try await placingTrace(ports.aws, order: "TRC001")
+            try await shop.eventually("the last hops are stored") {
+                trace = try await placingTrace(ports.aws, order: "TRC001")
+                return trace.hops.contains {
+                    ($0["keys"] as? [String] ?? []).contains("EVENT#ORDER_PAYMENT_ACCEPTED_EVENT")
+                }
+            }
+            let pairs = trace.hops.map { "\($0["from"] as? String ?? "")→\($0["to"] as? String ?? "")" }
+            let path = [
+                "Client→orders-api", "orders-api→PlaceOrderApi", "PlaceOrderApi→commerce",
+                "commerce→commerce-stream-to-bus",
+                "commerce-stream-to-bus→commerce-bus", "commerce-bus→SyncOrderWorker-EventBridgeRoutingRule",
+                "SyncOrderWorker-EventBridgeRoutingRule→SyncOrderWorker-Queue", "SyncOrderWorker-Queue→SyncOrderWorker",
+                "AllocateOrderStockWorker-Queue→AllocateOrderStockWorker",
+                "ProcessOrderPaymentWorker-Queue→ProcessOrderPaymentWorker",
+                "CompleteOrderPaymentAcceptedWorker-Queue→CompleteOrderPaymentAcceptedWorker",
+            ]
+            var position = 0
+            for pair in pairs where position < path.count && pair == path[position] { position += 1 }
+            #expect(position == path.count, "the trace lacks \(path[min(position, path.count - 1)]): \(pairs)")
+            #expect(trace.hops.allSatisfy { $0["status"] as? String == "ok" })
+
+            // X-Ray's API through the aws CLI: the summary lists the trace, its segments form one tree.
+            let endpoint = "http://127.0.0.1:\(ports.aws)"
+            let now = Int(Date().timeIntervalSince1970)
+            let summaries = try await aws([
+                "xray", "get-trace-summaries", "--start-time", String(now - 300), "--end-time", String(now + 60),
+                "--endpoint-url", endpoint, "--output", "json",
+            ])
+            #expect(summaries.status == 0, "\(summaries.error)")
+            #expect(summaries.output.contains(trace.id))
+            let batch = try await aws([
+                "xray", "batch-get-traces", "--trace-ids", trace.id, "--endpoint-url", endpoint, "--output", "json",
+            ])
+            let batchJSON = try JSONSerialization.jsonObject(with: Data(batch.output.utf8)) as? [String: Any]
+            let traces = batchJSON?["Traces"] as? [[String: Any]] ?? []
+            let segments = (traces.first?["Segments"] as? [[String: Any]] ?? []).compactMap {
+                try? JSONSerialization.jsonObject(with: Data(($0["Document"] as? String ?? "").utf8)) as? [String: Any]
+            }
+            #expect(segments.count == trace.hops.count)
+            let ids = Set(segments.compactMap { $0["id"] as? String })
+            #expect(segments.filter { $0["parent_id"] == nil }.map { $0["name"] as? String } == ["orders-api"])
+            #expect(segments.allSatisfy { ($0["parent_id"] as? String).map(ids.contains) ?? true })
+            let api = segments.first { $0["name"] as? String == "orders-api" }
+            let function = segments.first { $0["name"] as? String == "PlaceOrderApi" }
+            #expect(function?["parent_id"] as? String == api?["id"] as? String)
+
+            // The function's lines are in CloudWatch Logs, each naming its trace and its order.
+            #expect(try await shop.order("TRC001", "APPLES", units: 3, price: "2.00") == 202)  // logs "already placed"
+            try await shop.eventually("the duplicate's line is in CloudWatch Logs") {
+                let events = try await aws([
+                    "logs", "filter-log-events", "--log-group-name", "/aws/lambda/PlaceOrderApi", "--filter-pattern",
+                    "\"orderId=TRC001\"", "--endpoint-url", endpoint, "--output", "json",
+                ])
+                return events.output.contains("already placed") && events.output.contains("traceId=1-")
+            }
+            let lines = try await aws([
+                "logs", "filter-log-events", "--log-group-name", "/aws/lambda/PlaceOrderApi", "--endpoint-url",
+                endpoint,
+                "--output", "text", "--query", "events[].message",
+            ])
+            #expect(lines.output.contains("START RequestId: ") && lines.output.contains("REPORT RequestId: "))
+
+            // The console: the map, the diagram, the function's invocations and lines, the table, the queues.
+            let console = endpoint + "/_host/console"
+            let map = try await get(console + "/")
+            #expect(map.status == 200 && map.text.contains(#"data-count="lambda/PlaceOrderApi""#))
+            let counts = try await json(console + "/map.json")
+            #expect(((counts["counts"] as? [String: Any])?["lambda/PlaceOrderApi"] as? [String: Int])?["calls"] == 2)
+            let page = try await get(console + "/traces/" + trace.id)
+            #expect(page.status == 200)
+            #expect(page.text.contains(#"data-from="SyncOrderWorker-Queue" data-to="SyncOrderWorker""#))
+            #expect(page.text.contains("ORDER_PAYMENT_ACCEPTED_EVENT"))
+            let found = try await get(console + "/traces?key=TRC001")
+            #expect(found.text.contains(trace.id))
+            let functionPage = try await get(console + "/functions/PlaceOrderApi")
+            #expect(functionPage.text.contains("already placed") && functionPage.text.contains("TRC001"))
+            let table = try await get(console + "/tables/commerce?pk=ORDERS%23ORDER_ID%23TRC001")
+            #expect(table.text.contains("ORDER_PAYMENT_ACCEPTED_STATUS"))
+            for path in [
+                "/timeline", "/timeline?resource=SyncOrderWorker&status=ok", "/functions", "/tables", "/queues",
+                "/queues/SyncOrderWorker-Dlq", "/routing", "/console.js", "/console.css",
+            ] {
+                #expect(try await get(console + path).status == 200, "\(path)")
+            }
+            #expect(try await get(console + "/nothing-here").status == 404)
+
+            // Edit and re-send: the order's invocation again, with another order id.
+            let invoke = try #require(trace.hops.first { $0["to"] as? String == "PlaceOrderApi" })
+            let sequence = try #require(
+                page.text.firstMatch(
+                    of: /id="hop-(\d+)" class="ok"><td>\d+<\/td><td>[\d.]+<\/td><td>orders-api → PlaceOrderApi/)
+            ).output.1
+            let edited = (invoke["payload"] as? String ?? "").replacingOccurrences(of: "TRC001", with: "TRC002")
+            let form = "payload=" + (edited.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            let resent = try await http(
+                "POST", console + "/resend/\(sequence)",
+                headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))
+            #expect(resent.status == 200 && resent.text.contains("Invoked PlaceOrderApi"), "\(resent.text)")
+            try await shop.eventually("the re-sent order is accepted") {
+                try await shop.status("TRC002") == "ORDER_PAYMENT_ACCEPTED_STATUS"
+            }
+
+            // Disable a rule from the console: EventBridge says so.
+            let disable = "name=SyncOrderWorker-EventBridgeRoutingRule&bus=commerce-bus&enable=false"
+            let toggled = try await http(
+                "POST", console + "/routing/rule", headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                body: Array(disable.utf8))
+            #expect(toggled.status == 303)
+            let rule = try await awsJSON(
+                ports.aws, "AWSEvents.DescribeRule",
+                #"{"Name":"SyncOrderWorker-EventBridgeRoutingRule","EventBusName":"commerce-bus"}"#)
+            #expect(rule["State"] as? String == "DISABLED")
+        }
+    }
+
+    @Test func aRequestFromAnotherWebPageIsRefused() async throws {
+        try await withShop(try Self.topology(acceptRate: "1")) { _, ports in
+            let response = try await http(
+                "POST", "http://127.0.0.1:\(ports.aws)/_host/console/routing/rule",
+                headers: [("Origin", "https://evil.example"), ("Content-Type", "application/x-www-form-urlencoded")],
+                body: Array("name=SyncOrderWorker-EventBridgeRoutingRule&bus=commerce-bus&enable=false".utf8))
+            #expect(response.status == 403)
+        }
+    }
+}
