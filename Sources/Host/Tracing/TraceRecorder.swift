@@ -41,6 +41,9 @@ public final class TraceRecorder: Service, Sendable {
     private let arrived = CommitSignal()
     /// The most hops kept waiting (a burst faster than the database takes them loses the oldest).
     private let capacity = 50_000
+    /// How long hops wait for others to share their transaction, unless this many are waiting.
+    static let window: Duration = .milliseconds(50)
+    static let batch = 1000
 
     init(store: TraceStore, retention: TraceRetention = TraceRetention(), logger: Logger) {
         self.store = store
@@ -123,6 +126,11 @@ public final class TraceRecorder: Service, Sendable {
             var lastTrim = ContinuousClock.now
             while !Task.isCancelled {
                 let version = self.arrived.version
+                // A batching window: hops come in bursts (an order makes about 60 within milliseconds), and one
+                // transaction for a burst costs the other writers far less than one per hop.
+                if self.pending.withLock({ $0.count }) < Self.batch {
+                    try? await Task.sleep(for: Self.window)
+                }
                 self.flush()
                 if ContinuousClock.now - lastTrim > .seconds(10) {
                     self.trim()

@@ -1,5 +1,6 @@
 // DECISIONS (trace store): hops are rows of the host database, written in batches by ``TraceRecorder`` (one
-// transaction per batch, never inside an operation's own transaction, so tracing never slows or fails a write), and
+// transaction per batch of up to 50 ms, never inside an operation's own transaction, so tracing never fails a
+// write; a `kill -9` loses at most the last batch, as it loses what a terminal had not printed), and
 // trimmed by age and count (`--trace-retention`, `--trace-max-hops`; 24 hours and 100,000 hops by default). Every id a
 // hop carries is a row of `trace_keys`, so a message id, an event id, a request id or an item's key value finds its
 // traces at once; a DynamoDB key value is also indexed by its last `#`-separated part (`ORDERS#ORDER_ID#42` → `42`),
@@ -28,8 +29,6 @@ final class TraceStore: Sendable, ServiceStore {
                             start REAL NOT NULL, duration REAL NOT NULL, status TEXT NOT NULL, error TEXT,
                             keys TEXT NOT NULL, payload TEXT, response TEXT);
                         CREATE INDEX trace_hops_by_trace ON trace_hops (trace_id, start);
-                        CREATE INDEX trace_hops_by_start ON trace_hops (start);
-                        CREATE INDEX trace_hops_by_id ON trace_hops (id);
                         CREATE TABLE trace_keys (key TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (key, seq))
                             WITHOUT ROWID;
                         CREATE INDEX trace_keys_by_seq ON trace_keys (seq);
@@ -67,7 +66,7 @@ final class TraceStore: Sendable, ServiceStore {
         return hops
     }
 
-    /// The values a hop is found by: its ids and trace id, and each key's last `#` part.
+    /// The values a hop is found by: its ids, and each key's last `#` part (its trace id is found by its own index).
     static func searchKeys(_ hop: TraceHop) -> Set<String> {
         var keys = Set<String>()
         for key in hop.keys where !key.isEmpty && key.utf8.count <= 1024 {
@@ -76,7 +75,6 @@ final class TraceStore: Sendable, ServiceStore {
                 keys.insert(String(last))
             }
         }
-        if let traceID = hop.traceID { keys.insert(traceID) }
         return keys
     }
 
@@ -162,7 +160,13 @@ final class TraceStore: Sendable, ServiceStore {
     /// The traces that carry `key` (an id, an item key value, a trace id), newest first.
     func traces(key: String, limit: Int) throws -> [String] {
         try database.read { db in
-            try String.fetchAll(
+            if TraceSegment.isRoot(key),
+                try Bool.fetchOne(db, sql: "SELECT 1 FROM trace_hops WHERE trace_id = ? LIMIT 1", arguments: [key])
+                    == true
+            {
+                return [key]
+            }
+            return try String.fetchAll(
                 db,
                 sql: """
                     SELECT h.trace_id FROM trace_keys k JOIN trace_hops h ON h.seq = k.seq
