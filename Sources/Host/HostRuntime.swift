@@ -114,7 +114,11 @@ public final class HostRuntime: Sendable {
         let tracer =
             configuration.tracing
             ? TraceRecorder(
-                store: TraceStore(database: database), retention: configuration.traceRetention, logger: logger)
+                store: TraceStore(
+                    database: try HostDatabase(
+                        path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("traces.sqlite")
+                            .path, migrations: TraceStore.migrations, durable: false)),
+                retention: configuration.traceRetention, logger: logger)
             : nil
         self.tracer = tracer
         // Function output reaches CloudWatch Logs (`/aws/lambda/<name>`) as on AWS, and the terminal when asked.

@@ -20,7 +20,9 @@ public final class DataDirectory: Sendable {
     /// The name of the lock file inside the directory.
     static let lockName = "host.lock"
     /// The database files a reset removes (SQLite's WAL and shared-memory files included).
-    static let databaseFiles = ["host.sqlite", "host.sqlite-wal", "host.sqlite-shm"]
+    static let databaseFiles = [
+        "host.sqlite", "host.sqlite-wal", "host.sqlite-shm", "traces.sqlite", "traces.sqlite-wal", "traces.sqlite-shm",
+    ]
 
     private init(path: String, descriptor: Int32) {
         self.path = path

@@ -13,7 +13,9 @@ public final class HostDatabase: Sendable {
     let topics = TopicSignals()
 
     /// Opens (or creates) the database file and runs every migration not yet applied.
-    init(path: String, migrations: [StoreMigration]) throws {
+    /// - Parameter durable: false for data that may lose its last commits to a power failure (traces): commits are
+    ///   not synced to disk (`synchronous = OFF`); a killed process still loses nothing committed.
+    init(path: String, migrations: [StoreMigration], durable: Bool = true) throws {
         try FileManager.default.createDirectory(
             atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
         // Owner-only: SQLite gives its -wal and -shm files the database file's mode, whatever the umask.
@@ -25,6 +27,9 @@ public final class HostDatabase: Sendable {
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
+        if !durable {
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = OFF") }
+        }
         pool = try DatabasePool(path: path, configuration: configuration)
         var migrator = DatabaseMigrator()
         for migration in migrations {

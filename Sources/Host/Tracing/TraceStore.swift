@@ -1,6 +1,8 @@
-// DECISIONS (trace store): hops are rows of the host database, written in batches by ``TraceRecorder`` (one
-// transaction per batch of up to 50 ms, never inside an operation's own transaction, so tracing never fails a
-// write; a `kill -9` loses at most the last batch, as it loses what a terminal had not printed), and
+// DECISIONS (trace store): hops are rows of a database of their own beside the host's (`traces.sqlite` in the data
+// directory: its own write lock, so writing traces never holds up the fabric's writes; in one file with the fabric,
+// tracing cost a fifth of the commerce throughput), written in batches by ``TraceRecorder`` (one transaction per
+// burst of up to 50 ms, never inside an operation's own transaction, so tracing never fails a write; a `kill -9`
+// loses at most the batch not yet written, as it loses what a terminal had not printed), and
 // trimmed by age and count (`--trace-retention`, `--trace-max-hops`; 24 hours and 100,000 hops by default). Every id a
 // hop carries is a row of `trace_keys`, so a message id, an event id, a request id or an item's key value finds its
 // traces at once; a DynamoDB key value is also indexed by its last `#`-separated part (`ORDERS#ORDER_ID#42` → `42`),
