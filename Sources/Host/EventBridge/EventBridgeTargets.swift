@@ -121,7 +121,7 @@ struct EventBridgeTargets: Sendable, ServiceStore {
         tracer.record(
             TraceHop(
                 traceID: trace?.root, parentID: trace?.parent, service: "events", operation: "Rule", resource: rule,
-                source: bus, start: start, duration: 0, keys: [delivery.eventID]))
+                source: bus, start: start, duration: 0))
         tracer.record(
             TraceHop(
                 traceID: trace?.root, parentID: trace?.parent, service: service,

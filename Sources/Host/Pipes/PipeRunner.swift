@@ -122,7 +122,7 @@ struct EventBusSender: StreamBatchSender {
             tracer.record(
                 TraceHop(
                     traceID: trace?.root, parentID: trace?.parent, service: "pipes", operation: "Poll",
-                    resource: pipe.name, source: table, start: now.timeIntervalSince1970, duration: 0, keys: keys))
+                    resource: pipe.name, source: table, start: now.timeIntervalSince1970, duration: 0))
             tracer.record(
                 TraceHop(
                     traceID: trace?.root, parentID: trace?.parent, service: "events", operation: "PutEvents",

@@ -34,7 +34,16 @@ struct TraceOperationHook: AWSOperationHook {
                 traceID: context?.root, parentID: context?.parent, service: call.service,
                 operation: call.operation, resource: resource ?? call.service,
                 start: Date().timeIntervalSince1970 - duration, duration: duration, status: status,
-                error: outcome.errorCode, keys: keys, payload: call.body.map { TraceHop.text($0) }))
+                error: outcome.errorCode, keys: keys,
+                payload: Self.keepsPayload(call.operation) ? call.body.map { TraceHop.text($0) } : nil))
+    }
+
+    /// Whether a call's request is kept with its hop: what changes something (to look at and to send again), not
+    /// reads, receives and deletes of messages (a fifth of the payloads an order makes, and nothing to re-send).
+    static func keepsPayload(_ operation: String) -> Bool {
+        !(operation.hasPrefix("Get") || operation.hasPrefix("Query") || operation.hasPrefix("Scan")
+            || operation.hasPrefix("Receive") || operation.hasPrefix("Describe") || operation.hasPrefix("List")
+            || operation.hasPrefix("DeleteMessage") || operation.hasPrefix("ChangeMessageVisibility"))
     }
 }
 

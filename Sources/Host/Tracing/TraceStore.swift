@@ -5,8 +5,8 @@
 // loses at most the batch not yet written, as it loses what a terminal had not printed), and
 // trimmed by age and count (`--trace-retention`, `--trace-max-hops`; 24 hours and 100,000 hops by default). Every id a
 // hop carries is a row of `trace_keys`, so a message id, an event id, a request id or an item's key value finds its
-// traces at once; a DynamoDB key value is also indexed by its last `#`-separated part (`ORDERS#ORDER_ID#42` → `42`),
-// so an order id finds every trace that touched the order.
+// traces at once; a DynamoDB key value is indexed by its last `#`-separated part (`ORDERS#ORDER_ID#42` → `42`), so an
+// order id finds every trace that touched the order (and the whole key finds them too).
 
 import Foundation
 import GRDB
@@ -68,16 +68,20 @@ final class TraceStore: Sendable, ServiceStore {
         return hops
     }
 
-    /// The values a hop is found by: its ids, and each key's last `#` part (its trace id is found by its own index).
+    /// The values a hop is found by: its ids, and of a key with `#` parts (`ORDERS#ORDER_ID#42`) only its last part
+    /// (`42`): a search for the whole key looks up its last part, then keeps the hops that carry the whole key.
     static func searchKeys(_ hop: TraceHop) -> Set<String> {
         var keys = Set<String>()
         for key in hop.keys where !key.isEmpty && key.utf8.count <= 1024 {
-            keys.insert(key)
-            if let last = key.split(separator: "#").last, last.count >= 2, last.count < key.count {
-                keys.insert(String(last))
-            }
+            keys.insert(searchKey(key))
         }
         return keys
+    }
+
+    /// What a key is indexed by.
+    static func searchKey(_ key: String) -> String {
+        guard key.contains("#"), let last = key.split(separator: "#").last, last.count >= 2 else { return key }
+        return String(last)
     }
 
     /// Drops hops older than `maxAge` seconds and all but the newest `maxHops`.
@@ -168,12 +172,17 @@ final class TraceStore: Sendable, ServiceStore {
             {
                 return [key]
             }
+            let indexed = Self.searchKey(key)
+            // The whole key, when it is not what is indexed, is one of the hop's keys (one per line).
+            let whole = indexed == key ? nil : key
             return try String.fetchAll(
                 db,
                 sql: """
                     SELECT h.trace_id FROM trace_keys k JOIN trace_hops h ON h.seq = k.seq
-                    WHERE k.key = ? AND h.trace_id IS NOT NULL GROUP BY h.trace_id ORDER BY MAX(h.seq) DESC LIMIT ?
-                    """, arguments: [key, limit])
+                    WHERE k.key = ? AND h.trace_id IS NOT NULL
+                        AND (? IS NULL OR instr(char(10) || h.keys || char(10), char(10) || ? || char(10)) > 0)
+                    GROUP BY h.trace_id ORDER BY MAX(h.seq) DESC LIMIT ?
+                    """, arguments: [indexed, whole, whole, limit])
         }
     }
 
