@@ -29,6 +29,8 @@ locals {
       environment                  = { for key, value in try(f.environment, {}) : key => tostring(value) }
       log_format                   = try(f.logFormat, "Text")
       log_level                    = try(f.logLevel, null)
+      log_group                    = try(f.logGroup, null)
+      log_retention_in_days        = try(f.logRetentionInDays, null)
       architecture                 = try(f.architecture, "arm64")
       maximum_retry_attempts       = try(f.maximumRetryAttempts, 2)
       maximum_event_age_in_seconds = try(f.maximumEventAgeInSeconds, 21600)
@@ -340,7 +342,8 @@ module "function" {
   timeout                      = each.value.timeout
   log_format                   = each.value.log_format
   log_level                    = each.value.log_level
-  log_retention_days           = var.log_retention_days
+  log_retention_days           = each.value.log_retention_in_days != null ? each.value.log_retention_in_days : var.log_retention_days
+  log_group_name               = each.value.log_group
   reserved_concurrency         = var.apply_reserved_concurrency ? each.value.max_concurrency : null
   maximum_retry_attempts       = each.value.maximum_retry_attempts
   maximum_event_age_in_seconds = each.value.maximum_event_age_in_seconds

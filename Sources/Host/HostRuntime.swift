@@ -158,6 +158,12 @@ public final class HostRuntime: Sendable {
         for group in Set(topology.rules.flatMap { $0.targets.compactMap(\.logGroup) }) {
             try logsStore.ensureGroup(group)
         }
+        // A function's log group exists from the start when the topology names it or its retention (as Terraform
+        // creates it); its retention is the topology's.
+        for function in topology.functions where function.logGroup != nil || function.logRetentionInDays != nil {
+            try logsStore.ensureGroup(function.logGroupName)
+            try logsStore.setRetention(group: function.logGroupName, days: function.logRetentionInDays)
+        }
         try eventBridgeStore.apply(buses: topology.buses, rules: topology.rules, sqs: sqsStore, lambda: lambda)
         let eventSourceMappings = EventSourceMappingService(
             store: EventSourceMappingStore(database: database, region: topology.region, account: topology.accountID),

@@ -45,6 +45,53 @@ import Testing
         }
     }
 
+    @Test func aConfiguredLogGroupGetsTheLinesAndKeepsItsRetention() async throws {
+        var system = topology(executable: try builtProduct("TestFunction"))
+        system.functions[0].logGroup = "/custom/orders"
+        system.functions[0].logRetentionInDays = 7
+        try await withHost(system) { host, ports in
+            let environment =
+                try await host.lambda.invoke("Fn", payload: Array(#"{"action":"env"}"#.utf8)).json()
+                as? [String: String]
+            #expect(environment?["AWS_LAMBDA_LOG_GROUP_NAME"] == "/custom/orders")
+            let (_, messages) = try await events(ports.aws, group: "/custom/orders")
+            #expect(messages.contains { $0.hasPrefix("START RequestId: ") })
+            let groups = try await awsJSON(
+                ports.aws, "Logs_20140328.DescribeLogGroups", #"{"logGroupNamePrefix":"/custom/"}"#)
+            let group = (groups["logGroups"] as? [[String: Any]])?.first
+            #expect(group?["retentionInDays"] as? Int == 7)
+            let function = try await http("GET", "http://127.0.0.1:\(ports.aws)/2015-03-31/functions/Fn")
+            #expect(function.text.contains(#""LogGroup":"/custom/orders""#))
+
+            // PutRetentionPolicy takes CloudWatch's periods only; DeleteRetentionPolicy keeps events forever.
+            let refused = try await awsJSONResponse(
+                ports.aws, "Logs_20140328.PutRetentionPolicy",
+                #"{"logGroupName":"/custom/orders","retentionInDays":2}"#)
+            #expect(refused.status == 400 && refused.text.contains("InvalidParameterException"))
+            _ = try await awsJSON(
+                ports.aws, "Logs_20140328.DeleteRetentionPolicy", #"{"logGroupName":"/custom/orders"}"#)
+            let after = try await awsJSON(
+                ports.aws, "Logs_20140328.DescribeLogGroups", #"{"logGroupNamePrefix":"/custom/"}"#)
+            #expect((after["logGroups"] as? [[String: Any]])?.first?["retentionInDays"] == nil)
+        }
+    }
+
+    @Test func eventsPastTheirGroupsRetentionAreDeleted() throws {
+        let path = NSTemporaryDirectory() + "logs-\(UUID().uuidString)/host.sqlite"
+        let store = LogsStore(database: try HostDatabase(path: path, migrations: LogsStore.migrations))
+        try store.createGroup("g")
+        try store.createStream(group: "g", name: "s")
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        _ = try store.putEvents(
+            group: "g", stream: "s", [(now - 3 * 86_400_000, "old"), (now - 86_400_000 / 2, "recent")])
+        #expect(try store.expireEvents() == 0)  // no retention: kept forever
+        try store.setRetention(group: "g", days: 1)
+        #expect(try store.expireEvents() == 1)
+        #expect(try store.recentEvents(group: "g", limit: 10).map(\.message) == ["recent"])
+        #expect(throws: LogsError.self) { try store.setRetention(group: "g", days: 2) }
+        #expect(throws: LogsError.self) { try store.setRetention(group: "missing", days: 1) }
+    }
+
     @Test func aJSONFunctionGetsAWSsSystemRecords() async throws {
         var system = topology(executable: try builtProduct("TestFunction"))
         system.functions[0].logFormat = "JSON"

@@ -130,8 +130,9 @@ import Testing
             let expected: [String] = [
                 "functions.Other.timeout: must be an integer from 1 to 900 (got 901)",
                 "functions.Worker.timout: unknown key (did you mean 'timeout'?) (allowed: architecture, arguments, "
-                    + "deadLetterQueue, description, environment, executable, handler, logFormat, logLevel, "
-                    + "maxConcurrency, maximumEventAgeInSeconds, maximumRetryAttempts, memorySize, timeout)",
+                    + "deadLetterQueue, description, environment, executable, handler, logFormat, logGroup, logLevel, "
+                    + "logRetentionInDays, maxConcurrency, maximumEventAgeInSeconds, maximumRetryAttempts, memorySize, "
+                    + "timeout)",
                 "rules.r.targets[0].queue: names queue 'wrok', which is not in queues (did you mean 'work'?)",
                 "eventSourceMappings[0].function: names function 'Workr', which is not in functions (did you mean "
                     + "'Worker'?)",

@@ -76,6 +76,20 @@ extension Logs {
         public static let jsonVersion = "1.1"
     }
 
+    public enum PutRetentionPolicy: AWSGeneratedOperation {
+        public typealias Input = PutRetentionPolicyRequest
+        public typealias Output = AWSEmptyShape
+        public static let target = "Logs_20140328.PutRetentionPolicy"
+        public static let jsonVersion = "1.1"
+    }
+
+    public enum DeleteRetentionPolicy: AWSGeneratedOperation {
+        public typealias Input = DeleteRetentionPolicyRequest
+        public typealias Output = AWSEmptyShape
+        public static let target = "Logs_20140328.DeleteRetentionPolicy"
+        public static let jsonVersion = "1.1"
+    }
+
     public struct CreateLogGroupRequest: AWSShape, Equatable {
         public var logGroupName: String
         public var kmsKeyId: String?
@@ -1798,6 +1812,75 @@ extension Logs {
                 }
                 writer.endArray()
             }
+            writer.endObject()
+        }
+    }
+
+    public struct PutRetentionPolicyRequest: AWSShape, Equatable {
+        public var logGroupName: String
+        public var retentionInDays: Int
+
+        public init(logGroupName: String, retentionInDays: Int) {
+            self.logGroupName = logGroupName
+            self.retentionInDays = retentionInDays
+        }
+
+        /// A value to stand in for a missing required member (the request then fails validation).
+        public static var empty: Self { Self(logGroupName: "", retentionInDays: 0) }
+
+        public init(json: JSONValue, path: String, validation: inout AWSValidation) throws(AWSShapeError) {
+            try AWSShapeReader.object(json, path)
+            if let value = AWSShapeReader.member(json, "logGroupName") {
+                let memberPath = AWSShapeReader.path(path, "logGroupName")
+                self.logGroupName = try readLogGroupName(value, memberPath, &validation)
+            } else {
+                validation.missing("logGroupName", at: AWSShapeReader.path(path, "logGroupName"))
+                self.logGroupName = ""
+            }
+            if let value = AWSShapeReader.member(json, "retentionInDays") {
+                let memberPath = AWSShapeReader.path(path, "retentionInDays")
+                self.retentionInDays = try readDays(value, memberPath, &validation)
+            } else {
+                validation.missing("retentionInDays", at: AWSShapeReader.path(path, "retentionInDays"))
+                self.retentionInDays = 0
+            }
+        }
+
+        public func write(to writer: inout AWSJSONWriter) {
+            writer.beginObject()
+            writer.key("logGroupName")
+            writer.string(self.logGroupName)
+            writer.key("retentionInDays")
+            writer.integer(self.retentionInDays)
+            writer.endObject()
+        }
+    }
+
+    public struct DeleteRetentionPolicyRequest: AWSShape, Equatable {
+        public var logGroupName: String
+
+        public init(logGroupName: String) {
+            self.logGroupName = logGroupName
+        }
+
+        /// A value to stand in for a missing required member (the request then fails validation).
+        public static var empty: Self { Self(logGroupName: "") }
+
+        public init(json: JSONValue, path: String, validation: inout AWSValidation) throws(AWSShapeError) {
+            try AWSShapeReader.object(json, path)
+            if let value = AWSShapeReader.member(json, "logGroupName") {
+                let memberPath = AWSShapeReader.path(path, "logGroupName")
+                self.logGroupName = try readLogGroupName(value, memberPath, &validation)
+            } else {
+                validation.missing("logGroupName", at: AWSShapeReader.path(path, "logGroupName"))
+                self.logGroupName = ""
+            }
+        }
+
+        public func write(to writer: inout AWSJSONWriter) {
+            writer.beginObject()
+            writer.key("logGroupName")
+            writer.string(self.logGroupName)
             writer.endObject()
         }
     }

@@ -286,9 +286,10 @@ struct Console: Sendable {
             }
             body += "</tbody></table>"
         }
-        let lines = (try? logs.recentEvents(group: "/aws/lambda/" + name, limit: 200)) ?? []
+        let group = lambda.configuration(of: name)?.function.logGroupName ?? "/aws/lambda/" + name
+        let lines = (try? logs.recentEvents(group: group, limit: 200)) ?? []
         body +=
-            "<h2>Log lines <small>/aws/lambda/\(HTML.escape(name))</small></h2><pre class=\"log\">"
+            "<h2>Log lines <small>\(HTML.escape(group))</small></h2><pre class=\"log\">"
             + lines.reversed().map { "\(HTML.time(Double($0.timestamp) / 1000))  \(HTML.escape($0.message))" }.joined(
                 separator: "\n")
             + "</pre>"

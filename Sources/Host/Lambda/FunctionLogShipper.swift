@@ -61,9 +61,15 @@ final class FunctionLogShipper: Service, Sendable {
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
+            var lastExpiry = ContinuousClock.now - .seconds(120)
             while !Task.isCancelled {
                 let version = self.arrived.version
                 self.flush()
+                // Retention: every log group's events past their group's retention go, once a minute.
+                if ContinuousClock.now - lastExpiry > .seconds(60) {
+                    lastExpiry = .now
+                    do { try self.logs.expireEvents() } catch { self.logger.warning("log retention: \(error)") }
+                }
                 await self.arrived.wait(after: version, timeout: .seconds(1))
             }
         }

@@ -386,7 +386,7 @@ final class FunctionPool: Sendable {
     }
 
     /// The function's CloudWatch log group.
-    var logGroup: String { "/aws/lambda/\(name)" }
+    var logGroup: String { settings.function.logGroupName }
 
     /// Whether CloudWatch gets AWS's JSON system records rather than text lines.
     private var logsJSON: Bool { settings.function.logFormat == "JSON" }

@@ -116,6 +116,6 @@ struct LambdaAPI {
             environment: .init(variables: function.environment), state: .active, packageType: .zip,
             architectures: [.init(rawValue: function.architecture)],
             loggingConfig: .init(
-                logFormat: .init(rawValue: function.logFormat ?? "Text"), logGroup: "/aws/lambda/\(function.name)"))
+                logFormat: .init(rawValue: function.logFormat ?? "Text"), logGroup: function.logGroupName))
     }
 }

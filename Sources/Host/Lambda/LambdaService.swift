@@ -134,7 +134,7 @@ public final class LambdaService: Service {
             "AWS_LAMBDA_FUNCTION_NAME": function.name,
             "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": String(function.memorySize),
-            "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/\(function.name)",
+            "AWS_LAMBDA_LOG_GROUP_NAME": function.logGroupName,
             "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
             "AWS_REGION": region,
             "AWS_DEFAULT_REGION": region,

@@ -39,11 +39,20 @@ final class LogsAPI: Sendable {
             return Logs.DescribeLogGroupsResponse(
                 logGroups: groups.prefix(limit).map { group in
                     Logs.LogGroup(
-                        logGroupName: group.name, creationTime: Int(group.createdAt), metricFilterCount: 0,
+                        logGroupName: group.name, creationTime: Int(group.createdAt),
+                        retentionInDays: group.retentionDays, metricFilterCount: 0,
                         arn: store.groupARN(group.name) + ":*", storedBytes: Int(group.bytes),
                         logGroupClass: "STANDARD", logGroupArn: store.groupARN(group.name))
                 },
                 nextToken: groups.count > limit ? Self.encodeToken(groups[limit - 1].name) : nil)
+        }
+        on(Logs.PutRetentionPolicy.self) { input in
+            try store.setRetention(group: input.logGroupName, days: input.retentionInDays)
+            return AWSEmptyShape()
+        }
+        on(Logs.DeleteRetentionPolicy.self) { input in
+            try store.setRetention(group: input.logGroupName, days: nil)
+            return AWSEmptyShape()
         }
         on(Logs.CreateLogStream.self) { input in
             try store.createStream(group: input.logGroupName, name: input.logStreamName)

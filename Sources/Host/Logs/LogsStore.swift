@@ -1,6 +1,6 @@
-// LIMITATIONS (CloudWatch Logs): log groups, log streams and log events only: no retention (PutRetentionPolicy),
-// metric or subscription filters, Logs Insights queries, tags, KMS keys, resource policies or live tail; no
-// deletion of old events; sequence tokens are returned but never checked (as AWS since 2023); FilterLogEvents
+// LIMITATIONS (CloudWatch Logs): log groups, log streams, log events and retention only: no metric or subscription
+// filters, Logs Insights queries, tags, KMS keys, resource policies or live tail; events past a group's retention are
+// deleted within a minute (AWS takes up to 72 hours; a stream keeps its stored bytes as AWS's does); sequence tokens are returned but never checked (as AWS since 2023); FilterLogEvents
 // understands plain terms and quoted phrases (`?` alternatives, `-` exclusions) and a JSON subset
 // (`{ $.a.b = "x" }`, `!=`, numeric `<` `<=` `>` `>=` `=`, `*` in strings, `&&`, `||`, parentheses), not
 // space-delimited (`[a, b]`) or regular-expression (`%…%`) patterns.
@@ -89,8 +89,52 @@ final class LogsStore: Sendable, ServiceStore {
                         CREATE INDEX logs_events_by_time ON logs_events (log_group, timestamp, seq);
                         """)
             }
-        )
+        ),
+        StoreMigration(
+            "logs-2-retention",
+            { db in try db.execute(sql: "ALTER TABLE logs_groups ADD COLUMN retention_days INTEGER") }
+        ),
     ]
+
+    /// The retention periods CloudWatch Logs accepts, in days.
+    static let retentionPeriods = [
+        1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+    ]
+
+    /// Sets (or, with nil, removes) a group's retention; a group the host creates for a function keeps it.
+    func setRetention(group: String, days: Int?) throws {
+        if let days, !Self.retentionPeriods.contains(days) {
+            throw LogsError(
+                "InvalidParameterException",
+                "1 validation error detected: Value '\(days)' at 'retentionInDays' failed to satisfy constraint: "
+                    + "Member must satisfy enum value set: [\(Self.retentionPeriods.map(String.init).joined(separator: ", "))]"
+            )
+        }
+        try database.write { db in
+            guard try Self.groupExists(db, group) else { throw LogsError.groupNotFound }
+            try db.cachedStatement(sql: "UPDATE logs_groups SET retention_days = ? WHERE name = ?").execute(
+                arguments: [days, group])
+        }
+    }
+
+    /// Deletes the events older than their group's retention; returns how many.
+    @discardableResult
+    func expireEvents() throws -> Int {
+        let now = milliseconds
+        return try database.write { db in
+            var deleted = 0
+            for row in try Row.fetchAll(
+                db, sql: "SELECT name, retention_days FROM logs_groups WHERE retention_days IS NOT NULL")
+            {
+                let days: Int64 = row["retention_days"]
+                try db.execute(
+                    sql: "DELETE FROM logs_events WHERE log_group = ? AND timestamp < ?",
+                    arguments: [row["name"] as String, now - days * 86_400_000])
+                deleted += db.changesCount
+            }
+            return deleted
+        }
+    }
 
     var milliseconds: Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded(.down)) }
 
@@ -137,19 +181,21 @@ final class LogsStore: Sendable, ServiceStore {
     }
 
     /// Log groups by name, with their creation time and stored bytes.
-    func groups(prefix: String?, after: String?, limit: Int) throws -> [(name: String, createdAt: Int64, bytes: Int64)]
-    {
+    func groups(prefix: String?, after: String?, limit: Int) throws -> [(
+        name: String, createdAt: Int64, bytes: Int64, retentionDays: Int?
+    )] {
         try database.read { db in
             try Row.fetchAll(
                 db,
                 SQLRequest(
                     sql: """
-                        SELECT g.name, g.created_at, COALESCE(SUM(s.stored_bytes), 0) AS bytes FROM logs_groups g
+                        SELECT g.name, g.created_at, g.retention_days, COALESCE(SUM(s.stored_bytes), 0) AS bytes
+                        FROM logs_groups g
                         LEFT JOIN logs_streams s ON s.log_group = g.name
                         WHERE g.name > ? AND substr(g.name, 1, ?) = ? GROUP BY g.name ORDER BY g.name LIMIT ?
                         """, arguments: [after ?? "", (prefix ?? "").unicodeScalars.count, prefix ?? "", limit],
                     cached: true)
-            ).map { ($0["name"], $0["created_at"], $0["bytes"]) }
+            ).map { ($0["name"], $0["created_at"], $0["bytes"], $0["retention_days"]) }
         }
     }
 

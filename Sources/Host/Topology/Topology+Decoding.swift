@@ -160,8 +160,8 @@ extension FunctionConfiguration {
         }
         try reader.allowOnly([
             "description", "executable", "arguments", "handler", "memorySize", "timeout", "maxConcurrency",
-            "environment", "logFormat", "logLevel", "architecture", "maximumRetryAttempts", "maximumEventAgeInSeconds",
-            "deadLetterQueue",
+            "environment", "logFormat", "logLevel", "logGroup", "logRetentionInDays", "architecture",
+            "maximumRetryAttempts", "maximumEventAgeInSeconds", "deadLetterQueue",
         ])
         self.init(name: name)
         if let path = try reader.stringIfPresent("executable") {
@@ -175,6 +175,23 @@ extension FunctionConfiguration {
         maxConcurrency = try reader.integer("maxConcurrency", default: 10, range: 1...1000)
         logFormat = try reader.stringIfPresent("logFormat", oneOf: ["Text", "JSON"])
         logLevel = try reader.stringIfPresent("logLevel", oneOf: ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"])
+        if let group = try reader.stringIfPresent("logGroup") {
+            do {
+                try LogsStore.validateGroupName(group)
+            } catch {
+                throw TopologyError(path: reader.child("logGroup"), reason: "\(error)")
+            }
+            logGroup = group
+        }
+        if let days = try reader.integerIfPresent("logRetentionInDays", range: 1...3653) {
+            guard LogsStore.retentionPeriods.contains(days) else {
+                throw TopologyError(
+                    path: reader.child("logRetentionInDays"),
+                    reason: "CloudWatch Logs keeps events for one of "
+                        + LogsStore.retentionPeriods.map(String.init).joined(separator: ", ") + " days")
+            }
+            logRetentionInDays = days
+        }
         architecture = try reader.string("architecture", default: "arm64", oneOf: ["arm64", "x86_64"])
         maximumRetryAttempts = try reader.integer("maximumRetryAttempts", default: 2, range: 0...2)
         maximumEventAgeInSeconds = try reader.integer("maximumEventAgeInSeconds", default: 21600, range: 60...21600)

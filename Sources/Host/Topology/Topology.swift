@@ -59,6 +59,10 @@ public struct FunctionConfiguration: Sendable, Equatable {
     /// `Text` or `JSON` (`AWS_LAMBDA_LOG_FORMAT`), with `logLevel` (`AWS_LAMBDA_LOG_LEVEL`).
     public var logFormat: String?
     public var logLevel: String?
+    /// The CloudWatch log group its output goes to (LoggingConfig.LogGroup); nil is Lambda's `/aws/lambda/<name>`.
+    public var logGroup: String?
+    /// The days its log group keeps events (one of CloudWatch Logs' periods); nil keeps them forever.
+    public var logRetentionInDays: Int?
     /// `arm64` or `x86_64`: what Terraform deploys; the host runs the local build.
     public var architecture: String
     /// Asynchronous invocations (EventInvokeConfig): retries after a function error (0–2, AWS's default 2) and the
@@ -89,6 +93,9 @@ public struct FunctionConfiguration: Sendable, Equatable {
         self.maximumEventAgeInSeconds = maximumEventAgeInSeconds
         self.deadLetterQueue = deadLetterQueue
     }
+
+    /// The log group its output goes to.
+    public var logGroupName: String { logGroup ?? "/aws/lambda/\(name)" }
 }
 
 /// An API Gateway HTTP API (payload format 2.0, `$default` stage).

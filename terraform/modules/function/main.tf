@@ -69,6 +69,12 @@ variable "log_retention_days" {
   default = 14
 }
 
+variable "log_group_name" {
+  description = "The function's log group (LoggingConfig.LogGroup), or null for /aws/lambda/<name>."
+  type        = string
+  default     = null
+}
+
 variable "reserved_concurrency" {
   description = "Reserved concurrency, or null for the account's unreserved pool."
   type        = number
@@ -174,7 +180,7 @@ locals {
 }
 
 resource "aws_cloudwatch_log_group" "this" {
-  name              = "/aws/lambda/${var.name}"
+  name              = coalesce(var.log_group_name, "/aws/lambda/${var.name}")
   retention_in_days = var.log_retention_days
 }
 
