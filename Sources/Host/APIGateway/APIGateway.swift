@@ -141,8 +141,10 @@ public struct APIGateway: HTTPResponder {
             return .internalServerError
         }
         if let error = result.error {
+            let link = segment.map { " (trace: \(lambda.awsEndpoint.value)/_host/console/traces/\($0.root))" } ?? ""
             logger.warning(
-                "route \(match.route.key): \(match.route.function) failed: \(error.errorType): \(error.errorMessage)")
+                "route \(match.route.key): \(match.route.function) failed: \(error.errorType): \(error.errorMessage)\(link)"
+            )
         }
         let response = mapping.response(for: result)
         if let tracer, let segment {

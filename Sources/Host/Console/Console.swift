@@ -58,7 +58,14 @@ struct Console: Sendable {
                 try timelinePage(
                     resource: parameter("resource"), service: parameter("service"),
                     status: parameter("status").flatMap(TraceHop.Status.init(rawValue:))))
-        case "traces" where parts.count == 1: return Self.html(try tracesPage(key: parameter("key")))
+        case "traces" where parts.count == 1:
+            // A trace id (as a function's log line prints it) opens that trace.
+            if let key = parameter("key")?.trimmingCharacters(in: .whitespaces), TraceSegment.isRoot(key),
+                try tracer?.store.traces(key: key, limit: 1) == [key]
+            {
+                return Self.redirect(Self.prefix + "/traces/" + key)
+            }
+            return Self.html(try tracesPage(key: parameter("key")))
         case "traces": return Self.html(try tracePage(parts[1]))
         case "functions" where parts.count == 1: return Self.html(functionsPage())
         case "functions": return Self.html(try functionPage(parts[1]))
@@ -252,13 +259,14 @@ struct Console: Sendable {
         let counts = tracer?.counts() ?? [:]
         var body =
             "<table><thead><tr><th>function</th><th>invocations</th><th>errors</th><th>memory</th><th>timeout</th>"
-            + "<th>environments at most</th></tr></thead><tbody>"
+            + "<th>environments now / at most</th><th>log group</th></tr></thead><tbody>"
         for function in topology.functions {
             let count = counts["lambda/" + function.name] ?? TraceRecorder.Count()
             body +=
                 "<tr><td><a href=\"\(Self.prefix)/functions/\(HTML.component(function.name))\">\(HTML.escape(function.name))</a></td>"
                 + "<td>\(count.calls)</td><td>\(count.errors)</td><td>\(function.memorySize) MB</td><td>\(function.timeout) s</td>"
-                + "<td>\(function.maxConcurrency)</td></tr>"
+                + "<td>\(lambda.environmentCount(of: function.name)) / \(function.maxConcurrency)</td>"
+                + "<td>\(HTML.escape(function.logGroupName))</td></tr>"
         }
         body += "</tbody></table>"
         return HTML.page(title: "Functions", section: "functions", body: body)
@@ -269,7 +277,8 @@ struct Console: Sendable {
             return HTML.page(title: name, section: "functions", body: "<p>No such function.</p>")
         }
         var body =
-            "<p><a class=\"button\" href=\"\(Self.prefix)/timeline?resource=\(HTML.component(name))\">timeline</a></p>"
+            "<p class=\"summary\">\(lambda.environmentCount(of: name)) execution environments now. "
+            + "<a class=\"button\" href=\"\(Self.prefix)/timeline?resource=\(HTML.component(name))\">timeline</a></p>"
         if let store = tracer?.store {
             let invocations = try store.recent(limit: 30, resource: name, service: "lambda")
             body +=
