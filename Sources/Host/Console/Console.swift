@@ -479,20 +479,21 @@ struct Console: Sendable {
     /// Whether a hop can be sent again: an invocation, a delivery to a queue or a bus, an AWS request.
     static func resendable(_ hop: TraceHop) -> Bool {
         guard hop.payload != nil else { return false }
+        if hop.isRequest { return targetPrefixes[hop.service] != nil }
         switch (hop.service, hop.operation) {
         case ("lambda", "Invoke"), ("sqs", "SendMessage"), ("events", "Rule"), ("events", "PutEvents"): return true
-        default: return hop.source == nil && targetPrefixes[hop.service] != nil
+        default: return false
         }
     }
 
     /// What re-sending a hop does, in words.
     static func resendTarget(_ hop: TraceHop) -> String {
-        switch (hop.service, hop.operation, hop.source) {
-        case ("lambda", _, _): "invoke function \(hop.resource)"
-        case ("sqs", "SendMessage", .some): "send a message to queue \(hop.resource)"
-        case ("events", "Rule", .some(let bus)): "put the event on bus \(bus)"
-        case ("events", "PutEvents", .some): "put the event on bus \(hop.resource)"
-        default: "\(hop.service) \(hop.operation) (the request as it was made)"
+        if hop.isRequest { return "\(hop.service) \(hop.operation) (the request as it was made)" }
+        switch (hop.service, hop.operation) {
+        case ("lambda", _): return "invoke function \(hop.resource)"
+        case ("sqs", _): return "send a message to queue \(hop.resource)"
+        case ("events", "Rule"): return "put the event on bus \(hop.source ?? "default")"
+        default: return "put the event on bus \(hop.resource)"
         }
     }
 
@@ -513,8 +514,14 @@ struct Console: Sendable {
     /// Sends a hop's (edited) payload again; returns where to look.
     func resend(_ hop: TraceHop, payload: String) async throws -> String {
         let segment = TraceSegment.starting()
-        switch (hop.service, hop.operation, hop.source) {
-        case ("lambda", _, _):
+        if hop.isRequest {
+            guard let prefix = Self.targetPrefixes[hop.service] else {
+                throw ConsoleError("This hop cannot be re-sent.")
+            }
+            return try await replay(prefix + hop.operation, body: Array(payload.utf8), segment: segment)
+        }
+        switch (hop.service, hop.operation) {
+        case ("lambda", _):
             guard (try? JSONValue(parsing: Data(payload.utf8))) != nil else {
                 throw ConsoleError("The event is not JSON.")
             }
@@ -522,7 +529,7 @@ struct Console: Sendable {
                 hop.resource, payload: Array(payload.utf8), options: InvokeOptions(traceID: segment.header))
             return "Invoked \(hop.resource)\(result.functionError.map { " (function error: \($0))" } ?? ""): "
                 + String(decoding: result.payload.prefix(2000), as: UTF8.self)
-        case ("sqs", "SendMessage", .some):
+        case ("sqs", "SendMessage"):
             var writer = AWSJSONWriter()
             writer.beginObject()
             writer.key("QueueUrl")
@@ -531,7 +538,7 @@ struct Console: Sendable {
             writer.string(payload)
             writer.endObject()
             return try await replay("AmazonSQS.SendMessage", body: writer.bytes, segment: segment)
-        case ("events", "Rule", .some), ("events", "PutEvents", .some):
+        case ("events", "Rule"), ("events", "PutEvents"):
             let bus = hop.operation == "Rule" ? hop.source ?? "default" : hop.resource
             guard case .object(let event)? = try? JSONValue(parsing: Data(payload.utf8)) else {
                 throw ConsoleError("The event is not a JSON object.")
@@ -566,10 +573,7 @@ struct Console: Sendable {
             writer.endObject()
             return try await replay("AWSEvents.PutEvents", body: writer.bytes, segment: segment)
         default:
-            guard let prefix = Self.targetPrefixes[hop.service] else {
-                throw ConsoleError("This hop cannot be re-sent.")
-            }
-            return try await replay(prefix + hop.operation, body: Array(payload.utf8), segment: segment)
+            throw ConsoleError("This hop cannot be re-sent.")
         }
     }
 

@@ -203,7 +203,9 @@ public final class LambdaService: Service {
         let invocation = makeInvocation(payload: payload, options: options, requestID: requestID)
         let start = Date().timeIntervalSince1970
         let started = ContinuousClock.now
+        tracer.open(segment: segment.id, resource: pool.name)
         let result = await pool.invoke(invocation)
+        tracer.close(segment: segment.id)
         let elapsed = ContinuousClock.now - started
         let error = result.error
         let status: TraceHop.Status =

@@ -41,6 +41,8 @@ struct TraceHop: Sendable, Equatable {
     var payload: String?
     /// What came back (a function's response), bounded as the payload.
     var response: String?
+    /// An AWS API request as a client sent it (its payload is the request body), not a delivery the host made.
+    var isRequest = false
 
     /// The most bytes of a payload or response kept with a hop.
     static let maximumPayload = 32 * 1024

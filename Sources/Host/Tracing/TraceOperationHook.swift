@@ -29,13 +29,15 @@ struct TraceOperationHook: AWSOperationHook {
             case 400..<500: outcome.errorCode?.contains("Throttl") == true ? .throttle : .error
             default: .fault
             }
-        recorder.record(
-            TraceHop(
-                traceID: context?.root, parentID: context?.parent, service: call.service,
-                operation: call.operation, resource: resource ?? call.service,
-                start: Date().timeIntervalSince1970 - duration, duration: duration, status: status,
-                error: outcome.errorCode, keys: keys,
-                payload: Self.keepsPayload(call.operation) ? call.body.map { TraceHop.text($0) } : nil))
+        var hop = TraceHop(
+            traceID: context?.root, parentID: context?.parent, service: call.service,
+            operation: call.operation, resource: resource ?? call.service,
+            source: context?.parent.flatMap(recorder.resource(ofSegment:)),
+            start: Date().timeIntervalSince1970 - duration, duration: duration, status: status,
+            error: outcome.errorCode, keys: keys,
+            payload: Self.keepsPayload(call.operation) ? call.body.map { TraceHop.text($0) } : nil)
+        hop.isRequest = true
+        recorder.record(hop)
     }
 
     /// Whether a call's request is kept with its hop: what changes something (to look at and to send again), not

@@ -28,6 +28,8 @@ public final class TraceRecorder: Service, Sendable {
     }
 
     private struct Live {
+        /// The segments running now (an invocation's), by id: what their calls come from.
+        var open: [String: String] = [:]
         var subscribers: [UInt64: AsyncStream<TraceHop>.Continuation] = [:]
         var next: UInt64 = 0
         var counts: [String: Count] = [:]
@@ -58,6 +60,23 @@ public final class TraceRecorder: Service, Sendable {
             return pending.count == 1
         }
         if wasEmpty { arrived.signal() }
+    }
+
+    /// A segment starts (an invocation): calls made under it come from `resource`.
+    func open(segment: String, resource: String) {
+        live.withLock { live in
+            if live.open.count < 10_000 { live.open[segment] = resource }
+        }
+    }
+
+    /// The segment ended.
+    func close(segment: String) {
+        _ = live.withLock { $0.open.removeValue(forKey: segment) }
+    }
+
+    /// The resource of a running segment (the function a call comes from).
+    func resource(ofSegment segment: String) -> String? {
+        live.withLock { $0.open[segment] }
     }
 
     /// The key of a resource in ``counts()``: `service/resource`.

@@ -29,7 +29,7 @@ final class TraceStore: Sendable, ServiceStore {
                             seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, trace_id TEXT, parent_id TEXT,
                             service TEXT NOT NULL, operation TEXT NOT NULL, resource TEXT NOT NULL, source TEXT,
                             start REAL NOT NULL, duration REAL NOT NULL, status TEXT NOT NULL, error TEXT,
-                            keys TEXT NOT NULL, payload TEXT, response TEXT);
+                            keys TEXT NOT NULL, payload TEXT, response TEXT, request INTEGER NOT NULL DEFAULT 0);
                         CREATE INDEX trace_hops_by_trace ON trace_hops (trace_id, start);
                         CREATE TABLE trace_keys (key TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (key, seq))
                             WITHOUT ROWID;
@@ -47,8 +47,8 @@ final class TraceStore: Sendable, ServiceStore {
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO trace_hops (id, trace_id, parent_id, service, operation, resource, source, start,
-                        duration, status, error, keys, payload, response)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        duration, status, error, keys, payload, response, request)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             let key = try db.cachedStatement(sql: "INSERT OR IGNORE INTO trace_keys (key, seq) VALUES (?, ?)")
             for index in hops.indices {
@@ -56,7 +56,7 @@ final class TraceStore: Sendable, ServiceStore {
                 try insert.execute(arguments: [
                     hop.id, hop.traceID, hop.parentID, hop.service, hop.operation, hop.resource, hop.source, hop.start,
                     hop.duration, hop.status.rawValue, hop.error, hop.keys.joined(separator: "\n"), hop.payload,
-                    hop.response,
+                    hop.response, hop.isRequest,
                 ])
                 let sequence = db.lastInsertedRowID
                 hops[index].sequence = sequence
@@ -101,7 +101,7 @@ final class TraceStore: Sendable, ServiceStore {
     }
 
     private static let columns =
-        "seq, id, trace_id, parent_id, service, operation, resource, source, start, duration, status, error, keys, payload, response"
+        "seq, id, trace_id, parent_id, service, operation, resource, source, start, duration, status, error, keys, payload, response, request"
 
     private static func hop(_ row: Row) -> TraceHop {
         var hop = TraceHop(
@@ -111,6 +111,7 @@ final class TraceStore: Sendable, ServiceStore {
             keys: (row["keys"] as String).split(separator: "\n").map(String.init), payload: row["payload"],
             response: row["response"])
         hop.sequence = row["seq"]
+        hop.isRequest = row["request"]
         return hop
     }
 

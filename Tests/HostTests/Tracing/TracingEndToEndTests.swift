@@ -161,3 +161,33 @@ extension CommerceEndToEndTests {
         }
     }
 }
+
+@Suite struct ConsoleResendTests {
+    @Test func anAWSRequestIsSentAgainAsEditedFromTheConsole() async throws {
+        try await withHost(Topology()) { host, ports in
+            let queue = try await awsJSON(ports.aws, "AmazonSQS.CreateQueue", #"{"QueueName":"resend"}"#)
+            let url = try #require(queue["QueueUrl"] as? String)
+            _ = try await awsJSON(ports.aws, "AmazonSQS.SendMessage", #"{"QueueUrl":"\#(url)","MessageBody":"first"}"#)
+            let tracer = try #require(host.tracer)
+            tracer.flush()
+            let hop = try #require(
+                try tracer.store.recent(limit: 20, service: "sqs").first { $0.operation == "SendMessage" })
+            #expect(hop.isRequest && hop.resource == "resend")
+            #expect(Console.resendable(hop))
+            let edited = (hop.payload ?? "").replacingOccurrences(of: "first", with: "second")
+            let form = "payload=" + (edited.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            let resent = try await http(
+                "POST", "http://127.0.0.1:\(ports.aws)/_host/console/resend/\(hop.sequence)",
+                headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))
+            #expect(
+                resent.status == 200 && resent.text.contains("AmazonSQS.SendMessage answered 200"), "\(resent.text)")
+            let bodies = try await receive(ports.aws, queue: "resend", wait: 1).compactMap { $0["Body"] as? String }
+            #expect(Set(bodies) == ["first", "second"])
+            // The re-sent request started a trace of its own.
+            tracer.flush()
+            let again = try #require(
+                try tracer.store.recent(limit: 20, service: "sqs").first { $0.operation == "SendMessage" })
+            #expect(again.sequence > hop.sequence && again.traceID != nil)
+        }
+    }
+}
