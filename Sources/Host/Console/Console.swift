@@ -11,6 +11,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// The host's console in the browser.
 struct Console: Sendable {
@@ -698,8 +699,13 @@ struct Console: Sendable {
                     forward.cancel()
                     beat.cancel()
                 }
-                for await text in merged {
-                    try await writer.write(ByteBuffer(string: text))
+                // The stream ends when the host stops: an open console must not hold up the server's shutdown.
+                try await withGracefulShutdownHandler {
+                    for await text in merged {
+                        try await writer.write(ByteBuffer(string: text))
+                    }
+                } onGracefulShutdown: {
+                    continuation.finish()
                 }
                 try await writer.finish(nil)
             })

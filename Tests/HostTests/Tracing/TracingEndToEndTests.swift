@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 
 @testable import Host
@@ -189,5 +190,46 @@ extension CommerceEndToEndTests {
                 try tracer.store.recent(limit: 20, service: "sqs").first { $0.operation == "SendMessage" })
             #expect(again.sequence > hop.sequence && again.traceID != nil)
         }
+    }
+}
+
+@Suite struct ConsoleStreamTests {
+    /// A browser tab on the live timeline keeps a server-sent event stream open; stopping the host ends it.
+    @Test func anOpenLiveStreamDoesNotHoldUpShutdown() async throws {
+        var logger = Logger(label: "test-host")
+        logger.logLevel = .warning
+        let host = try HostRuntime(topology: Topology(), configuration: testConfiguration(), logger: logger)
+        let group = host.serviceGroup(logger: logger, handlingSignals: false)
+        let running = Task { try await group.run() }
+        let ports = await host.ready()
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        curl.arguments = ["curl", "-sN", "http://127.0.0.1:\(ports.aws)/_host/console/events"]
+        let output = Pipe()
+        curl.standardOutput = output
+        try curl.run()
+        defer { if curl.isRunning { curl.terminate() } }
+        // The stream is open once its first comment arrives.
+        let first = try await blocking { output.fileHandleForReading.availableData }
+        #expect(String(decoding: first, as: UTF8.self).hasPrefix(": connected"))
+        let started = ContinuousClock.now
+        await group.triggerGracefulShutdown()
+        let stopped = await withTaskGroup(of: Bool.self) { tasks in
+            tasks.addTask { (try? await running.value) != nil }
+            tasks.addTask {
+                try? await Task.sleep(for: .seconds(15))
+                return false
+            }
+            let first = await tasks.next() ?? false
+            tasks.cancelAll()
+            return first
+        }
+        #expect(stopped, "the host did not stop with a console stream open")
+        #expect(ContinuousClock.now - started < .seconds(15))
+        if !stopped {
+            curl.terminate()  // lets the server finish, so that the failure is reported rather than hung
+            _ = try? await running.value
+        }
+        curl.waitUntilExit()  // the server closed the stream
     }
 }
