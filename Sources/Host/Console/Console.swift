@@ -31,6 +31,24 @@ struct Console: Sendable {
     static let prefix = "/_host/console"
 
     func respond(to request: Request, context: HostRequestContext) async throws -> Response {
+        do {
+            return try await page(request, context: context)
+        } catch {
+            // A page that cannot be shown says why, as a page (a query of a number key with text, a store's error).
+            let status: HTTPResponse.Status =
+                error is ConsoleNotFound
+                ? .notFound
+                : (error as? any AWSServiceError).map { .init(code: $0.httpStatus) }
+                    ?? (error is DynamoDBTableError || error is SQSError ? .badRequest : .internalServerError)
+            let reason = (error as? ConsoleNotFound)?.message ?? (error as? any AWSServiceError)?.message ?? "\(error)"
+            return Self.html(
+                HTML.page(
+                    title: "Cannot show this", section: "",
+                    body: "<p class=\"error\">\(HTML.escape(String(reason.prefix(2000))))</p>"), status: status)
+        }
+    }
+
+    private func page(_ request: Request, context: HostRequestContext) async throws -> Response {
         var request = request
         let path = String(request.uri.path.dropFirst(Self.prefix.count))
         let parts = path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
@@ -53,7 +71,7 @@ struct Console: Sendable {
         case "console.css": return Self.asset(ConsoleAssets.css, type: "text/css; charset=utf-8")
         case "console.js": return Self.asset(ConsoleAssets.javascript, type: "text/javascript; charset=utf-8")
         case "map.json": return .json(try mapCounts())
-        case "events": return events()
+        case "events" where parts.count == 1: return events()
         case "timeline":
             return Self.html(
                 try timelinePage(
@@ -157,7 +175,9 @@ struct Console: Sendable {
             service.map { "service:" + AWSJSONWriter.quoted($0) },
             status.map { "status:" + AWSJSONWriter.quoted($0.rawValue) },
         ].compactMap { $0 }.joined(separator: ",")
-        return HTML.page(title: "Timeline", section: "timeline", body: body, script: "consoleUI.timeline({\(filter)});")
+        // Inside a script element a `</script>` in a filter would end it: `<` is written as its JSON escape.
+        let script = "consoleUI.timeline({\(filter)});".replacingOccurrences(of: "<", with: "\\u003c")
+        return HTML.page(title: "Timeline", section: "timeline", body: body, script: script)
     }
 
     func timelineRow(_ hop: TraceHop) -> String {
@@ -212,7 +232,7 @@ struct Console: Sendable {
         guard let store = tracer?.store else { return noTracing("Trace", "traces") }
         let hops = try store.hops(trace: id)
         guard !hops.isEmpty else {
-            return HTML.page(title: "Trace \(id)", section: "traces", body: "<p>No hops of this trace are kept.</p>")
+            throw ConsoleNotFound("No hops of trace \(id) are kept.")
         }
         let diagram = SequenceDiagram(hops: hops)
         let start = hops.map(\.start).min() ?? 0
@@ -275,7 +295,7 @@ struct Console: Sendable {
 
     func functionPage(_ name: String) throws -> String {
         guard lambda.configuration(of: name) != nil else {
-            return HTML.page(title: name, section: "functions", body: "<p>No such function.</p>")
+            throw ConsoleNotFound("No function \(name).")
         }
         var body =
             "<p class=\"summary\">\(lambda.environmentCount(of: name)) execution environments now. "
@@ -320,7 +340,7 @@ struct Console: Sendable {
 
     func tablePage(_ name: String, partition: String?) throws -> String {
         guard let table = try dynamoDB.table(named: name) else {
-            return HTML.page(title: name, section: "tables", body: "<p>No such table.</p>")
+            throw ConsoleNotFound("No table \(name).")
         }
         let items: [DynamoDBItem]
         if let partition {
@@ -385,7 +405,7 @@ struct Console: Sendable {
 
     func queuePage(_ name: String, notice: String?) throws -> String {
         guard try sqs.queue(named: name) != nil else {
-            return HTML.page(title: name, section: "queues", body: "<p>No such queue.</p>")
+            throw ConsoleNotFound("No queue \(name).")
         }
         let attributes = try sqs.attributes(queue: name)
         let messages = try sqs.peek(queue: name, limit: 100)
@@ -501,7 +521,7 @@ struct Console: Sendable {
     func resendPage(_ sequence: String) throws -> String {
         guard let number = Int64(sequence), let hop = try tracer?.store.hop(sequence: number), Self.resendable(hop)
         else {
-            return HTML.page(title: "Re-send", section: "traces", body: "<p>This hop cannot be re-sent.</p>")
+            throw ConsoleNotFound("Hop \(sequence) is not kept or cannot be re-sent.")
         }
         let body = """
             <p>Change what was sent, then send it again: <b>\(HTML.escape(Self.resendTarget(hop)))</b>. It starts a new trace.</p>
@@ -755,6 +775,12 @@ struct Console: Sendable {
         headers[.location] = location
         return Response(status: .seeOther, headers: headers)
     }
+}
+
+/// A page for something that is not there (404).
+struct ConsoleNotFound: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
 }
 
 struct ConsoleError: Error, CustomStringConvertible {
