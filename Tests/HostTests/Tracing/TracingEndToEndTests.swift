@@ -93,9 +93,19 @@ extension CommerceEndToEndTests {
             #expect(trace.hops.allSatisfy { ids.contains($0["id"] as? String ?? "") })
             #expect(segments.filter { $0["parent_id"] == nil }.map { $0["name"] as? String } == ["orders-api"])
             #expect(segments.allSatisfy { ($0["parent_id"] as? String).map(ids.contains) ?? true })
-            let api = segments.first { $0["name"] as? String == "orders-api" }
-            let function = segments.first { $0["name"] as? String == "PlaceOrderApi" }
-            #expect(function?["parent_id"] as? String == api?["id"] as? String)
+            // The invocation is a segment under API Gateway's, as with tracing on in AWS.
+            let apiHop = trace.hops.first { $0["service"] as? String == "apigateway" }
+            let invokeHop = trace.hops.first { $0["to"] as? String == "PlaceOrderApi" }
+            let invokeID = invokeHop?["id"] as? String
+            let function = segments.first { $0["id"] as? String == invokeID }
+            let shown: [String] = segments.map { segment in
+                let name = segment["name"] as? String ?? ""
+                let id = segment["id"] as? String ?? ""
+                let parent = segment["parent_id"] as? String ?? "-"
+                return "\(name) \(id) ← \(parent)"
+            }
+            #expect(function?["name"] as? String == "PlaceOrderApi", "\(shown)")
+            #expect(function?["parent_id"] as? String == apiHop?["id"] as? String, "\(shown)")
 
             // The function's lines are in CloudWatch Logs, each naming its trace and its order.
             #expect(try await shop.order("TRC001", "APPLES", units: 3, price: "2.00") == 202)  // logs "already placed"
