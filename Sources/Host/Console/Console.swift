@@ -460,13 +460,15 @@ struct Console: Sendable {
             }
         }
         body +=
-            "</tbody></table><h2>Pipes</h2><table><thead><tr><th>pipe</th><th>state</th><th>source → target</th><th>checkpoint</th><th>events</th><th></th></tr></thead><tbody>"
+            "</tbody></table><h2>Pipes</h2><table><thead><tr><th>pipe</th><th>state</th><th>source → target</th><th>checkpoint</th><th>events</th><th>last batch</th><th></th></tr></thead><tbody>"
         for pipe in try pipes.store.all() {
             let checkpoint = try pipes.store.checkpoint(pipe.name)
             body +=
                 "<tr><td>\(HTML.escape(pipe.name))</td><td>\(HTML.escape(pipe.desiredState))</td><td>\(HTML.escape(pipe.source)) → \(HTML.escape(pipe.target))</td>"
                 + "<td>\(checkpoint.map { "\(DynamoDBStore.sequenceNumber($0.sequence))\($0.attempts > 0 ? " (\($0.attempts) failed attempts)" : "")" } ?? "start")</td>"
                 + "<td>\(counts["pipes/" + pipe.name]?.calls ?? 0)</td>"
+                + "<td>\(counts["pipes/" + pipe.name].map { HTML.time($0.last) } ?? "")"
+                + "\((try? pipes.describe(pipe.name).stateReason).flatMap { $0 }.map { "<div class=\"error\">\(HTML.escape($0))</div>" } ?? "")</td>"
                 + "<td>\(toggle("pipe", name: pipe.name, extra: "", enable: pipe.desiredState != "RUNNING"))</td></tr>"
         }
         body +=
