@@ -39,6 +39,8 @@ public struct HostConfiguration: Sendable {
     public var tracing: Bool
     /// How long traces are kept.
     public var traceRetention: TraceRetention
+    /// The seed of the fault list's draws (`/_host/chaos/faults`): the same seed injects the same faults.
+    public var chaosSeed: UInt64 = 1
 
     public init(
         bindAddress: String = "127.0.0.1", awsPort: Int = 4566, apiPort: Int = 3000,
@@ -84,6 +86,8 @@ public final class HostRuntime: Sendable {
     let eventBridgeTargets: EventBridgeTargets
     /// The trace recorder, when tracing is on.
     let tracer: TraceRecorder?
+    /// The fault list (`/_host/chaos/faults`) and its draws.
+    let faults: FaultInjector
     let logsStore: LogsStore
     let sqsStore: SQSStore
     public let services: [any Service]
@@ -121,6 +125,8 @@ public final class HostRuntime: Sendable {
                 retention: configuration.traceRetention, logger: logger)
             : nil
         self.tracer = tracer
+        let faults = FaultInjector(seed: configuration.chaosSeed, region: topology.region, tracer: tracer)
+        self.faults = faults
         // Function output reaches CloudWatch Logs (`/aws/lambda/<name>`) as on AWS, and the terminal when asked.
         let functionLogs = FunctionLogShipper(logs: logsStore, logger: logger)
         let lambda = LambdaService(
@@ -128,7 +134,7 @@ public final class HostRuntime: Sendable {
             awsEndpoint:
                 "http://\(configuration.bindAddress):\(configuration.awsPort == 0 ? 4566 : configuration.awsPort)",
             group: group, sink: FunctionLogSink(isEnabled: configuration.printFunctionLogs, shipper: functionLogs),
-            logger: logger, tracer: tracer)
+            logger: logger, tracer: tracer, faults: faults)
         self.lambda = lambda
         let sqsStore = SQSStore(database: database, region: topology.region, account: topology.accountID)
         self.sqsStore = sqsStore
@@ -148,7 +154,7 @@ public final class HostRuntime: Sendable {
             database: database, region: topology.region, account: topology.accountID)
         let targets = EventBridgeTargets(
             sqs: sqsStore, lambda: asyncInvocations, logs: logsStore, retryDelay: configuration.eventBridgeRetryDelay,
-            logger: logger, now: { Date() }, tracer: tracer)
+            logger: logger, now: { Date() }, tracer: tracer, faults: faults)
         self.eventBridgeTargets = targets
         services.append(EventBridgeRetries(database: database, targets: targets))
         let delivery = EventBridgeDelivery(store: eventBridgeStore, targets: targets)
@@ -183,6 +189,7 @@ public final class HostRuntime: Sendable {
             dynamoDB.router, SQSAPI(store: sqsStore, base: lambda.awsEndpoint).router, eventBridge.router,
             LogsAPI(store: logsStore).router,
         ]
+        let faultHook = FaultHook(injector: faults, next: configuration.operationHook)
         let hook = OperationLog(
             logger: logger,
             next: tracer.map { tracer in
@@ -191,17 +198,17 @@ public final class HostRuntime: Sendable {
                     keyNames: { [store = dynamoDB.store] table in
                         guard let definition = try? store.table(named: table) else { return [] }
                         return [definition.partitionKey.name] + (definition.sortKey.map { [$0.name] } ?? [])
-                    }, next: configuration.operationHook)
-            } ?? configuration.operationHook)
+                    }, next: faultHook)
+            } ?? faultHook)
         let console = Console(
             topology: topology, tracer: tracer, lambda: lambda, sqs: sqsStore, dynamoDB: dynamoDB.store,
             eventBridge: eventBridgeStore, pipes: pipes, mappings: eventSourceMappings, logs: logsStore,
-            routers: routers, hook: hook)
+            routers: routers, hook: hook, faults: faults)
         let awsApplication = Application(
             responder: AWSEndpoint(
                 lambda: lambda, asyncInvocations: asyncInvocations, eventSourceMappings: eventSourceMappings,
                 pipes: pipes, routers: routers, xray: XRayAPI(store: tracer?.store, account: topology.accountID),
-                console: console, hook: hook, policy: policy,
+                console: console, faults: faults, hook: hook, policy: policy,
                 verifier: configuration.verifySignatures
                     ? SignatureVerifier(
                         credentials: configuration.credentials + [LambdaService.functionCredentials],

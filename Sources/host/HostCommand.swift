@@ -82,6 +82,9 @@ struct HostCommand: AsyncParsableCommand {
     )
     var noTracing = false
 
+    @Option(help: ArgumentHelp("The seed of the fault list's draws (/_host/chaos/faults).", valueName: "n"))
+    var chaosSeed: UInt64 = 1
+
     @Option(help: ArgumentHelp("Hours traces are kept.", valueName: "hours"))
     var traceRetentionHours: Int = 24
 
@@ -145,17 +148,17 @@ struct HostCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
 
+        var configuration = HostConfiguration(
+            bindAddress: bind, awsPort: awsPort, apiPort: apiPort, dataDirectory: dataDir,
+            printFunctionLogs: level <= .info, allowedHostNames: allowedHosts,
+            verifySignatures: verifySignatures
+                || ProcessInfo.processInfo.environment["HOST_VERIFY_SIGNATURES"] == "1",
+            tracing: !noTracing,
+            traceRetention: TraceRetention(
+                maxAge: .seconds(traceRetentionHours * 3600), maxHops: traceMaxHops))
+        configuration.chaosSeed = chaosSeed
         let host = try HostRuntime(
-            topology: system, executables: executables,
-            configuration: HostConfiguration(
-                bindAddress: bind, awsPort: awsPort, apiPort: apiPort, dataDirectory: dataDir,
-                printFunctionLogs: level <= .info, allowedHostNames: allowedHosts,
-                verifySignatures: verifySignatures
-                    || ProcessInfo.processInfo.environment["HOST_VERIFY_SIGNATURES"] == "1",
-                tracing: !noTracing,
-                traceRetention: TraceRetention(
-                    maxAge: .seconds(traceRetentionHours * 3600), maxHops: traceMaxHops)),
-            logger: logger)
+            topology: system, executables: executables, configuration: configuration, logger: logger)
         defer { withExtendedLifetime(directory) {} }
         let group = host.serviceGroup(logger: logger)
         let started = Mutex(false)

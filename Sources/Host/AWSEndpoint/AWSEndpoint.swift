@@ -26,16 +26,19 @@ public struct AWSEndpoint: HTTPResponder {
     let verifier: SignatureVerifier?
     /// The console (`/_host/console/`) and the host's trace API (`/_host/traces`).
     let console: Console?
+    /// The fault list (`/_host/chaos/faults`) and the added latency (`/_host/chaos/effects`).
+    let faults: FaultInjector?
 
     init(
         lambda: LambdaService, asyncInvocations: LambdaAsyncInvocations,
         eventSourceMappings: EventSourceMappingService, pipes: PipeService, routers: [AWSJSONRouter],
         xray: XRayAPI = XRayAPI(store: nil, account: "000000000000"), console: Console? = nil,
-        hook: (any AWSOperationHook)? = nil,
+        faults: FaultInjector? = nil, hook: (any AWSOperationHook)? = nil,
         policy: LocalRequestPolicy = LocalRequestPolicy(), verifier: SignatureVerifier? = nil
     ) {
         self.verifier = verifier
         self.console = console
+        self.faults = faults
         self.lambda = lambda
         self.asyncInvocations = asyncInvocations
         self.eventSourceMappings = eventSourceMappings
@@ -108,6 +111,15 @@ public struct AWSEndpoint: HTTPResponder {
         let path = request.uri.path
         if path == "/_host/health" {
             return .json(#"{"status":"ready","functions":\#(AWSJSONWriter.array(lambda.functionNames))}"#)
+        }
+        if path.hasPrefix("/_host/chaos/"), let faults {
+            var request = request
+            return try await ChaosAPI(injector: faults).respond(&request)
+        }
+        // LocalStack's network effect: every AWS request waits this long first.
+        if let faults, !path.hasPrefix("/_host/") {
+            let latency = faults.latencyMilliseconds
+            if latency > 0 { try await Task.sleep(for: .milliseconds(latency)) }
         }
         if let console {
             if path == Console.prefix {

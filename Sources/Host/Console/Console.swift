@@ -27,6 +27,8 @@ struct Console: Sendable {
     /// The JSON services, to replay a request through.
     let routers: [AWSJSONRouter]
     let hook: (any AWSOperationHook)?
+    /// The fault list, switched on and off from the Chaos page.
+    var faults: FaultInjector? = nil
 
     static let prefix = "/_host/console"
 
@@ -93,6 +95,7 @@ struct Console: Sendable {
         case "queues" where parts.count == 1: return Self.html(try queuesPage())
         case "queues": return Self.html(try queuePage(parts[1], notice: parameter("notice")))
         case "routing": return Self.html(try routingPage(notice: parameter("notice")))
+        case "chaos" where parts.count == 1: return Self.html(chaosPage(notice: parameter("notice")))
         case "resend" where parts.count == 2: return Self.html(try resendPage(parts[1]))
         default:
             return Self.html(
@@ -492,6 +495,28 @@ struct Console: Sendable {
             + "<button>\(enable ? "enable" : "disable")</button></form>"
     }
 
+    // MARK: faults
+
+    func chaosPage(notice: String?) -> String {
+        guard let faults else { return HTML.page(title: "Faults", section: "chaos", body: "<p>No fault list.</p>") }
+        let injected = faults.injected.sorted { $0.key < $1.key }.map { "\(HTML.escape($0.key)) \($0.value)" }
+        let rules = HTML.pretty(faults.rulesJSON)
+        let body =
+            (notice.map { "<p class=\"notice\">\(HTML.escape($0))</p>" } ?? "")
+            + "<p class=\"hint\">LocalStack's Chaos API rules (<code>/_host/chaos/faults</code>), and the host's faults in the "
+            + "event flow (<code>\"fault\"</code>: error, crash, crashAfter, timeout, slowStart for <code>\"service\": "
+            + "\"lambda\"</code>; duplicate, lostAck, reorder, delay for <code>\"service\": \"sqs\"</code>). Injected since "
+            + "the start: \(injected.isEmpty ? "none" : injected.joined(separator: ", ")); each is on the timeline as "
+            + "service <code>chaos</code>.</p>"
+            + "<form method=\"post\" action=\"\(Self.prefix)/chaos\"><textarea name=\"rules\" id=\"rules\" rows=\"14\">"
+            + HTML.escape(rules) + "</textarea><br><button id=\"save-faults\">Save the rules</button></form>"
+            + "<form method=\"post\" action=\"\(Self.prefix)/chaos\"><input type=\"hidden\" name=\"rules\" value=\"[]\">"
+            + "<button class=\"danger\" id=\"faults-off\">All faults off</button></form>"
+            + "<h2>Latency on every AWS call</h2><form method=\"post\" action=\"\(Self.prefix)/chaos\">"
+            + "<input name=\"latency\" value=\"\(faults.latencyMilliseconds)\" size=\"6\"> ms <button>Set</button></form>"
+        return HTML.page(title: "Faults", section: "chaos", body: body)
+    }
+
     // MARK: edit and re-send
 
     /// The JSON services' target prefixes, by signing name.
@@ -660,6 +685,26 @@ struct Console: Sendable {
                 notice = "Failed: \(error)"
             }
             return Self.redirect("\(Self.prefix)/routing?notice=\(HTML.component(notice))")
+        case ("chaos", 1):
+            guard let faults else { return Self.text("no fault list", status: .notFound) }
+            var notice: String
+            if let latency = form["latency"] {
+                if let value = Int(latency.trimmingCharacters(in: .whitespaces)), (0...600_000).contains(value) {
+                    faults.latencyMilliseconds = value
+                    notice = "Latency set to \(value) ms."
+                } else {
+                    notice = "The latency is a whole number of milliseconds from 0 to 600000."
+                }
+            } else {
+                do throws(FaultRuleError) {
+                    let rules = try FaultInjector.parse(Data((form["rules"] ?? "[]").utf8))
+                    faults.replace(with: rules)
+                    notice = rules.isEmpty ? "Every fault is off." : "\(rules.count) fault rules on."
+                } catch {
+                    notice = "Not saved: \(error.message)"
+                }
+            }
+            return Self.redirect("\(Self.prefix)/chaos?notice=\(HTML.component(notice))")
         case ("resend", 2):
             guard let number = Int64(parts[1]), let hop = try tracer?.store.hop(sequence: number), Self.resendable(hop)
             else { return Self.text("This hop cannot be re-sent.", status: .notFound) }

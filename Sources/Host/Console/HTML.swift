@@ -52,7 +52,7 @@ enum HTML {
 
     static let navigation: [(path: String, title: String)] = [
         ("", "Map"), ("timeline", "Timeline"), ("traces", "Traces"), ("functions", "Functions"), ("tables", "Tables"),
-        ("queues", "Queues"), ("routing", "Rules, pipes, mappings"),
+        ("queues", "Queues"), ("routing", "Rules, pipes, mappings"), ("chaos", "Faults"),
     ]
 
     /// A whole page: the frame, the navigation, the search box and `body`.

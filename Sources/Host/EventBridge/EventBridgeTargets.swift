@@ -61,6 +61,9 @@ struct EventBridgeTargets: Sendable, ServiceStore {
     let now: @Sendable () -> Date
     /// Records each delivery as two hops: the bus to the rule, the rule to its target.
     var tracer: TraceRecorder? = nil
+    /// The fault list: an `sqs SendMessage` rule faults a rule's delivery to a queue too (as LocalStack's do for
+    /// calls between services), which then retries and dead-letters as a refused delivery does.
+    var faults: FaultInjector? = nil
     static let maximumDelay: Duration = .seconds(300)
 
     static let migrations: [StoreMigration] = [
@@ -141,6 +144,9 @@ struct EventBridgeTargets: Sendable, ServiceStore {
         }
         switch parts[2] {
         case "sqs":
+            if let fault = faults?.apiFault(service: "sqs", operation: "SendMessage") {
+                throw TargetDeliveryFailure(code: "SDK_CLIENT_ERROR", message: fault.message, isRetriable: true)
+            }
             do {
                 return [
                     try sqs.send(

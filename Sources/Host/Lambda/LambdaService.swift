@@ -84,6 +84,8 @@ public final class LambdaService: Service {
     /// Records each invocation as a hop of its trace (and makes the invocation's segment the parent of what the
     /// function calls, as Lambda's active tracing does); nil passes trace headers through untouched.
     let tracer: TraceRecorder?
+    /// Injects the function faults of the fault list (and tells the mappings theirs); nil injects none.
+    let faults: FaultInjector?
     /// `AWS_ENDPOINT_URL` for functions: known for sure once the AWS endpoint has bound its port.
     let awsEndpoint: SharedValue<String>
 
@@ -93,9 +95,11 @@ public final class LambdaService: Service {
     public init(
         topology: Topology, executables: [String: String], requestPolicy: LocalRequestPolicy = LocalRequestPolicy(),
         awsEndpoint: String, group: any EventLoopGroup, sink: FunctionLogSink, logger: Logger,
-        hostPATH: String = ProcessInfo.processInfo.environment["PATH"] ?? "", tracer: TraceRecorder? = nil
+        hostPATH: String = ProcessInfo.processInfo.environment["PATH"] ?? "", tracer: TraceRecorder? = nil,
+        faults: FaultInjector? = nil
     ) {
         self.tracer = tracer
+        self.faults = faults
         self.region = topology.region
         self.accountID = topology.accountID
         self.logger = logger
@@ -194,8 +198,9 @@ public final class LambdaService: Service {
         _ function: String, payload: [UInt8], requestID: String? = nil, options: InvokeOptions = InvokeOptions()
     ) async throws(LambdaServiceError) -> InvocationResult {
         let pool = try pool(for: function)
+        let fault = faults?.functionFault(pool.name, trace: options.traceID)?.fault
         guard let tracer else {
-            return await pool.invoke(makeInvocation(payload: payload, options: options, requestID: requestID))
+            return await run(pool, makeInvocation(payload: payload, options: options, requestID: requestID), fault)
         }
         let segment = options.traceID.flatMap(TraceSegment.init(continuing:)) ?? .starting()
         var options = options
@@ -204,7 +209,7 @@ public final class LambdaService: Service {
         let start = Date().timeIntervalSince1970
         let started = ContinuousClock.now
         tracer.open(segment: segment.id, resource: pool.name)
-        let result = await pool.invoke(invocation)
+        let result = await run(pool, invocation, fault)
         tracer.close(segment: segment.id)
         let elapsed = ContinuousClock.now - started
         let error = result.error
@@ -222,6 +227,35 @@ public final class LambdaService: Service {
                 keys: [invocation.requestID] + options.traceKeys, payload: TraceHop.text(payload),
                 response: TraceHop.text(result.payload)))
         return result
+    }
+
+    /// Runs an invocation, with the fault drawn for it: the function throws or its runtime exits without running
+    /// it, exits after running it (the work is done, the answer lost), answers too late, or starts slowly.
+    private func run(_ pool: FunctionPool, _ invocation: Invocation, _ fault: FaultRule.EventFault?) async
+        -> InvocationResult
+    {
+        func failed(_ outcome: InvocationOutcome) -> InvocationResult {
+            outcome.result(requestID: invocation.requestID, logLines: [])
+        }
+        switch fault {
+        case .error?:
+            return failed(
+                .error(LambdaErrorBody(errorMessage: "Injected fault: the function threw", errorType: "InjectedFault")))
+        case .crash?:
+            return failed(.exited(status: "signal: killed (injected fault, before the work)"))
+        case .crashAfter?:
+            _ = await pool.invoke(invocation)
+            return failed(.exited(status: "signal: killed (injected fault, after the work)"))
+        case .timeout?:
+            _ = await pool.invoke(invocation)
+            return failed(.timedOut(seconds: pool.settings.function.timeout))
+        case .slowStart?:
+            let delay = faults?.rules.first { $0.fault == .slowStart }?.delayMilliseconds ?? 0
+            try? await Task.sleep(for: .milliseconds(delay))
+            return await pool.invoke(invocation)
+        default:
+            return await pool.invoke(invocation)
+        }
     }
 
     func makeInvocation(payload: [UInt8], options: InvokeOptions, requestID: String? = nil) -> Invocation {

@@ -98,6 +98,12 @@ struct SQSEventSourceMapping: Sendable {
         }
         if !dropped.isEmpty { _ = try? sqs.deleteBatch(queue: queue, receiptHandles: dropped) }
         guard !batch.isEmpty else { return }
+        // Faults of the event flow drawn for this batch (the fault list's `sqs` rules): reordered, delayed, sent to
+        // two invocations, or processed without its delete.
+        let trace = batch.lazy.compactMap { $0.attributes["AWSTraceHeader"] }.first
+        let faults = lambda.faults?.batchFaults(queue: queue, trace: trace) ?? .init()
+        if faults.reorder { batch = lambda.faults?.shuffled(batch) ?? batch }
+        if faults.delayMilliseconds > 0 { try? await Task.sleep(for: .milliseconds(faults.delayMilliseconds)) }
         let event = SQSEvent(
             records: batch.map { message in
                 SQSEvent.Message(
@@ -114,13 +120,14 @@ struct SQSEventSourceMapping: Sendable {
                     md5OfBody: message.md5OfBody, eventSourceARN: mapping.eventSourceArn, awsRegion: sqs.region)
             })
         // As Lambda does, the invocation continues the trace of the batch's first traced message.
-        let trace = batch.lazy.compactMap { $0.attributes["AWSTraceHeader"] }.first
+        let options = InvokeOptions(traceID: trace, traceSource: queue, traceKeys: batch.map(\.messageId))
         guard let payload = try? JSONEncoder().encode(event),
-            let result = try? await lambda.invoke(
-                mapping.functionName, payload: Array(payload),
-                options: InvokeOptions(
-                    traceID: trace, traceSource: queue, traceKeys: batch.map(\.messageId)))
+            let result = try? await lambda.invoke(mapping.functionName, payload: Array(payload), options: options)
         else { return }
+        if faults.duplicate {
+            _ = try? await lambda.invoke(mapping.functionName, payload: Array(payload), options: options)
+        }
+        if faults.lostAck { return }  // the messages come back after their visibility timeout
         guard result.functionError == nil else { return }  // the whole batch reappears after the visibility timeout
         let failed = mapping.reportsBatchItemFailures ? Self.failedIDs(result.payload, batch: batch) : []
         let succeeded = batch.filter { !failed.contains($0.messageId) }.map(\.receiptHandle)

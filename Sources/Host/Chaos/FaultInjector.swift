@@ -1,0 +1,161 @@
+import AWSShapes
+import Foundation
+import Synchronization
+
+/// The fault list and its one generator: decides, call by call, which fault to inject, and records each in the traces.
+public final class FaultInjector: Sendable {
+    private struct State {
+        var rules: [FaultRule] = []
+        var latencyMilliseconds = 0
+        var generator: SeededGenerator
+        /// Faults injected since the host started, by kind (`api`, `crash`, `duplicate`, …).
+        var injected: [String: Int] = [:]
+    }
+
+    private let state: Mutex<State>
+    let region: String
+    let tracer: TraceRecorder?
+
+    init(seed: UInt64 = 1, region: String, tracer: TraceRecorder?, rules: [FaultRule] = []) {
+        state = Mutex(State(rules: rules, generator: SeededGenerator(state: seed)))
+        self.region = region
+        self.tracer = tracer
+    }
+
+    // MARK: the API (`/_host/chaos/faults`, `/_host/chaos/effects`)
+
+    var rules: [FaultRule] { state.withLock { $0.rules } }
+
+    /// The rules as sent, as a JSON array.
+    var rulesJSON: String {
+        "[" + rules.map { EventBridgeInput.text($0.original) }.joined(separator: ",") + "]"
+    }
+
+    static func parse(_ body: Data) throws(FaultRuleError) -> [FaultRule] {
+        let value: JSONValue
+        do {
+            value = try JSONValue(parsing: body)
+        } catch {
+            throw FaultRuleError("Error decoding JSON: \(error)")
+        }
+        guard case .array(let items) = value else {
+            throw FaultRuleError("Error validating JSON schema: the rules are a JSON array")
+        }
+        guard items.count <= 1000 else { throw FaultRuleError("Error validating JSON schema: at most 1000 rules") }
+        do {
+            return try items.map { item throws(FaultRuleError) in try FaultRule(item) }
+        } catch {
+            throw FaultRuleError("Error validating JSON schema: \(error.message)")
+        }
+    }
+
+    func replace(with rules: [FaultRule]) { state.withLock { $0.rules = rules } }
+    func append(_ rules: [FaultRule]) { state.withLock { $0.rules += rules } }
+    func remove(_ rules: [FaultRule]) {
+        let originals = rules.map(\.original)
+        state.withLock { $0.rules.removeAll { originals.contains($0.original) } }
+    }
+
+    func reseed(_ seed: UInt64) { state.withLock { $0.generator = SeededGenerator(state: seed) } }
+
+    var latencyMilliseconds: Int {
+        get { state.withLock { $0.latencyMilliseconds } }
+        set { state.withLock { $0.latencyMilliseconds = newValue } }
+    }
+
+    /// Faults injected since the host started, by kind.
+    var injected: [String: Int] { state.withLock { $0.injected } }
+
+    // MARK: decisions
+
+    /// The error an AWS call gets instead of running, when a rule says so.
+    func apiFault(service: String, operation: String) -> AWSError? {
+        let drawn = state.withLock { state -> FaultRule? in
+            guard
+                let rule = state.rules.first(where: {
+                    $0.matches(service: service, operation: operation, region: region)
+                })
+            else { return nil }
+            guard rule.probability >= 1 || state.generator.unit() < rule.probability else { return nil }
+            state.injected["api", default: 0] += 1
+            return rule
+        }
+        guard let rule = drawn else { return nil }
+        record("api", resource: service + " " + operation, detail: "\(rule.statusCode) \(rule.code)")
+        return AWSError(rule.code, FaultRule.defaultMessage, status: .init(code: rule.statusCode))
+    }
+
+    /// The fault an invocation of `function` gets, if any.
+    func functionFault(_ function: String, trace: String?) -> FaultRule? {
+        let kinds: Set<FaultRule.EventFault> = [.error, .crash, .crashAfter, .timeout, .slowStart]
+        guard let rule = draw(kinds: kinds, resource: function) else { return nil }
+        record(rule.fault!.rawValue, resource: function, detail: rule.fault!.rawValue, trace: trace)
+        return rule
+    }
+
+    /// What an SQS event source mapping does to one batch of `queue`.
+    struct BatchFaults: Equatable {
+        var duplicate = false
+        var lostAck = false
+        var reorder = false
+        var delayMilliseconds = 0
+        var isEmpty: Bool { self == BatchFaults() }
+    }
+
+    func batchFaults(queue: String, trace: String?) -> BatchFaults {
+        guard state.withLock({ $0.rules.contains { $0.fault != nil } }) else { return BatchFaults() }
+        var faults = BatchFaults()
+        for kind in [FaultRule.EventFault.duplicate, .lostAck, .reorder, .delay] {
+            guard let rule = draw(kinds: [kind], resource: queue) else { continue }
+            switch kind {
+            case .duplicate: faults.duplicate = true
+            case .lostAck: faults.lostAck = true
+            case .reorder: faults.reorder = true
+            default: faults.delayMilliseconds = rule.delayMilliseconds
+            }
+            record(kind.rawValue, resource: queue, detail: kind.rawValue, trace: trace)
+        }
+        return faults
+    }
+
+    /// `items` in an order drawn from the generator.
+    func shuffled<T>(_ items: [T]) -> [T] {
+        let order = state.withLock { state in Array(items.indices).shuffled(using: &state.generator) }
+        return order.map { items[$0] }
+    }
+
+    private func draw(kinds: Set<FaultRule.EventFault>, resource: String) -> FaultRule? {
+        state.withLock { state -> FaultRule? in
+            guard let rule = state.rules.first(where: { $0.matches(fault: kinds, resource: resource) }) else {
+                return nil
+            }
+            guard rule.probability >= 1 || state.generator.unit() < rule.probability else { return nil }
+            state.injected[rule.fault!.rawValue, default: 0] += 1
+            return rule
+        }
+    }
+
+    /// An injected fault as a hop of the trace it hit (or of none).
+    private func record(_ kind: String, resource: String, detail: String, trace header: String? = nil) {
+        guard let tracer else { return }
+        let context = (header ?? AWSRequestTrace.header).flatMap(TraceSegment.parse)
+        tracer.record(
+            TraceHop(
+                traceID: context?.root, parentID: context?.parent, service: "chaos", operation: kind,
+                resource: resource, source: "fault injection", start: Date().timeIntervalSince1970, duration: 0,
+                status: .fault, error: "injected fault: \(detail)"))
+    }
+}
+
+/// Answers the AWS operations a rule faults (before they run), as LocalStack's Chaos API does.
+struct FaultHook: AWSOperationHook {
+    let injector: FaultInjector
+    let next: (any AWSOperationHook)?
+
+    func willRun(_ call: AWSOperationCall) -> (any AWSServiceError)? {
+        if let fault = injector.apiFault(service: call.service, operation: call.operation) { return fault }
+        return next?.willRun(call)
+    }
+
+    func didRun(_ call: AWSOperationCall, outcome: AWSOperationOutcome) { next?.didRun(call, outcome: outcome) }
+}

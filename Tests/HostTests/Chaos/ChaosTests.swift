@@ -1,0 +1,205 @@
+import AWSShapes
+import Foundation
+import Testing
+
+@testable import Host
+
+/// LocalStack's Chaos API, as its documentation's and samples' scripts drive it, with only the path changed
+/// (`/_localstack/chaos/` → `/_host/chaos/`), and the host's own faults in the event flow.
+@Suite struct ChaosTests {
+    func chaos(_ port: Int, _ method: String, _ path: String, _ body: String? = nil) async throws -> (Int, String) {
+        let response = try await http(
+            method, "http://127.0.0.1:\(port)/_host/chaos/\(path)", headers: [("Content-Type", "application/json")],
+            body: body.map { Array($0.utf8) })
+        return (response.status, response.text)
+    }
+
+    func json(_ text: String) -> JSONValue? { try? JSONValue(parsing: Data(text.utf8)) }
+
+    @Test func aLocalStackChaosScriptWorksWithThePathChanged() async throws {
+        let text = #"{"tables":{"orders":{"partitionKey":{"name":"pk","type":"S"}}}}"#
+        try await withHost(try Topology.decode(Data(text.utf8), baseDirectory: "/")) { _, ports in
+            let endpoint = "http://127.0.0.1:\(ports.aws)"
+            let putItem = [
+                "dynamodb", "put-item", "--table-name", "orders", "--item", #"{"pk":{"S":"o1"}}"#, "--endpoint-url",
+                endpoint, "--cli-read-timeout", "5",
+            ]
+            // The documentation's first script: faults for S3 in two regions and for every Lambda call.
+            var (status, body) = try await chaos(
+                ports.aws, "POST", "faults",
+                #"[{"service": "s3","region": "us-east-1"},{"service": "s3","region": "ap-south-1"},{"service": "lambda"}]"#
+            )
+            #expect(status == 200)
+            #expect(
+                json(body)
+                    == json(
+                        #"[{"service":"s3","region":"us-east-1"},{"service":"s3","region":"ap-south-1"},{"service":"lambda"}]"#
+                    ))
+            #expect(try await aws(putItem).status == 0)  // DynamoDB is not faulted
+
+            // The samples' DynamoDB outage: PATCH adds it, every DynamoDB call fails as LocalStack's do.
+            let outage =
+                #"[{"service": "dynamodb","probability": 1.0,"error": {"statusCode": 500,"code": "DatacentreNotFound"}}]"#
+            (status, body) = try await chaos(ports.aws, "PATCH", "faults", outage)
+            #expect(status == 200 && (json(body).flatMap { if case .array(let a) = $0 { a.count } else { nil } }) == 4)
+            var environment = ProcessInfo.processInfo.environment
+            environment["AWS_ACCESS_KEY_ID"] = "test"
+            environment["AWS_SECRET_ACCESS_KEY"] = "test"
+            environment["AWS_DEFAULT_REGION"] = "us-east-1"
+            environment["AWS_MAX_ATTEMPTS"] = "1"  // the CLI would retry a 500 four times with backoff
+            let failed = try await run("/usr/bin/env", ["aws"] + putItem, environment: environment)
+            #expect(failed.status != 0)
+            #expect(
+                failed.error.contains("(DatacentreNotFound)") && failed.error.contains("PutItem"), "\(failed.error)")
+            #expect(failed.error.contains("Operation failed due to a simulated fault"))
+
+            // DELETE with the same body ends the outage; the rest stays.
+            (status, body) = try await chaos(ports.aws, "DELETE", "faults", outage)
+            #expect(status == 200 && !body.contains("dynamodb") && body.contains("lambda"))
+            #expect(try await aws(putItem).status == 0)
+
+            // Defaults (503 ServiceUnavailable), an operation rule, and probability 0.
+            (status, _) = try await chaos(
+                ports.aws, "POST", "faults", #"[{"service":"dynamodb","operation":"GetItem"}]"#)
+            let get = try await awsJSONResponse(
+                ports.aws, "DynamoDB_20120810.GetItem", #"{"TableName":"orders","Key":{"pk":{"S":"o1"}}}"#)
+            #expect(get.status == 503 && get.text.contains("ServiceUnavailable"))
+            #expect(try await aws(putItem).status == 0)  // another operation of the service
+            (status, _) = try await chaos(ports.aws, "POST", "faults", #"[{"service":"dynamodb","probability":0}]"#)
+            #expect(try await aws(putItem).status == 0)
+
+            // A body outside the schema is refused and changes nothing.
+            for bad in [
+                #"[{"service":"dynamodb","foo":1}]"#, #"[{"region":""}]"#, #"[{"operation":"Put42Items"}]"#,
+                #"[{"probability":1.1}]"#, #"[{"error":{"statusCode":300}}]"#, #"[{"error":{"code":"A.B"}}]"#,
+                #"{"service":"s3"}"#, "not json", #"[{"service":"lambda","fault":"explode"}]"#,
+            ] {
+                (status, body) = try await chaos(ports.aws, "POST", "faults", bad)
+                #expect(status == 400 && body.contains(#""message":"Error"#), "\(bad): \(body)")
+            }
+            (_, body) = try await chaos(ports.aws, "GET", "faults")
+            #expect(json(body) == json(#"[{"service":"dynamodb","probability":0}]"#))
+            (status, body) = try await chaos(ports.aws, "POST", "faults", "[]")
+            #expect(status == 200 && body == "[]")
+
+            // Effects: latency on every AWS call.
+            (status, body) = try await chaos(ports.aws, "GET", "effects")
+            #expect(status == 200 && body == #"{"latency":0}"#)
+            (status, body) = try await chaos(ports.aws, "POST", "effects", #"{"latency": 300}"#)
+            #expect(status == 200 && body == #"{"latency":300}"#)
+            let started = ContinuousClock.now
+            _ = try await awsJSON(ports.aws, "DynamoDB_20120810.ListTables", "{}")
+            #expect(ContinuousClock.now - started >= .milliseconds(300))
+            (status, _) = try await chaos(ports.aws, "POST", "effects", #"{"latency":64,"jitter":32}"#)
+            #expect(status == 400)
+            (status, _) = try await chaos(ports.aws, "POST", "effects", #"{"latency": 0}"#)
+            #expect(status == 200)
+        }
+    }
+
+    @Test func functionFaultsAreInjectedAsDrawnAndTraced() async throws {
+        try await withHost(topology(executable: try builtProduct("TestFunction"))) { host, ports in
+            func outcomes() async throws -> [String] {
+                var result: [String] = []
+                for _ in 0..<24 {
+                    let answer = try await host.lambda.invoke("Fn", payload: Array(#"{"action":"echo"}"#.utf8))
+                    result.append(answer.error?.errorType ?? "ok")
+                }
+                return result
+            }
+            _ = try await chaos(
+                ports.aws, "POST", "faults?seed=7",
+                #"[{"service":"lambda","fault":"error","function":"Fn","probability":0.5}]"#)
+            let first = try await outcomes()
+            #expect(first.contains("InjectedFault") && first.contains("ok"))
+            _ = try await chaos(ports.aws, "GET", "faults?seed=7")  // the same seed draws the same faults again
+            #expect(try await outcomes() == first)
+
+            _ = try await chaos(ports.aws, "POST", "faults", #"[{"service":"lambda","fault":"crashAfter"}]"#)
+            let crashed = try await host.lambda.invoke("Fn", payload: Array(#"{"action":"echo"}"#.utf8))
+            #expect(crashed.error?.errorType == "Runtime.ExitError")
+            _ = try await chaos(ports.aws, "POST", "faults", #"[{"service":"lambda","fault":"timeout"}]"#)
+            #expect(
+                try await host.lambda.invoke("Fn", payload: Array("{}".utf8)).error?.errorType == "Sandbox.Timedout")
+            _ = try await chaos(ports.aws, "POST", "faults", "[]")
+            #expect(try await host.lambda.invoke("Fn", payload: Array("{}".utf8)).functionError == nil)
+
+            // Each injected fault is a hop of the traces, on the timeline.
+            let tracer = try #require(host.tracer)
+            tracer.flush()
+            let injected = try tracer.store.recent(limit: 100, service: "chaos")
+            #expect(injected.count == first.filter { $0 != "ok" }.count * 2 + 2)
+            #expect(injected.allSatisfy { $0.status == .fault && $0.resource == "Fn" })
+        }
+    }
+
+    @Test func theConsoleSwitchesFaultsOnAndOff() async throws {
+        try await withHost(Topology()) { _, ports in
+            let console = "http://127.0.0.1:\(ports.aws)/_host/console/chaos"
+            func post(_ form: String) async throws -> Int {
+                try await http(
+                    "POST", console, headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                    body: Array(form.utf8)
+                ).status
+            }
+            let rules = #"[{"service":"sqs","fault":"duplicate"}]"#
+            #expect(
+                try await post("rules=" + (rules.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+                    == 303)
+            #expect(json(try await chaos(ports.aws, "GET", "faults").1) == json(rules))
+            #expect(try await post("rules=%5B%7B%22bad%22%3A1%7D%5D") == 303)  // refused: the rules stay
+            #expect(json(try await chaos(ports.aws, "GET", "faults").1) == json(rules))
+            let page = try await http("GET", console)
+            #expect(page.status == 200 && page.text.contains("duplicate"))
+            #expect(try await post("rules=%5B%5D") == 303)
+            #expect(try await chaos(ports.aws, "GET", "faults").1 == "[]")
+            #expect(try await post("latency=250") == 303)
+            #expect(try await chaos(ports.aws, "GET", "effects").1 == #"{"latency":250}"#)
+        }
+    }
+
+    @Test func aMappingsBatchIsDeliveredTwiceOrComesBackWhenItsAckIsLost() async throws {
+        let function = try builtProduct("TestFunction")
+        let text = #"""
+            {"functions":{"Worker":{"executable":"\#(function)","timeout":5}},
+             "queues":{"work":{"visibilityTimeout":1}},
+             "eventSourceMappings":[{"function":"Worker","queue":"work","batchSize":1}]}
+            """#
+        try await withHost(try Topology.decode(Data(text.utf8), baseDirectory: "/")) { host, ports in
+            let tracer = try #require(host.tracer)
+            func invocations() throws -> Int {
+                tracer.flush()
+                return try tracer.store.recent(limit: 1000, resource: "Worker", service: "lambda").count
+            }
+            func send(_ body: String) async throws {
+                _ = try await awsJSON(
+                    ports.aws, "AmazonSQS.SendMessage",
+                    #"{"QueueUrl":"http://127.0.0.1:\#(ports.aws)/000000000000/work","MessageBody":"\#(body)"}"#)
+            }
+            _ = try await chaos(ports.aws, "POST", "faults", #"[{"service":"sqs","fault":"duplicate","queue":"work"}]"#)
+            try await send("one")
+            try await eventually("two invocations of one message") { try invocations() == 2 }
+
+            _ = try await chaos(ports.aws, "POST", "faults", #"[{"service":"sqs","fault":"lostAck"}]"#)
+            try await send("two")
+            try await eventually("the message is back after its visibility timeout", seconds: 10) {
+                try invocations() >= 4
+            }
+            _ = try await chaos(ports.aws, "POST", "faults", "[]")
+            let settled = try invocations()
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(try invocations() <= settled + 1)  // acknowledged again: it does not come back
+            let kinds = try tracer.store.recent(limit: 100, service: "chaos").map(\.operation)
+            #expect(kinds.contains("duplicate") && kinds.contains("lostAck"))
+        }
+    }
+}
+
+/// Waits (up to `seconds`) until `condition` holds.
+func eventually(_ what: String, seconds: Int = 10, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting until \(what)") }
+        try await Task.sleep(for: .milliseconds(25))
+    }
+}
