@@ -58,8 +58,20 @@ struct ChaosAPI {
             default: return Self.error("Method not allowed: GET or POST", status: .methodNotAllowed)
             }
             return .json(#"{"latency":\#(injector.latencyMilliseconds)}"#)
+        case "/_host/chaos/injected":
+            // The host's own: faults injected since the start, by kind.
+            var writer = AWSJSONWriter()
+            writer.beginObject()
+            for (kind, count) in injector.injected.sorted(by: { $0.key < $1.key }) {
+                writer.key(kind)
+                writer.integer(count)
+            }
+            writer.endObject()
+            return .json(String(decoding: writer.bytes, as: UTF8.self))
         default:
-            return Self.error("No chaos API at \(path): /_host/chaos/faults or /_host/chaos/effects", status: .notFound)
+            return Self.error(
+                "No chaos API at \(path): /_host/chaos/faults, /_host/chaos/effects or /_host/chaos/injected",
+                status: .notFound)
         }
     }
 

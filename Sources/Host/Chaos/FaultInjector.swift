@@ -71,14 +71,12 @@ public final class FaultInjector: Sendable {
     /// The error an AWS call gets instead of running, when a rule says so.
     func apiFault(service: String, operation: String) -> AWSError? {
         let drawn = state.withLock { state -> FaultRule? in
-            guard
-                let rule = state.rules.first(where: {
-                    $0.matches(service: service, operation: operation, region: region)
-                })
-            else { return nil }
-            guard rule.probability >= 1 || state.generator.unit() < rule.probability else { return nil }
-            state.injected["api", default: 0] += 1
-            return rule
+            for rule in state.rules where rule.matches(service: service, operation: operation, region: region) {
+                guard rule.probability >= 1 || state.generator.unit() < rule.probability else { continue }
+                state.injected["api", default: 0] += 1
+                return rule
+            }
+            return nil
         }
         guard let rule = drawn else { return nil }
         record("api", resource: service + " " + operation, detail: "\(rule.statusCode) \(rule.code)")
@@ -126,12 +124,12 @@ public final class FaultInjector: Sendable {
 
     private func draw(kinds: Set<FaultRule.EventFault>, resource: String) -> FaultRule? {
         state.withLock { state -> FaultRule? in
-            guard let rule = state.rules.first(where: { $0.matches(fault: kinds, resource: resource) }) else {
-                return nil
+            for rule in state.rules where rule.matches(fault: kinds, resource: resource) {
+                guard rule.probability >= 1 || state.generator.unit() < rule.probability else { continue }
+                state.injected[rule.fault!.rawValue, default: 0] += 1
+                return rule
             }
-            guard rule.probability >= 1 || state.generator.unit() < rule.probability else { return nil }
-            state.injected[rule.fault!.rawValue, default: 0] += 1
-            return rule
+            return nil
         }
     }
 

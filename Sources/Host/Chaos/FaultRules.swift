@@ -3,8 +3,9 @@
 // `error: {statusCode (400–599, default 503), code (default ServiceUnavailable)}`, each field optional (absent matches
 // all), validated with LocalStack's patterns; GET returns the rules as sent, POST replaces, PATCH appends, DELETE
 // removes the rules equal to those sent, each answering the whole list; a bad body is 400
-// `{"message":"Error validating JSON schema: …"}` and changes nothing. Rules are tried in order; the first that
-// matches decides, by its probability (a failed draw injects nothing: our reading, LocalStack does not say). A
+// `{"message":"Error validating JSON schema: …"}` and changes nothing. Rules are tried in order and each that matches
+// draws by its probability; the first whose draw succeeds decides (a failed draw passes on to the next matching rule:
+// LocalStack does not say, and this lets rules of one function stack, 5% crashes then 5% timeouts). A
 // faulted operation does not run and answers `Operation failed due to a simulated fault` with the rule's status and
 // code (LocalStack's text), in the service's own error shape. The host adds one field, `fault`, for faults in the
 // event flow itself, which LocalStack has not: with `service: "lambda"` and an optional `function`, `error` (a thrown
