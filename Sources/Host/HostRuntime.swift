@@ -125,7 +125,9 @@ public final class HostRuntime: Sendable {
                 retention: configuration.traceRetention, logger: logger)
             : nil
         self.tracer = tracer
-        let faults = FaultInjector(seed: configuration.chaosSeed, region: topology.region, tracer: tracer)
+        let faults = FaultInjector(
+            seed: topology.chaosSeed ?? configuration.chaosSeed, region: topology.region, tracer: tracer,
+            rules: topology.faults)
         self.faults = faults
         // Function output reaches CloudWatch Logs (`/aws/lambda/<name>`) as on AWS, and the terminal when asked.
         let functionLogs = FunctionLogShipper(logs: logsStore, logger: logger)

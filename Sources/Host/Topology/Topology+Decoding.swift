@@ -90,7 +90,7 @@ extension Topology {
         let reader = try TopologyReader(root, path: "")
         try reader.allowOnly([
             "$schema", "description", "region", "accountId", "functions", "httpApis", "tables", "pipes", "queues",
-            "eventSourceMappings", "buses", "rules",
+            "eventSourceMappings", "buses", "rules", "chaos",
         ])
         var topology = Topology(baseDirectory: baseDirectory)
         // Every item is checked; the problems of all of them are reported together.
@@ -109,6 +109,26 @@ extension Topology {
             for name in tables.keys.sorted() {
                 problems.collect {
                     topology.tables.append(try TableConfiguration(try tables.object(name), name: name))
+                }
+            }
+        }
+        if let chaos = try reader.objectIfPresent("chaos") {
+            problems.collect {
+                try chaos.allowOnly(["seed", "faults"])
+                if let seed = try chaos.integerIfPresent("seed", range: 0...Int.max) {
+                    topology.chaosSeed = UInt64(seed)
+                }
+                if let faults = chaos.fields["faults"] {
+                    guard case .array(let items) = faults else {
+                        throw TopologyError(path: chaos.child("faults"), reason: "must be an array of fault rules")
+                    }
+                    for (index, item) in items.enumerated() {
+                        do throws(FaultRuleError) {
+                            topology.faults.append(try FaultRule(item))
+                        } catch {
+                            throw TopologyError(path: "\(chaos.child("faults"))[\(index)]", reason: error.message)
+                        }
+                    }
                 }
             }
         }

@@ -23,6 +23,9 @@ public struct Topology: Sendable {
     /// SQS → Lambda event source mappings.
     public var eventSourceMappings: [EventSourceMappingConfiguration] = []
     /// The folder of the topology file: relative paths in it start here.
+    /// Faults on from the start (`chaos.faults`, the rules `/_host/chaos/faults` takes) and their draws' seed.
+    var faults: [FaultRule] = []
+    public var chaosSeed: UInt64?
     public var baseDirectory: String
 
     public init(

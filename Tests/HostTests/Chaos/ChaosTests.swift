@@ -133,6 +133,28 @@ import Testing
         }
     }
 
+    @Test func aTopologyDeclaresTheFaultsOfARun() async throws {
+        let text =
+            #"{"chaos":{"seed":5,"faults":[{"service":"dynamodb","operation":"Scan","error":{"statusCode":429,"code":"ThrottlingException"}}]}}"#
+        let topology = try Topology.decode(Data(text.utf8), baseDirectory: "/")
+        #expect(topology.chaosSeed == 5)
+        try await withHost(topology) { _, ports in
+            #expect(
+                json(try await chaos(ports.aws, "GET", "faults").1)
+                    == json(
+                        #"[{"service":"dynamodb","operation":"Scan","error":{"statusCode":429,"code":"ThrottlingException"}}]"#
+                    ))
+            let scan = try await awsJSONResponse(ports.aws, "DynamoDB_20120810.ListTables", "{}")
+            #expect(scan.status == 200)
+        }
+        #expect(throws: TopologyError.self) {
+            try Topology.decode(Data(#"{"chaos":{"faults":[{"probability":2}]}}"#.utf8), baseDirectory: "/")
+        }
+        #expect(throws: TopologyError.self) {
+            try Topology.decode(Data(#"{"chaos":{"fault":[]}}"#.utf8), baseDirectory: "/")
+        }
+    }
+
     @Test func theConsoleSwitchesFaultsOnAndOff() async throws {
         try await withHost(Topology()) { _, ports in
             let console = "http://127.0.0.1:\(ports.aws)/_host/console/chaos"
