@@ -86,7 +86,7 @@ public final class FaultInjector: Sendable {
     /// The fault an invocation of `function` gets, if any.
     func functionFault(_ function: String, trace: String?) -> FaultRule? {
         let kinds: Set<FaultRule.EventFault> = [.error, .crash, .crashAfter, .timeout, .slowStart]
-        guard let rule = draw(kinds: kinds, resource: function) else { return nil }
+        guard let rule = draw(kinds: kinds, service: "lambda", resource: function) else { return nil }
         record(rule.fault!.rawValue, resource: function, detail: rule.fault!.rawValue, trace: trace)
         return rule
     }
@@ -104,7 +104,7 @@ public final class FaultInjector: Sendable {
         guard state.withLock({ $0.rules.contains { $0.fault != nil } }) else { return BatchFaults() }
         var faults = BatchFaults()
         for kind in [FaultRule.EventFault.duplicate, .lostAck, .reorder, .delay] {
-            guard let rule = draw(kinds: [kind], resource: queue) else { continue }
+            guard let rule = draw(kinds: [kind], service: "sqs", resource: queue) else { continue }
             switch kind {
             case .duplicate: faults.duplicate = true
             case .lostAck: faults.lostAck = true
@@ -122,9 +122,18 @@ public final class FaultInjector: Sendable {
         return order.map { items[$0] }
     }
 
-    private func draw(kinds: Set<FaultRule.EventFault>, resource: String) -> FaultRule? {
+    /// Whether a pipe's (`pipes`) or a stream mapping's (`dynamodb`, by table) batch is delivered twice.
+    func duplicatesBatch(service: String, resource: String, trace: String?) -> Bool {
+        guard state.withLock({ $0.rules.contains { $0.fault == .duplicate } }),
+            draw(kinds: [.duplicate], service: service, resource: resource) != nil
+        else { return false }
+        record("duplicate", resource: resource, detail: "\(service) batch delivered twice", trace: trace)
+        return true
+    }
+
+    private func draw(kinds: Set<FaultRule.EventFault>, service: String, resource: String) -> FaultRule? {
         state.withLock { state -> FaultRule? in
-            for rule in state.rules where rule.matches(fault: kinds, resource: resource) {
+            for rule in state.rules where rule.matches(fault: kinds, service: service, resource: resource) {
                 guard rule.probability >= 1 || state.generator.unit() < rule.probability else { continue }
                 state.injected[rule.fault!.rawValue, default: 0] += 1
                 return rule

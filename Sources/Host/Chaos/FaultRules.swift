@@ -13,7 +13,9 @@
 // `timeout` (the work runs, the answer comes too late) and `slowStart` (`delayMilliseconds` more); with `service:
 // "sqs"` and an optional `queue`, for event source mappings: `duplicate` (the batch goes to two invocations),
 // `lostAck` (the delete of the processed messages does not happen, so they come back), `reorder` (a batch's messages
-// shuffled) and `delay` (`delayMilliseconds` before the invocation). Draws come from one generator seeded by
+// shuffled) and `delay` (`delayMilliseconds` before the invocation); `duplicate` also with `service: "pipes"` (and an
+// optional `pipe`: the batch's events are put on the bus twice) and `service: "dynamodb"` (and an optional `table`: a
+// stream mapping invokes its function twice with the batch). Draws come from one generator seeded by
 // `seed` (`/_host/chaos/faults?seed=N`, `--chaos-seed`), so a run with the same requests in the same order injects the
 // same faults. Every injected fault is a trace hop (service `chaos`), on the timeline and in its trace.
 
@@ -52,7 +54,7 @@ struct FaultRule: Sendable, Equatable {
         }
         let known: Set<String> = [
             "region", "service", "operation", "probability", "description", "error", "fault", "function", "queue",
-            "delayMilliseconds",
+            "pipe", "table", "delayMilliseconds",
         ]
         if let extra = fields.keys.sorted().first(where: { !known.contains($0) }) {
             throw FaultRuleError("Additional properties are not allowed ('\(extra)' was unexpected)")
@@ -114,17 +116,24 @@ struct FaultRule: Sendable, Equatable {
                 throw FaultRuleError(
                     "'fault' is one of " + EventFault.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            guard service == (kind.isFunctionFault ? "lambda" : "sqs") else {
+            let services =
+                kind.isFunctionFault ? ["lambda"] : kind == .duplicate ? ["sqs", "pipes", "dynamodb"] : ["sqs"]
+            guard let service, services.contains(service) else {
                 throw FaultRuleError(
-                    "a '\(text)' fault needs \"service\": \"\(kind.isFunctionFault ? "lambda" : "sqs")\"")
+                    "a '\(text)' fault needs \"service\": " + services.map { "\"\($0)\"" }.joined(separator: " or "))
             }
             fault = kind
         }
-        let function = try string("function", pattern: { letterOrDigit($0) || $0 == 45 || $0 == 95 })
-        let queue = try string("queue", pattern: { letterOrDigit($0) || $0 == 45 || $0 == 95 || $0 == 46 })
-        resource = function ?? queue
+        var named: [String] = []
+        for key in ["function", "queue", "pipe", "table"] {
+            if let name = try string(key, pattern: { letterOrDigit($0) || $0 == 45 || $0 == 95 || $0 == 46 }) {
+                named.append(name)
+            }
+        }
+        guard named.count <= 1 else { throw FaultRuleError("a rule names one function, queue, pipe or table") }
+        resource = named.first
         if resource != nil && fault == nil {
-            throw FaultRuleError("'function' and 'queue' name the target of an event-flow 'fault'")
+            throw FaultRuleError("'function', 'queue', 'pipe' and 'table' name the target of an event-flow 'fault'")
         }
         delayMilliseconds = 0
         if let value = fields["delayMilliseconds"] {
@@ -142,9 +151,9 @@ struct FaultRule: Sendable, Equatable {
             && (self.operation.map { $0 == operation } ?? true) && (self.region.map { $0 == region } ?? true)
     }
 
-    /// Whether an event-flow fault applies to this function or queue.
-    func matches(fault kinds: Set<EventFault>, resource name: String) -> Bool {
-        guard let fault, kinds.contains(fault) else { return false }
+    /// Whether an event-flow fault applies to this function, queue, pipe or table (of `service`).
+    func matches(fault kinds: Set<EventFault>, service: String, resource name: String) -> Bool {
+        guard let fault, kinds.contains(fault), self.service == service else { return false }
         return resource.map { $0 == name } ?? true
     }
 }

@@ -89,7 +89,14 @@ struct EventBusSender: StreamBatchSender {
     func settle(_ db: Database, _ entries: [EventBridge.PutEventsRequestEntry], now: Date) throws -> StreamSendResult {
         var refused: EventBridge.PutEventsResultEntry?
         var delivered: [EventBridge.PutEventsResultEntry] = []
+        // An injected `duplicate` fault puts the batch's events on the bus twice.
+        let twice =
+            delivery.targets.faults?.duplicatesBatch(
+                service: "pipes", resource: pipe.name, trace: entries.lazy.compactMap(\.traceHeader).first) ?? false
         try db.inSavepoint {
+            for start in stride(from: 0, to: entries.count, by: 10) where twice {
+                _ = try delivery.deliver(db, Array(entries[start..<min(start + 10, entries.count)]))
+            }
             for start in stride(from: 0, to: entries.count, by: 10) {
                 let results = try delivery.deliver(db, Array(entries[start..<min(start + 10, entries.count)]))
                 delivered += results

@@ -14,7 +14,7 @@ extension CommerceEndToEndTests {
     ]
 
     @Test func theCommerceInvariantsHoldUnderChaos() async throws {
-        // Short visibility timeouts: a lost acknowledgement or a crash brings the work back in two seconds.
+        // The pipe puts 10% of its batches on the bus twice, SQS mappings deliver 10% twice. Short visibility timeouts: a lost acknowledgement or a crash brings the work back in two seconds.
         var system = try Self.topology(acceptRate: "0.6")
         for index in system.queues.indices where !system.queues[index].name.hasSuffix("Dlq") {
             system.queues[index].visibilityTimeout = 2
@@ -22,6 +22,7 @@ extension CommerceEndToEndTests {
         try await withShop(system) { shop, ports in
             var rules = [
                 #"{"service":"sqs","fault":"duplicate","probability":0.1}"#,
+                #"{"service":"pipes","fault":"duplicate","probability":0.1}"#,
                 #"{"service":"sqs","fault":"reorder","probability":1}"#,
                 #"{"service":"sqs","fault":"lostAck","probability":0.05}"#,
             ]

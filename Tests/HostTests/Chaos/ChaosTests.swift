@@ -155,6 +155,33 @@ import Testing
         }
     }
 
+    @Test func aPipesBatchPutOnTheBusTwiceReachesTheQueueTwice() async throws {
+        let text = #"""
+            {"tables":{"items":{"partitionKey":{"name":"id"},"stream":"NEW_IMAGE"}},
+             "pipes":{"p":{"source":{"table":"items"},"target":{}}},
+             "queues":{"work":{}},
+             "rules":{"r":{"pattern":{"source":["Pipe p"]},"targets":[{"queue":"work"}]}},
+             "chaos":{"faults":[{"service":"pipes","fault":"duplicate","pipe":"p"}]}}
+            """#
+        try await withHost(try Topology.decode(Data(text.utf8), baseDirectory: "/")) { _, ports in
+            _ = try await awsJSON(
+                ports.aws, "DynamoDB_20120810.PutItem", #"{"TableName":"items","Item":{"id":{"S":"a"}}}"#)
+            var bodies: [String] = []
+            for _ in 0..<4 where bodies.count < 2 {
+                bodies += try await receive(ports.aws, queue: "work", wait: 2).compactMap { $0["Body"] as? String }
+            }
+            #expect(bodies.count == 2)
+            let details = bodies.compactMap { try? JSONValue(parsing: Data($0.utf8)) }.compactMap {
+                event -> JSONValue? in
+                if case .object(let fields) = event { return fields["detail"] }
+                return nil
+            }
+            #expect(details.count == 2 && details[0] == details[1])  // the same record, two events
+            let injected = try await chaos(ports.aws, "GET", "injected")
+            #expect(injected.1 == #"{"duplicate":1}"#)
+        }
+    }
+
     @Test func theConsoleSwitchesFaultsOnAndOff() async throws {
         try await withHost(Topology()) { _, ports in
             let console = "http://127.0.0.1:\(ports.aws)/_host/console/chaos"

@@ -50,12 +50,17 @@ struct LambdaBatchSender: StreamBatchSender {
         let payload = #"{"Records":["# + batch.map(\.record.jsonText).joined(separator: ",") + "]}"
         // The host's link: the invocation continues the trace of the write that made the first record.
         let trace = batch.lazy.compactMap(\.traceHeader).first
+        let options = InvokeOptions(
+            traceID: trace, traceSource: batch.first?.table,
+            traceKeys: batch.map { DynamoDBStore.sequenceNumber($0.sequence) })
+        // An injected `duplicate` fault invokes the function with the batch twice.
+        if let table = batch.first?.table,
+            lambda.faults?.duplicatesBatch(service: "dynamodb", resource: table, trace: trace) == true
+        {
+            _ = try? await lambda.invoke(mapping.functionName, payload: Array(payload.utf8), options: options)
+        }
         guard
-            let answer = try? await lambda.invoke(
-                mapping.functionName, payload: Array(payload.utf8),
-                options: InvokeOptions(
-                    traceID: trace, traceSource: batch.first?.table,
-                    traceKeys: batch.map { DynamoDBStore.sequenceNumber($0.sequence) }))
+            let answer = try? await lambda.invoke(mapping.functionName, payload: Array(payload.utf8), options: options)
         else {
             return result
         }
