@@ -93,6 +93,12 @@ public enum AWSClientError: Error, Sendable, CustomStringConvertible {
 ///
 /// Blocking, and not thread-safe: one client per thread or task (a Lambda function handles one event at a time).
 public final class AWSJSONClient {
+    /// `_X_AMZN_TRACE_ID` of the process environment, when set and not empty.
+    @Sendable public static func environmentTraceHeader() -> String? {
+        guard let trace = getenv("_X_AMZN_TRACE_ID"), trace.pointee != 0 else { return nil }
+        return String(cString: trace)
+    }
+
     public let configuration: AWSClientConfiguration
     public var retryPolicy: RetryPolicy
     /// The limit for one attempt.
@@ -104,6 +110,9 @@ public final class AWSJSONClient {
     private let now: @Sendable () -> Date
     private let sleep: @Sendable (Duration) -> Void
     private let random: @Sendable () -> Double
+    /// The invocation's trace header (`_X_AMZN_TRACE_ID`, as the runtime sets it); injected by tests, which must
+    /// not change the process environment while other threads start processes.
+    private let traceHeader: @Sendable () -> String?
 
     /// - Parameters:
     ///   - now: the signing date (injected by tests).
@@ -118,8 +127,10 @@ public final class AWSJSONClient {
         connectTimeoutMilliseconds: Int = 1_000,
         now: @escaping @Sendable () -> Date = { Date() },
         sleep: @escaping @Sendable (Duration) -> Void = blockingSleep,
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        traceHeader: @escaping @Sendable () -> String? = AWSJSONClient.environmentTraceHeader
     ) throws {
+        self.traceHeader = traceHeader
         guard let endpoint = EndpointURL(configuration.endpoint) else {
             throw AWSConfigurationError.invalidEndpoint(variable: "endpoint", value: configuration.endpoint)
         }
@@ -214,9 +225,7 @@ public final class AWSJSONClient {
             SigV4Signer.Request(method: "POST", path: "/", headers: headers, body: body), date: now())
         var all = (headers + signature.headers).map { ($0.name, $0.value) }
         // As AWS SDKs do inside Lambda: the invocation's trace header on every call, unsigned.
-        if let trace = getenv("_X_AMZN_TRACE_ID"), trace.pointee != 0 {
-            all.append(("X-Amzn-Trace-Id", String(cString: trace)))
-        }
+        if let trace = traceHeader() { all.append(("X-Amzn-Trace-Id", trace)) }
         return try connection.send("POST", url, headers: all, body: body, timeoutMilliseconds: timeoutMilliseconds)
     }
 }

@@ -160,7 +160,10 @@ public final class HostRuntime: Sendable {
         self.eventBridgeTargets = targets
         services.append(EventBridgeRetries(database: database, targets: targets))
         let delivery = EventBridgeDelivery(store: eventBridgeStore, targets: targets)
-        let eventBridge = EventBridgeAPI(store: eventBridgeStore, delivery: delivery)
+        let clock = try HostClock(database: database)
+        let eventBridge = EventBridgeAPI(store: eventBridgeStore, delivery: delivery, clock: clock)
+        let scheduler = EventBridgeScheduler(store: eventBridgeStore, targets: targets, clock: clock, logger: logger)
+        services.append(scheduler)
         self.eventBridge = eventBridge
         try sqsStore.ensureQueues(topology.queues)
         for group in Set(topology.rules.flatMap { $0.targets.compactMap(\.logGroup) }) {
@@ -210,7 +213,8 @@ public final class HostRuntime: Sendable {
             responder: AWSEndpoint(
                 lambda: lambda, asyncInvocations: asyncInvocations, eventSourceMappings: eventSourceMappings,
                 pipes: pipes, routers: routers, xray: XRayAPI(store: tracer?.store, account: topology.accountID),
-                console: console, faults: faults, hook: hook, policy: policy,
+                console: console, faults: faults, clock: ClockAPI(clock: clock, scheduler: scheduler), hook: hook,
+                policy: policy,
                 verifier: configuration.verifySignatures
                     ? SignatureVerifier(
                         credentials: configuration.credentials + [LambdaService.functionCredentials],

@@ -23,7 +23,8 @@ struct JSONProtocolTests {
         sessionToken: String? = "SESSION",
         retryPolicy: RetryPolicy = RetryPolicy(),
         sleeps: SleepRecorder = SleepRecorder(),
-        random: Double = 0.5
+        random: Double = 0.5,
+        trace: String? = nil
     ) throws -> AWSJSONClient {
         try AWSJSONClient(
             configuration: AWSClientConfiguration(
@@ -37,7 +38,8 @@ struct JSONProtocolTests {
             timeoutMilliseconds: 5_000,
             now: { date },
             sleep: sleeps.sleep,
-            random: { random }
+            random: { random },
+            traceHeader: { trace }
         )
     }
 
@@ -115,9 +117,8 @@ struct JSONProtocolTests {
         let server = try TestHTTPServer(responses: [CannedResponse(status: 200, body: "{}")])
         defer { server.stop() }
         let trace = "Root=1-6752f0a1-0123456789abcdef01234567;Parent=0123456789abcdef;Sampled=0"
-        setenv("_X_AMZN_TRACE_ID", trace, 1)
-        defer { unsetenv("_X_AMZN_TRACE_ID") }
-        _ = try Self.client(endpoint: server.endpoint).send(DeleteTable.self, DeleteTableInput(tableName: "t"))
+        _ = try Self.client(endpoint: server.endpoint, trace: trace).send(
+            DeleteTable.self, DeleteTableInput(tableName: "t"))
         let request = try #require(server.requests.first)
         #expect(request.header("X-Amzn-Trace-Id") == trace)
         #expect(request.header("Authorization")?.contains("x-amzn-trace-id") == false)

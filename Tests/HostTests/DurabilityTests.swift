@@ -41,7 +41,7 @@ import Glibc
             ]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            try process.run()
+            try process.launchAlone()
         }
 
         func waitUntilHealthy() async throws {

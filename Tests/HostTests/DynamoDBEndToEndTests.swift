@@ -128,7 +128,7 @@ import Testing
             ]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            try process.run()
+            try process.launchAlone()
             for _ in 0..<300 {
                 if (try? await http("GET", "http://127.0.0.1:\(port)/_host/health"))?.status == 200 { return process }
                 try await Task.sleep(for: .milliseconds(20))

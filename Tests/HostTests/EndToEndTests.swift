@@ -65,7 +65,7 @@ import Testing
             process.arguments = ["python3", "-c", "import sys, awslambdaric; print(sys.executable)"]
             let pipe = Pipe()
             process.standardOutput = pipe
-            try process.run()
+            try process.launchAlone()
             let data = pipe.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             guard process.terminationStatus == 0 else {
@@ -219,7 +219,7 @@ import Testing
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
-        try process.run()
+        try process.launchAlone()
         defer { if process.isRunning { process.terminate() } }
 
         var healthy = false
@@ -316,7 +316,7 @@ func run(
         let error = Pipe()
         process.standardOutput = output
         process.standardError = error
-        try process.run()
+        try process.launchAlone()
         let watchdog = DispatchWorkItem { [process] in
             if process.isRunning { process.terminate() }
         }

@@ -154,7 +154,7 @@ import Glibc
         let output = Pipe()
         first.standardOutput = output
         first.standardError = FileHandle.nullDevice
-        try first.run()
+        try first.launchAlone()
         defer {
             first.terminate()
             first.waitUntilExit()

@@ -195,3 +195,14 @@ extension HTTPClientResponse {
         return object
     }
 }
+
+/// Starts processes one at a time: Foundation's `Process.run` copies the environment and sets up descriptors in
+/// ways that are not safe to race on Linux (a crash was seen in its memcpy with several tests spawning at once).
+let processLaunchLock = NSLock()
+
+extension Process {
+    /// `run()` under ``processLaunchLock``.
+    func launchAlone() throws {
+        try processLaunchLock.withLock { try run() }
+    }
+}

@@ -28,17 +28,20 @@ public struct AWSEndpoint: HTTPResponder {
     let console: Console?
     /// The fault list (`/_host/chaos/faults`) and the added latency (`/_host/chaos/effects`).
     let faults: FaultInjector?
+    /// The host's clock (`/_host/clock`).
+    let clock: ClockAPI?
 
     init(
         lambda: LambdaService, asyncInvocations: LambdaAsyncInvocations,
         eventSourceMappings: EventSourceMappingService, pipes: PipeService, routers: [AWSJSONRouter],
         xray: XRayAPI = XRayAPI(store: nil, account: "000000000000"), console: Console? = nil,
-        faults: FaultInjector? = nil, hook: (any AWSOperationHook)? = nil,
+        faults: FaultInjector? = nil, clock: ClockAPI? = nil, hook: (any AWSOperationHook)? = nil,
         policy: LocalRequestPolicy = LocalRequestPolicy(), verifier: SignatureVerifier? = nil
     ) {
         self.verifier = verifier
         self.console = console
         self.faults = faults
+        self.clock = clock
         self.lambda = lambda
         self.asyncInvocations = asyncInvocations
         self.eventSourceMappings = eventSourceMappings
@@ -111,6 +114,10 @@ public struct AWSEndpoint: HTTPResponder {
         let path = request.uri.path
         if path == "/_host/health" {
             return .json(#"{"status":"ready","functions":\#(AWSJSONWriter.array(lambda.functionNames))}"#)
+        }
+        if path == "/_host/clock" || path.hasPrefix("/_host/clock/"), let clock {
+            var request = request
+            return try await clock.respond(&request)
         }
         if path.hasPrefix("/_host/chaos/"), let faults {
             var request = request

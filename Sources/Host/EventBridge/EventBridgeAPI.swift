@@ -8,10 +8,13 @@ final class EventBridgeAPI: Sendable {
     let store: EventBridgeStore
     let delivery: EventBridgeDelivery
     let router: AWSJSONRouter
+    /// The host's clock, from which a new schedule counts its periods.
+    let clock: HostClock?
 
-    init(store: EventBridgeStore, delivery: EventBridgeDelivery) {
+    init(store: EventBridgeStore, delivery: EventBridgeDelivery, clock: HostClock? = nil) {
         self.store = store
         self.delivery = delivery
+        self.clock = clock
         var router = AWSJSONRouter(
             service: "events", targetPrefixes: ["AWSEvents."], jsonVersion: "1.1",
             // PutEvents entries total at most 256 KB; the JSON around them gets room besides.
@@ -58,10 +61,20 @@ final class EventBridgeAPI: Sendable {
         }
         on(EventBridge.PutRule.self) { input in
             let bus = EventBridgeStore.busName(input.eventBusName)
-            guard let pattern = input.eventPattern else {
-                throw EventBridgeError("ValidationException", "Parameter(s) EventPattern must be specified.")
+            guard input.eventPattern != nil || input.scheduleExpression != nil else {
+                throw EventBridgeError(
+                    "ValidationException", "Parameter(s) EventPattern or ScheduleExpression must be specified.")
             }
-            _ = try EventPattern(parsing: pattern)
+            if let pattern = input.eventPattern { _ = try EventPattern(parsing: pattern) }
+            if let schedule = input.scheduleExpression {
+                guard (try? ScheduleExpression(parsing: schedule)) != nil else {
+                    throw EventBridgeError("ValidationException", "Parameter ScheduleExpression is not valid.")
+                }
+                guard bus == "default" else {
+                    throw EventBridgeError(
+                        "ValidationException", "ScheduleExpression is supported only on the default event bus.")
+                }
+            }
             // The model checks the state's enum value set (ENABLED, DISABLED, and the CloudTrail variant).
             let state = input.state?.rawValue ?? "ENABLED"
             guard ["ENABLED", "DISABLED"].contains(state) else {
@@ -71,7 +84,8 @@ final class EventBridgeAPI: Sendable {
                 )
             }
             try store.putRule(
-                bus: bus, name: input.name, pattern: pattern, state: state, description: input.description)
+                bus: bus, name: input.name, pattern: input.eventPattern, state: state, description: input.description,
+                schedule: input.scheduleExpression, now: clock?.now() ?? Date())
             return .init(ruleArn: store.ruleARN(bus: bus, name: input.name))
         }
         on(EventBridge.DescribeRule.self) { input in
@@ -80,7 +94,8 @@ final class EventBridgeAPI: Sendable {
                 throw EventBridgeError.ruleNotFound(input.name, bus: bus)
             }
             return .init(
-                name: rule.name, arn: rule.arn, eventPattern: rule.eventPattern, state: rule.state,
+                name: rule.name, arn: rule.arn, eventPattern: rule.eventPattern,
+                scheduleExpression: rule.scheduleExpression, state: rule.state,
                 description: rule.description, eventBusName: rule.eventBusName)
         }
         on(EventBridge.ListRules.self) { input in

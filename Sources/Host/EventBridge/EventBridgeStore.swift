@@ -41,7 +41,18 @@ final class EventBridgeStore: Sendable, ServiceStore {
                             PRIMARY KEY (bus, rule, id));
                         """)
             }
-        )
+        ),
+        StoreMigration(
+            "eventbridge-4-schedules",
+            { db in
+                try db.execute(
+                    sql: """
+                        ALTER TABLE eb_rules ADD COLUMN schedule TEXT;
+                        ALTER TABLE eb_rules ADD COLUMN schedule_start REAL;
+                        ALTER TABLE eb_rules ADD COLUMN last_fired REAL;
+                        """)
+            }
+        ),
     ]
 
     func busARN(_ name: String) -> String { "arn:aws:events:\(region):\(account):event-bus/\(name)" }
@@ -114,7 +125,10 @@ final class EventBridgeStore: Sendable, ServiceStore {
 
     // MARK: rules and targets
 
-    func putRule(bus: String, name: String, pattern: String?, state: String, description: String?) throws {
+    func putRule(
+        bus: String, name: String, pattern: String?, state: String, description: String?, schedule: String? = nil,
+        now: Date = Date()
+    ) throws {
         try database.write { db in
             invalidateRules()
             guard
@@ -124,10 +138,55 @@ final class EventBridgeStore: Sendable, ServiceStore {
             else {
                 throw EventBridgeError.busNotFound(bus)
             }
+            // A schedule counts its periods from when it was set; it keeps its last firing while it stays the same.
+            let previous = try Row.fetchOne(
+                db, sql: "SELECT schedule, schedule_start, last_fired FROM eb_rules WHERE bus = ? AND name = ?",
+                arguments: [bus, name])
+            let same = previous.map { ($0["schedule"] as String?) == schedule } ?? false
             try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO eb_rules (bus, name, pattern, state, description) VALUES (?, ?, ?, ?, ?)"
-            ).execute(arguments: [bus, name, pattern, state, description])
+                sql: """
+                    INSERT OR REPLACE INTO eb_rules (bus, name, pattern, state, description, schedule, schedule_start,
+                        last_fired) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                bus, name, pattern, state, description, schedule,
+                same ? previous?["schedule_start"] as Double? : (schedule == nil ? nil : now.timeIntervalSince1970),
+                same ? previous?["last_fired"] as Double? : nil,
+            ])
+            if schedule != nil || previous?["schedule"] as String? != nil { database.notify(db, .clock) }
         }
+    }
+
+    /// An enabled rule with a schedule, and where its schedule stands.
+    struct ScheduledRule: Sendable, Equatable {
+        var bus: String
+        var name: String
+        var schedule: String
+        var start: Date
+        var lastFired: Date?
+    }
+
+    func scheduledRules() throws -> [ScheduledRule] {
+        try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT bus, name, schedule, schedule_start, last_fired FROM eb_rules
+                    WHERE schedule IS NOT NULL AND state = 'ENABLED'
+                    """
+            ).map { row in
+                ScheduledRule(
+                    bus: row["bus"], name: row["name"], schedule: row["schedule"],
+                    start: Date(timeIntervalSince1970: row["schedule_start"] ?? 0),
+                    lastFired: (row["last_fired"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+        }
+    }
+
+    static func markFired(_ db: Database, bus: String, name: String, at time: Date) throws {
+        try db.execute(
+            sql: "UPDATE eb_rules SET last_fired = ? WHERE bus = ? AND name = ?",
+            arguments: [time.timeIntervalSince1970, bus, name])
     }
 
     func rule(bus: String, name: String) throws -> EventBridge.Rule? {
@@ -135,7 +194,7 @@ final class EventBridgeStore: Sendable, ServiceStore {
             try Row.fetchOne(
                 db,
                 SQLRequest(
-                    sql: "SELECT name, pattern, state, description FROM eb_rules WHERE bus = ? AND name = ?",
+                    sql: "SELECT name, pattern, state, description, schedule FROM eb_rules WHERE bus = ? AND name = ?",
                     arguments: [bus, name], cached: true)
             ).map { Self.rule($0, bus: bus, arn: ruleARN(bus: bus, name: name)) }
         }
@@ -146,7 +205,7 @@ final class EventBridgeStore: Sendable, ServiceStore {
             try Row.fetchAll(
                 db,
                 SQLRequest(
-                    sql: "SELECT name, pattern, state, description FROM eb_rules WHERE bus = ? ORDER BY name",
+                    sql: "SELECT name, pattern, state, description, schedule FROM eb_rules WHERE bus = ? ORDER BY name",
                     arguments: [bus], cached: true)
             ).map { Self.rule($0, bus: bus, arn: ruleARN(bus: bus, name: $0["name"])) }
                 .filter { prefix == nil || ($0.name ?? "").hasPrefix(prefix!) }
@@ -157,7 +216,7 @@ final class EventBridgeStore: Sendable, ServiceStore {
         EventBridge.Rule(
             name: row["name"], arn: arn, eventPattern: row["pattern"],
             state: (row["state"] as String?).map(EventBridge.RuleState.init(rawValue:)),
-            description: row["description"], eventBusName: bus)
+            description: row["description"], scheduleExpression: row["schedule"], eventBusName: bus)
     }
 
     func setState(bus: String, name: String, _ state: String) throws {
@@ -167,6 +226,7 @@ final class EventBridgeStore: Sendable, ServiceStore {
                 state, bus, name,
             ])
             guard db.changesCount > 0 else { throw EventBridgeError.ruleNotFound(name, bus: bus) }
+            database.notify(db, .clock)
         }
     }
 

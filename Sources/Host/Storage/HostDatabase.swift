@@ -77,6 +77,8 @@ public final class HostDatabase: Sendable {
         case eventBridgeRetries
         /// An SQS message move task was started.
         case moveTasks
+        /// A rule's schedule changed, or the host's clock moved forward.
+        case clock
     }
 
     /// Runs `body` in one read transaction (a snapshot of the last commit). As ``write(_:)``, its `BEGIN` and

@@ -22,7 +22,7 @@ extension HostDatabase {
     /// Every store of the host, in the order their schemas are applied.
     static let storeTypes: [any ServiceStore.Type] = [
         DynamoDBStore.self, SQSStore.self, EventBridgeStore.self, PipeStore.self, EventSourceMappingStore.self,
-        LambdaAsyncInvocations.self, LogsStore.self, EventBridgeTargets.self,
+        LambdaAsyncInvocations.self, LogsStore.self, EventBridgeTargets.self, HostClock.self,
     ]
 
     /// The host's database with the schema of every store.

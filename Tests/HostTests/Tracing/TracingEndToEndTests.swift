@@ -247,7 +247,7 @@ extension CommerceEndToEndTests {
         curl.arguments = ["curl", "-sN", "http://127.0.0.1:\(ports.aws)/_host/console/events"]
         let output = Pipe()
         curl.standardOutput = output
-        try curl.run()
+        try curl.launchAlone()
         defer { if curl.isRunning { curl.terminate() } }
         // The stream is open once its first comment arrives.
         let first = try await blocking { output.fileHandleForReading.availableData }

@@ -1,0 +1,51 @@
+// DECISIONS (the host's clock): the time the host's schedules run on is the wall clock plus an offset that only grows
+// (`POST /_host/clock/advance`), kept in the host database so that it survives restarts. This session it drives
+// EventBridge schedules; visibility timeouts, delays, retries, batching windows and TTL still run on the wall clock
+// (issue 13 leaves them for a next step).
+
+import Foundation
+import GRDB
+import Synchronization
+
+/// The host's time: the wall clock moved forward by what `advance` added.
+final class HostClock: Sendable, ServiceStore {
+    let database: HostDatabase
+    private let offset: Mutex<Double>
+
+    static let migrations: [StoreMigration] = [
+        StoreMigration(
+            "clock-1",
+            { db in
+                try db.execute(
+                    sql: "CREATE TABLE host_clock (id INTEGER PRIMARY KEY CHECK (id = 1), offset_seconds REAL NOT NULL)"
+                )
+            }
+        )
+    ]
+
+    init(database: HostDatabase) throws {
+        self.database = database
+        let stored = try database.read { db in
+            try Double.fetchOne(db, sql: "SELECT offset_seconds FROM host_clock WHERE id = 1")
+        }
+        offset = Mutex(stored ?? 0)
+    }
+
+    /// Seconds the clock is ahead of the wall clock.
+    var offsetSeconds: Double { offset.withLock { $0 } }
+
+    func now() -> Date { Date().addingTimeInterval(offsetSeconds) }
+
+    /// Moves the clock forward (durably); wakes whatever waits for a time.
+    func advance(seconds: Double) throws {
+        let value = offset.withLock { offset -> Double in
+            offset += seconds
+            return offset
+        }
+        try database.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO host_clock (id, offset_seconds) VALUES (1, ?)", arguments: [value])
+            database.notify(db, .clock)
+        }
+    }
+}

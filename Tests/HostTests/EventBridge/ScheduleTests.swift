@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+@testable import Host
+
+@Suite struct ScheduleExpressionTests {
+    func date(_ text: String) -> Date { try! Date(text, strategy: .iso8601) }
+
+    @Test func acceptsAWSsFormsAndRefusesTheRest() {
+        for valid in [
+            "rate(1 minute)", "rate(5 minutes)", "rate(1 hour)", "rate(12 hours)", "rate(1 day)", "rate(7 days)",
+            "cron(0 12 * * ? *)", "cron(0/15 * ? * MON-FRI *)", "cron(0 10 L * ? *)", "cron(0 10 ? * 6L *)",
+            "cron(0 10 ? * 2#1 *)", "cron(15 10 ? * 6L 2026-2030)", "cron(0 8 1W * ? *)", "cron(0 18 ? * SUN,SAT *)",
+            "cron(5,35 14 * JAN-MAR ? 2027)",
+        ] {
+            #expect((try? ScheduleExpression(parsing: valid)) != nil, "\(valid)")
+        }
+        for invalid in [
+            "rate(1 minutes)", "rate(5 minute)", "rate(0 minutes)", "rate(-1 hours)", "rate(1 week)", "rate(1)",
+            "cron(0 12 * * * *)", "cron(0 12 ? * ? *)", "cron(0 12 * *)", "cron(60 12 * * ? *)", "cron(0 24 * * ? *)",
+            "cron(0 12 32 * ? *)", "cron(0 12 ? * 8 *)", "cron(0 12 * * ? 2200)", "at(2026-01-01T00:00:00)", "",
+            "cron(0 12 ? * 2#6 *)",
+        ] {
+            #expect((try? ScheduleExpression(parsing: invalid)) == nil, "\(invalid)")
+        }
+    }
+
+    @Test func findsTheNextTimeInUTC() throws {
+        let start = date("2026-12-01T00:00:00Z")
+        func next(_ expression: String, after: String) throws -> Date? {
+            try ScheduleExpression(parsing: expression).next(after: date(after), start: start)
+        }
+        #expect(try next("cron(0 12 * * ? *)", after: "2026-12-06T13:00:00Z") == date("2026-12-07T12:00:00Z"))
+        #expect(try next("cron(0 12 * * ? *)", after: "2026-12-06T11:59:30Z") == date("2026-12-06T12:00:00Z"))
+        // Saturday 2026-12-05 → Monday.
+        #expect(try next("cron(0/15 * ? * MON-FRI *)", after: "2026-12-05T10:00:00Z") == date("2026-12-07T00:00:00Z"))
+        #expect(try next("cron(0 10 L * ? *)", after: "2026-02-01T00:00:00Z") == date("2026-02-28T10:00:00Z"))
+        #expect(try next("cron(0 10 ? * 6L *)", after: "2026-12-01T00:00:00Z") == date("2026-12-25T10:00:00Z"))
+        #expect(try next("cron(0 10 ? * 2#1 *)", after: "2026-12-08T00:00:00Z") == date("2027-01-04T10:00:00Z"))
+        // The 1st of August 2026 is a Saturday: its nearest weekday in the month is Monday the 3rd.
+        #expect(try next("cron(0 8 1W * ? *)", after: "2026-07-31T00:00:00Z") == date("2026-08-03T08:00:00Z"))
+        #expect(try next("rate(1 hour)", after: "2026-12-01T00:00:00Z") == date("2026-12-01T01:00:00Z"))
+        #expect(try next("rate(1 hour)", after: "2026-12-01T05:30:00Z") == date("2026-12-01T06:00:00Z"))
+        #expect(try next("cron(0 0 1 1 ? 2020)", after: "2026-01-01T00:00:00Z") == nil)
+    }
+}
+
+/// A rule with a schedule fires on the host's clock: advancing it an hour fires `rate(1 hour)` once, without
+/// sleeping.
+@Suite struct ScheduledRuleTests {
+    @Test func aRateRuleFiresWhenTheClockIsAdvanced() async throws {
+        try await withHost(Topology()) { _, ports in
+            let queue = try await awsJSON(ports.aws, "AmazonSQS.CreateQueue", #"{"QueueName":"ticks"}"#)
+            let queueURL = try #require(queue["QueueUrl"] as? String)
+            let rule = try await awsJSON(
+                ports.aws, "AWSEvents.PutRule", #"{"Name":"hourly","ScheduleExpression":"rate(1 hour)"}"#)
+            let ruleARN = try #require(rule["RuleArn"] as? String)
+            _ = try await awsJSON(
+                ports.aws, "AWSEvents.PutTargets",
+                #"{"Rule":"hourly","Targets":[{"Id":"q","Arn":"arn:aws:sqs:us-east-1:000000000000:ticks"}]}"#)
+            let described = try await awsJSON(ports.aws, "AWSEvents.DescribeRule", #"{"Name":"hourly"}"#)
+            #expect(described["ScheduleExpression"] as? String == "rate(1 hour)")
+
+            func advance(_ seconds: Int) async throws {
+                let response = try await http(
+                    "POST", "http://127.0.0.1:\(ports.aws)/_host/clock/advance",
+                    headers: [("Content-Type", "application/json")], body: Array(#"{"seconds":\#(seconds)}"#.utf8))
+                #expect(response.status == 200)
+            }
+            func messages() async throws -> [[String: Any]] {
+                let received = try await awsJSON(
+                    ports.aws, "AmazonSQS.ReceiveMessage", #"{"QueueUrl":"\#(queueURL)","MaxNumberOfMessages":10}"#)
+                return (received["Messages"] as? [[String: Any]] ?? []).compactMap {
+                    try? JSONSerialization.jsonObject(with: Data(($0["Body"] as? String ?? "").utf8)) as? [String: Any]
+                }
+            }
+            try await advance(3500)
+            #expect(try await messages().isEmpty)
+            try await advance(120)
+            let fired = try await messages()
+            #expect(fired.count == 1)
+            let event = try #require(fired.first)
+            #expect(event["source"] as? String == "aws.events")
+            #expect(event["detail-type"] as? String == "Scheduled Event")
+            #expect(event["resources"] as? [String] == [ruleARN])
+            #expect((event["detail"] as? [String: Any])?.isEmpty == true)
+
+            // Three more hours: three firings, in order.
+            try await advance(3 * 3600)
+            let later = try await messages()
+            #expect(later.count == 3)
+            let times = later.compactMap { $0["time"] as? String }.sorted()
+            #expect(Set(times).count == 3)
+
+            let clock = try await http("GET", "http://127.0.0.1:\(ports.aws)/_host/clock")
+            let state = try clock.json()
+            #expect((state["offsetSeconds"] as? Double ?? 0) >= 3620 + 3 * 3600)
+
+            // AWS's validation.
+            let invalid = try await awsJSONResponse(
+                ports.aws, "AWSEvents.PutRule", #"{"Name":"bad","ScheduleExpression":"rate(1 minutes)"}"#)
+            #expect(invalid.status == 400 && invalid.text.contains("Parameter ScheduleExpression is not valid."))
+            _ = try await awsJSON(ports.aws, "AWSEvents.CreateEventBus", #"{"Name":"custom"}"#)
+            let onCustom = try await awsJSONResponse(
+                ports.aws, "AWSEvents.PutRule",
+                #"{"Name":"c","EventBusName":"custom","ScheduleExpression":"rate(1 hour)"}"#)
+            #expect(onCustom.status == 400 && onCustom.text.contains("only on the default event bus"))
+            let neither = try await awsJSONResponse(ports.aws, "AWSEvents.PutRule", #"{"Name":"n"}"#)
+            #expect(neither.text.contains("EventPattern or ScheduleExpression must be specified"))
+            let backwards = try await http(
+                "POST", "http://127.0.0.1:\(ports.aws)/_host/clock/advance",
+                headers: [("Content-Type", "application/json")], body: Array(#"{"seconds":-5}"#.utf8))
+            #expect(backwards.status == 400)
+        }
+    }
+}
