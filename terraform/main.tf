@@ -94,7 +94,8 @@ locals {
     for name, r in try(local.topology.rules, {}) : name => {
       description = try(r.description, null)
       bus         = try(r.bus, "default")
-      pattern     = jsonencode(r.pattern)
+      pattern     = try(r.schedule, null) == null ? jsonencode(r.pattern) : null
+      schedule    = try(r.schedule, null)
       enabled     = try(r.enabled, true)
       targets = [
         for t in try(r.targets, []) : {
@@ -395,6 +396,7 @@ module "rules" {
       bus_name    = module.bus_pipe.bus_names[r.bus]
       description = r.description
       pattern     = r.pattern
+      schedule    = r.schedule
       enabled     = r.enabled
       targets = [
         for t in r.targets : merge(t, { log_group = t.log_group == null ? null : local.log_group_names[t.log_group] })

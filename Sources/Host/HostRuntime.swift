@@ -175,7 +175,8 @@ public final class HostRuntime: Sendable {
             try logsStore.ensureGroup(function.logGroupName)
             try logsStore.setRetention(group: function.logGroupName, days: function.logRetentionInDays)
         }
-        try eventBridgeStore.apply(buses: topology.buses, rules: topology.rules, sqs: sqsStore, lambda: lambda)
+        try eventBridgeStore.apply(
+            buses: topology.buses, rules: topology.rules, sqs: sqsStore, lambda: lambda, now: clock.now())
         let eventSourceMappings = EventSourceMappingService(
             store: EventSourceMappingStore(database: database, region: topology.region, account: topology.accountID),
             sqs: sqsStore, dynamoDB: dynamoDB.store, lambda: lambda, logger: logger)

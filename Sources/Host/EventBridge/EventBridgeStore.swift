@@ -324,14 +324,16 @@ final class EventBridgeStore: Sendable, ServiceStore {
 
     /// Makes the topology's buses and rules exist, with exactly the topology's targets (the topology is the source
     /// of truth for what it declares; rules created through the API are left alone).
-    func apply(buses: [String], rules: [RuleConfiguration], sqs: SQSStore, lambda: LambdaService) throws {
+    func apply(
+        buses: [String], rules: [RuleConfiguration], sqs: SQSStore, lambda: LambdaService, now: Date = Date()
+    ) throws {
         for bus in buses where try self.bus(bus) == nil {
             try createBus(bus, description: nil)
         }
         for rule in rules {
             try putRule(
-                bus: rule.bus, name: rule.name, pattern: rule.pattern, state: rule.enabled ? "ENABLED" : "DISABLED",
-                description: nil)
+                bus: rule.bus, name: rule.name, pattern: rule.schedule == nil ? rule.pattern : nil,
+                state: rule.enabled ? "ENABLED" : "DISABLED", description: nil, schedule: rule.schedule, now: now)
             let existing = try targets(bus: rule.bus, rule: rule.name).map(\.id)
             try removeTargets(bus: rule.bus, rule: rule.name, ids: existing)
             try putTargets(

@@ -25,23 +25,46 @@ extension Topology {
             for name in rules.keys.sorted() {
                 problems.collect {
                     let rule = try rules.object(name)
-                    try rule.allowOnly(["description", "bus", "pattern", "enabled", "targets"])
+                    try rule.allowOnly(["description", "bus", "pattern", "schedule", "enabled", "targets"])
                     let bus = try rule.string("bus", default: "default")
                     guard buses.contains(bus) else {
                         throw TopologyError(
                             path: rule.child("bus"),
                             reason: TopologyError.notIn("bus", bus, section: "buses", among: buses))
                     }
-                    guard let patternValue = rule.fields["pattern"], case .object = patternValue else {
-                        throw TopologyError(
-                            path: rule.child("pattern"), reason: "is required and must be an object (an event pattern)")
-                    }
-                    let pattern = patternValue.compactText
-                    do {
-                        _ = try EventPattern(parsing: pattern)
-                    } catch {
-                        throw TopologyError(
-                            path: rule.child("pattern"), reason: (error as? EventPatternError)?.message ?? "\(error)")
+                    // A rule matches events by its pattern or fires on its schedule (default bus only).
+                    let schedule = try rule.stringIfPresent("schedule")
+                    var pattern = ""
+                    if let schedule {
+                        guard rule.fields["pattern"] == nil else {
+                            throw TopologyError(
+                                path: rule.child("schedule"), reason: "a rule has a pattern or a schedule, not both")
+                        }
+                        guard (try? ScheduleExpression(parsing: schedule)) != nil else {
+                            throw TopologyError(
+                                path: rule.child("schedule"),
+                                reason:
+                                    "is not a schedule EventBridge accepts: rate(N minutes|hours|days) or cron(6 fields)"
+                            )
+                        }
+                        guard bus == "default" else {
+                            throw TopologyError(
+                                path: rule.child("schedule"), reason: "schedules run on the default bus only")
+                        }
+                    } else {
+                        guard let patternValue = rule.fields["pattern"], case .object = patternValue else {
+                            throw TopologyError(
+                                path: rule.child("pattern"),
+                                reason: "is required (or a schedule) and must be an object (an event pattern)")
+                        }
+                        pattern = patternValue.compactText
+                        do {
+                            _ = try EventPattern(parsing: pattern)
+                        } catch {
+                            throw TopologyError(
+                                path: rule.child("pattern"),
+                                reason: (error as? EventPatternError)?.message ?? "\(error)")
+                        }
                     }
                     var targets: [RuleConfiguration.Target] = []
                     if case .array(let items)? = rule.fields["targets"] {
@@ -120,10 +143,11 @@ extension Topology {
                                     deadLetterQueue: deadLetterQueue, messageGroupId: messageGroupId))
                         }
                     }
-                    topology.rules.append(
-                        RuleConfiguration(
-                            name: name, bus: bus, pattern: pattern, enabled: try rule.bool("enabled", default: true),
-                            targets: targets))
+                    var configuration = RuleConfiguration(
+                        name: name, bus: bus, pattern: pattern, enabled: try rule.bool("enabled", default: true),
+                        targets: targets)
+                    configuration.schedule = schedule
+                    topology.rules.append(configuration)
                 }
             }
         }

@@ -379,6 +379,8 @@ public struct RuleConfiguration: Sendable, Equatable {
     public var bus: String
     /// The event pattern as JSON text.
     public var pattern: String
+    /// A ScheduleExpression instead of a pattern (the rule fires on it, on the default bus).
+    public var schedule: String? = nil
     public var enabled: Bool
     public var targets: [Target]
 

@@ -114,3 +114,28 @@ import Testing
         }
     }
 }
+
+extension ScheduledRuleTests {
+    @Test func aTopologyRuleWithAScheduleFiresOnTheClock() async throws {
+        let text = #"""
+            {"queues":{"ticks":{}},
+             "rules":{"nightly":{"schedule":"cron(0 3 * * ? *)","targets":[{"queue":"ticks"}]}}}
+            """#
+        try await withHost(try Topology.decode(Data(text.utf8), baseDirectory: "/")) { _, ports in
+            let response = try await http(
+                "POST", "http://127.0.0.1:\(ports.aws)/_host/clock/advance",
+                headers: [("Content-Type", "application/json")], body: Array(#"{"seconds":86400}"#.utf8))
+            #expect(response.status == 200)
+            let received = try await receive(ports.aws, queue: "ticks", wait: 1)
+            #expect(received.count == 1)
+            #expect((received.first?["Body"] as? String)?.contains(#""detail-type":"Scheduled Event""#) == true)
+        }
+        for broken in [
+            #"{"queues":{"q":{}},"rules":{"r":{"schedule":"rate(1 hour)","pattern":{"source":["x"]},"targets":[{"queue":"q"}]}}}"#,
+            #"{"queues":{"q":{}},"rules":{"r":{"schedule":"rate(1 hours)","targets":[{"queue":"q"}]}}}"#,
+            #"{"buses":{"b":{}},"queues":{"q":{}},"rules":{"r":{"bus":"b","schedule":"rate(1 hour)","targets":[{"queue":"q"}]}}}"#,
+        ] {
+            #expect(throws: TopologyError.self) { try Topology.decode(Data(broken.utf8), baseDirectory: "/") }
+        }
+    }
+}

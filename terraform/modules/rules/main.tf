@@ -8,7 +8,8 @@ variable "rules" {
     name        = string
     bus_name    = string
     description = optional(string)
-    pattern     = string
+    pattern     = optional(string)
+    schedule    = optional(string) # a ScheduleExpression (default bus only), instead of a pattern
     enabled     = bool
     targets = list(object({
       id                           = string
@@ -68,12 +69,13 @@ locals {
 }
 
 resource "aws_cloudwatch_event_rule" "this" {
-  for_each       = var.rules
-  name           = each.value.name
-  description    = each.value.description
-  event_bus_name = each.value.bus_name
-  event_pattern  = each.value.pattern
-  state          = each.value.enabled ? "ENABLED" : "DISABLED"
+  for_each            = var.rules
+  name                = each.value.name
+  description         = each.value.description
+  event_bus_name      = each.value.bus_name
+  event_pattern       = each.value.pattern
+  schedule_expression = each.value.schedule
+  state               = each.value.enabled ? "ENABLED" : "DISABLED"
 }
 
 resource "aws_cloudwatch_log_group" "target" {
