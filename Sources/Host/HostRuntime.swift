@@ -138,16 +138,20 @@ public final class HostRuntime: Sendable {
             group: group, sink: FunctionLogSink(isEnabled: configuration.printFunctionLogs, shipper: functionLogs),
             logger: logger, tracer: tracer, faults: faults)
         self.lambda = lambda
-        let sqsStore = SQSStore(database: database, region: topology.region, account: topology.accountID)
+        // The host's clock: what SQS, asynchronous retries, EventBridge retries, TTL and schedules count time by.
+        let clock = try HostClock(database: database)
+        let sqsStore = SQSStore(
+            database: database, region: topology.region, account: topology.accountID, now: clock.now)
         self.sqsStore = sqsStore
         let asyncInvocations = LambdaAsyncInvocations(
             database: database, lambda: lambda, sqs: sqsStore, retryDelays: configuration.asyncRetryDelays,
-            logger: logger)
+            logger: logger, now: clock.now)
         self.asyncInvocations = asyncInvocations
         // Graceful shutdown goes in reverse order: the asynchronous worker stops before the functions do.
         // The log shipper comes first so that it stops last, with the functions' final lines.
         var services: [any Service] = [
-            functionLogs, lambda, asyncInvocations, DynamoDBSweeper(store: dynamoDB.store, logger: logger),
+            functionLogs, lambda, asyncInvocations,
+            DynamoDBSweeper(store: dynamoDB.store, logger: logger, now: clock.now),
         ]
         // The recorder comes first of all so that it stops last, with every hop.
         if let tracer { services.insert(tracer, at: 0) }
@@ -156,11 +160,10 @@ public final class HostRuntime: Sendable {
             database: database, region: topology.region, account: topology.accountID)
         let targets = EventBridgeTargets(
             sqs: sqsStore, lambda: asyncInvocations, logs: logsStore, retryDelay: configuration.eventBridgeRetryDelay,
-            logger: logger, now: { Date() }, tracer: tracer, faults: faults)
+            logger: logger, now: clock.now, tracer: tracer, faults: faults)
         self.eventBridgeTargets = targets
         services.append(EventBridgeRetries(database: database, targets: targets))
         let delivery = EventBridgeDelivery(store: eventBridgeStore, targets: targets)
-        let clock = try HostClock(database: database)
         let eventBridge = EventBridgeAPI(store: eventBridgeStore, delivery: delivery, clock: clock)
         let scheduler = EventBridgeScheduler(store: eventBridgeStore, targets: targets, clock: clock, logger: logger)
         services.append(scheduler)

@@ -317,14 +317,22 @@ func run(
         process.standardOutput = output
         process.standardError = error
         try process.launchAlone()
-        let watchdog = DispatchWorkItem { [process] in
-            if process.isRunning { process.terminate() }
+        // Weakly: a cancelled work item stays queued until its deadline, and must not keep the process (and its
+        // descriptors) alive that long.
+        let watchdog = DispatchWorkItem { [weak process] in
+            if let process, process.isRunning { process.terminate() }
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
         defer { watchdog.cancel() }
         let outData = output.fileHandleForReading.readDataToEndOfFile()
         let errData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        // Foundation keeps a pipe's descriptors open until told: hundreds of commands would leave more than a
+        // thousand open, and Process.run then crashes in its descriptor bookkeeping.
+        for pipe in [output, error] {
+            try? pipe.fileHandleForReading.close()
+            try? pipe.fileHandleForWriting.close()
+        }
         return CommandResult(
             status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
             error: String(decoding: errData, as: UTF8.self))

@@ -9,15 +9,22 @@ final class DynamoDBSweeper: Service {
     let store: DynamoDBStore
     let interval: Duration
     let logger: Logger
+    /// The host's clock (TTL counts by it).
+    let now: @Sendable () -> Date
 
-    init(store: DynamoDBStore, interval: Duration = .seconds(30), logger: Logger) {
+    init(
+        store: DynamoDBStore, interval: Duration = .seconds(30), logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.interval = interval
         self.logger = logger
+        self.now = now
     }
 
     /// One pass over every table.
-    func sweep(now: Date = Date()) throws -> Int {
+    func sweep(now date: Date? = nil) throws -> Int {
+        let now = date ?? self.now()
         var expired = 0
         for name in try store.tableNames() {
             expired += try store.expireItems(table: name, now: now)
@@ -30,13 +37,17 @@ final class DynamoDBSweeper: Service {
         // Shutdown cancels the wait between sweeps instead of waiting it out.
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                let signal = self.store.database.topics.signal(for: .clock)
+                let version = signal.version
                 do {
-                    let expired = try self.sweep()
+                    let expired = try self.sweep(now: self.now())
                     if expired > 0 { self.logger.info("dynamodb: deleted \(expired) expired items") }
                 } catch {
                     self.logger.warning("dynamodb: sweep failed: \(error)")
                 }
-                try await Task.sleep(for: self.interval)
+                // Every interval, or at once when the host's clock moves forward.
+                await signal.wait(after: version, timeout: self.interval)
+                try Task.checkCancellation()
             }
         }
     }

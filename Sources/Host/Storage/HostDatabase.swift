@@ -154,6 +154,12 @@ final class CommitSignal: Sendable {
 final class TopicSignals: Sendable {
     private let signals = Mutex<[HostDatabase.Topic: CommitSignal]>([:])
 
+    /// Wakes every waiter of every topic (the host's clock moved: what waits for a time looks again).
+    func signalAll() {
+        let all = signals.withLock { Array($0.values) }
+        all.forEach { $0.signal() }
+    }
+
     func signal(for topic: HostDatabase.Topic) -> CommitSignal {
         signals.withLock { signals in
             if let signal = signals[topic] { return signal }

@@ -1,7 +1,9 @@
 // DECISIONS (the host's clock): the time the host's schedules run on is the wall clock plus an offset that only grows
-// (`POST /_host/clock/advance`), kept in the host database so that it survives restarts. This session it drives
-// EventBridge schedules; visibility timeouts, delays, retries, batching windows and TTL still run on the wall clock
-// (issue 13 leaves them for a next step).
+// (`POST /_host/clock/advance`), kept in the host database so that it survives restarts. It drives EventBridge
+// schedules, SQS (visibility timeouts, delays, retention, receive counts' timestamps), the retries of asynchronous
+// invocations and of EventBridge targets, and DynamoDB TTL; an advance wakes every waiter so that what fell due runs
+// at once. Function execution (deadlines), long-poll waits, batching windows and stream-mapping retry backoff stay in
+// real time.
 
 import Foundation
 import GRDB
@@ -47,5 +49,6 @@ final class HostClock: Sendable, ServiceStore {
                 sql: "INSERT OR REPLACE INTO host_clock (id, offset_seconds) VALUES (1, ?)", arguments: [value])
             database.notify(db, .clock)
         }
+        database.topics.signalAll()
     }
 }
