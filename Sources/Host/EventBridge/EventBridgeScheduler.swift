@@ -18,9 +18,8 @@ final class EventBridgeScheduler: Service, Sendable {
     let targets: EventBridgeTargets
     let clock: HostClock
     let logger: Logger
-    /// One pass at a time (the loop's and an advance's).
-    private let passing = Mutex(false)
-    private let started = Mutex(false)
+    /// One pass at a time (the loop's and an advance's): the lock is held for the pass (synchronous work).
+    private let passing = Mutex(())
 
     init(store: EventBridgeStore, targets: EventBridgeTargets, clock: HostClock, logger: Logger) {
         self.store = store
@@ -33,12 +32,10 @@ final class EventBridgeScheduler: Service, Sendable {
     /// however many of its times passed (the host was down).
     @discardableResult
     func fireDue(catchingUp: Bool = false) -> Date? {
-        while passing.withLock({ busy in
-            if busy { return true }
-            busy = true
-            return false
-        }) { usleep(1000) }
-        defer { passing.withLock { $0 = false } }
+        passing.withLock { _ in pass(catchingUp: catchingUp) }
+    }
+
+    private func pass(catchingUp: Bool) -> Date? {
         let now = clock.now()
         var next: Date?
         let rules: [EventBridgeStore.ScheduledRule]
