@@ -303,39 +303,72 @@ struct CommandResult: Sendable {
 }
 
 /// Runs a command to its end; one still running after `timeout` seconds is terminated (a test that expected it to
-/// exit then fails instead of hanging the whole run).
+/// exit then fails instead of hanging the whole run). Started with posix_spawn, not Foundation's Process: with the
+/// many descriptors parallel tests hold open (hosts, databases, sockets), Process.run crashed in its descriptor
+/// bookkeeping (CI, twice).
 func run(
     _ executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double = 180
 ) async throws -> CommandResult {
     try await blocking {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.launchAlone()
-        // Weakly: a cancelled work item stays queued until its deadline, and must not keep the process (and its
-        // descriptors) alive that long.
-        let watchdog = DispatchWorkItem { [weak process] in
-            if let process, process.isRunning { process.terminate() }
+        var outPipe: [Int32] = [0, 0]
+        var errPipe: [Int32] = [0, 0]
+        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw TestFailure("pipe failed: \(errno)") }
+        // The pipes' own ends stay out of other children spawned meanwhile (dup2 gives this one its copies).
+        for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        let environment = environment ?? ProcessInfo.processInfo.environment
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
         }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        close(outPipe[1])
+        close(errPipe[1])
+        guard spawned == 0 else {
+            close(outPipe[0])
+            close(errPipe[0])
+            throw TestFailure("posix_spawn \(executable) failed: \(spawned)")
+        }
+        let watchdog = DispatchWorkItem { _ = kill(pid, SIGTERM) }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
         defer { watchdog.cancel() }
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        // Foundation keeps a pipe's descriptors open until told: hundreds of commands would leave more than a
-        // thousand open, and Process.run then crashes in its descriptor bookkeeping.
-        for pipe in [output, error] {
-            try? pipe.fileHandleForReading.close()
-            try? pipe.fileHandleForWriting.close()
+        @Sendable func readAll(_ fd: Int32) -> [UInt8] {
+            var data: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = read(fd, &buffer, buffer.count)
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { break }
+                data += buffer[0..<count]
+            }
+            close(fd)
+            return data
         }
+        // Both streams at once: a command that fills one pipe while the other is read would block forever.
+        final class Box: @unchecked Sendable { var value: [UInt8] = [] }  // written before the semaphore, read after
+        let errorData = Box()
+        let errorRead = DispatchSemaphore(value: 0)
+        let errorFD = errPipe[0]
+        Thread.detachNewThread {
+            errorData.value = readAll(errorFD)
+            errorRead.signal()
+        }
+        let outputData = readAll(outPipe[0])
+        errorRead.wait()
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // WIFEXITED / WEXITSTATUS, and a signal's number as a negative status.
+        let code: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -(status & 0x7F)
         return CommandResult(
-            status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
-            error: String(decoding: errData, as: UTF8.self))
+            status: code, output: String(decoding: outputData, as: UTF8.self),
+            error: String(decoding: errorData.value, as: UTF8.self))
     }
 }
 
