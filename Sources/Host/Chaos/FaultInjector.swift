@@ -70,14 +70,7 @@ public final class FaultInjector: Sendable {
 
     /// The error an AWS call gets instead of running, when a rule says so.
     func apiFault(service: String, operation: String) -> AWSError? {
-        let drawn = state.withLock { state -> FaultRule? in
-            for rule in state.rules where rule.matches(service: service, operation: operation, region: region) {
-                guard rule.probability >= 1 || state.generator.unit() < rule.probability else { continue }
-                state.injected["api", default: 0] += 1
-                return rule
-            }
-            return nil
-        }
+        let drawn = draw(kind: "api") { $0.matches(service: service, operation: operation, region: region) }
         guard let rule = drawn else { return nil }
         record("api", resource: service + " " + operation, detail: "\(rule.statusCode) \(rule.code)")
         return AWSError(rule.code, FaultRule.defaultMessage, status: .init(code: rule.statusCode))
@@ -132,10 +125,16 @@ public final class FaultInjector: Sendable {
     }
 
     private func draw(kinds: Set<FaultRule.EventFault>, service: String, resource: String) -> FaultRule? {
+        draw { $0.matches(fault: kinds, service: service, resource: resource) }
+    }
+
+    /// The first rule that matches and whose draw succeeds (a failed draw passes on to the next), counted as
+    /// injected under `kind` (by default its event-flow fault).
+    private func draw(kind: String? = nil, where matches: (FaultRule) -> Bool) -> FaultRule? {
         state.withLock { state -> FaultRule? in
-            for rule in state.rules where rule.matches(fault: kinds, service: service, resource: resource) {
+            for rule in state.rules where matches(rule) {
                 guard rule.probability >= 1 || state.generator.unit() < rule.probability else { continue }
-                state.injected[rule.fault!.rawValue, default: 0] += 1
+                state.injected[kind ?? rule.fault?.rawValue ?? "api", default: 0] += 1
                 return rule
             }
             return nil

@@ -216,16 +216,7 @@ struct Console: Sendable {
         var heading = "The latest traces"
         if let key {
             let ids = try store.traces(key: key, limit: 50)
-            summaries = try ids.compactMap { id in
-                let hops = try store.hops(trace: id)
-                guard let first = hops.first else { return nil }
-                return TraceStore.Summary(
-                    traceID: id, start: first.start, end: hops.map { $0.start + $0.duration }.max() ?? first.start,
-                    hops: hops.count, hasError: hops.contains { $0.status == .error },
-                    hasFault: hops.contains { $0.status == .fault },
-                    hasThrottle: hops.contains { $0.status == .throttle },
-                    entry: (first.service, first.operation, first.resource), resources: [])
-            }
+            summaries = try ids.compactMap { id in TraceStore.Summary(traceID: id, hops: try store.hops(trace: id)) }
             heading = "Traces that carry “\(HTML.escape(key))”"
         }
         return HTML.page(title: "Traces", section: "traces", body: "<h2>\(heading)</h2>" + traceList(summaries))

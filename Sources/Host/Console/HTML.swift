@@ -29,15 +29,11 @@ enum HTML {
     /// Milliseconds with two decimals.
     static func milliseconds(_ seconds: Double) -> String { String(format: "%.2f ms", seconds * 1000) }
 
-    /// A wall-clock time with milliseconds (UTC).
+    /// A wall-clock time with milliseconds (UTC): the time part of ``ISO8601/milliseconds(_:)``.
     static func time(_ seconds: Double) -> String {
-        let date = Date(timeIntervalSince1970: seconds)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.hour, .minute, .second, .nanosecond], from: date)
-        return String(
-            format: "%02d:%02d:%02d.%03d", parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0,
-            (parts.nanosecond ?? 0) / 1_000_000)
+        let text = ISO8601.milliseconds(Date(timeIntervalSince1970: seconds))
+        guard let t = text.firstIndex(of: "T") else { return text }
+        return String(text[text.index(after: t)...].dropLast())  // without the `Z`
     }
 
     /// JSON pretty-printed when it is JSON, else as it is.

@@ -299,15 +299,10 @@ struct EventBridgeDelivery: Sendable {
                     try targets.deliver(
                         db,
                         TargetDelivery(
-                            ruleARN: ruleARN, targetARN: target.arn, body: body,
+                            ruleARN: ruleARN, target: target, body: body,
                             // An entry without a TraceHeader of its own carries its request's (HostDatabase.write
                             // binds it for the transaction; a pipe's delivery has none).
-                            traceHeader: entry.traceHeader ?? AWSRequestTrace.header,
-                            eventID: id, eventTime: Int64((time.timeIntervalSince1970 * 1000).rounded(.down)),
-                            maximumRetryAttempts: target.retryPolicy?.maximumRetryAttempts ?? 185,
-                            maximumEventAgeInSeconds: target.retryPolicy?.maximumEventAgeInSeconds ?? 86400,
-                            deadLetterARN: target.deadLetterConfig?.arn,
-                            messageGroupId: target.sqsParameters?.messageGroupId))
+                            traceHeader: entry.traceHeader ?? AWSRequestTrace.header, eventID: id, time: time))
                 }
             }
             results.append(.init(eventId: id))

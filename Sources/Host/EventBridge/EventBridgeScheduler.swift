@@ -86,13 +86,8 @@ final class EventBridgeScheduler: Service, Sendable {
                 try targets.deliver(
                     db,
                     TargetDelivery(
-                        ruleARN: ruleARN, targetARN: target.arn, body: body,
-                        traceHeader: TraceSegment.starting(at: time).header, eventID: id,
-                        eventTime: Int64((time.timeIntervalSince1970 * 1000).rounded(.down)),
-                        maximumRetryAttempts: target.retryPolicy?.maximumRetryAttempts ?? 185,
-                        maximumEventAgeInSeconds: target.retryPolicy?.maximumEventAgeInSeconds ?? 86400,
-                        deadLetterARN: target.deadLetterConfig?.arn,
-                        messageGroupId: target.sqsParameters?.messageGroupId))
+                        ruleARN: ruleARN, target: target, body: body,
+                        traceHeader: TraceSegment.starting(at: time).header, eventID: id, time: time))
             }
             try EventBridgeStore.markFired(db, bus: rule.bus, name: rule.name, at: time)
         }

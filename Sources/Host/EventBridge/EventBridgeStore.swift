@@ -63,6 +63,12 @@ final class EventBridgeStore: Sendable, ServiceStore {
             : "arn:aws:events:\(region):\(account):rule/\(bus)/\(name)"
     }
 
+    /// The bus and name of a rule ARN (`arn:aws:events:<region>:<account>:rule/[<bus>/]<name>`).
+    static func rule(ofARN arn: String) -> (bus: String, name: String) {
+        let path = arn.split(separator: ":").last.map { $0.split(separator: "/").dropFirst() } ?? []
+        return (path.count > 1 ? String(path.first!) : "default", path.last.map(String.init) ?? arn)
+    }
+
     /// A bus name from a name or an ARN (nil: the default bus).
     static func busName(_ nameOrARN: String?) -> String {
         guard let value = nameOrARN, !value.isEmpty else { return "default" }

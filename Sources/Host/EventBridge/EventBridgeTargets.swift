@@ -43,6 +43,21 @@ struct TargetDelivery: Sendable, Equatable {
     var messageGroupId: String? = nil
 }
 
+extension TargetDelivery {
+    /// An event's delivery to a rule's target, with the target's retry policy (AWS's defaults: 185 retries, 24 hours)
+    /// and dead-letter queue.
+    init(
+        ruleARN: String, target: EventBridge.Target, body: String, traceHeader: String?, eventID: String, time: Date
+    ) {
+        self.init(
+            ruleARN: ruleARN, targetARN: target.arn, body: body, traceHeader: traceHeader, eventID: eventID,
+            eventTime: Int64((time.timeIntervalSince1970 * 1000).rounded(.down)),
+            maximumRetryAttempts: target.retryPolicy?.maximumRetryAttempts ?? 185,
+            maximumEventAgeInSeconds: target.retryPolicy?.maximumEventAgeInSeconds ?? 86400,
+            deadLetterARN: target.deadLetterConfig?.arn, messageGroupId: target.sqsParameters?.messageGroupId)
+    }
+}
+
 /// Why a delivery failed, as the dead-letter queue's attributes say it.
 struct TargetDeliveryFailure: Error, Equatable {
     var code: String
@@ -114,10 +129,7 @@ struct EventBridgeTargets: Sendable, ServiceStore {
         }
         let elapsed = ContinuousClock.now - started
         let trace = delivery.traceHeader.flatMap(TraceSegment.parse)
-        // `arn:aws:events:<region>:<account>:rule/[<bus>/]<name>`
-        let rulePath = delivery.ruleARN.split(separator: ":").last.map { $0.split(separator: "/").dropFirst() } ?? []
-        let rule = rulePath.last.map(String.init) ?? delivery.ruleARN
-        let bus = rulePath.count > 1 ? String(rulePath.first!) : "default"
+        let (bus, rule) = EventBridgeStore.rule(ofARN: delivery.ruleARN)
         let parts = delivery.targetARN.split(separator: ":", omittingEmptySubsequences: false)
         let service = parts.count > 2 ? String(parts[2]) : "events"
         let target = parts.count > 6 ? String(parts[6]) : parts.last.map(String.init) ?? delivery.targetARN

@@ -260,8 +260,8 @@ final class LambdaAsyncInvocations: Service, ServiceStore {
         }
         var options = InvokeOptions(clientContext: pending.clientContext, traceID: pending.traceID)
         options.wantsLogTail = false
-        // A rule's delivery: the arrow of its trace starts at the rule (`arn:…:rule/[<bus>/]<name>`).
-        options.traceSource = pending.origin.flatMap { $0.split(separator: "/").last.map(String.init) }
+        // A rule's delivery: the arrow of its trace starts at the rule.
+        options.traceSource = pending.origin.map { EventBridgeStore.rule(ofARN: $0).name }
         guard
             let result = try? await lambda.invoke(
                 pending.function, payload: pending.payload, requestID: pending.requestID, options: options)

@@ -100,9 +100,14 @@ struct SQSOperations: Sendable {
 
     /// The queue name of a QueueUrl (its last path component); an unknown queue fails later with QueueDoesNotExist.
     func name(of queueUrl: String) throws -> String {
-        let trimmed = queueUrl.hasSuffix("/") ? String(queueUrl.dropLast()) : queueUrl
-        guard let name = trimmed.split(separator: "/").last, !name.isEmpty else { throw SQSError.queueDoesNotExist }
-        return String(name)
+        guard let name = Self.queueName(ofURL: queueUrl) else { throw SQSError.queueDoesNotExist }
+        return name
+    }
+
+    /// A QueueUrl's last path component (a trailing `/` ignored); nil when there is none.
+    static func queueName(ofURL queueUrl: String) -> String? {
+        let trimmed = queueUrl.hasSuffix("/") ? queueUrl.dropLast() : Substring(queueUrl)
+        return trimmed.split(separator: "/").last.map(String.init)
     }
 
     func createQueue(_ input: SQS.CreateQueueRequest) throws -> SQS.CreateQueueResult {

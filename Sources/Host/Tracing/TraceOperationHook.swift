@@ -80,10 +80,8 @@ private func itemKeys(
     for name in keyNames(table) { if let text = item[name]?.traceKey { keys.append(text) } }
 }
 
-/// The queue name of a queue URL (its last path part).
-func queueName(ofURL url: String) -> String {
-    url.split(separator: "/").last.map(String.init) ?? url
-}
+/// The queue name of a queue URL (the URL itself when it has none).
+private func queueName(ofURL url: String) -> String { SQSOperations.queueName(ofURL: url) ?? url }
 
 extension DynamoDB.PutItemInput: TraceDescribedInput {
     func traceResource(keyNames: (String) -> [String], keys: inout [String]) -> String? {

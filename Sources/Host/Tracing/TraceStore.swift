@@ -201,6 +201,36 @@ final class TraceStore: Sendable, ServiceStore {
         /// Every resource the trace reached, by service.
         var resources: [(service: String, resource: String)]
 
+        /// The summary of a trace's hops (in the order they started); nil without any.
+        init?(traceID: String, hops: [TraceHop]) {
+            guard let first = hops.first else { return nil }
+            var seen = Set<String>()
+            self.init(
+                traceID: traceID, start: first.start, end: hops.map { $0.start + $0.duration }.max() ?? first.start,
+                hops: hops.count, hasError: hops.contains { $0.status == .error },
+                hasFault: hops.contains { $0.status == .fault }, hasThrottle: hops.contains { $0.status == .throttle },
+                entry: (first.service, first.operation, first.resource),
+                resources: hops.filter { seen.insert($0.service + "\n" + $0.resource).inserted }.map {
+                    ($0.service, $0.resource)
+                })
+        }
+
+        init(
+            traceID: String, start: Double, end: Double, hops: Int, hasError: Bool, hasFault: Bool, hasThrottle: Bool,
+            entry: (service: String, operation: String, resource: String),
+            resources: [(service: String, resource: String)]
+        ) {
+            self.traceID = traceID
+            self.start = start
+            self.end = end
+            self.hops = hops
+            self.hasError = hasError
+            self.hasFault = hasFault
+            self.hasThrottle = hasThrottle
+            self.entry = entry
+            self.resources = resources
+        }
+
         static func == (lhs: Summary, rhs: Summary) -> Bool {
             lhs.traceID == rhs.traceID && lhs.start == rhs.start && lhs.end == rhs.end && lhs.hops == rhs.hops
         }

@@ -61,14 +61,13 @@ struct XRayAPI: Sendable {
         var unprocessed: [String] = []
         for id in input.traceIds {
             let hops = try store?.hops(trace: id) ?? []
-            guard let first = hops.first else {
+            guard let summary = TraceStore.Summary(traceID: id, hops: hops) else {
                 unprocessed.append(id)
                 continue
             }
-            let end = hops.map { $0.start + $0.duration }.max() ?? first.start
             traces.append(
                 XRay.Trace(
-                    id: id, duration: end - first.start, limitExceeded: false,
+                    id: id, duration: summary.end - summary.start, limitExceeded: false,
                     segments: hops.map { XRay.Segment(id: $0.id, document: $0.segmentDocument) }))
         }
         return XRay.BatchGetTracesResult(traces: traces, unprocessedTraceIds: unprocessed)
