@@ -16,6 +16,9 @@ struct DynamoDBBench: AsyncParsableCommand {
     @Option(help: "The host executable (default: host beside this binary).")
     var host: String?
 
+    @Flag(help: "Run the host with --no-tracing (to measure what tracing costs).")
+    var noTracing = false
+
     func run() async throws {
         let executable =
             host
@@ -29,7 +32,7 @@ struct DynamoDBBench: AsyncParsableCommand {
             topology: Data(
                 #"{"tables":{"bench":{"partitionKey":{"name":"pk"},"sortKey":{"name":"sk"},"stream":"NEW_IMAGE"}}}"#
                     .utf8),
-            name: "ddb-bench")
+            name: "ddb-bench", arguments: noTracing ? ["--no-tracing"] : [])
         defer { host.stop() }
         let url = host.awsURL
         print(
