@@ -29,11 +29,13 @@ enum HTML {
     /// Milliseconds with two decimals.
     static func milliseconds(_ seconds: Double) -> String { String(format: "%.2f ms", seconds * 1000) }
 
-    /// A wall-clock time with milliseconds (UTC): the time part of ``ISO8601/milliseconds(_:)``.
+    /// A wall-clock time with milliseconds (UTC), `HH:MM:SS.mmm`.
     static func time(_ seconds: Double) -> String {
-        let text = ISO8601.milliseconds(Date(timeIntervalSince1970: seconds))
-        guard let t = text.firstIndex(of: "T") else { return text }
-        return String(text[text.index(after: t)...].dropLast())  // without the `Z`
+        let milliseconds = Int64((seconds * 1000).rounded(.down))
+        let ofDay = ((milliseconds % 86_400_000) + 86_400_000) % 86_400_000
+        return String(
+            format: "%02lld:%02lld:%02lld.%03lld", ofDay / 3_600_000, ofDay / 60_000 % 60, ofDay / 1000 % 60,
+            ofDay % 1000)
     }
 
     /// JSON pretty-printed when it is JSON, else as it is.

@@ -241,3 +241,11 @@ func hop(
         #expect(HTML.escape(#"<a href="x">'&'</a>"#) == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
     }
 }
+
+@Suite struct ConsoleTimeTests {
+    @Test func timesHaveThreeDigitsOfMilliseconds() {
+        #expect(HTML.time(1_796_587_595.45) == "20:06:35.450")
+        #expect(HTML.time(1_796_587_595.018) == "20:06:35.018")
+        #expect(HTML.time(86_400) == "00:00:00.000")
+    }
+}
