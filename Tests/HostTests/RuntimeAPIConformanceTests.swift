@@ -155,7 +155,11 @@ import Testing
                         "GET", "http://\(endpoint)/2018-06-01/runtime/invocation/next", timeoutMilliseconds: 200)
                 }
             }
-            try await Task.sleep(for: .milliseconds(50))
+            // The host forgets the parked /next once it sees the connection close (bounded wait, no fixed sleep).
+            for _ in 0..<500 where host.lambda.idleEnvironmentCount(of: "Fn") > 0 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(host.lambda.idleEnvironmentCount(of: "Fn") == 0)
             let second = Task { try await host.lambda.invoke("Fn", payload: Array(#"{"n":2}"#.utf8)) }
             let next = try await blocking { try RuntimeAPIClient(endpoint: endpoint).next() }
             #expect(next.event == Array(#"{"n":2}"#.utf8))

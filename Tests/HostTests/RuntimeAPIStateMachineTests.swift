@@ -50,6 +50,33 @@ import Testing
         #expect(rejection.status == 403)
     }
 
+    @Test func anUndeliveredInvocationGoesOutWithTheNextNext() {
+        var machine = Machine()
+        _ = machine.nextRequested(by: 1)
+        #expect(machine.isParked)
+        guard case .deliver = machine.assign(invocation("a")) else {
+            Issue.record("expected delivery to the parked runtime")
+            return
+        }
+        #expect(!machine.isParked)
+        // Another id changes nothing; the delivered one returns to waiting.
+        let other = machine.deliveryFailed(requestID: "b")
+        let first = machine.deliveryFailed(requestID: "a")
+        let twice = machine.deliveryFailed(requestID: "a")
+        #expect(!other && first && !twice)
+        #expect(!machine.isAvailable)
+        #expect(machine.currentInvocation?.requestID == "a")
+        guard case .deliver(let again, initCompleted: false) = machine.nextRequested(by: 2) else {
+            Issue.record("the next /next gets the invocation")
+            return
+        }
+        #expect(again.requestID == "a")
+        guard case .complete = machine.posted(requestID: "a", outcome: .response(Array("{}".utf8))) else {
+            Issue.record("its response completes it")
+            return
+        }
+    }
+
     @Test func secondNextWhileParkedIsRejected() {
         var machine = Machine()
         _ = machine.nextRequested(by: 1)

@@ -292,7 +292,8 @@ struct Console: Sendable {
             throw ConsoleNotFound("No function \(name).")
         }
         var body =
-            "<p class=\"summary\">\(lambda.environmentCount(of: name)) execution environments now. "
+            "<p class=\"summary\">\(lambda.environmentCount(of: name)) execution environments now, "
+            + "\(lambda.idleEnvironmentCount(of: name)) of them waiting for work. "
             + "<a class=\"button\" href=\"\(Self.prefix)/timeline?resource=\(HTML.component(name))\">timeline</a></p>"
         if let store = tracer?.store {
             let invocations = try store.recent(limit: 30, resource: name, service: "lambda")

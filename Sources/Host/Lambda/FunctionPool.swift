@@ -88,6 +88,9 @@ final class FunctionPool: Sendable {
     /// Number of live execution environments.
     var environmentCount: Int { state.withLock { $0.slots.count } }
 
+    /// Number of environments whose runtime waits in `/next` for work.
+    var idleEnvironmentCount: Int { state.withLock { $0.slots.values.count(where: \.machine.isParked) } }
+
     // MARK: invoking
 
     /// Runs one invocation to its end and returns what the Invoke API answers.
@@ -464,6 +467,11 @@ final class FunctionPool: Sendable {
             loop.execute { self.deliver(slotID: slotID, invocation, responder) }
             return
         }
+        // The runtime's `/next` connection closed before the host saw it: the invocation waits for the next `/next`.
+        guard responder.channel.isActive else {
+            undeliver(slotID: slotID, invocation)
+            return
+        }
         sink.write(function: name, "START RequestId: \(invocation.requestID) Version: $LATEST")
         if let shipper = sink.shipper, let stream = state.withLock({ $0.slots[slotID]?.logStream }) {
             shipper.append(
@@ -485,7 +493,25 @@ final class FunctionPool: Sendable {
         if let value = invocation.cognitoIdentity { headers.append(("Lambda-Runtime-Cognito-Identity", value)) }
         if let value = invocation.tenantID { headers.append(("Lambda-Runtime-Aws-Tenant-Id", value)) }
         armDeadline(slotID: slotID, invocation, on: loop)
-        responder.send(status: .ok, headers: headers, body: invocation.payload)
+        responder.send(status: .ok, headers: headers, body: invocation.payload) { [self] written in
+            if !written { undeliver(slotID: slotID, invocation) }
+        }
+    }
+
+    /// Takes back an invocation that never reached the runtime: no deadline runs for it, and the runtime's next
+    /// `/next` gets it.
+    private func undeliver(slotID: Int, _ invocation: Invocation) {
+        let timer = state.withLock { state -> Scheduled<Void>?? in
+            guard var slot = state.slots[slotID], slot.machine.deliveryFailed(requestID: invocation.requestID)
+            else { return nil }
+            let timer = slot.timer
+            slot.timer = nil
+            state.slots[slotID] = slot
+            return .some(timer)
+        }
+        guard let timer else { return }
+        timer?.cancel()
+        sink.write(function: name, "the runtime's /next connection closed before \(invocation.requestID) reached it")
     }
 
     /// Starts the invocation's deadline unless it already runs (an invocation held before its `/next`).

@@ -170,6 +170,9 @@ public final class LambdaService: Service {
     /// Live execution environments of a function.
     public func environmentCount(of name: String) -> Int { pools[name]?.environmentCount ?? 0 }
 
+    /// Execution environments of a function whose runtime waits in `/next` for work.
+    public func idleEnvironmentCount(of name: String) -> Int { pools[name]?.idleEnvironmentCount ?? 0 }
+
     /// Finds a function by name, full ARN (`arn:aws:lambda:region:account:function:name[:qualifier]`) or partial
     /// ARN (`account:function:name`). Only `$LATEST` exists.
     func pool(for identifier: String, qualifier: String? = nil) throws(LambdaServiceError) -> FunctionPool {

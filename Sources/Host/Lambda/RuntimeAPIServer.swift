@@ -41,8 +41,12 @@ struct RuntimeAPIResponder: Sendable {
     /// False when the request asked for `Connection: close` (or was HTTP/1.0 without keep-alive).
     var keepAlive = true
 
-    /// Writes head, body and end, flushed once, so they leave in one segment.
-    func send(status: HTTPResponseStatus, headers: [(String, String)] = [], body: [UInt8]) {
+    /// Writes head, body and end, flushed once, so they leave in one segment; `written` learns whether the write
+    /// reached the socket.
+    func send(
+        status: HTTPResponseStatus, headers: [(String, String)] = [], body: [UInt8],
+        written: (@Sendable (Bool) -> Void)? = nil
+    ) {
         let channel = self.channel
         let keepAlive = self.keepAlive
         let write: @Sendable () -> Void = {
@@ -59,10 +63,10 @@ struct RuntimeAPIResponder: Sendable {
                 HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: status, headers: head)),
                 promise: nil)
             channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
-            if keepAlive {
-                channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
-            } else {
-                channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in channel.close(promise: nil) }
+            let end = channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+            end.whenComplete { result in
+                if !keepAlive { channel.close(promise: nil) }
+                if case .failure = result { written?(false) } else { written?(true) }
             }
         }
         if channel.eventLoop.inEventLoop { write() } else { channel.eventLoop.execute(write) }

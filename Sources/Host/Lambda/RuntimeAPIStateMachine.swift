@@ -101,6 +101,20 @@ struct RuntimeAPIStateMachine<Waiter> {
         if case .parked = state { state = .betweenInvocations(pending: nil) }
     }
 
+    /// The invocation could not be written to the runtime (its `/next` connection had closed): it waits for the
+    /// runtime's next `/next`. Returns false unless `requestID` is the invocation being delivered.
+    mutating func deliveryFailed(requestID: String) -> Bool {
+        guard case .invoking(let invocation) = state, invocation.requestID == requestID else { return false }
+        state = .betweenInvocations(pending: invocation)
+        return true
+    }
+
+    /// True while the runtime waits in `/next` with nothing to do.
+    var isParked: Bool {
+        if case .parked = state { return true }
+        return false
+    }
+
     // MARK: POST /response, /error, /init/error
 
     enum PostAction {
