@@ -104,8 +104,12 @@ public final class HostRuntime: Sendable {
         self.topology = topology
         database = try HostDatabase(
             path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("host.sqlite").path)
+        // The host's clock: what SQS, asynchronous retries, EventBridge retries, stream pollers, TTL and schedules
+        // count time by.
+        let clock = try HostClock(database: database)
         let dynamoDB = DynamoDBAPI(
-            store: DynamoDBStore(database: database, region: topology.region, account: topology.accountID))
+            store: DynamoDBStore(
+                database: database, region: topology.region, account: topology.accountID, now: clock.now))
         self.dynamoDB = dynamoDB
         try dynamoDB.ensureTables(topology.tables)
         let group = MultiThreadedEventLoopGroup.singleton
@@ -138,8 +142,6 @@ public final class HostRuntime: Sendable {
             group: group, sink: FunctionLogSink(isEnabled: configuration.printFunctionLogs, shipper: functionLogs),
             logger: logger, tracer: tracer, faults: faults)
         self.lambda = lambda
-        // The host's clock: what SQS, asynchronous retries, EventBridge retries, TTL and schedules count time by.
-        let clock = try HostClock(database: database)
         let sqsStore = SQSStore(
             database: database, region: topology.region, account: topology.accountID, now: clock.now)
         self.sqsStore = sqsStore

@@ -29,16 +29,7 @@ import Testing
         let topology = try Topology.decode(Data(Self.topologyText.utf8), baseDirectory: "/")
         try await withHost(topology) { host, ports in
             let client = PipesAPITests.Client(endpoint: "http://127.0.0.1:\(ports.aws)")
-            let stream = try #require(
-                try await client.call("DynamoDB_20120810.DescribeTable", #"{"TableName":"items"}"#)["Table"]?[
-                    "LatestStreamArn"]?.stringValue)
-            _ = try await client.call("DynamoDB_20120810.PutItem", Self.poison)
-            try await client.put("good")
-            let created = try await client.pipes(
-                "POST", "/poison",
-                #"{"Source":"\#(stream)","Target":"arn:aws:events:us-east-1:000000000000:event-bus/default","RoleArn":"arn:aws:iam::000000000000:role/r","SourceParameters":{"DynamoDBStreamParameters":{"StartingPosition":"TRIM_HORIZON","BatchSize":1,"MaximumRetryAttempts":2,"DeadLetterConfig":{"Arn":"\#(Self.dlqARN)"}}},"TargetParameters":{"EventBridgeEventBusParameters":{"Time":"$.dynamodb.NewImage.ts.S"}}}"#
-            )
-            #expect(created.status == 200, "\(created.body)")
+            let stream = try await poisonedPipe(client, name: "poison", retries: 2) { try await client.put("good") }
 
             // The poison record: tried once and retried twice, then described (not carried) in the DLQ.
             let dead = try #require(try await receive(client, "pipe-dlq"))
@@ -64,6 +55,24 @@ import Testing
             #expect(try host.pipes.store.checkpoint("poison")?.attempts == 0)
             #expect(try await receive(client, "pipe-dlq", wait: 0) == nil, "one message per discarded batch")
         }
+    }
+
+    /// Puts the poison record (and what `more` writes) on the stream, then makes a pipe from the stream's start with
+    /// `retries` and the dead-letter queue; returns the stream's ARN.
+    func poisonedPipe(
+        _ client: PipesAPITests.Client, name: String, retries: Int, then more: () async throws -> Void = {}
+    ) async throws -> String {
+        let stream = try #require(
+            try await client.call("DynamoDB_20120810.DescribeTable", #"{"TableName":"items"}"#)["Table"]?[
+                "LatestStreamArn"]?.stringValue)
+        _ = try await client.call("DynamoDB_20120810.PutItem", Self.poison)
+        try await more()
+        let created = try await client.pipes(
+            "POST", "/" + name,
+            #"{"Source":"\#(stream)","Target":"arn:aws:events:us-east-1:000000000000:event-bus/default","RoleArn":"arn:aws:iam::000000000000:role/r","SourceParameters":{"DynamoDBStreamParameters":{"StartingPosition":"TRIM_HORIZON","BatchSize":1,"MaximumRetryAttempts":\#(retries),"DeadLetterConfig":{"Arn":"\#(Self.dlqARN)"}}},"TargetParameters":{"EventBridgeEventBusParameters":{"Time":"$.dynamodb.NewImage.ts.S"}}}"#
+        )
+        #expect(created.status == 200, "\(created.body)")
+        return stream
     }
 
     /// A TRIM_HORIZON iterator of the stream's one shard.
@@ -119,6 +128,50 @@ import Testing
             let checkpoint = try #require(try host.pipes.store.checkpoint("restarted"))
             #expect(checkpoint.attempts == 0)
             #expect(try runner.runOnce() == .idle(until: nil), "the checkpoint moved past the poison record")
+        }
+    }
+
+    @Test func aLostCheckpointBringsTheBatchAgain() async throws {
+        let topology = try Topology.decode(Data(Self.topologyText.utf8), baseDirectory: "/")
+        try await withHost(topology) { host, ports in
+            let client = PipesAPITests.Client(endpoint: "http://127.0.0.1:\(ports.aws)")
+            try await client.put("a")
+            let runner = try pipe(host, name: "lost")
+            host.faults.replace(
+                with: try FaultInjector.parse(Data(#"[{"service":"pipes","fault":"lostAck","pipe":"lost"}]"#.utf8)))
+            #expect(try runner.runOnce() == .delivered)
+            #expect(try host.pipes.store.checkpoint("lost") == nil, "the checkpoint was not saved")
+            host.faults.replace(with: [])
+            #expect(try runner.runOnce() == .delivered, "the same batch again")
+            #expect(try host.pipes.store.checkpoint("lost") != nil)
+            #expect(try runner.runOnce() == .idle(until: nil))
+            var ids: [String?] = []
+            for _ in 0..<3 where ids.count < 2 {
+                ids += try await client.seen(wait: 1).map {
+                    $0["detail"]?["dynamodb"]?["Keys"]?["id"]?["S"]?.stringValue
+                }
+            }
+            #expect(ids == ["a", "a"])
+            #expect(host.faults.injected == ["lostAck": 1])
+        }
+    }
+
+    @Test func theRetryBackoffCountsOnTheHostsClock() async throws {
+        let topology = try Topology.decode(Data(Self.topologyText.utf8), baseDirectory: "/")
+        try await withHost(topology) { _, ports in
+            let client = PipesAPITests.Client(endpoint: "http://127.0.0.1:\(ports.aws)")
+            // Twelve retries back off about 36 s in all; ten-second advances of the clock get through them at once.
+            _ = try await poisonedPipe(client, name: "patient", retries: 12)
+            var dead: JSONValue?
+            for _ in 0..<60 where dead == nil {
+                let advanced = try await http(
+                    "POST", "http://127.0.0.1:\(ports.aws)/_host/clock/advance",
+                    headers: [("Content-Type", "application/json")], body: Array(#"{"seconds":10}"#.utf8))
+                #expect(advanced.status == 200)
+                dead = try await receive(client, "pipe-dlq", wait: 0)
+                if dead == nil { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(dead?["requestContext"]?["approximateInvokeCount"] == .number(13))
         }
     }
 

@@ -49,6 +49,57 @@ import Testing
         }
     }
 
+    @Test func theBatchingWindowAndTheVisibilityTimeoutPassWithTheHostsClock() async throws {
+        let function = try builtProduct("TestFunction")
+        let text = #"""
+            {"functions":{"Worker":{"executable":"\#(function)","timeout":5}},
+             "queues":{"work":{"visibilityTimeout":900,"deadLetterQueue":"work-dlq","maxReceiveCount":1},"work-dlq":{}},
+             "eventSourceMappings":[{"function":"Worker","queue":"work","batchSize":10,
+                                     "maximumBatchingWindowInSeconds":300,"reportBatchItemFailures":true}]}
+            """#
+        try await withHost(try Topology.decode(Data(text.utf8), baseDirectory: "/")) { host, ports in
+            let tracer = try #require(host.tracer)
+            func invocations() throws -> Int {
+                tracer.flush()
+                return try tracer.store.recent(limit: 100, resource: "Worker", service: "lambda").count
+            }
+            let queue = "http://127.0.0.1:\(ports.aws)/000000000000/work"
+            func counts() async throws -> [String?] {
+                let answer = try await awsJSON(
+                    ports.aws, "AmazonSQS.GetQueueAttributes",
+                    #"{"QueueUrl":"\#(queue)","AttributeNames":["ApproximateNumberOfMessages","ApproximateNumberOfMessagesNotVisible"]}"#
+                )
+                let attributes = answer["Attributes"] as? [String: String] ?? [:]
+                return [attributes["ApproximateNumberOfMessages"], attributes["ApproximateNumberOfMessagesNotVisible"]]
+            }
+            func advance(_ seconds: Int) async throws {
+                let response = try await http(
+                    "POST", "http://127.0.0.1:\(ports.aws)/_host/clock/advance",
+                    headers: [("Content-Type", "application/json")], body: Array(#"{"seconds":\#(seconds)}"#.utf8))
+                #expect(response.status == 200)
+            }
+            _ = try await awsJSON(
+                ports.aws, "AmazonSQS.SendMessage", #"{"QueueUrl":"\#(queue)","MessageBody":"fail-1"}"#)
+            // The mapping holds the message in its batching window (five minutes) and has not invoked yet.
+            try await eventually("the mapping received the message") { try await counts() == ["0", "1"] }
+            #expect(try invocations() == 0)
+            // The window passes with the clock: the function reports the message failed; it stays in flight.
+            try await advance(301)
+            try await eventually("the batch went out") { try invocations() == 1 }
+            // Its visibility timeout (15 minutes) passes with the clock too: the next receive moves it to the DLQ.
+            try await advance(901)
+            var dead: [[String: Any]] = []
+            for _ in 0..<20 where dead.isEmpty {
+                let received = try await awsJSON(
+                    ports.aws, "AmazonSQS.ReceiveMessage",
+                    #"{"QueueUrl":"http://127.0.0.1:\#(ports.aws)/000000000000/work-dlq","WaitTimeSeconds":1}"#)
+                dead = received["Messages"] as? [[String: Any]] ?? []
+            }
+            #expect(dead.first?["Body"] as? String == "fail-1")
+            #expect(try await counts() == ["0", "0"])
+        }
+    }
+
     static let answers: [(answer: String, failed: Set<String>)] = [
         ("", []), ("null", []), ("{}", []), (#"{"batchItemFailures":null}"#, []), (#"{"batchItemFailures":[]}"#, []),
         (#"{"batchItemFailures":[{"itemIdentifier":"b"}]}"#, ["b"]), ("not json", ["a", "b"]),

@@ -78,8 +78,17 @@ public final class FaultInjector: Sendable {
 
     /// The fault an invocation of `function` gets, if any.
     func functionFault(_ function: String, trace: String?) -> FaultRule? {
-        let kinds: Set<FaultRule.EventFault> = [.error, .crash, .crashAfter, .timeout, .slowStart]
+        let kinds: Set<FaultRule.EventFault> = [.error, .crash, .crashAfter, .timeout]
         guard let rule = draw(kinds: kinds, service: "lambda", resource: function) else { return nil }
+        record(rule.fault!.rawValue, resource: function, detail: rule.fault!.rawValue, trace: trace)
+        return rule
+    }
+
+    /// The fault a cold start of `function` gets, if any (`slowStart`, `initFailure`).
+    func coldStartFault(_ function: String, trace: String?) -> FaultRule? {
+        guard let rule = draw(kinds: [.slowStart, .initFailure], service: "lambda", resource: function) else {
+            return nil
+        }
         record(rule.fault!.rawValue, resource: function, detail: rule.fault!.rawValue, trace: trace)
         return rule
     }
@@ -89,6 +98,9 @@ public final class FaultInjector: Sendable {
         var duplicate = false
         var lostAck = false
         var reorder = false
+        /// With `reorder`: how long the held-back part of the batch waits (the rule's `delayMilliseconds`, 1 s by
+        /// default).
+        var holdBackMilliseconds = 0
         var delayMilliseconds = 0
         var isEmpty: Bool { self == BatchFaults() }
     }
@@ -101,7 +113,9 @@ public final class FaultInjector: Sendable {
             switch kind {
             case .duplicate: faults.duplicate = true
             case .lostAck: faults.lostAck = true
-            case .reorder: faults.reorder = true
+            case .reorder:
+                faults.reorder = true
+                faults.holdBackMilliseconds = rule.delayMilliseconds > 0 ? rule.delayMilliseconds : 1000
             default: faults.delayMilliseconds = rule.delayMilliseconds
             }
             record(kind.rawValue, resource: queue, detail: kind.rawValue, trace: trace)
@@ -109,18 +123,44 @@ public final class FaultInjector: Sendable {
         return faults
     }
 
-    /// `items` in an order drawn from the generator.
-    func shuffled<T>(_ items: [T]) -> [T] {
+    /// `items` in an order drawn from the generator; items of the same `group` (a FIFO message group) keep their
+    /// order among themselves, as a FIFO queue guarantees.
+    func shuffled<T>(_ items: [T], group: (T) -> String? = { _ in nil }) -> [T] {
         let order = state.withLock { state in Array(items.indices).shuffled(using: &state.generator) }
-        return order.map { items[$0] }
+        var result = order.map { items[$0] }
+        var queues: [String: [T]] = [:]
+        for item in items { if let key = group(item) { queues[key, default: []].append(item) } }
+        guard !queues.isEmpty else { return result }
+        // Each group's places in the shuffled order get its items in their original order.
+        for index in result.indices {
+            guard let key = group(result[index]) else { continue }
+            result[index] = queues[key]!.removeFirst()
+        }
+        return result
+    }
+
+    /// A whole number below `bound`, from the generator.
+    func draw(below bound: Int) -> Int {
+        state.withLock { state in Int(state.generator.next() % UInt64(max(1, bound))) }
     }
 
     /// Whether a pipe's (`pipes`) or a stream mapping's (`dynamodb`, by table) batch is delivered twice.
     func duplicatesBatch(service: String, resource: String, trace: String?) -> Bool {
-        guard state.withLock({ $0.rules.contains { $0.fault == .duplicate } }),
-            draw(kinds: [.duplicate], service: service, resource: resource) != nil
+        batchFault(.duplicate, service: service, resource: resource, trace: trace, "\(service) batch delivered twice")
+    }
+
+    /// Whether the checkpoint after a pipe's or a stream mapping's delivered batch is lost (the batch comes again).
+    func losesCheckpoint(service: String, resource: String, trace: String?) -> Bool {
+        batchFault(.lostAck, service: service, resource: resource, trace: trace, "\(service) checkpoint lost")
+    }
+
+    private func batchFault(
+        _ kind: FaultRule.EventFault, service: String, resource: String, trace: String?, _ detail: String
+    ) -> Bool {
+        guard state.withLock({ $0.rules.contains { $0.fault == kind } }),
+            draw(kinds: [kind], service: service, resource: resource) != nil
         else { return false }
-        record("duplicate", resource: resource, detail: "\(service) batch delivered twice", trace: trace)
+        record(kind.rawValue, resource: resource, detail: detail, trace: trace)
         return true
     }
 

@@ -9,13 +9,20 @@
 // faulted operation does not run and answers `Operation failed due to a simulated fault` with the rule's status and
 // code (LocalStack's text), in the service's own error shape. The host adds one field, `fault`, for faults in the
 // event flow itself, which LocalStack has not: with `service: "lambda"` and an optional `function`, `error` (a thrown
-// error), `crash` (the runtime exits before the work), `crashAfter` (it exits after the work, before answering),
-// `timeout` (the work runs, the answer comes too late) and `slowStart` (`delayMilliseconds` more); with `service:
-// "sqs"` and an optional `queue`, for event source mappings: `duplicate` (the batch goes to two invocations),
-// `lostAck` (the delete of the processed messages does not happen, so they come back), `reorder` (a batch's messages
-// shuffled) and `delay` (`delayMilliseconds` before the invocation); `duplicate` also with `service: "pipes"` (and an
-// optional `pipe`: the batch's events are put on the bus twice) and `service: "dynamodb"` (and an optional `table`: a
-// stream mapping invokes its function twice with the batch). Draws come from one generator seeded by
+// error: the function does not run), `crash` (the runtime is killed before the work: `Runtime.ExitError`, and the
+// next invocation starts a new environment), `crashAfter` (it is killed after the work, before its answer reaches the
+// host), `timeout` (the work runs, its answer is dropped and the invocation ends as `Sandbox.Timedout` at once rather
+// than after the function's timeout; the environment is reset, as after a timeout), `slowStart` (a cold start takes
+// `delayMilliseconds` more, counted in its Init Duration) and `initFailure` (a cold start's init fails: the waiting
+// invocation gets the error and the environment is discarded); with `service: "sqs"` and an optional `queue`, for
+// event source mappings: `duplicate` (the batch goes to two invocations), `lostAck` (the delete of the processed
+// messages does not happen, so they come back), `reorder` (a batch's messages shuffled, a FIFO group's messages
+// kept in order; on a standard queue part of the batch is also held back for `delayMilliseconds`, 1 s by default,
+// so later messages overtake it; a message is held back at most once and its receive is not counted) and `delay`
+// (`delayMilliseconds` before the invocation); `duplicate` and `lostAck` also with `service: "pipes"` (an optional
+// `pipe`: the batch's events are put on the bus twice; the checkpoint after a batch is lost, so the batch comes
+// again) and `service: "dynamodb"` (an optional `table`: a stream mapping invokes its function twice with the batch;
+// its checkpoint is lost). Draws come from one generator seeded by
 // `seed` (`/_host/chaos/faults?seed=N`, `--chaos-seed`), so a run with the same requests in the same order injects the
 // same faults. Every injected fault is a trace hop (service `chaos`), on the timeline and in its trace.
 
@@ -39,10 +46,10 @@ struct FaultRule: Sendable, Equatable {
     var original: JSONValue
 
     enum EventFault: String, Sendable, CaseIterable {
-        case error, crash, crashAfter, timeout, slowStart
+        case error, crash, crashAfter, timeout, slowStart, initFailure
         case duplicate, lostAck, reorder, delay
 
-        var isFunctionFault: Bool { [.error, .crash, .crashAfter, .timeout, .slowStart].contains(self) }
+        var isFunctionFault: Bool { [.error, .crash, .crashAfter, .timeout, .slowStart, .initFailure].contains(self) }
     }
 
     static let defaultMessage = "Operation failed due to a simulated fault"
@@ -117,7 +124,8 @@ struct FaultRule: Sendable, Equatable {
                     "'fault' is one of " + EventFault.allCases.map(\.rawValue).joined(separator: ", "))
             }
             let services =
-                kind.isFunctionFault ? ["lambda"] : kind == .duplicate ? ["sqs", "pipes", "dynamodb"] : ["sqs"]
+                kind.isFunctionFault
+                ? ["lambda"] : kind == .duplicate || kind == .lostAck ? ["sqs", "pipes", "dynamodb"] : ["sqs"]
             guard let service, services.contains(service) else {
                 throw FaultRuleError(
                     "a '\(text)' fault needs \"service\": " + services.map { "\"\($0)\"" }.joined(separator: " or "))

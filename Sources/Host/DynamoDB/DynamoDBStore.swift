@@ -69,8 +69,13 @@ final class DynamoDBStore: Sendable, ServiceStore {
         return Int64(sequenceNumber.dropFirst())
     }
 
-    init(database: HostDatabase, region: String, account: String) {
+    /// The host's clock: stream records' creation times, which stream pollers' batching windows and record ages
+    /// count from.
+    let now: @Sendable () -> Date
+
+    init(database: HostDatabase, region: String, account: String, now: @escaping @Sendable () -> Date = { Date() }) {
         self.database = database
+        self.now = now
         self.region = region
         self.account = account
     }
@@ -307,7 +312,7 @@ final class DynamoDBStore: Sendable, ServiceStore {
         let eventName = old == nil ? "INSERT" : (new == nil ? "REMOVE" : "MODIFY")
         let newImage = ["NEW_IMAGE", "NEW_AND_OLD_IMAGES"].contains(viewType) ? new : nil
         let oldImage = ["OLD_IMAGE", "NEW_AND_OLD_IMAGES"].contains(viewType) ? old : nil
-        let now = Date().timeIntervalSince1970
+        let now = now().timeIntervalSince1970
         // The sequence number is the row id, assigned by the insert; it is filled into the record right after.
         try Self.run(
             db,
@@ -470,7 +475,7 @@ final class DynamoDBStore: Sendable, ServiceStore {
         -> [DynamoDBStoredStreamRecord]
     {
         try database.read { db in
-            let cutoff = Date().timeIntervalSince1970 - 24 * 3600
+            let cutoff = now().timeIntervalSince1970 - 24 * 3600
             let rows = try Row.fetchAll(
                 db,
                 SQLRequest(

@@ -278,7 +278,7 @@ struct EventBridgeDelivery: Sendable {
                 continue
             }
             let id = Identifiers.uuid()
-            let time = entry.time.map { Date(timeIntervalSince1970: $0) } ?? Date()
+            let time = entry.time.map { Date(timeIntervalSince1970: $0) } ?? targets.now()
             let event = EventBridgeInput.eventJSON(
                 id: id, detailType: detailType, source: source, account: store.account, time: time,
                 region: store.region,

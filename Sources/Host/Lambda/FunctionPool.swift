@@ -27,6 +27,8 @@ final class FunctionPool: Sendable {
     private let awsEndpoint: SharedValue<String>
     private let sink: FunctionLogSink
     private let state: Mutex<State>
+    /// Draws the faults of cold starts (`slowStart`, `initFailure`).
+    private let faults: FaultInjector?
 
     private struct Slot {
         var machine = RuntimeAPIStateMachine<RuntimeAPIResponder>()
@@ -74,9 +76,10 @@ final class FunctionPool: Sendable {
 
     init(
         settings: FunctionRuntimeSettings, awsEndpoint: SharedValue<String>, group: any EventLoopGroup,
-        sink: FunctionLogSink
+        sink: FunctionLogSink, faults: FaultInjector? = nil
     ) {
         self.settings = settings
+        self.faults = faults
         state = Mutex(State(scheduler: FunctionPoolScheduler(maxConcurrency: settings.function.maxConcurrency)))
         self.awsEndpoint = awsEndpoint
         self.group = group
@@ -220,6 +223,7 @@ final class FunctionPool: Sendable {
                 return
             }
             drainOutput(slotID: slotID)
+            if actOutFault(slotID: slotID, requestID: requestID) { return }
             let outcome = Self.outcome(of: request)
             let effects = state.withLock { state -> [Effect] in
                 guard var slot = state.slots[slotID] else {
@@ -247,30 +251,63 @@ final class FunctionPool: Sendable {
 
         case .initError:
             drainOutput(slotID: slotID)
-            let body = Self.errorBody(of: request)
-            let effects = state.withLock { state -> [Effect] in
-                guard var slot = state.slots[slotID] else { return [] }
-                switch slot.machine.initErrorPosted() {
-                case .reject(let rejection):
-                    return [.respond(responder, status: .init(statusCode: rejection.status), body: rejection.json)]
-                case .terminate(let pending):
-                    var effects: [Effect] = [.respond(responder, status: .accepted, body: #"{"status":"OK"}"#)]
-                    slot.initDuration = .now - slot.spawnedAt
-                    if let timer = slot.timer { effects.append(.cancel(timer)) }
-                    if let pending { effects.append(.finish(completion(&slot, pending, .error(body)))) }
-                    state.slots[slotID] = slot
-                    if let (removed, _) = remove(&state, slotID: slotID) {
-                        effects.append(.stop(removed.process, removed.server))
-                    }
-                    return effects + schedule(&state)
-                }
-            }
-            perform(effects)
+            failInit(slotID: slotID, Self.errorBody(of: request), responder: responder)
 
         case .unknown:
             responder.sendJSON(
                 status: .notFound, #"{"errorType":"NotFound","errorMessage":"Unknown Runtime API path"}"#)
         }
+    }
+
+    /// An invocation whose fault is `crashAfter` or `timeout` did its work: its answer is lost. `crashAfter` kills
+    /// the runtime (the caller gets `Runtime.ExitError` when it exits); `timeout` ends it as its deadline would, at
+    /// once rather than after the function's timeout, and resets the environment as a timeout does.
+    private func actOutFault(slotID: Int, requestID: String) -> Bool {
+        let (fault, process) = state.withLock { state -> (FaultRule.EventFault?, ChildProcess?) in
+            guard let slot = state.slots[slotID], case .invoking(let invocation) = slot.machine.state,
+                invocation.requestID == requestID
+            else { return (nil, nil) }
+            return (invocation.fault, slot.process)
+        }
+        switch fault {
+        case .crashAfter?:
+            sink.write(function: name, "injected fault: the runtime is killed after the work of \(requestID)")
+            process?.signalGroup(SIGKILL)
+            return true
+        case .timeout?:
+            sink.write(function: name, "injected fault: \(requestID) runs past its deadline")
+            timedOut(slotID: slotID, requestID: requestID)
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Init failed (the runtime posted `/init/error`, or an injected `initFailure`): the invocation that waited on it
+    /// fails with the error and the environment is discarded.
+    private func failInit(slotID: Int, _ body: LambdaErrorBody, responder: RuntimeAPIResponder? = nil) {
+        let effects = state.withLock { state -> [Effect] in
+            guard var slot = state.slots[slotID] else { return [] }
+            switch slot.machine.initErrorPosted() {
+            case .reject(let rejection):
+                return responder.map {
+                    [.respond($0, status: .init(statusCode: rejection.status), body: rejection.json)]
+                }
+                    ?? []
+            case .terminate(let pending):
+                var effects: [Effect] = []
+                if let responder { effects.append(.respond(responder, status: .accepted, body: #"{"status":"OK"}"#)) }
+                slot.initDuration = .now - slot.spawnedAt
+                if let timer = slot.timer { effects.append(.cancel(timer)) }
+                if let pending { effects.append(.finish(completion(&slot, pending, .error(body)))) }
+                state.slots[slotID] = slot
+                if let (removed, _) = remove(&state, slotID: slotID) {
+                    effects.append(.stop(removed.process, removed.server))
+                }
+                return effects + schedule(&state)
+            }
+        }
+        perform(effects)
     }
 
     /// Reads what the function printed before it answered, so those lines belong to this invocation; skipped when
@@ -305,6 +342,22 @@ final class FunctionPool: Sendable {
     // MARK: the environment's life
 
     private func startEnvironment(slotID: Int) async {
+        if let faults {
+            let trace = state.withLock { $0.slots[slotID]?.machine.currentInvocation?.traceID }
+            switch faults.coldStartFault(name, trace: trace) {
+            case let rule? where rule.fault == .slowStart:
+                // Counted in the Init Duration, as a slow init is.
+                sink.write(function: name, "injected fault: the cold start takes \(rule.delayMilliseconds) ms longer")
+                try? await Task.sleep(for: .milliseconds(rule.delayMilliseconds))
+            case let rule? where rule.fault == .initFailure:
+                failInit(
+                    slotID: slotID,
+                    LambdaErrorBody(errorMessage: "Injected fault: init failed", errorType: "InjectedFault"))
+                return
+            default:
+                break
+            }
+        }
         var server: RuntimeAPIServer?
         do {
             let started = try await RuntimeAPIServer.start(
@@ -470,6 +523,12 @@ final class FunctionPool: Sendable {
         // The runtime's `/next` connection closed before the host saw it: the invocation waits for the next `/next`.
         guard responder.channel.isActive else {
             undeliver(slotID: slotID, invocation)
+            return
+        }
+        if invocation.fault == .crash {
+            // An injected crash: the runtime is killed before the work; its exit fails the invocation.
+            sink.write(function: name, "injected fault: the runtime is killed before \(invocation.requestID)")
+            state.withLock { $0.slots[slotID]?.process }?.signalGroup(SIGKILL)
             return
         }
         sink.write(function: name, "START RequestId: \(invocation.requestID) Version: $LATEST")

@@ -13,6 +13,9 @@ struct Invocation: Sendable {
     var traceID: String
     /// The caller asked for `X-Amz-Log-Type: Tail`: the REPORT line is built even when logs are silenced.
     var wantsLogTail = false
+    /// A fault the fault list drew for this invocation, which its environment acts out (`crash`, `crashAfter`,
+    /// `timeout`).
+    var fault: FaultRule.EventFault?
 }
 
 /// What the caller of an invocation gets back: the Invoke API's body and headers.

@@ -115,7 +115,8 @@ public final class LambdaService: Service {
                 environment: Self.environment(
                     for: function, executable: executable, region: topology.region, hostPATH: hostPATH),
                 requestPolicy: requestPolicy)
-            pools[function.name] = FunctionPool(settings: settings, awsEndpoint: awsEndpoint, group: group, sink: sink)
+            pools[function.name] = FunctionPool(
+                settings: settings, awsEndpoint: awsEndpoint, group: group, sink: sink, faults: faults)
         }
         self.pools = pools
     }
@@ -232,33 +233,18 @@ public final class LambdaService: Service {
         return result
     }
 
-    /// Runs an invocation, with the fault drawn for it: the function throws or its runtime exits without running
-    /// it, exits after running it (the work is done, the answer lost), answers too late, or starts slowly.
+    /// Runs an invocation, with the fault drawn for it: the function throws without running; its environment acts
+    /// out the others (the runtime is killed before the work or after it, or the work ends in a timeout).
     private func run(_ pool: FunctionPool, _ invocation: Invocation, _ fault: FaultRule.EventFault?) async
         -> InvocationResult
     {
-        func failed(_ outcome: InvocationOutcome) -> InvocationResult {
-            outcome.result(requestID: invocation.requestID, logLines: [])
+        if fault == .error {
+            let body = LambdaErrorBody(errorMessage: "Injected fault: the function threw", errorType: "InjectedFault")
+            return InvocationOutcome.error(body).result(requestID: invocation.requestID, logLines: [])
         }
-        switch fault {
-        case .error?:
-            return failed(
-                .error(LambdaErrorBody(errorMessage: "Injected fault: the function threw", errorType: "InjectedFault")))
-        case .crash?:
-            return failed(.exited(status: "signal: killed (injected fault, before the work)"))
-        case .crashAfter?:
-            _ = await pool.invoke(invocation)
-            return failed(.exited(status: "signal: killed (injected fault, after the work)"))
-        case .timeout?:
-            _ = await pool.invoke(invocation)
-            return failed(.timedOut(seconds: pool.settings.function.timeout))
-        case .slowStart?:
-            let delay = faults?.rules.first { $0.fault == .slowStart }?.delayMilliseconds ?? 0
-            try? await Task.sleep(for: .milliseconds(delay))
-            return await pool.invoke(invocation)
-        default:
-            return await pool.invoke(invocation)
-        }
+        var invocation = invocation
+        invocation.fault = fault
+        return await pool.invoke(invocation)
     }
 
     func makeInvocation(payload: [UInt8], options: InvokeOptions, requestID: String? = nil) -> Invocation {

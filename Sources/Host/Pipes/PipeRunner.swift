@@ -29,7 +29,7 @@ struct PipeRunner: Sendable {
                     maximumRetryAttempts: pipe.maximumRetryAttempts ?? -1,
                     bisectBatchOnFunctionError: pipe.onPartialBatchItemFailure == "AUTOMATIC_BISECT"),
                 filters: pipe.filters, failureDestination: pipe.deadLetterArn, resourceARN: store.arn(name),
-                streamARN: pipe.source),
+                streamARN: pipe.source, faults: delivery.targets.faults, faultService: "pipes", faultResource: name),
             checkpoints: StreamCheckpoints(
                 load: { db in try PipeStore.checkpoint(db, pipe: name) },
                 save: { db, checkpoint in try PipeStore.saveCheckpoint(db, pipe: name, checkpoint) }),

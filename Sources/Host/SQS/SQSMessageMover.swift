@@ -14,7 +14,7 @@ final class SQSMessageMover: Service {
     let chunkSize: Int
     let logger: Logger
     /// When a rate-limited task may move its next chunk.
-    private let notBefore = Mutex<[String: ContinuousClock.Instant]>([:])
+    private let notBefore = Mutex<[String: Date]>([:])
 
     init(store: SQSStore, chunkSize: Int = 100, logger: Logger) {
         self.store = store
@@ -38,7 +38,6 @@ final class SQSMessageMover: Service {
     /// (zero: at once).
     @discardableResult
     func runOnce() -> Duration {
-        let clock = ContinuousClock()
         var wait: Duration = .seconds(60)
         let tasks: [SQSMoveTask]
         do {
@@ -48,9 +47,10 @@ final class SQSMessageMover: Service {
             return .seconds(1)
         }
         for task in tasks {
-            let now = clock.now
+            // The rate counts on the host's clock: an advance lets the next chunk go at once.
+            let now = store.now()
             if let next = notBefore.withLock({ $0[task.id] }), next > now {
-                wait = min(wait, now.duration(to: next))
+                wait = min(wait, .milliseconds(Int64(next.timeIntervalSince(now) * 1000) + 1))
                 continue
             }
             let limit = min(task.maxNumberOfMessagesPerSecond ?? chunkSize, chunkSize)
@@ -59,7 +59,7 @@ final class SQSMessageMover: Service {
                 case .moved(let count):
                     if let rate = task.maxNumberOfMessagesPerSecond {
                         let pause = Duration.seconds(Double(count) / Double(rate))
-                        notBefore.withLock { $0[task.id] = now.advanced(by: pause) }
+                        notBefore.withLock { $0[task.id] = now.addingTimeInterval(Double(count) / Double(rate)) }
                         wait = min(wait, pause)
                     } else {
                         wait = .zero

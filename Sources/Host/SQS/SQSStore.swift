@@ -762,6 +762,25 @@ final class SQSStore: Sendable, ServiceStore {
         }
     }
 
+    /// Puts received messages back as if that receive had not happened (an injected `reorder` fault: the queue hands
+    /// them out later, after `seconds` on the host's clock, so that later messages overtake them): their receive
+    /// count goes back down, so holding back never pushes a message to the dead-letter queue.
+    func holdBack(queue name: String, receiptHandles: [String], seconds: Double) throws {
+        guard !receiptHandles.isEmpty else { return }
+        try database.write { db in
+            let until = now().timeIntervalSince1970 + seconds
+            for handle in receiptHandles {
+                try Self.run(
+                    db,
+                    """
+                    UPDATE sqs_messages SET visible_after = ?, receive_count = MAX(receive_count - 1, 0)
+                    WHERE queue = ? AND receipt_handle = ?
+                    """, [until, name, handle])
+            }
+            database.notify(db, .queue(name))
+        }
+    }
+
     private static func checkVisibilityChange(receiptHandle: String, timeout: Int) throws {
         guard (0...43_200).contains(timeout) else {
             throw SQSError.invalidParameter(

@@ -69,6 +69,11 @@ struct StreamPollerSettings: Sendable {
     var resourceARN: String
     /// The stream's ARN, as the failure record names it.
     var streamARN: String
+    /// Draws the injected `lostAck` fault (the checkpoint after a delivered batch is not saved, so the batch comes
+    /// again), for `faultService` (`pipes`, `dynamodb`) and `faultResource` (the pipe, the table).
+    var faults: FaultInjector? = nil
+    var faultService = ""
+    var faultResource = ""
 }
 
 /// Reads and saves a poller's checkpoint inside the caller's transaction.
@@ -135,8 +140,9 @@ struct StreamPoller<Sender: StreamBatchSender>: Sendable {
             let signal = dynamoDB.database.topics.signal(for: .stream(settings.table))
             let version = signal.version
             var step = Step.idle(until: nil)
+            let now = dynamoDB.now()
             do {
-                step = try await self.step()
+                step = try await self.step(now: now)
             } catch {
                 logger.warning("\(settings.name) (\(settings.table)): \(error)")
                 step = .retry(after: .seconds(1))
@@ -145,11 +151,24 @@ struct StreamPoller<Sender: StreamBatchSender>: Sendable {
             case .worked:
                 continue
             case .retry(let delay):
-                try? await Task.sleep(for: delay)
+                // The backoff counts on the host's clock: an advance ends it at once.
+                await waitUntil(now.addingTimeInterval(delay.seconds))
             case .idle(let until):
-                let timeout = until.map { Duration.milliseconds(Int64(max(1, $0.timeIntervalSinceNow * 1000 + 1))) }
+                let timeout = until.map { Duration.milliseconds(Int64(max(1, $0.timeIntervalSince(now) * 1000 + 1))) }
                 await signal.wait(after: version, timeout: timeout ?? .seconds(60))
             }
+        }
+    }
+
+    /// Waits until the host's clock reaches `due` (woken early by an advance of the clock, which signals every
+    /// topic).
+    private func waitUntil(_ due: Date) async {
+        let signal = dynamoDB.database.topics.signal(for: .clock)
+        while !Task.isCancelled {
+            let version = signal.version
+            let left = due.timeIntervalSince(dynamoDB.now())
+            if left <= 0 { return }
+            await signal.wait(after: version, timeout: .milliseconds(Int64(left * 1000) + 1))
         }
     }
 
@@ -229,7 +248,12 @@ struct StreamPoller<Sender: StreamBatchSender>: Sendable {
             let decision = StreamBatchPolicy.decide(
                 result.outcome, batchCount: pending.batch.count, attempts: pending.checkpoint.attempts,
                 settings: settings.policy)
-            try commit(db, pending, decision: decision, result: result, now: now)
+            let lost =
+                decision.advance >= pending.batch.count && decision.discarded == nil
+                && settings.faults?.losesCheckpoint(
+                    service: settings.faultService, resource: settings.faultResource,
+                    trace: pending.batch.lazy.compactMap(\.traceHeader).first) == true
+            try commit(db, pending, decision: decision, result: result, now: now, savesCheckpoint: !lost)
             return decision
         }
         log(decision)
@@ -250,7 +274,8 @@ struct StreamPoller<Sender: StreamBatchSender>: Sendable {
 
     /// Moves the checkpoint and sends the failure record of discarded records, in the caller's transaction.
     private func commit(
-        _ db: Database, _ pending: Pending, decision: StreamBatchPolicy.Decision, result: StreamSendResult, now: Date
+        _ db: Database, _ pending: Pending, decision: StreamBatchPolicy.Decision, result: StreamSendResult, now: Date,
+        savesCheckpoint: Bool = true
     ) throws {
         let (records, batch) = (pending.records, pending.batch)
         var next = pending.checkpoint
@@ -275,7 +300,7 @@ struct StreamPoller<Sender: StreamBatchSender>: Sendable {
                 logger.warning("\(settings.name): the failure destination \(destination) is not a queue of the host")
             }
         }
-        try checkpoints.save(db, next)
+        if savesCheckpoint { try checkpoints.save(db, next) }
     }
 
     private func log(_ decision: StreamBatchPolicy.Decision) {

@@ -1,9 +1,10 @@
 // DECISIONS (the host's clock): the time the host's schedules run on is the wall clock plus an offset that only grows
 // (`POST /_host/clock/advance`), kept in the host database so that it survives restarts. It drives EventBridge
-// schedules, SQS (visibility timeouts, delays, retention, receive counts' timestamps), the retries of asynchronous
-// invocations and of EventBridge targets, and DynamoDB TTL; an advance wakes every waiter so that what fell due runs
-// at once. Function execution (deadlines), long-poll waits, batching windows and stream-mapping retry backoff stay in
-// real time.
+// schedules, SQS (visibility timeouts, delays, retention, receive counts' timestamps), message move task rates, the
+// retries of asynchronous invocations and of EventBridge targets, DynamoDB stream records' creation times (so stream
+// pollers' batching windows, record ages and retry backoff count by it), SQS mappings' batching windows, event times
+// and DynamoDB TTL; an advance wakes every waiter so that what fell due runs at once. Function execution (deadlines,
+// `Lambda-Runtime-Deadline-Ms`), long-poll waits and traces stay in real time.
 
 import Foundation
 import GRDB

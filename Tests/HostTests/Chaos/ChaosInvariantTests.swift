@@ -4,7 +4,8 @@ import Testing
 @testable import Host
 
 /// The promises of the seeds, kept under chaos: the commerce system with duplicated and reordered deliveries, lost
-/// acknowledgements, and workers that crash (before or after their work) or time out. Every order reaches a final
+/// acknowledgements (SQS deletes and the pipe's checkpoints), and workers that crash (before or after their work),
+/// time out or fail to start. Every order reaches a final
 /// status, stock is conserved exactly, no order is paid twice, no event has two outcomes.
 extension CommerceEndToEndTests {
     static let workers = [
@@ -23,13 +24,15 @@ extension CommerceEndToEndTests {
             var rules = [
                 #"{"service":"sqs","fault":"duplicate","probability":0.1}"#,
                 #"{"service":"pipes","fault":"duplicate","probability":0.1}"#,
-                #"{"service":"sqs","fault":"reorder","probability":1}"#,
+                #"{"service":"sqs","fault":"reorder","probability":1,"delayMilliseconds":300}"#,
                 #"{"service":"sqs","fault":"lostAck","probability":0.05}"#,
+                #"{"service":"pipes","fault":"lostAck","probability":0.05}"#,
             ]
             for worker in Self.workers {
                 rules.append(#"{"service":"lambda","fault":"crash","function":"\#(worker)","probability":0.05}"#)
                 rules.append(#"{"service":"lambda","fault":"crashAfter","function":"\#(worker)","probability":0.05}"#)
                 rules.append(#"{"service":"lambda","fault":"timeout","function":"\#(worker)","probability":0.05}"#)
+                rules.append(#"{"service":"lambda","fault":"initFailure","function":"\#(worker)","probability":0.05}"#)
             }
             let configured = try await http(
                 "POST", "http://127.0.0.1:\(ports.aws)/_host/chaos/faults?seed=42",
@@ -65,7 +68,28 @@ extension CommerceEndToEndTests {
                 "POST", "http://127.0.0.1:\(ports.aws)/_host/chaos/faults",
                 headers: [("Content-Type", "application/json")],
                 body: Array("[]".utf8))
-            try await Task.sleep(for: .seconds(3))
+            // The host's clock passes every visibility timeout at once; the system has settled when no work queue
+            // holds a message, visible or in flight.
+            let advanced = try await http(
+                "POST", "http://127.0.0.1:\(ports.aws)/_host/clock/advance",
+                headers: [("Content-Type", "application/json")], body: Array(#"{"seconds":10}"#.utf8))
+            #expect(advanced.status == 200)
+            try await shop.eventually("every work queue is empty", seconds: 60) {
+                for queue in system.queues where !queue.name.hasSuffix("Dlq") {
+                    let answer = try await awsJSON(
+                        ports.aws, "AmazonSQS.GetQueueAttributes",
+                        #"{"QueueUrl":"http://127.0.0.1:\#(ports.aws)/000000000000/\#(queue.name)","AttributeNames":["All"]}"#
+                    )
+                    let attributes = answer["Attributes"] as? [String: String] ?? [:]
+                    if attributes["ApproximateNumberOfMessages"] != "0"
+                        || attributes["ApproximateNumberOfMessagesNotVisible"] != "0"
+                        || (attributes["ApproximateNumberOfMessagesDelayed"] ?? "0") != "0"
+                    {
+                        return false
+                    }
+                }
+                return true
+            }
             var violations: [String] = []
             for order in placed {
                 let status = try await shop.status(order.id) ?? "none"

@@ -133,6 +133,79 @@ import Testing
         }
     }
 
+    @Test func functionFaultsActOnTheExecutionEnvironment() async throws {
+        try await withHost(topology(executable: try builtProduct("TestFunction"))) { host, ports in
+            let tail = InvokeOptions(wantsLogTail: true)
+            func invoke() async throws -> InvocationResult {
+                try await host.lambda.invoke("Fn", payload: Array(#"{"action":"echo"}"#.utf8), options: tail)
+            }
+            func initDuration(_ result: InvocationResult) -> Double? {
+                guard let report = result.logLines.last(where: { $0.hasPrefix("REPORT") }),
+                    let range = report.range(of: "Init Duration: ")
+                else { return nil }
+                return Double(report[range.upperBound...].prefix { $0 == "." || $0.isNumber })
+            }
+            func environments() -> Int { host.lambda.environmentCount(of: "Fn") }
+            #expect(try await invoke().functionError == nil)
+            #expect(environments() == 1)
+
+            // A crash kills the runtime before the work: the environment is gone, the next call starts a new one.
+            _ = try await chaos(ports.aws, "POST", "faults", #"[{"service":"lambda","fault":"crash"}]"#)
+            let crashed = try await invoke()
+            #expect(crashed.error?.errorType == "Runtime.ExitError")
+            #expect(crashed.error?.errorMessage.contains("signal") == true)
+            try await eventually("the crashed environment is gone") { environments() == 0 }
+
+            // A slow start makes the cold start (only it) slower, in its Init Duration.
+            _ = try await chaos(
+                ports.aws, "POST", "faults", #"[{"service":"lambda","fault":"slowStart","delayMilliseconds":400}]"#)
+            let slow = try await invoke()
+            #expect(slow.functionError == nil)
+            #expect((initDuration(slow) ?? 0) >= 400)
+            let warm = try await invoke()
+            #expect(warm.functionError == nil && initDuration(warm) == nil)
+
+            // A timeout ends the call as the deadline does and resets the environment.
+            _ = try await chaos(ports.aws, "POST", "faults", #"[{"service":"lambda","fault":"timeout"}]"#)
+            #expect(try await invoke().error?.errorType == "Sandbox.Timedout")
+            try await eventually("the timed-out environment is gone") { environments() == 0 }
+
+            // An init failure fails the cold start's invocation and discards the environment.
+            _ = try await chaos(ports.aws, "POST", "faults", #"[{"service":"lambda","fault":"initFailure"}]"#)
+            let failed = try await invoke()
+            #expect(failed.error?.errorType == "InjectedFault")
+            #expect(failed.error?.errorMessage == "Injected fault: init failed")
+            #expect(environments() == 0)
+            _ = try await chaos(ports.aws, "POST", "faults", "[]")
+            let recovered = try await invoke()
+            #expect(recovered.functionError == nil && initDuration(recovered) != nil)
+            let injected = json(try await chaos(ports.aws, "GET", "injected").1)
+            #expect(
+                injected
+                    == json(#"{"crash":1,"slowStart":1,"timeout":1,"initFailure":1}"#))
+        }
+    }
+
+    @Test func reorderKeepsAFifoGroupsOrderAndDrawsAsSeeded() throws {
+        struct Message: Equatable {
+            var id: Int
+            var group: String?
+        }
+        let messages = (0..<40).map { Message(id: $0, group: ["a", "b", nil][$0 % 3]) }
+        let injector = FaultInjector(seed: 3, region: "us-east-1", tracer: nil)
+        let shuffled = injector.shuffled(messages) { $0.group }
+        #expect(shuffled.count == 40 && Set(shuffled.map(\.id)) == Set(0..<40))
+        #expect(shuffled != messages)
+        for group in ["a", "b"] {
+            let ids = shuffled.filter { $0.group == group }.map(\.id)
+            #expect(ids == ids.sorted(), "group \(group) keeps its order")
+        }
+        let ungrouped = shuffled.filter { $0.group == nil }.map(\.id)
+        #expect(ungrouped != ungrouped.sorted())
+        // The same seed shuffles the same way.
+        #expect(FaultInjector(seed: 3, region: "us-east-1", tracer: nil).shuffled(messages) { $0.group } == shuffled)
+    }
+
     @Test func aTopologyDeclaresTheFaultsOfARun() async throws {
         let text =
             #"{"chaos":{"seed":5,"faults":[{"service":"dynamodb","operation":"Scan","error":{"statusCode":429,"code":"ThrottlingException"}}]}}"#
@@ -211,7 +284,7 @@ import Testing
         let function = try builtProduct("TestFunction")
         let text = #"""
             {"functions":{"Worker":{"executable":"\#(function)","timeout":5}},
-             "queues":{"work":{"visibilityTimeout":1}},
+             "queues":{"work":{"visibilityTimeout":600}},
              "eventSourceMappings":[{"function":"Worker","queue":"work","batchSize":1}]}
             """#
         try await withHost(try Topology.decode(Data(text.utf8), baseDirectory: "/")) { host, ports in
@@ -225,19 +298,28 @@ import Testing
                     ports.aws, "AmazonSQS.SendMessage",
                     #"{"QueueUrl":"http://127.0.0.1:\#(ports.aws)/000000000000/work","MessageBody":"\#(body)"}"#)
             }
+            func advance(_ seconds: Int) async throws {
+                let response = try await http(
+                    "POST", "http://127.0.0.1:\(ports.aws)/_host/clock/advance",
+                    headers: [("Content-Type", "application/json")], body: Array(#"{"seconds":\#(seconds)}"#.utf8))
+                #expect(response.status == 200)
+            }
             _ = try await chaos(ports.aws, "POST", "faults", #"[{"service":"sqs","fault":"duplicate","queue":"work"}]"#)
             try await send("one")
             try await eventually("two invocations of one message") { try invocations() == 2 }
 
             _ = try await chaos(ports.aws, "POST", "faults", #"[{"service":"sqs","fault":"lostAck"}]"#)
             try await send("two")
-            try await eventually("the message is back after its visibility timeout", seconds: 10) {
-                try invocations() >= 4
-            }
+            try await eventually("the message was processed") { try invocations() == 3 }
             _ = try await chaos(ports.aws, "POST", "faults", "[]")
-            let settled = try invocations()
-            try await Task.sleep(for: .milliseconds(1500))
-            #expect(try invocations() <= settled + 1)  // acknowledged again: it does not come back
+            // Its delete was lost: it is back once its visibility timeout (ten minutes on the host's clock) passes.
+            try await advance(601)
+            try await eventually("the message is back after its visibility timeout") { try invocations() == 4 }
+            // Acknowledged this time: after another timeout only a new message is processed.
+            try await advance(601)
+            try await send("three")
+            try await eventually("the new message was processed") { try invocations() >= 5 }
+            #expect(try invocations() == 5)
             let kinds = try tracer.store.recent(limit: 100, service: "chaos").map(\.operation)
             #expect(kinds.contains("duplicate") && kinds.contains("lostAck"))
         }

@@ -31,6 +31,24 @@ struct SQSStoreTests {
                 == first.messages[0].attributes["ApproximateFirstReceiveTimestamp"])
     }
 
+    @Test func aHeldBackMessageComesBackLaterWithoutCountingThatReceive() throws {
+        let store = try makeSQSStore(clock: clock)
+        try store.createQueue(name: "q", attributes: ["VisibilityTimeout": "30"])
+        _ = try store.send(queue: "q", SQSOutgoingMessage(body: "a"))
+        let first = try store.receive(queue: "q").messages
+        #expect(first.map(\.body) == ["a"])
+        try store.holdBack(queue: "q", receiptHandles: first.map(\.receiptHandle), seconds: 2)
+        _ = try store.send(queue: "q", SQSOutgoingMessage(body: "b"))
+        // b overtakes a, which is back after 2 s (not after the 30 s visibility timeout), as if first received now.
+        #expect(try store.receive(queue: "q").messages.map(\.body) == ["b"])
+        clock.advance(by: 1.9)
+        #expect(try store.receive(queue: "q").messages.isEmpty)
+        clock.advance(by: 0.2)
+        let again = try store.receive(queue: "q").messages
+        #expect(again.map(\.body) == ["a"])
+        #expect(again.first?.attributes["ApproximateReceiveCount"] == "1")
+    }
+
     @Test func deleteWithAReceiptHandle() throws {
         let store = try makeSQSStore(clock: clock)
         try store.createQueue(name: "q", attributes: ["VisibilityTimeout": "5"])

@@ -21,6 +21,8 @@ struct SQSEventSourceMapping: Sendable {
     let lambda: LambdaService
     let logger: Logger
     private let filters: [EventPattern]
+    /// Messages an injected `reorder` held back once (never twice, so every message gets through); bounded.
+    private let heldBack = SharedValue<Set<String>>([])
 
     init(mapping: EventSourceMapping, queue: String, sqs: SQSStore, lambda: LambdaService, logger: Logger) throws {
         self.mapping = mapping
@@ -51,7 +53,7 @@ struct SQSEventSourceMapping: Sendable {
                     continue
                 }
                 if let next = result.nextVisibleAt {
-                    let seconds = max(0.001, next.timeIntervalSinceNow)
+                    let seconds = max(0.001, next.timeIntervalSince(sqs.now()))
                     wait = min(wait, .milliseconds(Int64(seconds * 1000) + 1))
                 }
             } catch {
@@ -65,15 +67,17 @@ struct SQSEventSourceMapping: Sendable {
     private func fill(_ first: [SQSReceivedMessage]) async throws -> [SQSReceivedMessage] {
         var batch = first
         guard mapping.maximumBatchingWindowInSeconds > 0 else { return batch }
-        let deadline = ContinuousClock.now + .seconds(mapping.maximumBatchingWindowInSeconds)
+        // The window counts on the host's clock: an advance closes it at once.
+        let deadline = sqs.now().addingTimeInterval(Double(mapping.maximumBatchingWindowInSeconds))
         while batch.count < mapping.batchSize, !Task.isCancelled {
             let version = sqs.database.topics.signal(for: .queue(queue)).version
             let more = try sqs.receive(queue: queue, maxMessages: min(10, mapping.batchSize - batch.count))
             batch += more.messages
             if !more.messages.isEmpty { continue }
-            let left = deadline - ContinuousClock.now
-            if left <= .zero { break }
-            await sqs.database.topics.signal(for: .queue(queue)).wait(after: version, timeout: left)
+            let left = deadline.timeIntervalSince(sqs.now())
+            if left <= 0 { break }
+            await sqs.database.topics.signal(for: .queue(queue)).wait(
+                after: version, timeout: .milliseconds(Int64(left * 1000) + 1))
         }
         return batch
     }
@@ -102,7 +106,24 @@ struct SQSEventSourceMapping: Sendable {
         // two invocations, or processed without its delete.
         let trace = batch.lazy.compactMap { $0.attributes["AWSTraceHeader"] }.first
         let faults = lambda.faults?.batchFaults(queue: queue, trace: trace) ?? .init()
-        if faults.reorder { batch = lambda.faults?.shuffled(batch) ?? batch }
+        if faults.reorder, let injector = lambda.faults {
+            batch = injector.shuffled(batch) { $0.attributes["MessageGroupId"] }
+            // Across batches too: on a standard queue part of the batch is held back, so later messages overtake it
+            // (a FIFO queue's groups stay in order, as AWS guarantees).
+            if !queue.hasSuffix(".fifo") {
+                let kept = injector.draw(below: batch.count)
+                let held = heldBack.withLock { seen in
+                    if seen.count > 10_000 { seen.removeAll() }
+                    return batch[kept...].filter { seen.insert($0.messageId).inserted }
+                }
+                try? sqs.holdBack(
+                    queue: queue, receiptHandles: held.map(\.receiptHandle),
+                    seconds: Double(faults.holdBackMilliseconds) / 1000)
+                let ids = Set(held.map(\.messageId))
+                batch.removeAll { ids.contains($0.messageId) }
+                guard !batch.isEmpty else { return }
+            }
+        }
         if faults.delayMilliseconds > 0 { try? await Task.sleep(for: .milliseconds(faults.delayMilliseconds)) }
         let event = SQSEvent(
             records: batch.map { message in

@@ -27,7 +27,8 @@ struct StreamEventSourceMapping: Sendable {
                     maximumRetryAttempts: mapping.maximumRetryAttempts,
                     bisectBatchOnFunctionError: mapping.bisectBatchOnFunctionError),
                 filters: mapping.filters, failureDestination: mapping.onFailureDestination,
-                resourceARN: lambda.functionARN(mapping.functionName), streamARN: mapping.eventSourceArn),
+                resourceARN: lambda.functionARN(mapping.functionName), streamARN: mapping.eventSourceArn,
+                faults: lambda.faults, faultService: "dynamodb", faultResource: table),
             checkpoints: StreamCheckpoints(
                 load: { db in try EventSourceMappingStore.checkpoint(db, uuid) },
                 save: { db, checkpoint in try EventSourceMappingStore.save(db, uuid: uuid, checkpoint) }),
