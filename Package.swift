@@ -17,10 +17,14 @@ let functionLinking: [LinkerSetting] = [
 
 /// Every directory under functions/ is one Lambda function: an executable product of the same name.
 let functionNames = [
-    // The commerce system (Sources/Commerce): six HTTP APIs and six workers.
+    // The commerce system (Sources/Commerce): the reference's six HTTP APIs and six workers,
     "RestockSKUApi", "ListSKUsApi", "PlaceOrderApi", "ListOrdersApi", "ListOrderPaymentsApi", "SimulateRawEventApi",
     "RestockSKUWorker", "SyncOrderWorker", "AllocateOrderStockWorker", "ProcessOrderPaymentWorker",
     "CompleteOrderPaymentAcceptedWorker", "DeallocateOrderPaymentRejectedWorker",
+    // and the rest of the order's life: shipping, cancellation with its compensations, notifications.
+    "CancelOrderApi", "ShipOrderApi", "DeliverShipmentApi", "ListShipmentsApi", "ListNotificationsApi",
+    "ShipOrderWorker",
+    "ReturnOrderStockWorker", "RefundOrderPaymentWorker", "CancelOrderShipmentWorker", "NotifyOrderWorker",
 ]
 
 let functionTargets: [Target] = functionNames.map { name in

@@ -33,8 +33,18 @@ final class FakeDatabase: CommerceDatabase {
 
     var callCount: Int { gets.count + puts.count + updates.count + queries.count + transactions.count }
 
+    /// Items by `pk|sk`: when any is set, gets answer from them (no such key: no item) instead of `getResult`.
+    var itemsByKey: [String: DynamoDBItem] = [:]
+
+    func stored(_ item: DynamoDBItem) {
+        itemsByKey["\(item.string("pk") ?? "")|\(item.string("sk") ?? "")"] = item
+    }
+
     func getItem(_ input: GetItemInput) throws(DynamoDBError) -> GetItemOutput {
         gets.append(input)
+        if !itemsByKey.isEmpty {
+            return GetItemOutput(item: itemsByKey["\(input.key.string("pk") ?? "")|\(input.key.string("sk") ?? "")"])
+        }
         return try getResult.get()
     }
 

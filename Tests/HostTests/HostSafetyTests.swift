@@ -81,37 +81,6 @@ import Glibc
 
     // MARK: connections
 
-    @Test func anIncompleteRequestIsClosedAfterTheIdleTimeout() async throws {
-        var configuration = testConfiguration()
-        configuration.idleTimeout = .seconds(1)
-        try await withHost(Topology(functions: []), configuration: configuration) { _, ports in
-            // A head that never ends, and a body that never comes whole (slowloris).
-            for partial in [
-                "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le",
-                "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{\"a\":",
-            ] {
-                let fd = try connect(port: ports.aws)
-                defer { close(fd) }
-                _ = partial.withCString { send(fd, $0, strlen($0), 0) }
-                let closed = try await blocking { () -> Bool in
-                    // Generous: on a loaded machine the timer may fire late; held open forever is the failure.
-                    var timeout = timeval(tv_sec: 30, tv_usec: 0)
-                    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-                    var buffer = [UInt8](repeating: 0, count: 4096)
-                    while true {
-                        let count = recv(fd, &buffer, buffer.count, 0)
-                        if count == 0 { return true }  // the host closed it
-                        // A signal (a child process of another test exiting) interrupts a recv with a timeout even
-                        // under SA_RESTART: read on. Reset counts as closed; a timeout does not.
-                        if count < 0 && errno == EINTR { continue }
-                        if count < 0 { return errno == ECONNRESET }
-                    }
-                }
-                #expect(closed, "\(partial)")
-            }
-        }
-    }
-
     // MARK: data directory
 
     @Test func oneHostPerDataDirectoryAndItsFilesAreOwnerOnly() throws {
@@ -271,4 +240,38 @@ func connect(port: Int) throws -> Int32 {
         throw TestFailure("cannot connect to port \(port)")
     }
     return fd
+}
+
+/// Timing: run alone, after the other suites (`scripts/test`), so that a loaded machine does not delay the idle timer.
+@Suite struct ConnectionTimingTests {
+    @Test func anIncompleteRequestIsClosedAfterTheIdleTimeout() async throws {
+        var configuration = testConfiguration()
+        configuration.idleTimeout = .seconds(1)
+        try await withHost(Topology(functions: []), configuration: configuration) { _, ports in
+            // A head that never ends, and a body that never comes whole (slowloris).
+            for partial in [
+                "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le",
+                "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{\"a\":",
+            ] {
+                let fd = try connect(port: ports.aws)
+                defer { close(fd) }
+                _ = partial.withCString { send(fd, $0, strlen($0), 0) }
+                let closed = try await blocking { () -> Bool in
+                    // Generous: on a loaded machine the timer may fire late; held open forever is the failure.
+                    var timeout = timeval(tv_sec: 30, tv_usec: 0)
+                    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                    var buffer = [UInt8](repeating: 0, count: 4096)
+                    while true {
+                        let count = recv(fd, &buffer, buffer.count, 0)
+                        if count == 0 { return true }  // the host closed it
+                        // A signal (a child process of another test exiting) interrupts a recv with a timeout even
+                        // under SA_RESTART: read on. Reset counts as closed; a timeout does not.
+                        if count < 0 && errno == EINTR { continue }
+                        if count < 0 { return errno == ECONNRESET }
+                    }
+                }
+                #expect(closed, "\(partial)")
+            }
+        }
+    }
 }

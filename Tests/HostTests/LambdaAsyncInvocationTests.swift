@@ -51,19 +51,35 @@ import Testing
     }
 
     @Test func aFailingEventIsRetriedTwiceThenSentToTheDeadLetterQueue() async throws {
-        let configuration = testConfiguration(asyncRetryDelays: [.milliseconds(300), .milliseconds(600)])
-        try await withHost(try asyncTopology(), configuration: configuration) { host, ports in
-            let started = Date()
+        // AWS's delays (a minute, then two), passed with the host's clock.
+        try await withHost(try asyncTopology()) { host, ports in
             let response = try await http(
                 "POST", "http://127.0.0.1:\(ports.aws)/2015-03-31/functions/Fn/invocations",
                 headers: [("X-Amz-Invocation-Type", "Event")],
                 body: Array(#"{"action":"throw","message":"boom"}"#.utf8))
             #expect(response.status == 202)
             let requestID = response.header("x-amzn-requestid") ?? ""
-            let messages = try await receive(ports.aws, queue: "fn-dlq", wait: 20)
+            let tracer = try #require(host.tracer)
+            func attempts() throws -> Int {
+                tracer.flush()
+                return try tracer.store.recent(limit: 100, resource: "Fn", service: "lambda").count
+            }
+            try await eventually("the first attempt") { try attempts() == 1 }
+            var messages: [[String: Any]] = []
+            var advanced = 0
+            for _ in 0..<40 where messages.isEmpty {
+                let answer = try await http(
+                    "POST", "http://127.0.0.1:\(ports.aws)/_host/clock/advance",
+                    headers: [("Content-Type", "application/json")], body: Array(#"{"seconds":15}"#.utf8))
+                #expect(answer.status == 200)
+                advanced += 15
+                messages = try await receive(ports.aws, queue: "fn-dlq", wait: 0)
+                if messages.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            }
             #expect(messages.count == 1)
-            // Both retry delays passed before the event was given up.
-            #expect(Date().timeIntervalSince(started) >= 0.9)
+            #expect(try attempts() == 3)
+            // Both retry delays passed on the host's clock before the event was given up.
+            #expect(advanced >= 180)
             let message = try #require(messages.first)
             #expect(message["Body"] as? String == #"{"action":"throw","message":"boom"}"#)
             let attributes = message["MessageAttributes"] as? [String: [String: Any]] ?? [:]

@@ -12,7 +12,7 @@ import Testing
         defer { unlink(log) }
         let text = #"""
             {"functions":{"Worker":{"executable":"\#(function)","timeout":5,"environment":{"TEST_EVENT_LOG":"\#(log)"}}},
-             "queues":{"work":{"visibilityTimeout":1,"deadLetterQueue":"work-dlq","maxReceiveCount":2},"work-dlq":{}},
+             "queues":{"work":{"visibilityTimeout":60,"deadLetterQueue":"work-dlq","maxReceiveCount":2},"work-dlq":{}},
              "eventSourceMappings":[{"function":"Worker","queue":"work","reportBatchItemFailures":true}]}
             """#
         let topology = try Topology.decode(Data(text.utf8), baseDirectory: "/")
@@ -47,8 +47,15 @@ import Testing
             let sent = try await cli([
                 "sqs", "send-message", "--queue-url", "\(endpoint)/000000000000/work", "--message-body", "please fail",
             ])
-            // Reported failed on both receives; the third receive moves it to the DLQ.
-            try await waitFor("the DLQ") { try await count("work-dlq") == 1 }
+            // Reported failed on both receives; the third receive moves it to the DLQ. The visibility timeout (a
+            // minute) passes with the host's clock.
+            try await waitFor("the DLQ") {
+                let advanced = try await http(
+                    "POST", "\(endpoint)/_host/clock/advance", headers: [("Content-Type", "application/json")],
+                    body: Array(#"{"seconds":61}"#.utf8))
+                #expect(advanced.status == 200)
+                return try await count("work-dlq") == 1
+            }
             #expect(received() == 2)
             #expect(try await count("work") == 0)
 

@@ -9,7 +9,7 @@ import Testing
         let function = try builtProduct("TestFunction")
         let text = #"""
             {"functions":{"Worker":{"executable":"\#(function)","timeout":5}},
-             "queues":{"work":{"visibilityTimeout":1,"deadLetterQueue":"work-dlq","maxReceiveCount":2},"work-dlq":{}},
+             "queues":{"work":{"visibilityTimeout":60,"deadLetterQueue":"work-dlq","maxReceiveCount":2},"work-dlq":{}},
              "eventSourceMappings":[{"function":"Worker","queue":"work","batchSize":10,"reportBatchItemFailures":true}]}
             """#
         let topology = try Topology.decode(Data(text.utf8), baseDirectory: "/")
@@ -29,12 +29,17 @@ import Testing
             let failing = try await call("SendMessage", #"{"QueueUrl":"\#(base)/work","MessageBody":"fail-1"}"#)
             let failingID = try #require(failing["MessageId"] as? String)
 
-            // Two receives by the mapping (each reported as failed), then the third receive moves it to the DLQ.
+            // Two receives by the mapping (each reported as failed), then the third receive moves it to the DLQ; the
+            // visibility timeout (a minute) passes with the host's clock.
             var dead: [[String: Any]] = []
-            for _ in 0..<4 where dead.isEmpty {
+            for _ in 0..<10 where dead.isEmpty {
                 let received = try await call(
-                    "ReceiveMessage", #"{"QueueUrl":"\#(base)/work-dlq","WaitTimeSeconds":5}"#)
+                    "ReceiveMessage", #"{"QueueUrl":"\#(base)/work-dlq","WaitTimeSeconds":1}"#)
                 dead = received["Messages"] as? [[String: Any]] ?? []
+                let advanced = try await http(
+                    "POST", "http://127.0.0.1:\(ports.aws)/_host/clock/advance",
+                    headers: [("Content-Type", "application/json")], body: Array(#"{"seconds":61}"#.utf8))
+                #expect(advanced.status == 200)
             }
             #expect(dead.first?["MessageId"] as? String == failingID)
             #expect(dead.first?["Body"] as? String == "fail-1")

@@ -15,7 +15,9 @@ await Lambda.main { _ in
     let environment = ProcessInfo.processInfo.environment
     let database = try DynamoDBClient(environment: environment)
     let tableName = try environment.required("PAYMENTS_TABLE_NAME")
-    let eventStore = EventStore(database: database, tableName: try environment.required("EVENT_STORE_TABLE_NAME"))
+    let eventStore = EventStore(
+        database: database, tableName: try environment.required("EVENT_STORE_TABLE_NAME"),
+        envelope: EventEnvelope(producer: "ProcessOrderPaymentWorker"))
     let gateway = try FakePaymentGateway(environment: environment)
     return WorkerController(
         ProcessOrderPaymentWorker(database: database, tableName: tableName, eventStore: eventStore, gateway: gateway))

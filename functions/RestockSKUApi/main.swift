@@ -13,5 +13,8 @@ await Lambda.run { _ in
     let environment = ProcessInfo.processInfo.environment
     let database = try DynamoDBClient(environment: environment)
     let tableName = try environment.required("EVENT_STORE_TABLE_NAME")
-    return APIController(RestockSKUApi(eventStore: EventStore(database: database, tableName: tableName)))
+    return APIController(
+        RestockSKUApi(
+            eventStore: EventStore(
+                database: database, tableName: tableName, envelope: EventEnvelope(producer: "RestockSKUApi"))))
 }

@@ -14,6 +14,8 @@ await Lambda.main { _ in
     let environment = ProcessInfo.processInfo.environment
     let database = try DynamoDBClient(environment: environment)
     let tableName = try environment.required("ORDERS_TABLE_NAME")
-    let eventStore = EventStore(database: database, tableName: try environment.required("EVENT_STORE_TABLE_NAME"))
+    let eventStore = EventStore(
+        database: database, tableName: try environment.required("EVENT_STORE_TABLE_NAME"),
+        envelope: EventEnvelope(producer: "SyncOrderWorker"))
     return WorkerController(SyncOrderWorker(database: database, tableName: tableName, eventStore: eventStore))
 }

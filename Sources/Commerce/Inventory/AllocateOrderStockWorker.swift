@@ -22,6 +22,8 @@ public struct AllocateOrderStockWorker: WorkerService {
     }
 
     public func allocate(_ event: IncomingOrderEvent) throws(CommerceError) {
+        // What it raises carries the incoming event's correlation id.
+        let eventStore = eventStore.correlated(event.correlationId)
         let data = event.eventData
         let existing = try AllocationStore(database: database, tableName: tableName)
             .allocationItem(sku: data.sku, orderId: data.orderId)

@@ -5,7 +5,7 @@ public enum AllocationStatus: String, Sendable, CaseIterable {
     case allocated = "ALLOCATED"
     case completedPaymentAccepted = "COMPLETED_PAYMENT_ACCEPTED"
     case deallocatedPaymentRejected = "DEALLOCATED_PAYMENT_REJECTED"
-    /// Defined by the reference, never written.
+    /// Defined by the reference, never written there; written here when a cancelled order's stock goes back.
     case deallocatedOrderCanceled = "DEALLOCATED_ORDER_CANCELED"
 }
 
@@ -47,9 +47,26 @@ struct AllocationStore {
         return StoredAllocation(data: data, allocationStatus: AllocationStatus.allocated.rawValue)
     }
 
+    /// A stored allocation in any status, fully valid.
+    static func storedAllocation(from item: DynamoDBItem) throws(CommerceError) -> StoredAllocation {
+        let fields = Fields(members: unmarshalled(item))
+        let data = try OrderData(validating: fields)
+        guard let status = fields.members["allocationStatus"]?.stringValue, AllocationStatus(rawValue: status) != nil
+        else { throw .invalidArguments("the allocation has no valid allocationStatus") }
+        return StoredAllocation(data: data, allocationStatus: status)
+    }
+
     /// The allocation update to `status`, conditioned on the stored orderId, sku, units and ALLOCATED status.
     static func settle(
         _ allocation: StoredAllocation, to status: AllocationStatus, tableName: String, now: String
+    ) -> DynamoDB.Update {
+        settle(allocation, from: .allocated, to: status, tableName: tableName, now: now)
+    }
+
+    /// The allocation update from `expected` to `status`, conditioned on the stored orderId, sku and units too.
+    static func settle(
+        _ allocation: StoredAllocation, from expected: AllocationStatus, to status: AllocationStatus,
+        tableName: String, now: String
     ) -> DynamoDB.Update {
         var set = SetClause()
         set.set("allocationStatus", .s(status.rawValue))
@@ -62,7 +79,7 @@ struct AllocationStore {
         values[":expectedOrderId"] = .s(allocation.data.orderId)
         values[":expectedSku"] = .s(allocation.data.sku)
         values[":expectedUnits"] = numberAttribute(allocation.data.units)
-        values[":expectedAllocationStatus"] = .s(AllocationStatus.allocated.rawValue)
+        values[":expectedAllocationStatus"] = .s(expected.rawValue)
         return DynamoDB.Update(
             key: Keys.allocation(sku: allocation.data.sku, orderId: allocation.data.orderId),
             updateExpression: set.expression, tableName: tableName,

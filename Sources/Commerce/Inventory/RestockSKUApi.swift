@@ -11,6 +11,17 @@ public struct RestockSKUApi: APIService {
     public var successStatusCode: Int { 202 }
 
     public func handle(body: JSONValue?, logger: LambdaLogger) throws(CommerceError) -> JSONOutput {
+        try restock(body, eventStore: eventStore, logger: logger)
+    }
+
+    /// The event carries the request's correlation id.
+    public func handle(body: JSONValue?, correlation: inout Correlation, logger: LambdaLogger) throws(CommerceError)
+        -> JSONOutput
+    {
+        try restock(body, eventStore: eventStore.correlated(correlation.id), logger: logger)
+    }
+
+    func restock(_ body: JSONValue?, eventStore: EventStore, logger: LambdaLogger) throws(CommerceError) -> JSONOutput {
         let request = try Fields(body)
         let sku = try request.string("sku", trimmed: false)
         let units = try request.units()

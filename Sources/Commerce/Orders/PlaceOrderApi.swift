@@ -12,6 +12,17 @@ public struct PlaceOrderApi: APIService {
     public var successStatusCode: Int { 202 }
 
     public func handle(body: JSONValue?, logger: LambdaLogger) throws(CommerceError) -> JSONOutput {
+        try place(body, eventStore: eventStore, logger: logger)
+    }
+
+    /// The event carries the request's correlation id.
+    public func handle(body: JSONValue?, correlation: inout Correlation, logger: LambdaLogger) throws(CommerceError)
+        -> JSONOutput
+    {
+        try place(body, eventStore: eventStore.correlated(correlation.id), logger: logger)
+    }
+
+    func place(_ body: JSONValue?, eventStore: EventStore, logger: LambdaLogger) throws(CommerceError) -> JSONOutput {
         let request = try Fields(body)
         let order = OrderData(
             orderId: try request.string("orderId", trimmed: false), sku: try request.string("sku", trimmed: false),

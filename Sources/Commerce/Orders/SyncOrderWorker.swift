@@ -11,7 +11,8 @@ import LambdaRuntime
 ///   same status could overwrite each other, e.g. PAYMENT_ACCEPTED overwritten by a late STOCK_ALLOCATED). A failed
 ///   condition whose old item already has the new status counts as success; otherwise the status it returns is
 ///   decided on again at once (a few times, then the message is retried).
-/// - any other event, no order: dropped (InvalidOperationError), never retried.
+/// - any other event, no order: dropped (InvalidOperationError), never retried; except a cancellation made through
+///   the cancel API, which is retried until the order exists (the order is placed, so it will be).
 public struct SyncOrderWorker: WorkerService {
     public var database: any CommerceDatabase
     public var tableName: String
@@ -41,11 +42,21 @@ public struct SyncOrderWorker: WorkerService {
         if event.eventName == .orderPlaced {
             let order: DynamoDBItem
             if let existing { order = existing } else { order = try createOrder(event.eventData) }
-            try eventStore.raiseOrderEvent(.orderCreated, OrderData(validating: Fields(members: unmarshalled(order))))
+            try eventStore.correlated(event.correlationId).raiseOrderEvent(
+                .orderCreated, OrderData(validating: Fields(members: unmarshalled(order))))
             return
         }
         for _ in 0..<Self.decisionAttempts {
             guard let order = existing else {
+                // A cancellation made through the cancel API (it left its mark) of an order placed but not created
+                // yet waits for the creation; any other event for a missing order is dropped, as the reference.
+                if event.eventName == .orderCanceled,
+                    try CancellationStore(database: database, tableName: tableName)
+                        .isCanceled(orderId: orderId)
+                {
+                    throw CommerceError(
+                        .invalidOperation, "Order to cancel is not created yet: \(orderId)", transient: true)
+                }
                 throw CommerceError(.invalidOperation, "Order to update does not exist: \(orderId)")
             }
             guard let status = order.string("orderStatus").flatMap(OrderStatus.init(rawValue:)) else {

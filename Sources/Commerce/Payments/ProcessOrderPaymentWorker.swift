@@ -65,6 +65,8 @@ public struct ProcessOrderPaymentWorker: WorkerService {
     }
 
     public func pay(_ event: IncomingOrderEvent, logger: LambdaLogger = LambdaLogger()) throws(CommerceError) {
+        // What it raises carries the incoming event's correlation id.
+        let eventStore = eventStore.correlated(event.correlationId)
         let data = event.eventData
         let existing = try payment(orderId: data.orderId)
 

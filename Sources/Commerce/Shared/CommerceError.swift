@@ -19,6 +19,10 @@ public struct CommerceError: Error, Equatable, Sendable, CustomStringConvertible
         case paymentFailed = "PaymentFailedError"
         case paymentAlreadyAccepted = "PaymentAlreadyAcceptedError"
         case paymentAlreadyRejected = "PaymentAlreadyRejectedError"
+        /// What a request names does not exist (an API answers 404).
+        case notFound = "NotFoundError"
+        /// The request conflicts with the order's state, such as delivering a cancelled shipment (409).
+        case conflict = "ConflictError"
 
         /// Whether a failure of this kind is retried when nothing else is said.
         public var isTransientByDefault: Bool { self == .unrecognized || self == .paymentFailed }

@@ -15,6 +15,48 @@ public protocol APIService {
     var successStatusCode: Int { get }
     /// `body` is the parsed request body: nil when it is missing or not JSON.
     func handle(body: JSONValue?, logger: LambdaLogger) throws(CommerceError) -> JSONOutput
+    /// The same, for a request whose correlation id is known: the events it raises carry it. A request about an
+    /// existing order that names no correlation id of its own takes the order's (`correlation.id` changed).
+    func handle(body: JSONValue?, correlation: inout Correlation, logger: LambdaLogger) throws(CommerceError)
+        -> JSONOutput
+}
+
+extension APIService {
+    /// A service that raises no event has no use for the correlation id.
+    public func handle(body: JSONValue?, correlation: inout Correlation, logger: LambdaLogger) throws(CommerceError)
+        -> JSONOutput
+    {
+        try handle(body: body, logger: logger)
+    }
+}
+
+/// An API about an order that raises events under the request's correlation id (202 when done); called without one
+/// (tests), it runs under a new id.
+public protocol CorrelatedAPIService: APIService {}
+
+extension CorrelatedAPIService {
+    public var successStatusCode: Int { 202 }
+
+    public func handle(body: JSONValue?, logger: LambdaLogger) throws(CommerceError) -> JSONOutput {
+        var correlation = Correlation(id: newIdentifier(), isGiven: false)
+        return try handle(body: body, correlation: &correlation, logger: logger)
+    }
+}
+
+/// A request's correlation id, and whether the caller gave it (`x-correlation-id`) or it was made for the request.
+public struct Correlation: Sendable, Equatable {
+    public var id: String
+    public var isGiven: Bool
+
+    public init(id: String, isGiven: Bool) {
+        self.id = id
+        self.isGiven = isGiven
+    }
+
+    /// A request about an order: the order's own id unless the caller named one.
+    mutating func adopt(orderCorrelation: String?) {
+        if !isGiven, let orderCorrelation { id = orderCorrelation }
+    }
 }
 
 /// The controller of every HTTP API (API Gateway HTTP API, payload 2.0): `InvalidArgumentsError` → 400
@@ -26,25 +68,64 @@ public struct APIController<Service: APIService>: LambdaHandler {
     public init(_ service: Service) { self.service = service }
 
     public func handle(_ event: APIGatewayV2Request, context: LambdaContext) async throws -> APIGatewayV2Response {
-        respond(toBody: event.body, logger: context.logger)
+        respond(toBody: event.body, headers: event.headers, logger: context.logger)
+    }
+
+    /// Answers a request with its headers: the correlation id (`x-correlation-id`; made when absent, or the
+    /// order's own for a request about an existing order) goes to the events the request raises and to every log
+    /// line, and back in the response's `x-correlation-id` header.
+    public func respond(toBody body: String?, headers: [String: String], logger: LambdaLogger = LambdaLogger())
+        -> APIGatewayV2Response
+    {
+        let correlation: Correlation
+        do throws(CommerceError) {
+            correlation = Correlation(
+                id: try CorrelationID.of(headers: headers), isGiven: headers[CorrelationID.header] != nil)
+        } catch {
+            logger.warn("Bad request: \(error)")
+            return APIGatewayV2Response(statusCode: 400, body: #"{"message":"Bad Request"}"#)
+        }
+        var (response, used) = respond(toBody: body, correlation: correlation, logger: logger)
+        response.headers = [CorrelationID.header: used?.id ?? correlation.id]
+        return response
     }
 
     // DECISIONS: `isBase64Encoded` is not handled, as the reference (`JSON.parse(event.body)`): a base64 body is
     // not JSON and gets 400. Clients send `Content-Type: application/json`, which API Gateway passes as text.
     public func respond(toBody body: String?, logger: LambdaLogger = LambdaLogger()) -> APIGatewayV2Response {
+        respond(toBody: body, correlation: nil, logger: logger).response
+    }
+
+    /// The response, and the correlation the service used (nil without one).
+    func respond(toBody body: String?, correlation: Correlation?, logger: LambdaLogger)
+        -> (response: APIGatewayV2Response, correlation: Correlation?)
+    {
         let json = parseJSON(body)
-        // Every line of the request names the order (or SKU) it is about.
-        let logger = logger.with("orderId", json?["orderId"]?.stringValue).with("sku", json?["sku"]?.stringValue)
+        // Every line of the request names the order (or SKU) it is about, and its correlation id.
+        var logger = logger.with("orderId", json?["orderId"]?.stringValue).with("sku", json?["sku"]?.stringValue)
+            .with("correlationId", correlation?.id)
+        var correlation = correlation
         do throws(CommerceError) {
-            let output = try service.handle(body: json, logger: logger)
-            return APIGatewayV2Response(statusCode: service.successStatusCode, body: output.text)
-        } catch {
-            if error.kind == .invalidArguments {
-                logger.warn("Bad request: \(error)")
-                return APIGatewayV2Response(statusCode: 400, body: #"{"message":"Bad Request"}"#)
+            let output: JSONOutput
+            if var known = correlation {
+                output = try service.handle(body: json, correlation: &known, logger: logger)
+                correlation = known
+            } else {
+                output = try service.handle(body: json, logger: logger)
             }
-            logger.error("Request failed: \(error)")
-            return APIGatewayV2Response(statusCode: 500, body: #"{"message":"Internal Server Error"}"#)
+            logger.with("correlationId", correlation?.id).info("Answered \(service.successStatusCode)")
+            return (APIGatewayV2Response(statusCode: service.successStatusCode, body: output.text), correlation)
+        } catch {
+            logger = logger.with("correlationId", correlation?.id)
+            let (status, message): (Int, String) =
+                switch error.kind {
+                case .invalidArguments: (400, "Bad Request")
+                case .notFound: (404, "Not Found")
+                case .conflict: (409, "Conflict")
+                default: (500, "Internal Server Error")
+                }
+            if status == 500 { logger.error("Request failed: \(error)") } else { logger.warn("\(message): \(error)") }
+            return (APIGatewayV2Response(statusCode: status, body: #"{"message":"\#(message)"}"#), correlation)
         }
     }
 }
@@ -82,7 +163,9 @@ public struct WorkerController<Service: WorkerService>: LambdaByteHandler {
                 if case .m(let data)? = newImage["eventData"] {
                     logger = logger.with("orderId", data["orderId"]?.loggedText).with("sku", data["sku"]?.loggedText)
                 }
+                logger = logger.with("correlationId", newImage["correlationId"]?.loggedText)
                 try service.process(newImage: newImage, logger: logger)
+                logger.info("Message \(messageId) processed: \(newImage.string("eventName") ?? "event")")
             } catch {
                 if error.transient {
                     logger.warn("Message \(messageId) failed, to be retried: \(error)")
@@ -132,12 +215,19 @@ public struct IncomingOrderEvent: Equatable, Sendable {
     public var eventData: OrderData
     public var createdAt: String
     public var updatedAt: String
+    /// The envelope's correlation id (nil for an event without the envelope: a simulated one, or one stored before
+    /// the envelope existed).
+    public var correlationId: String?
 
-    public init(eventName: OrderEventName, eventData: OrderData, createdAt: String, updatedAt: String) {
+    public init(
+        eventName: OrderEventName, eventData: OrderData, createdAt: String, updatedAt: String,
+        correlationId: String? = nil
+    ) {
         self.eventName = eventName
         self.eventData = eventData
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.correlationId = correlationId
     }
 
     public init(newImage: DynamoDBItem, accepting accepted: [OrderEventName]) throws(CommerceError) {
@@ -149,6 +239,7 @@ public struct IncomingOrderEvent: Equatable, Sendable {
         eventData = try OrderData(validating: Fields(fields.members["eventData"]))
         createdAt = try fields.string("createdAt", trimmed: true)
         updatedAt = try fields.string("updatedAt", trimmed: true)
+        correlationId = fields.members["correlationId"]?.stringValue
     }
 }
 

@@ -16,6 +16,8 @@ struct ListQuery {
     /// The response member holding the list (`skus`, `orders`, `orderPayments`).
     var listName: String
     var fields: [String]
+    /// Whether the id selects every item of its partition (an order's notifications) rather than one item.
+    var idSelectsPartition = false
 
     static let defaultLimit = 50
 
@@ -25,7 +27,12 @@ struct ListQuery {
         let id = try request.optionalString(idField, trimmed: false)
         let options = try request.listOptions()
         let input: QueryInput
-        if let id {
+        if let id, idSelectsPartition {
+            input = QueryInput(
+                tableName: tableName, limit: options.limit ?? Self.defaultLimit,
+                scanIndexForward: (options.sortDirection ?? .asc) == .asc, keyConditionExpression: "#pk = :pk",
+                expressionAttributeNames: ["#pk": "pk"], expressionAttributeValues: [":pk": key(id)["pk"]!])
+        } else if let id {
             let key = key(id)
             input = QueryInput(
                 tableName: tableName, keyConditionExpression: "#pk = :pk AND #sk = :sk",

@@ -16,6 +16,16 @@ public enum OrderEventName: String, Sendable, CaseIterable {
 
 public let skuRestockedEventName = "SKU_RESTOCKED_EVENT"
 
+/// The events of the order's life beyond the reference: a shipment delivered or cancelled, and the compensations
+/// of a cancellation. Only new workers raise them; the reference's SyncOrderWorker never sees them.
+public enum LifecycleEventName: String, Sendable, CaseIterable {
+    case shipmentRequested = "ORDER_SHIPMENT_REQUESTED_EVENT"
+    case stockReturned = "ORDER_STOCK_RETURNED_EVENT"
+    case paymentRefunded = "ORDER_PAYMENT_REFUNDED_EVENT"
+    case shipmentCanceled = "ORDER_SHIPMENT_CANCELED_EVENT"
+    case shipmentReturned = "ORDER_SHIPMENT_RETURNED_EVENT"
+}
+
 /// The five fields every order event carries, and every order, allocation and payment item repeats.
 public struct OrderData: Equatable, Sendable {
     public var orderId: String
@@ -87,6 +97,25 @@ enum Keys {
 
     static func payment(orderId: String) -> DynamoDBItem {
         tableKey(pk: "PAYMENTS#ORDER_ID#\(orderId)", sk: "ORDER_ID#\(orderId)#ORDER_PAYMENT")
+    }
+
+    /// The refund of an order's accepted payment (at most one).
+    static func refund(orderId: String) -> DynamoDBItem {
+        tableKey(pk: "PAYMENTS#ORDER_ID#\(orderId)", sk: "ORDER_ID#\(orderId)#ORDER_REFUND")
+    }
+
+    /// The mark a cancellation leaves on an order: once it exists, nothing ships and every compensation runs.
+    static func cancellation(orderId: String) -> DynamoDBItem {
+        tableKey(pk: "ORDERS#ORDER_ID#\(orderId)", sk: "ORDER_ID#\(orderId)#CANCELLATION")
+    }
+
+    static func shipment(orderId: String) -> DynamoDBItem {
+        tableKey(pk: "SHIPMENTS#ORDER_ID#\(orderId)", sk: "ORDER_ID#\(orderId)#SHIPMENT")
+    }
+
+    /// The notifications of an order: one per kind.
+    static func notification(orderId: String, kind: String) -> DynamoDBItem {
+        tableKey(pk: "NOTIFICATIONS#ORDER_ID#\(orderId)", sk: "KIND#\(kind)")
     }
 
     static let gsi1IndexName = "gsi1pk-gsi1sk-index"

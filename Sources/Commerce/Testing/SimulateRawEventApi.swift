@@ -16,6 +16,18 @@ public struct SimulateRawEventApi: APIService {
     public var successStatusCode: Int { 202 }
 
     public func handle(body: JSONValue?, logger: LambdaLogger) throws(CommerceError) -> JSONOutput {
+        try simulate(body, eventStore: eventStore, logger: logger)
+    }
+
+    /// The event carries the request's correlation id.
+    public func handle(body: JSONValue?, correlation: inout Correlation, logger: LambdaLogger) throws(CommerceError)
+        -> JSONOutput
+    {
+        try simulate(body, eventStore: eventStore.correlated(correlation.id), logger: logger)
+    }
+
+    func simulate(_ body: JSONValue?, eventStore: EventStore, logger: LambdaLogger) throws(CommerceError) -> JSONOutput
+    {
         let request = try Fields(body)
         if let unknown = request.members.keys.first(where: { !Self.allowedKeys.contains($0) }) {
             throw .invalidArguments("unknown key \(unknown)")

@@ -272,6 +272,17 @@ struct SQSAPITests {
         let unknown = await api.handle(target: "AmazonSQS.Frobnicate", body: Data())
         #expect(unknown.status == 400)
     }
+}
+
+/// Timing: run alone, after the other suites (`scripts/test`), so that a loaded machine does not delay the wake-ups.
+struct SQSLongPollTimingTests {
+    let base = "http://127.0.0.1:4566"
+
+    func call<Operation: AWSGeneratedOperation>(_ api: SQSAPI, _ operation: Operation.Type, _ input: Operation.Input)
+        async throws -> Operation.Output
+    {
+        try await SQSAPITests().call(api, operation, input)
+    }
 
     @Test func longPollReturnsAsSoonAsAMessageIsSent() async throws {
         let api = SQSAPI(store: try makeSQSStore(), baseURL: base)

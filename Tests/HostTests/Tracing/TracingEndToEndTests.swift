@@ -233,7 +233,9 @@ extension CommerceEndToEndTests {
     }
 }
 
-@Suite struct ConsoleStreamTests {
+/// Timing: run alone (`scripts/test` runs every `*TimingTests` suite after the others, so a loaded machine's stalls
+/// do not read as a slow shutdown).
+@Suite struct ConsoleStreamTimingTests {
     /// A browser tab on the live timeline keeps a server-sent event stream open; stopping the host ends it.
     @Test func anOpenLiveStreamDoesNotHoldUpShutdown() async throws {
         var logger = Logger(label: "test-host")
