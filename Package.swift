@@ -23,6 +23,7 @@ let functionNames = [
     "CompleteOrderPaymentAcceptedWorker", "DeallocateOrderPaymentRejectedWorker",
     // and the rest of the order's life: shipping, cancellation with its compensations, notifications.
     "CancelOrderApi", "ShipOrderApi", "DeliverShipmentApi", "ListShipmentsApi", "ListNotificationsApi",
+    "ListRefundsApi",
     "ShipOrderWorker",
     "ReturnOrderStockWorker", "RefundOrderPaymentWorker", "CancelOrderShipmentWorker", "NotifyOrderWorker",
 ]

@@ -220,11 +220,13 @@ struct HostCommand: AsyncParsableCommand {
         lines.insert("  console        http://\(bind):\(ports.aws)/_host/console/", at: 1)
         if !host.topology.httpAPIs.isEmpty {
             lines.append("  HTTP APIs      http://\(bind):\(ports.api)")
+            // Routes line up, however long the longest is.
+            let width = max(42, host.topology.httpAPIs.flatMap { $0.routes.map(\.key.count) }.max() ?? 0)
             for api in host.topology.httpAPIs {
                 lines.append("    \(api.name) (apiId \(APIGateway.apiID(api.name)))")
                 for route in api.routes {
                     lines.append(
-                        "      \(route.key.padding(toLength: 42, withPad: " ", startingAt: 0)) → \(route.function)")
+                        "      \(route.key.padding(toLength: width, withPad: " ", startingAt: 0)) → \(route.function)")
                 }
             }
         }

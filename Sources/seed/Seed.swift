@@ -20,6 +20,13 @@ struct Seed: ParsableCommand {
     @Flag(help: "Only send the requests; do not wait for the orders to settle.")
     var noWait = false
 
+    @Flag(
+        help: """
+            Then the rest of the orders' life: ship some, deliver some, cancel some at every stage, wait for every \
+            compensation and check that stock and money are conserved.
+            """)
+    var lifecycle = false
+
     func run() throws {
         let client = try CommerceHTTPClient(baseURL: baseURL)
         // A host that already holds data (an earlier seed, the user's own orders) gets this run's own ids, and the
@@ -28,8 +35,9 @@ struct Seed: ParsableCommand {
         let earlier = try client.list("/api/v1/orders/listOrders", key: "orders")
         var restocks = SeedData.restocks
         var seedOrders = SeedData.orders
+        var suffix = ""
         if !earlier.isEmpty || stockBefore.values.contains(where: { $0 != 0 }) {
-            let suffix = "-" + String((0..<4).map { _ in "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".randomElement()! })
+            suffix = "-" + String((0..<4).map { _ in "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".randomElement()! })
             say(
                 "this host already holds \(earlier.count) orders and stock of \(stockBefore.count) SKUs: this run's ids end in "
                     + "\(suffix), and the stock check counts from what is there now")
@@ -79,6 +87,13 @@ struct Seed: ParsableCommand {
             throw SeedFailure(description: "\(wanted.count - settled) orders did not settle within \(timeout) s")
         }
         if !summary.stockIsConserved { throw SeedFailure(description: "stock is not conserved") }
+        guard lifecycle else { return }
+        say("the rest of the orders' life: shipping, delivery, cancellations at every stage")
+        let life = try SeedLifecycle(client: client, suffix: suffix).run(
+            orders: orders, restocks: restocks, stockBefore: stockBefore, timeout: timeout)
+        say(life.text)
+        if !life.stockIsConserved { throw SeedFailure(description: "stock is not conserved after the lifecycle") }
+        if !life.moneyIsConserved { throw SeedFailure(description: "money is not conserved after the lifecycle") }
     }
 }
 

@@ -12,6 +12,7 @@ import Testing
         "CompleteOrderPaymentAcceptedWorker", "DeallocateOrderPaymentRejectedWorker",
         // The rest of the order's life.
         "CancelOrderApi", "ShipOrderApi", "DeliverShipmentApi", "ListShipmentsApi", "ListNotificationsApi",
+        "ListRefundsApi",
         "ShipOrderWorker", "ReturnOrderStockWorker", "RefundOrderPaymentWorker", "CancelOrderShipmentWorker",
         "NotifyOrderWorker",
     ]
@@ -236,6 +237,24 @@ import Testing
             #expect(again.output.contains("this host already holds 75 orders and stock of 3 SKUs"))
             #expect(again.output.contains("ORDER_PAYMENT_ACCEPTED_STATUS    69"))
             #expect(!again.output.contains(" NO"), "every SKU's stock is conserved")
+        }
+    }
+
+    @Test func theSeedsLifecycleShipsDeliversAndCancelsAtEveryStageConservingStockAndMoney() async throws {
+        try await withShop(try Self.topology(acceptRate: "1")) { shop, _ in
+            let result = try await run(
+                try builtProduct("seed"), ["--base-url", shop.base, "--timeout", "120", "--lifecycle"])
+            #expect(result.status == 0, "\(result.output)\n\(result.error)")
+            #expect(
+                result.output.contains(
+                    "lifecycle: 12 shipped, 6 delivered, 14 cancelled (3 after delivery, 3 after payment, "
+                        + "3 after shipping, 1 depleted, 3 just placed, 1 payment rejected)"))
+            #expect(result.output.contains("ORDER_CANCELED_STATUS            14"))
+            #expect(result.output.contains("ORDER_DELIVERED_STATUS           3"))
+            #expect(result.output.contains("ORDER_SHIPPED_STATUS             3"))
+            #expect(result.output.contains("shipments: CANCELED 3, DELIVERED 3, RETURNED 3, SHIPPED 3"))
+            #expect(!result.output.contains(" NO"), "every SKU's stock is conserved")
+            #expect(result.output.contains(": conserved"), "money is conserved")
         }
     }
 }

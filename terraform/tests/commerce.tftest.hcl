@@ -23,8 +23,8 @@ run "wiring_follows_the_topology" {
 
   # Rules: one per topology rule, on the bus, with exactly the topology's pattern, targeting its queue.
   assert {
-    condition     = length(module.rules.rules) == 6 && length(module.rules.targets) == 6
-    error_message = "Expected 6 rules with 6 targets."
+    condition     = length(module.rules.rules) == length(jsondecode(file("../infra/topology.json")).rules) && length(module.rules.targets) == length(jsondecode(file("../infra/topology.json")).rules)
+    error_message = "Expected one rule and one target per topology rule."
   }
   assert {
     condition = alltrue([
@@ -48,18 +48,22 @@ run "wiring_follows_the_topology" {
     error_message = "A target queue's policy does not let exactly its rule send."
   }
 
-  # Queues: 12, each worker queue redriven to its DLQ after 360 receives; visibility 10 s, long polling 20 s.
+  # Queues: the topology's, each worker queue redriven to its DLQ after its maxReceiveCount (360 for the reference's
+  # workers); visibility 10 s, long polling 20 s.
   assert {
-    condition     = length(module.queues.queues) == 12 && length(module.queues.redrive_policies) == 6
-    error_message = "Expected 12 queues, 6 of them with a redrive policy."
+    condition = (
+      length(module.queues.queues) == length(jsondecode(file("../infra/topology.json")).queues) &&
+      length(module.queues.redrive_policies) == length([for name, q in jsondecode(file("../infra/topology.json")).queues : name if can(q.deadLetterQueue)])
+    )
+    error_message = "Expected the topology's queues, those with a deadLetterQueue with a redrive policy."
   }
   assert {
     condition = alltrue([
       for name, policy in module.queues.redrive_policies :
-      policy.maxReceiveCount == 360 && policy.deadLetterTargetArn == module.queues.arns[replace(name, "-Queue", "-Dlq")] &&
+      policy.maxReceiveCount == jsondecode(file("../infra/topology.json")).queues[name].maxReceiveCount && policy.deadLetterTargetArn == module.queues.arns[replace(name, "-Queue", "-Dlq")] &&
       module.queues.queues[name].visibility_timeout_seconds == 10 && module.queues.queues[name].receive_wait_time_seconds == 20
     ])
-    error_message = "A worker queue is not redriven to its DLQ with maxReceiveCount 360 (or its timeouts differ)."
+    error_message = "A worker queue is not redriven to its DLQ with its maxReceiveCount (or its timeouts differ)."
   }
   assert {
     condition = alltrue([
@@ -71,7 +75,7 @@ run "wiring_follows_the_topology" {
     condition = alltrue([
       for name, policy in module.queues.redrive_allow_policies :
       policy.redrivePermission == "byQueue" && policy.sourceQueueArns == [module.queues.arns[replace(name, "-Dlq", "-Queue")]]
-    ]) && length(module.queues.redrive_allow_policies) == 6
+    ]) && length(module.queues.redrive_allow_policies) == length(module.queues.redrive_policies)
     error_message = "Each DLQ allows redrive from its own queue only."
   }
 
@@ -85,8 +89,8 @@ run "wiring_follows_the_topology" {
       module.function[mapping.function].sqs_mappings["${mapping.function}:${mapping.queue}"].maximum_batching_window_in_seconds == 0 &&
       module.function[mapping.function].sqs_mappings["${mapping.function}:${mapping.queue}"].event_source_arn == module.queues.arns[mapping.queue] &&
       module.function[mapping.function].sqs_mappings["${mapping.function}:${mapping.queue}"].function_name == module.function[mapping.function].arn
-    ]) && length(flatten([for f in module.function : values(f.sqs_mappings)])) == 6
-    error_message = "An event source mapping differs from the topology (6 mappings, ReportBatchItemFailures, batch 10, window 0, concurrency 2)."
+    ]) && length(flatten([for f in module.function : values(f.sqs_mappings)])) == length(jsondecode(file("../infra/topology.json")).eventSourceMappings)
+    error_message = "An event source mapping differs from the topology (one per mapping, ReportBatchItemFailures, batch 10, window 0, concurrency 2)."
   }
 
   # Pipe: table stream → bus, TRIM_HORIZON, batch 10, detail type and source as the reference's.
@@ -114,7 +118,7 @@ run "wiring_follows_the_topology" {
 
   # Functions: provided.al2023, bootstrap, 128 MB, 10 s, environment with the deployed table name.
   assert {
-    condition = length(module.function) == 12 && alltrue([
+    condition = length(module.function) == length(jsondecode(file("../infra/topology.json")).functions) && alltrue([
       for name, f in jsondecode(file("../infra/topology.json")).functions :
       module.function[name].function.function_name == "commerce-dev-${name}" &&
       module.function[name].function.runtime == "provided.al2023" &&
@@ -173,7 +177,7 @@ run "wiring_follows_the_topology" {
     error_message = "A worker may consume its own queue only."
   }
 
-  # HTTP APIs: 4, their routes, payload 2.0 integrations, per-route permissions, CORS, $default stage with access logs.
+  # HTTP APIs: the topology's, their routes, payload 2.0 integrations, per-route permissions, CORS, $default stage with access logs.
   assert {
     condition = alltrue([
       for name, api in jsondecode(file("../infra/topology.json")).httpApis :
@@ -194,18 +198,21 @@ run "wiring_follows_the_topology" {
       module.http_api[name].api.cors_configuration[0].expose_headers == toset(api.cors.exposeHeaders) &&
       module.http_api[name].stage.name == "$default" && module.http_api[name].stage.auto_deploy &&
       length(module.http_api[name].stage.access_log_settings) == 1
-    ]) && length(module.http_api) == 4
+    ]) && length(module.http_api) == length(jsondecode(file("../infra/topology.json")).httpApis)
     error_message = "An HTTP API's routes, integrations, permissions, CORS or stage differ from the topology."
   }
   assert {
     condition = (
-      jsonencode(sort(keys(output.api_urls))) == jsonencode(["inventory-api", "orders-api", "payments-api", "testing-api"]) &&
+      jsonencode(sort(keys(output.api_urls))) == jsonencode(["inventory-api", "notifications-api", "orders-api", "payments-api", "shipping-api", "testing-api"]) &&
       jsonencode(sort(flatten([for api in module.http_api : keys(api.routes)]))) == jsonencode(sort([
         "POST /api/v1/inventory/listSkus", "POST /api/v1/inventory/restockSku", "POST /api/v1/orders/listOrders",
         "POST /api/v1/orders/placeOrder", "POST /api/v1/payments/listOrderPayments", "POST /api/v1/testing/simulateRawEvent",
+        "POST /api/v1/orders/cancelOrder", "POST /api/v1/payments/listRefunds", "POST /api/v1/shipping/shipOrder",
+        "POST /api/v1/shipping/deliverShipment", "POST /api/v1/shipping/listShipments",
+        "POST /api/v1/notifications/listNotifications",
       ]))
     )
-    error_message = "The four APIs and their six routes are the reference's."
+    error_message = "The APIs and their routes are the reference's six and the order lifecycle's six."
   }
 
   # Names: prefixed, within AWS's limits, unique.
@@ -213,7 +220,7 @@ run "wiring_follows_the_topology" {
     condition = (
       alltrue([for name in concat(values(output.function_names), [for f in module.function : f.role_name], values(module.rules.rule_names)) : length(name) <= 64 && startswith(name, "commerce-dev-")]) &&
       alltrue([for name in values(module.queues.names) : length(name) <= 80 && startswith(name, "commerce-dev-")]) &&
-      length(distinct(values(module.rules.rule_names))) == 6 &&
+      length(distinct(values(module.rules.rule_names))) == length(jsondecode(file("../infra/topology.json")).rules) &&
       module.rules.rule_names["DeallocateOrderPaymentRejectedWorker-EventBridgeRoutingRule"] == "commerce-dev-DeallocateOrderPaymentRejectedWorker-Event-${substr(sha1("commerce-dev-DeallocateOrderPaymentRejectedWorker-EventBridgeRoutingRule"), 0, 8)}"
     )
     error_message = "A name is unprefixed, too long or not unique."
@@ -282,7 +289,7 @@ run "prefix_and_stage_name_everything" {
     error_message = "name_prefix and stage must name every resource."
   }
   assert {
-    condition     = length(module.queues.redrive_allow_policies) == 0 && length(module.queues.redrive_policies) == 6
+    condition     = length(module.queues.redrive_allow_policies) == 0 && length(module.queues.redrive_policies) == length([for name, q in jsondecode(file("../infra/topology.json")).queues : name if can(q.deadLetterQueue)])
     error_message = "enable_redrive_allow_policy = false drops the redrive-allow policies, not the redrive policies."
   }
 }

@@ -54,3 +54,25 @@ public struct RefundOrderPaymentWorker: WorkerService {
         try eventStore.raiseLifecycleEvent(.paymentRefunded, payment.data, details: details)
     }
 }
+
+/// POST /api/v1/payments/listRefunds `{orderId?, sortDirection?, limit?}` → 200 `{"refunds":[{orderId, sku, units,
+/// price, userId, paymentId, refundId, amount, refundStatus, createdAt}]}`, as the other list APIs.
+public struct ListRefundsApi: APIService {
+    var query: ListQuery
+
+    public init(database: any CommerceDatabase, tableName: String) {
+        query = ListQuery(
+            database: database, tableName: tableName, idField: "orderId", key: { Keys.refund(orderId: $0) },
+            gsi1pk: "PAYMENTS#ORDER_REFUND", listName: "refunds",
+            fields: [
+                "orderId", "sku", "units", "price", "userId", "paymentId", "refundId", "amount", "refundStatus",
+                "createdAt",
+            ])
+    }
+
+    public var successStatusCode: Int { 200 }
+
+    public func handle(body: JSONValue?, logger: LambdaLogger) throws(CommerceError) -> JSONOutput {
+        try query.handle(body: body)
+    }
+}
