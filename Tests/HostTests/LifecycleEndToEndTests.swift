@@ -115,6 +115,12 @@ extension CommerceEndToEndTests {
             #expect(Set(events.compactMap { $0["eventId"] as? String }).count == events.count)
             try await expectFitTheSchema(ports.aws, orderId: "LIFE01")
 
+            // The traces of its three requests (place, ship, deliver) are found by the id.
+            try await shop.eventually("the traces are found by the correlation id") {
+                let found = try await http("GET", "http://127.0.0.1:\(ports.aws)/_host/traces?key=\(correlationId)")
+                let traces = (try? found.json())?["traces"] as? [String] ?? []
+                return traces.count >= 3
+            }
             // And every function's log lines about it carry the id too.
             for group in ["/aws/lambda/PlaceOrderApi", "/aws/lambda/ShipOrderWorker", "/aws/lambda/NotifyOrderWorker"] {
                 try await shop.eventually("\(group) has lines with the correlation id") {
@@ -223,6 +229,81 @@ extension CommerceEndToEndTests {
             #expect(refund["amount"] as? Double == 10 && refund["refundStatus"] as? String == "REFUNDED")
             #expect(try await ledger.refund("REJE01") == nil, "no refund without an accepted payment")
             try await expectFitTheSchema(ports.aws, orderId: "DELV01")
+        }
+    }
+
+    /// Orders cancelled at stages drawn at random (seeded, so a failure replays): at once, after payment, after
+    /// shipping, after delivery, or never; then stock and money must be conserved.
+    @Test(arguments: [2026, 7])
+    func cancellationsAtRandomStagesConserveStockAndMoney(seed: UInt64) async throws {
+        struct SplitMix: RandomNumberGenerator {
+            var state: UInt64
+            mutating func next() -> UInt64 {
+                state &+= 0x9E37_79B9_7F4A_7C15
+                var z = state
+                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                return z ^ (z >> 31)
+            }
+        }
+        var random = SplitMix(state: seed)
+        enum Stage: Int, CaseIterable { case atOnce, afterPayment, afterShipping, afterDelivery, never }
+        let orders = (0..<10).map { index in
+            (
+                id: "RND\(seed % 100)\(index)", units: Int.random(in: 1...5, using: &random),
+                stage: Stage.allCases.randomElement(using: &random)!, ships: Bool.random(using: &random)
+            )
+        }
+        try await withShop(try Self.topology(acceptRate: "1")) { shop, ports in
+            let ledger = Ledger(port: ports.aws)
+            #expect(try await shop.restock("MANGOS", 100, lot: "MANGO\(seed % 100)") == 202)
+            try await shop.eventually("the stock is there") { try await shop.units("MANGOS") == 100 }
+            func cancel(_ stage: Stage) async throws {
+                for order in orders where order.stage == stage {
+                    let answer = try await shop.post("/api/v1/orders/cancelOrder", #"{"orderId":"\#(order.id)"}"#)
+                    #expect(answer.status == 202, "\(order.id) at \(stage)")
+                }
+            }
+            func until(_ status: String, _ which: [String]) async throws {
+                try await shop.eventually("\(which) reach \(status)") {
+                    for id in which where try await shop.status(id) != status { return false }
+                    return true
+                }
+            }
+            for order in orders {
+                #expect(try await shop.order(order.id, "MANGOS", units: order.units, price: "2.75") == 202)
+            }
+            try await cancel(.atOnce)
+            let alive = orders.filter { $0.stage != .atOnce }
+            try await until("ORDER_PAYMENT_ACCEPTED_STATUS", alive.map(\.id))
+            try await cancel(.afterPayment)
+            let shipping = alive.filter {
+                $0.stage == .afterShipping || $0.stage == .afterDelivery || ($0.stage == .never && $0.ships)
+            }
+            for order in shipping {
+                #expect(try await shop.post("/api/v1/shipping/shipOrder", #"{"orderId":"\#(order.id)"}"#).status == 202)
+            }
+            try await until("ORDER_SHIPPED_STATUS", shipping.map(\.id))
+            try await cancel(.afterShipping)
+            let delivering = shipping.filter { $0.stage != .afterShipping }
+            for order in delivering {
+                let answer = try await shop.post("/api/v1/shipping/deliverShipment", #"{"orderId":"\#(order.id)"}"#)
+                #expect(answer.status == 202)
+            }
+            try await until("ORDER_DELIVERED_STATUS", delivering.map(\.id))
+            try await cancel(.afterDelivery)
+            let cancelled = orders.filter { $0.stage != .never }.map(\.id)
+            try await until("ORDER_CANCELED_STATUS", cancelled)
+            try await shop.eventually("every compensation ran") {
+                for id in cancelled {
+                    let allocation = try await ledger.allocationStatus(id, sku: "MANGOS")
+                    if allocation == "ALLOCATED" || allocation == "COMPLETED_PAYMENT_ACCEPTED" { return false }
+                    let paid = try await ledger.payment(id)?["paymentStatus"] as? String == "PAYMENT_ACCEPTED"
+                    if paid, try await ledger.refund(id) == nil { return false }
+                }
+                return true
+            }
+            try await expectConserved(shop, ledger, sku: "MANGOS", restocked: 100, orders: orders.map(\.id))
         }
     }
 

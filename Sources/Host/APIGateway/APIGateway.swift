@@ -156,9 +156,24 @@ public struct APIGateway: HTTPResponder {
                     duration: elapsed.seconds,
                     status: response.status >= 500 ? .fault : response.status >= 400 ? .error : .ok,
                     error: response.status >= 400 ? "HTTP \(response.status)" : nil,
-                    keys: [requestID] + match.pathParameters.values, payload: TraceHop.text(incoming.body),
+                    keys: [requestID] + match.pathParameters.values
+                        + Self.correlationKeys(request: incoming.headers, response: response.headers),
+                    payload: TraceHop.text(incoming.body),
                     response: TraceHop.text(response.body)))
         }
         return response
+    }
+
+    /// The `x-correlation-id` of a request or its response (the convention of many services, the commerce APIs
+    /// included): a key its trace is found by, so one id finds every request of an order.
+    static func correlationKeys(request: [(name: String, value: String)], response: [(String, String)]) -> [String] {
+        var keys: [String] = []
+        for (name, value) in request.map({ ($0.name, $0.value) }) + response
+        where name.lowercased() == "x-correlation-id" && !value.isEmpty && value.utf8.count <= 128
+            && !keys.contains(value)
+        {
+            keys.append(value)
+        }
+        return keys
     }
 }
