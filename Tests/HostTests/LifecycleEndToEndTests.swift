@@ -2,6 +2,8 @@ import AWSShapes
 import Foundation
 import Testing
 
+@testable import Host
+
 /// The order's whole life through the host with the real binaries: shipping and delivery, cancellation at every
 /// stage with its compensations, notifications, and one correlation id from the request to every event and log line.
 extension CommerceEndToEndTests {
@@ -236,17 +238,7 @@ extension CommerceEndToEndTests {
     /// shipping, after delivery, or never; then stock and money must be conserved.
     @Test(arguments: [2026, 7])
     func cancellationsAtRandomStagesConserveStockAndMoney(seed: UInt64) async throws {
-        struct SplitMix: RandomNumberGenerator {
-            var state: UInt64
-            mutating func next() -> UInt64 {
-                state &+= 0x9E37_79B9_7F4A_7C15
-                var z = state
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                return z ^ (z >> 31)
-            }
-        }
-        var random = SplitMix(state: seed)
+        var random = SeededGenerator(state: seed)
         enum Stage: Int, CaseIterable { case atOnce, afterPayment, afterShipping, afterDelivery, never }
         let orders = (0..<10).map { index in
             (
