@@ -136,7 +136,16 @@ locals {
   http_apis = {
     for name, api in try(local.topology.httpApis, {}) : name => {
       description = try(api.description, null)
-      routes      = { for key, function in api.routes : key => function }
+      # A route is a function's name, or {function, authorizer}.
+      routes            = { for key, route in api.routes : key => try(route.function, route) }
+      route_authorizers = { for key, route in api.routes : key => try(route.authorizer, null) }
+      authorizers = {
+        for name, authorizer in try(api.authorizers, {}) : name => {
+          function         = authorizer.function
+          identity_sources = authorizer.identitySources
+          ttl              = try(authorizer.resultTtlInSeconds, 300)
+        }
+      }
       cors = try(api.cors, null) == null ? null : {
         allow_origins     = try(api.cors.allowOrigins, [])
         allow_methods     = [for method in try(api.cors.allowMethods, []) : upper(method)]
@@ -423,6 +432,15 @@ module "http_api" {
     for key, function in each.value.routes : key => {
       function_name       = module.function[function].name
       function_invoke_arn = module.function[function].invoke_arn
+      authorizer          = each.value.route_authorizers[key]
     } if contains(keys(local.functions), function)
+  }
+  authorizers = {
+    for name, authorizer in each.value.authorizers : name => {
+      function_name       = module.function[authorizer.function].name
+      function_invoke_arn = module.function[authorizer.function].invoke_arn
+      identity_sources    = authorizer.identity_sources
+      ttl                 = authorizer.ttl
+    } if contains(keys(local.functions), authorizer.function)
   }
 }

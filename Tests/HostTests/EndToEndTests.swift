@@ -59,20 +59,7 @@ import Testing
     }
 
     @Test func awsLambdaRICPythonFunction() async throws {
-        let python = try await blocking { () throws -> String in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", "import sys, awslambdaric; print(sys.executable)"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.launchAlone()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw TestFailure("awslambdaric is not installed for python3: run scripts/test, which installs it")
-            }
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        let python = try await pythonWithAWSLambdaRIC()
         let function = topology(
             executable: fixture("python-runtime"), timeout: 10, environment: ["PYTHON": python], handler: "app.handler")
         try await withHost(function) { host, _ in

@@ -206,3 +206,13 @@ extension Process {
         try processLaunchLock.withLock { try run() }
     }
 }
+
+/// The python3 that has AWS's runtime interface client (the functions' PATH puts /usr/bin first; pip may have
+/// installed it for another one).
+func pythonWithAWSLambdaRIC() async throws -> String {
+    let result = try await run("/usr/bin/env", ["python3", "-c", "import sys, awslambdaric; print(sys.executable)"])
+    guard result.status == 0 else {
+        throw TestFailure("awslambdaric is not installed for python3: run scripts/test, which installs it")
+    }
+    return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+}

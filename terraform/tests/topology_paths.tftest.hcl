@@ -143,4 +143,21 @@ run "rich_topology" {
     )
     error_message = "Route permissions or integrations are wrong."
   }
+
+  # A Lambda REQUEST authorizer (payload 2.0, simple responses) guards the route that names it, and only it.
+  assert {
+    condition = (
+      module.http_api["api"].authorizers.resources["session"].authorizer_type == "REQUEST" &&
+      module.http_api["api"].authorizers.resources["session"].authorizer_payload_format_version == "2.0" &&
+      module.http_api["api"].authorizers.resources["session"].enable_simple_responses &&
+      module.http_api["api"].authorizers.resources["session"].authorizer_result_ttl_in_seconds == 60 &&
+      module.http_api["api"].authorizers.resources["session"].identity_sources == toset(["$request.header.Authorization"]) &&
+      module.http_api["api"].authorizers.resources["session"].authorizer_uri == module.function["AVeryLongFunctionNameThatWillNotFitWithThePrefixAndTheStageXYZ"].invoke_arn &&
+      module.http_api["api"].routes["GET /items/{id}"].authorization_type == "CUSTOM" &&
+      module.http_api["api"].routes["GET /items/{id}"].authorizer_id == module.http_api["api"].authorizers.resources["session"].id &&
+      module.http_api["api"].routes["$default"].authorization_type == "NONE" &&
+      module.http_api["api"].authorizers.permissions["session"].source_arn == "${module.http_api["api"].api.execution_arn}/authorizers/${module.http_api["api"].authorizers.resources["session"].id}"
+    )
+    error_message = "The authorizer, the route it guards or its invoke permission is wrong."
+  }
 }

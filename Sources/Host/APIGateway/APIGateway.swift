@@ -1,5 +1,6 @@
 // LIMITATIONS (API Gateway): HTTP APIs only (no REST APIs, payload format 1.0 or WebSockets); every API of the
-// topology is served on the one API port (their route keys must differ) with the `$default` stage; no authorizers (requestContext.authorizer is absent), custom domains, throttling or
+// topology is served on the one API port (their route keys must differ) with the `$default` stage; Lambda REQUEST
+// authorizers with simple responses only (no JWT authorizers or IAM policy responses); no custom domains, throttling or
 // parameter mapping; the 30 s integration timeout is not enforced beyond the function's own timeout.
 
 import AWSShapes
@@ -28,6 +29,8 @@ public struct APIGateway: HTTPResponder {
     /// Records each request as the first hop of its trace (API Gateway's own segment); nil passes the trace header
     /// through.
     let tracer: TraceRecorder?
+    /// The routes' Lambda authorizers and their cached decisions.
+    let authorizers: LambdaAuthorizers
 
     init(
         configurations: [HTTPAPIConfiguration], lambda: LambdaService, logger: Logger, tracer: TraceRecorder? = nil
@@ -43,6 +46,7 @@ public struct APIGateway: HTTPResponder {
         self.routes = try RouteTable(configurations.flatMap(\.routes))
         self.lambda = lambda
         self.logger = logger
+        self.authorizers = LambdaAuthorizers(lambda: lambda)
     }
 
     /// A stable id per API name, shaped like AWS's (10 lower-case letters and digits).
@@ -123,9 +127,18 @@ public struct APIGateway: HTTPResponder {
             localPort: context.localPort,
             traceID: traceID
         )
-        let event = mapping.event(
+        var event = mapping.event(
             for: incoming, routeKey: match.route.key, pathParameters: match.pathParameters, requestID: requestID,
             now: Date())
+        // The route's authorizer decides first: refused, the function is not called.
+        if let name = match.route.authorizer, let authorizer = apis[match.route.api]?.configuration.authorizers[name] {
+            switch await authorizers.decide(event, authorizer: authorizer, traceID: traceID) {
+            case .refuse(let response):
+                return response
+            case .allow(let context):
+                event.requestContext.authorizer = .init(lambda: context ?? [:])
+            }
+        }
         guard let payload = try? JSONEncoder().encode(event) else { return .internalServerError }
         // Lambda takes at most 6 MB synchronously; a bigger event (a body near API Gateway's 10 MB) never reaches
         // the function.

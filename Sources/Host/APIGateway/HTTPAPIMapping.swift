@@ -27,7 +27,7 @@ struct HTTPAPIMapping: Sendable {
     /// The event the route's function receives.
     func event(
         for request: IncomingHTTPRequest, routeKey: String, pathParameters: [String: String], requestID: String,
-        now: Date
+        now: Date, authorizer: APIGatewayV2Request.Authorizer? = nil
     ) -> APIGatewayV2Request {
         var headers: [String: String] = [:]
         var cookies: [String] = []
@@ -65,7 +65,7 @@ struct HTTPAPIMapping: Sendable {
             accountId: accountID,
             apiId: apiID,
             authentication: nil,
-            authorizer: nil,
+            authorizer: authorizer,
             domainName: host,
             domainPrefix: domainPrefix,
             http: .init(
@@ -111,6 +111,8 @@ struct HTTPAPIMapping: Sendable {
         }
 
         static let internalServerError = message(500, "Internal Server Error")
+        static let unauthorized = message(401, "Unauthorized")
+        static let forbidden = message(403, "Forbidden")
         static let notFound = message(404, "Not Found")
         static let tooLarge = message(413, "Request Entity Too Large")
         static let badRequest = message(400, "Bad Request")

@@ -241,19 +241,64 @@ extension HTTPAPIConfiguration {
     static let methods: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"]
 
     init(_ reader: TopologyReader, name: String, functions: Set<String>) throws {
-        try reader.allowOnly(["description", "routes", "cors"])
+        try reader.allowOnly(["description", "routes", "cors", "authorizers"])
         self.init(name: name, routes: [])
-        let routes = try reader.object("routes")
-        for key in routes.keys.sorted() {
-            let path = "\(routes.path).\(key)"
-            try RouteKey.validate(key, path: path)
-            let function = try routes.string(key)
+        func function(_ reader: TopologyReader, _ key: String, path: String) throws -> String {
+            let function = try reader.string(key)
             guard functions.contains(function) else {
                 throw TopologyError(
                     path: path,
                     reason: TopologyError.notIn("function", function, section: "functions", among: functions))
             }
-            self.routes.append(RouteConfiguration(key: key, function: function, api: name))
+            return function
+        }
+        if let authorizers = try reader.objectIfPresent("authorizers") {
+            for authorizerName in authorizers.keys.sorted() {
+                let entry = try authorizers.object(authorizerName)
+                try entry.allowOnly(["description", "type", "function", "identitySources", "resultTtlInSeconds"])
+                _ = try entry.string("type", default: "REQUEST", oneOf: ["REQUEST"])
+                let sources = try entry.stringArray("identitySources")
+                guard !sources.isEmpty else {
+                    throw TopologyError(path: entry.child("identitySources"), reason: "names at least one source")
+                }
+                for source in sources
+                where !(source.hasPrefix("$request.header.") || source.hasPrefix("$request.querystring."))
+                    || source.hasSuffix(".")
+                {
+                    throw TopologyError(
+                        path: entry.child("identitySources"),
+                        reason: "'\(source)' is not $request.header.<name> or $request.querystring.<name>")
+                }
+                self.authorizers[authorizerName] = AuthorizerConfiguration(
+                    name: authorizerName, function: try function(entry, "function", path: entry.child("function")),
+                    identitySources: sources,
+                    resultTtlInSeconds: try entry.integer("resultTtlInSeconds", default: 300, range: 0...3600))
+            }
+        }
+        let routes = try reader.object("routes")
+        for key in routes.keys.sorted() {
+            let path = "\(routes.path).\(key)"
+            try RouteKey.validate(key, path: path)
+            // A function's name, or {"function": …, "authorizer": …}.
+            if case .object = routes.fields[key] {
+                let route = try routes.object(key)
+                try route.allowOnly(["function", "authorizer"])
+                let authorizer = try route.stringIfPresent("authorizer")
+                if let authorizer, self.authorizers[authorizer] == nil {
+                    throw TopologyError(
+                        path: route.child("authorizer"),
+                        reason: TopologyError.notIn(
+                            "authorizer", authorizer, section: "httpApis.\(name).authorizers",
+                            among: Set(self.authorizers.keys)))
+                }
+                self.routes.append(
+                    RouteConfiguration(
+                        key: key, function: try function(route, "function", path: route.child("function")), api: name,
+                        authorizer: authorizer))
+            } else {
+                self.routes.append(
+                    RouteConfiguration(key: key, function: try function(routes, key, path: path), api: name))
+            }
         }
         if let cors = try reader.objectIfPresent("cors") {
             try cors.allowOnly([

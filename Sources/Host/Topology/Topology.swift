@@ -106,11 +106,36 @@ public struct HTTPAPIConfiguration: Sendable, Equatable {
     public var name: String
     public var routes: [RouteConfiguration]
     public var cors: CORSConfiguration?
+    /// The API's Lambda authorizers by name (routes name theirs).
+    public var authorizers: [String: AuthorizerConfiguration]
 
-    public init(name: String, routes: [RouteConfiguration], cors: CORSConfiguration? = nil) {
+    public init(
+        name: String, routes: [RouteConfiguration], cors: CORSConfiguration? = nil,
+        authorizers: [String: AuthorizerConfiguration] = [:]
+    ) {
         self.name = name
         self.routes = routes
         self.cors = cors
+        self.authorizers = authorizers
+    }
+}
+
+/// An HTTP API Lambda authorizer of type REQUEST with simple responses (payload format 2.0): the function gets the
+/// request and answers `{"isAuthorized": bool, "context": {…}}`.
+public struct AuthorizerConfiguration: Sendable, Equatable {
+    public var name: String
+    public var function: String
+    /// Where the caller's identity is: `$request.header.<name>` or `$request.querystring.<name>`. A request
+    /// missing any of them is refused (401) without invoking the function.
+    public var identitySources: [String]
+    /// How long a decision is kept for the same identity (0: not cached; AWS's default 300, at most 3600).
+    public var resultTtlInSeconds: Int
+
+    public init(name: String, function: String, identitySources: [String], resultTtlInSeconds: Int = 300) {
+        self.name = name
+        self.function = function
+        self.identitySources = identitySources
+        self.resultTtlInSeconds = resultTtlInSeconds
     }
 }
 
@@ -121,11 +146,14 @@ public struct RouteConfiguration: Sendable, Equatable {
     public var function: String
     /// The name of the API the route belongs to.
     public var api: String
+    /// The API's authorizer that must allow a request before it reaches the function (nil: none).
+    public var authorizer: String?
 
-    public init(key: String, function: String, api: String = "http-api") {
+    public init(key: String, function: String, api: String = "http-api", authorizer: String? = nil) {
         self.key = key
         self.function = function
         self.api = api
+        self.authorizer = authorizer
     }
 }
 

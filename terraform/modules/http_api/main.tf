@@ -12,11 +12,23 @@ variable "description" {
 }
 
 variable "routes" {
-  description = "Route key (\"POST /api/v1/orders/placeOrder\") → the function serving it."
+  description = "Route key (\"POST /api/v1/orders/placeOrder\") → the function serving it (and its authorizer)."
   type = map(object({
     function_name       = string
     function_invoke_arn = string
+    authorizer          = optional(string)
   }))
+}
+
+variable "authorizers" {
+  description = "Lambda REQUEST authorizers (payload 2.0, simple responses) by name."
+  type = map(object({
+    function_name       = string
+    function_invoke_arn = string
+    identity_sources    = list(string)
+    ttl                 = number
+  }))
+  default = {}
 }
 
 variable "cors" {
@@ -117,11 +129,35 @@ resource "aws_apigatewayv2_integration" "this" {
   payload_format_version = "2.0"
 }
 
+resource "aws_apigatewayv2_authorizer" "this" {
+  for_each                          = var.authorizers
+  api_id                            = aws_apigatewayv2_api.this.id
+  name                              = each.key
+  authorizer_type                   = "REQUEST"
+  authorizer_uri                    = each.value.function_invoke_arn
+  identity_sources                  = each.value.identity_sources
+  authorizer_payload_format_version = "2.0"
+  enable_simple_responses           = true
+  authorizer_result_ttl_in_seconds  = each.value.ttl
+}
+
 resource "aws_apigatewayv2_route" "this" {
-  for_each  = var.routes
-  api_id    = aws_apigatewayv2_api.this.id
-  route_key = each.key
-  target    = "integrations/${aws_apigatewayv2_integration.this[each.value.function_name].id}"
+  for_each           = var.routes
+  api_id             = aws_apigatewayv2_api.this.id
+  route_key          = each.key
+  target             = "integrations/${aws_apigatewayv2_integration.this[each.value.function_name].id}"
+  authorization_type = each.value.authorizer == null ? "NONE" : "CUSTOM"
+  authorizer_id      = each.value.authorizer == null ? null : aws_apigatewayv2_authorizer.this[each.value.authorizer].id
+}
+
+# API Gateway may invoke each authorizer's function, for that authorizer only.
+resource "aws_lambda_permission" "authorizer" {
+  for_each      = var.authorizers
+  statement_id  = "${substr(replace("${var.name}-authorizer-${each.key}", "/[^A-Za-z0-9_-]/", "-"), 0, 91)}-${substr(md5(each.key), 0, 8)}"
+  action        = "lambda:InvokeFunction"
+  function_name = each.value.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/authorizers/${aws_apigatewayv2_authorizer.this[each.key].id}"
 }
 
 resource "aws_lambda_permission" "this" {
@@ -163,6 +199,11 @@ output "routes" {
 output "integrations" {
   description = "Integration resources by deployed function name."
   value       = aws_apigatewayv2_integration.this
+}
+
+output "authorizers" {
+  description = "Authorizer resources by name, and the permissions letting API Gateway invoke their functions."
+  value       = { resources = aws_apigatewayv2_authorizer.this, permissions = aws_lambda_permission.authorizer }
 }
 
 output "permissions" {
