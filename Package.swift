@@ -26,6 +26,8 @@ let functionNames = [
     "ListRefundsApi",
     "ShipOrderWorker",
     "ReturnOrderStockWorker", "RefundOrderPaymentWorker", "CancelOrderShipmentWorker", "NotifyOrderWorker",
+    // Sign-in: users, JWTs, the authorizer of the signed-in routes.
+    "SignUpApi", "SignInApi", "SessionAuthorizer", "ListMyOrdersApi",
 ]
 
 let functionTargets: [Target] = functionNames.map { name in

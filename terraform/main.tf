@@ -359,7 +359,10 @@ module "function" {
   maximum_event_age_in_seconds = each.value.maximum_event_age_in_seconds
   dead_letter_queue_arn        = try(module.queues.arns[each.value.dead_letter_queue], null)
   environment = {
-    for key, value in each.value.environment : key => contains(keys(local.tables), value) ? local.table_names[value] : value
+    for key, value in each.value.environment : key => (
+      contains(keys(var.secret_environment), key) ? var.secret_environment[key] :
+      contains(keys(local.tables), value) ? local.table_names[value] : value
+    )
   }
   table_arns = [for table in local.function_tables[each.key] : module.table[table].arn]
 

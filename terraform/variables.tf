@@ -74,6 +74,13 @@ variable "iam_propagation_seconds" {
   }
 }
 
+variable "secret_environment" {
+  description = "Environment values that replace the topology's in every function that has the variable (JWT_SECRET: the topology's is for local development only; deploy with your own, e.g. -var 'secret_environment={JWT_SECRET=\"…\"}')."
+  type        = map(string)
+  default     = {}
+  sensitive   = true
+}
+
 variable "log_retention_days" {
   description = "Retention of the function, access and target log groups."
   type        = number

@@ -52,6 +52,32 @@ package enum Crypto {
         hmacSHA256(key: key, Array(text.utf8))
     }
 
+    /// PBKDF2 with HMAC-SHA256 (stored passwords).
+    package static func pbkdf2SHA256(password: [UInt8], salt: [UInt8], iterations: Int, length: Int = 32) -> [UInt8] {
+        var key = [UInt8](repeating: 0, count: length)
+        let ok = password.withUnsafeBufferPointer { passwordBuffer in
+            salt.withUnsafeBufferPointer { saltBuffer in
+                key.withUnsafeMutableBufferPointer { out in
+                    passwordBuffer.withMemoryRebound(to: CChar.self) { passwordChars in
+                        PKCS5_PBKDF2_HMAC(
+                            passwordChars.baseAddress, Int32(passwordChars.count), saltBuffer.baseAddress,
+                            Int32(saltBuffer.count), Int32(iterations), EVP_sha256(), Int32(length), out.baseAddress)
+                    }
+                }
+            }
+        }
+        precondition(ok == 1, "PKCS5_PBKDF2_HMAC failed")
+        return key
+    }
+
+    /// Whether two byte strings are equal, in time that does not depend on where they differ.
+    package static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+
     /// Lower-case hexadecimal.
     private static let digits = Array("0123456789abcdef".utf8)
 

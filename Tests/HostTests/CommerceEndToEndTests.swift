@@ -15,6 +15,8 @@ import Testing
         "ListRefundsApi",
         "ShipOrderWorker", "ReturnOrderStockWorker", "RefundOrderPaymentWorker", "CancelOrderShipmentWorker",
         "NotifyOrderWorker",
+        // Sign-in.
+        "SignUpApi", "SignInApi", "SessionAuthorizer", "ListMyOrdersApi",
     ]
 
     /// The project's topology with a deterministic gateway and, for payment retries, a short visibility timeout.

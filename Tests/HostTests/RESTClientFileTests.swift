@@ -11,6 +11,27 @@ import Testing
         var url: String
         var headers: [(String, String)]
         var body: String
+        /// `# @name login`: later requests read its answer as `{{login.response.body.$.token}}`.
+        var name: String?
+    }
+
+    /// Fills `{{<name>.response.body.$.<field>}}` from the answers of earlier named requests.
+    static func resolve(_ text: String, answers: [String: [String: Any]]) -> String {
+        var output = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{"), let close = rest.range(of: "}}", range: open.upperBound..<rest.endIndex)
+        {
+            output += rest[..<open.lowerBound]
+            let reference = rest[open.upperBound..<close.lowerBound].split(separator: ".", maxSplits: 4).map(
+                String.init)
+            if reference.count == 5, reference[1] == "response", reference[2] == "body", reference[3] == "$" {
+                output += answers[reference[0]]?[reference[4]].map { "\($0)" } ?? ""
+            } else {
+                output += rest[open.lowerBound..<close.upperBound]
+            }
+            rest = rest[close.upperBound...]
+        }
+        return output + rest
     }
 
     /// Parses a `.http` file: `@name = value` variables, then `### title` blocks of a request line, headers, a
@@ -24,23 +45,31 @@ import Testing
             }
         }
         func substitute(_ text: String) -> String {
-            var output = text
-            while let open = output.range(of: "{{"),
-                let close = output.range(of: "}}", range: open.upperBound..<output.endIndex)
+            var output = ""
+            var rest = Substring(text)
+            while let open = rest.range(of: "{{"),
+                let close = rest.range(of: "}}", range: open.upperBound..<rest.endIndex)
             {
-                let name = String(output[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespaces)
-                var value = variables[name] ?? ""
-                if name.hasPrefix("$randomInt") {
+                output += rest[..<open.lowerBound]
+                let name = String(rest[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespaces)
+                if name.contains(".response.") {
+                    output += rest[open.lowerBound..<close.upperBound]  // an earlier answer: filled when sent
+                } else if name.hasPrefix("$randomInt") {
                     let bounds = name.split(separator: " ").dropFirst().compactMap { Int($0) }
-                    value = String(Int.random(in: bounds[0]..<bounds[1]))
+                    output += String(Int.random(in: bounds[0]..<bounds[1]))
+                } else {
+                    output += variables[name] ?? ""
                 }
-                output.replaceSubrange(open.lowerBound..<close.upperBound, with: value)
+                rest = rest[close.upperBound...]
             }
-            return output
+            return output + rest
         }
         return text.components(separatedBy: "\n###").dropFirst().compactMap { block in
             var lines = block.components(separatedBy: "\n")
             let title = lines.removeFirst().trimmingCharacters(in: .whitespaces)
+            let name = lines.first { $0.hasPrefix("# @name ") }.map {
+                String($0.dropFirst("# @name ".count)).trimmingCharacters(in: .whitespaces)
+            }
             lines = Array(lines.drop { $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.hasPrefix("#") })
             guard let requestLine = lines.first?.split(separator: " ", maxSplits: 1), requestLine.count == 2 else {
                 return nil
@@ -57,7 +86,7 @@ import Testing
             let body = lines.dropFirst(index).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
             return Request(
                 title: title, method: String(requestLine[0]), url: substitute(String(requestLine[1])),
-                headers: headers, body: substitute(body))
+                headers: headers, body: substitute(body), name: name)
         }
     }
 
@@ -74,7 +103,8 @@ import Testing
                     .replacingOccurrences(of: ":4566", with: ":\(ports.aws)")
             }
             var count = 0
-            for file in ["inventory", "orders", "payments", "testing", "shipping", "notifications"] {
+            var answers: [String: [String: Any]] = [:]
+            for file in ["inventory", "orders", "payments", "testing", "shipping", "notifications", "identity"] {
                 let text = try String(contentsOf: folder.appendingPathComponent("\(file).http"), encoding: .utf8)
                 for request in Self.requests(in: text, environment: local) {
                     count += 1
@@ -84,11 +114,16 @@ import Testing
                     var response: HTTPClientResponse
                     repeat {
                         response = try await http(
-                            request.method, request.url, headers: request.headers,
-                            body: request.body.isEmpty ? nil : Array(request.body.utf8))
+                            request.method, Self.resolve(request.url, answers: answers),
+                            headers: request.headers.map { ($0.0, Self.resolve($0.1, answers: answers)) },
+                            body: request.body.isEmpty ? nil : Array(Self.resolve(request.body, answers: answers).utf8))
                         guard [404, 409].contains(response.status), !request.title.hasPrefix("Invalid") else { break }
                         try await Task.sleep(for: .milliseconds(100))
                     } while ContinuousClock.now < deadline
+                    if let name = request.name {
+                        answers[name] =
+                            (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
+                    }
                     if request.title.hasPrefix("Invalid") {
                         #expect(response.status == 400, "\(file).http \(request.title): \(response.status)")
                     } else {

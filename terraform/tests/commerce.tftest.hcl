@@ -163,10 +163,12 @@ run "wiring_follows_the_topology" {
   assert {
     condition = alltrue([
       for name, f in module.function :
-      jsonencode([for s in f.policy.Statement : s.Sid]) == jsonencode(length(f.sqs_mappings) > 0 ? ["OwnLogGroup", "ReadWriteItsTables", "ConsumeItsQueues"] : ["OwnLogGroup", "ReadWriteItsTables"]) &&
-      jsonencode(f.policy.Statement[1].Resource) == jsonencode([module.table["commerce"].arn, "${module.table["commerce"].arn}/index/*"])
+      name == "SessionAuthorizer" ? jsonencode([for s in f.policy.Statement : s.Sid]) == jsonencode(["OwnLogGroup"]) : (
+        jsonencode([for s in f.policy.Statement : s.Sid]) == jsonencode(length(f.sqs_mappings) > 0 ? ["OwnLogGroup", "ReadWriteItsTables", "ConsumeItsQueues"] : ["OwnLogGroup", "ReadWriteItsTables"]) &&
+        jsonencode(f.policy.Statement[1].Resource) == jsonencode([module.table["commerce"].arn, "${module.table["commerce"].arn}/index/*"])
+      )
     ])
-    error_message = "A function's policy is its log group, its table and (for a worker) its own queue, nothing else."
+    error_message = "A function's policy is its log group, its table and (for a worker) its own queue, nothing else; the authorizer, which reads no table, its log group only."
   }
 
   assert {
@@ -184,11 +186,11 @@ run "wiring_follows_the_topology" {
       module.http_api[name].api.name == "commerce-dev-${name}" &&
       module.http_api[name].api.protocol_type == "HTTP" &&
       toset(keys(module.http_api[name].routes)) == toset(keys(api.routes)) &&
-      alltrue([for key, function in api.routes :
-        module.http_api[name].routes[key].target == "integrations/${module.http_api[name].integrations["commerce-dev-${function}"].id}" &&
-        module.http_api[name].integrations["commerce-dev-${function}"].integration_uri == module.function[function].invoke_arn &&
-        module.http_api[name].integrations["commerce-dev-${function}"].payload_format_version == "2.0" &&
-        module.http_api[name].permissions[key].function_name == "commerce-dev-${function}" &&
+      alltrue([for key, route in api.routes :
+        module.http_api[name].routes[key].target == "integrations/${module.http_api[name].integrations["commerce-dev-${try(route.function, route)}"].id}" &&
+        module.http_api[name].integrations["commerce-dev-${try(route.function, route)}"].integration_uri == module.function[try(route.function, route)].invoke_arn &&
+        module.http_api[name].integrations["commerce-dev-${try(route.function, route)}"].payload_format_version == "2.0" &&
+        module.http_api[name].permissions[key].function_name == "commerce-dev-${try(route.function, route)}" &&
         module.http_api[name].permissions[key].principal == "apigateway.amazonaws.com" &&
         module.http_api[name].permissions[key].source_arn == "${module.http_api[name].api.execution_arn}/*/${replace(key, " ", "")}"
       ]) &&
@@ -201,18 +203,29 @@ run "wiring_follows_the_topology" {
     ]) && length(module.http_api) == length(jsondecode(file("../infra/topology.json")).httpApis)
     error_message = "An HTTP API's routes, integrations, permissions, CORS or stage differ from the topology."
   }
+  # Sign-in: listMyOrders is guarded by the session authorizer (the SessionAuthorizer function), nothing else is.
   assert {
     condition = (
-      jsonencode(sort(keys(output.api_urls))) == jsonencode(["inventory-api", "notifications-api", "orders-api", "payments-api", "shipping-api", "testing-api"]) &&
+      module.http_api["orders-api"].routes["POST /api/v1/orders/listMyOrders"].authorization_type == "CUSTOM" &&
+      module.http_api["orders-api"].routes["POST /api/v1/orders/listMyOrders"].authorizer_id == module.http_api["orders-api"].authorizers.resources["session"].id &&
+      module.http_api["orders-api"].authorizers.resources["session"].authorizer_uri == module.function["SessionAuthorizer"].invoke_arn &&
+      module.http_api["orders-api"].routes["POST /api/v1/orders/placeOrder"].authorization_type == "NONE"
+    )
+    error_message = "The signed-in route is not guarded by its authorizer, or another route is."
+  }
+  assert {
+    condition = (
+      jsonencode(sort(keys(output.api_urls))) == jsonencode(["identity-api", "inventory-api", "notifications-api", "orders-api", "payments-api", "shipping-api", "testing-api"]) &&
       jsonencode(sort(flatten([for api in module.http_api : keys(api.routes)]))) == jsonencode(sort([
         "POST /api/v1/inventory/listSkus", "POST /api/v1/inventory/restockSku", "POST /api/v1/orders/listOrders",
         "POST /api/v1/orders/placeOrder", "POST /api/v1/payments/listOrderPayments", "POST /api/v1/testing/simulateRawEvent",
         "POST /api/v1/orders/cancelOrder", "POST /api/v1/payments/listRefunds", "POST /api/v1/shipping/shipOrder",
         "POST /api/v1/shipping/deliverShipment", "POST /api/v1/shipping/listShipments",
-        "POST /api/v1/notifications/listNotifications",
+        "POST /api/v1/notifications/listNotifications", "POST /api/v1/identity/signUp", "POST /api/v1/identity/signIn",
+        "POST /api/v1/orders/listMyOrders",
       ]))
     )
-    error_message = "The APIs and their routes are the reference's six and the order lifecycle's six."
+    error_message = "The APIs and their routes are the reference's six, the order lifecycle's six and sign-in's three."
   }
 
   # Names: prefixed, within AWS's limits, unique.

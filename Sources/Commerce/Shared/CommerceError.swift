@@ -19,6 +19,8 @@ public struct CommerceError: Error, Equatable, Sendable, CustomStringConvertible
         case paymentFailed = "PaymentFailedError"
         case paymentAlreadyAccepted = "PaymentAlreadyAcceptedError"
         case paymentAlreadyRejected = "PaymentAlreadyRejectedError"
+        /// The caller is not signed in, or gave wrong credentials (401).
+        case unauthorized = "UnauthorizedError"
         /// What a request names does not exist (an API answers 404).
         case notFound = "NotFoundError"
         /// The request conflicts with the order's state, such as delivering a cancelled shipment (409).

@@ -30,6 +30,18 @@ extension APIService {
     }
 }
 
+/// An API for a signed-in user: the route's authorizer put the user's id in `requestContext.authorizer.lambda`;
+/// without it (no authorizer in front) the request is 401.
+public protocol UserAPIService: APIService {
+    func handle(body: JSONValue?, userId: String, logger: LambdaLogger) throws(CommerceError) -> JSONOutput
+}
+
+extension UserAPIService {
+    public func handle(body: JSONValue?, logger: LambdaLogger) throws(CommerceError) -> JSONOutput {
+        throw CommerceError(.unauthorized, "no signed-in user: the route has no authorizer")
+    }
+}
+
 /// An API about an order that raises events under the request's correlation id (202 when done); called without one
 /// (tests), it runs under a new id.
 public protocol CorrelatedAPIService: APIService {}
@@ -68,15 +80,17 @@ public struct APIController<Service: APIService>: LambdaHandler {
     public init(_ service: Service) { self.service = service }
 
     public func handle(_ event: APIGatewayV2Request, context: LambdaContext) async throws -> APIGatewayV2Response {
-        respond(toBody: event.body, headers: event.headers, logger: context.logger)
+        var userId: String?
+        if case .string(let id)? = event.requestContext.authorizer?.lambda?["userId"] { userId = id }
+        return respond(toBody: event.body, headers: event.headers, userId: userId, logger: context.logger)
     }
 
     /// Answers a request with its headers: the correlation id (`x-correlation-id`; made when absent, or the
     /// order's own for a request about an existing order) goes to the events the request raises and to every log
     /// line, and back in the response's `x-correlation-id` header.
-    public func respond(toBody body: String?, headers: [String: String], logger: LambdaLogger = LambdaLogger())
-        -> APIGatewayV2Response
-    {
+    public func respond(
+        toBody body: String?, headers: [String: String], userId: String? = nil, logger: LambdaLogger = LambdaLogger()
+    ) -> APIGatewayV2Response {
         let correlation: Correlation
         do throws(CommerceError) {
             correlation = Correlation(
@@ -85,7 +99,7 @@ public struct APIController<Service: APIService>: LambdaHandler {
             logger.warn("Bad request: \(error)")
             return APIGatewayV2Response(statusCode: 400, body: #"{"message":"Bad Request"}"#)
         }
-        var (response, used) = respond(toBody: body, correlation: correlation, logger: logger)
+        var (response, used) = respond(toBody: body, correlation: correlation, userId: userId, logger: logger)
         response.headers = [CorrelationID.header: used?.id ?? correlation.id]
         return response
     }
@@ -97,7 +111,7 @@ public struct APIController<Service: APIService>: LambdaHandler {
     }
 
     /// The response, and the correlation the service used (nil without one).
-    func respond(toBody body: String?, correlation: Correlation?, logger: LambdaLogger)
+    func respond(toBody body: String?, correlation: Correlation?, userId: String? = nil, logger: LambdaLogger)
         -> (response: APIGatewayV2Response, correlation: Correlation?)
     {
         let json = parseJSON(body)
@@ -107,7 +121,9 @@ public struct APIController<Service: APIService>: LambdaHandler {
         var correlation = correlation
         do throws(CommerceError) {
             let output: JSONOutput
-            if var known = correlation {
+            if let userService = service as? any UserAPIService, let userId {
+                output = try userService.handle(body: json, userId: userId, logger: logger.with("userId", userId))
+            } else if var known = correlation {
                 output = try service.handle(body: json, correlation: &known, logger: logger)
                 correlation = known
             } else {
@@ -122,6 +138,7 @@ public struct APIController<Service: APIService>: LambdaHandler {
                 case .invalidArguments: (400, "Bad Request")
                 case .notFound: (404, "Not Found")
                 case .conflict: (409, "Conflict")
+                case .unauthorized: (401, "Unauthorized")
                 default: (500, "Internal Server Error")
                 }
             if status == 500 { logger.error("Request failed: \(error)") } else { logger.warn("\(message): \(error)") }
