@@ -107,9 +107,14 @@ public struct EventStore {
     public func raiseLifecycleEvent(_ name: LifecycleEventName, _ data: OrderData, details: DynamoDBItem = [:])
         throws(CommerceError)
     {
+        try raiseOnce(name.rawValue, data, details: details)
+    }
+
+    /// Raises the event named `name` unless it was raised already (a duplicate counts as success).
+    func raiseOnce(_ name: String, _ data: OrderData, details: DynamoDBItem) throws(CommerceError) {
         let createdAt = now()
         do throws(CommerceError) {
-            try put(orderEventItem(name.rawValue, data, details: details, createdAt: createdAt), createdAt: createdAt)
+            try put(orderEventItem(name, data, details: details, createdAt: createdAt), createdAt: createdAt)
         } catch {
             guard error.kind == .duplicateEventRaised else { throw error }
         }

@@ -96,13 +96,6 @@ public struct ShipOrderWorker: WorkerService {
 extension EventStore {
     /// ORDER_SHIPPED_EVENT or ORDER_DELIVERED_EVENT with the shipment's ids; a duplicate counts as success.
     func raiseShippingEvent(_ name: OrderEventName, _ shipment: StoredShipment) throws(CommerceError) {
-        let createdAt = now()
-        do throws(CommerceError) {
-            try put(
-                orderEventItem(name.rawValue, shipment.data, details: shipment.details, createdAt: createdAt),
-                createdAt: createdAt)
-        } catch {
-            guard error.kind == .duplicateEventRaised else { throw error }
-        }
+        try raiseOnce(name.rawValue, shipment.data, details: shipment.details)
     }
 }
