@@ -41,6 +41,10 @@ public struct HostConfiguration: Sendable {
     public var traceRetention: TraceRetention
     /// The seed of the fault list's draws (`/_host/chaos/faults`): the same seed injects the same faults.
     public var chaosSeed: UInt64 = 1
+    /// How long a graceful shutdown may take before the rest is cancelled (connections closed, functions killed):
+    /// `host` allows 10 s, so that a request that never ends cannot keep Ctrl-C from stopping it. None waits for
+    /// everything (the tests: a shutdown that hangs is a bug they must see).
+    public var maximumShutdownDuration: Duration?
 
     public init(
         bindAddress: String = "127.0.0.1", awsPort: Int = 4566, apiPort: Int = 3000,
@@ -94,6 +98,7 @@ public final class HostRuntime: Sendable {
     /// The HTTP API's id (`requestContext.apiId`), when the topology has one.
     public let apiID: String?
     private let ports = PortBook()
+    private let maximumShutdownDuration: Duration?
 
     /// - Parameter executables: the resolved executable of each function (Swift products built by the CLI);
     ///   functions not named here use the topology's `executable`.
@@ -102,6 +107,7 @@ public final class HostRuntime: Sendable {
         logger: Logger
     ) throws {
         self.topology = topology
+        maximumShutdownDuration = configuration.maximumShutdownDuration
         database = try HostDatabase(
             path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("host.sqlite").path)
         // The host's clock: what SQS, asynchronous retries, EventBridge retries, stream pollers, TTL and schedules
@@ -264,10 +270,11 @@ public final class HostRuntime: Sendable {
 
     /// A service group that runs everything and stops on SIGINT or SIGTERM.
     public func serviceGroup(logger: Logger, handlingSignals: Bool = true) -> ServiceGroup {
-        ServiceGroup(
-            configuration: .init(
-                services: services.map { .init(service: $0) },
-                gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [], logger: logger))
+        var configuration = ServiceGroupConfiguration(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [], logger: logger)
+        configuration.maximumGracefulShutdownDuration = maximumShutdownDuration
+        return ServiceGroup(configuration: configuration)
     }
 }
 

@@ -157,6 +157,7 @@ struct HostCommand: AsyncParsableCommand {
             traceRetention: TraceRetention(
                 maxAge: .seconds(traceRetentionHours * 3600), maxHops: traceMaxHops))
         configuration.chaosSeed = chaosSeed
+        configuration.maximumShutdownDuration = .seconds(10)
         let host = try HostRuntime(
             topology: system, executables: executables, configuration: configuration, logger: logger)
         defer { withExtendedLifetime(directory) {} }

@@ -98,14 +98,14 @@ import Testing
             logger: logger)
         let group = host.serviceGroup(logger: logger, handlingSignals: false)
         let running = Task { try await group.run() }
-        let ports = await host.ready()
+        let ports = try await within(60, "the host's start") { await host.ready() }
         do {
             try await body(Shop(base: "http://127.0.0.1:\(ports.api)"), ports)
             await group.triggerGracefulShutdown()
-            try await running.value
+            try await within(60, "the host's graceful shutdown") { try await running.value }
         } catch {
             await group.triggerGracefulShutdown()
-            _ = try? await running.value
+            _ = try? await within(60, "the host's graceful shutdown") { try await running.value }
             throw error
         }
     }

@@ -58,13 +58,13 @@ import Glibc
         }
 
         func kill9() {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.stop(signal: SIGKILL)
         }
 
-        func stop() {
-            process.terminate()
-            process.waitUntilExit()
+        /// SIGTERM; false when the host had not stopped within 30 s (it is killed then).
+        @discardableResult
+        func stop() -> Bool {
+            process.stop()
         }
     }
 

@@ -160,13 +160,9 @@ import Testing
         #expect((firstRead["Records"] as? [Any])?.count == 2)
         let position = try #require(firstRead["NextShardIterator"] as? String)
 
-        kill(host.processIdentifier, SIGKILL)
-        host.waitUntilExit()
+        host.stop(signal: SIGKILL)
         host = try await startHost()
-        defer {
-            host.terminate()
-            host.waitUntilExit()
-        }
+        defer { host.stop() }
         let items = try await call("DynamoDB_20120810.Scan", #"{"TableName":"orders"}"#)
         #expect(items["Count"] as? Int == 3)
         // The iterator taken before the kill resumes exactly after the records already read.

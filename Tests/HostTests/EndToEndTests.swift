@@ -225,8 +225,7 @@ import Testing
                 ).json()["pid"] as? Int ?? -1))
         #expect(kill(functionPID, 0) == 0, "the function's process runs")
 
-        kill(process.processIdentifier, SIGTERM)
-        try await blocking { process.waitUntilExit() }
+        #expect(try await blocking { process.stop() }, "the host stops on SIGTERM")
         #expect(process.terminationStatus == 0)
         #expect(kill(functionPID, 0) != 0, "every function process is reaped on stop")
         let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -289,7 +288,8 @@ struct CommandResult: Sendable {
     var error: String
 }
 
-/// Runs a command to its end; one still running after `timeout` seconds is terminated (a test that expected it to
+/// Runs a command to its end; one still running after `timeout` seconds is terminated with all it started (killed
+/// 10 s later if need be: a test that expected it to
 /// exit then fails instead of hanging the whole run). Started with posix_spawn, not Foundation's Process: with the
 /// many descriptors parallel tests hold open (hosts, databases, sockets), Process.run crashed in its descriptor
 /// bookkeeping (CI, twice).
@@ -314,8 +314,15 @@ func run(
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
+        // Its own process group, so that the watchdog stops whatever it started too (a grandchild holding the
+        // pipes open would otherwise keep the reads below waiting).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         close(outPipe[1])
         close(errPipe[1])
         guard spawned == 0 else {
@@ -323,9 +330,14 @@ func run(
             close(errPipe[0])
             throw TestFailure("posix_spawn \(executable) failed: \(spawned)")
         }
-        let watchdog = DispatchWorkItem { _ = kill(pid, SIGTERM) }
+        let watchdog = DispatchWorkItem { _ = kill(-pid, SIGTERM) }
+        let lastResort = DispatchWorkItem { _ = kill(-pid, SIGKILL) }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
-        defer { watchdog.cancel() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout + 10, execute: lastResort)
+        defer {
+            watchdog.cancel()
+            lastResort.cancel()
+        }
         @Sendable func readAll(_ fd: Int32) -> [UInt8] {
             var data: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 65536)

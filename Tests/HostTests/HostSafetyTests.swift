@@ -134,10 +134,7 @@ import Glibc
         first.standardOutput = output
         first.standardError = FileHandle.nullDevice
         try first.launchAlone()
-        defer {
-            first.terminate()
-            first.waitUntilExit()
-        }
+        defer { first.stop() }
         // The first line arrives while the host runs, through a pipe (no buffer waits to fill).
         let banner = try await blocking { () -> String in
             var text = ""

@@ -3,6 +3,7 @@ import CurlHTTP
 import Foundation
 import Host
 import Logging
+import Synchronization
 import Testing
 
 /// The package's root folder.
@@ -120,15 +121,15 @@ func withHost<T>(
     let host = try HostRuntime(topology: topology, configuration: configuration, logger: logger)
     let group = host.serviceGroup(logger: logger, handlingSignals: false)
     let running = Task { try await group.run() }
-    let ports = await host.ready()
+    let ports = try await within(60, "the host's start") { await host.ready() }
     do {
         let result = try await body(host, ports)
         await group.triggerGracefulShutdown()
-        try await running.value
+        try await within(60, "the host's graceful shutdown") { try await running.value }
         return result
     } catch {
         await group.triggerGracefulShutdown()
-        _ = try? await running.value
+        _ = try? await within(60, "the host's graceful shutdown") { try await running.value }
         throw error
     }
 }
@@ -204,6 +205,52 @@ extension Process {
     /// `run()` under ``processLaunchLock``.
     func launchAlone() throws {
         try processLaunchLock.withLock { try run() }
+    }
+
+    /// Sends `signal` and waits up to `seconds` for the process to exit; one still running then is killed, and
+    /// the answer is false (a host that does not stop fails its test instead of hanging the whole run). Blocks
+    /// the calling thread: from async code, call it through ``blocking(_:)``.
+    @discardableResult
+    func stop(signal: Int32 = SIGTERM, within seconds: Double = 30) -> Bool {
+        guard isRunning else { return true }
+        kill(processIdentifier, signal)
+        let deadline = Date().addingTimeInterval(seconds)
+        while isRunning && Date() < deadline { usleep(10_000) }
+        let stopped = !isRunning
+        if !stopped { kill(processIdentifier, SIGKILL) }
+        waitUntilExit()
+        return stopped
+    }
+}
+
+/// The value of `work`, or a failure once `seconds` have passed without one: a wait that cannot end (a host that
+/// never listens or never stops) fails its test instead of hanging the whole run. The work itself is left to run.
+func within<T: Sendable>(
+    _ seconds: Int, _ what: String, _ work: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    let waiter = OneAnswer<T>()
+    return try await withCheckedThrowingContinuation { continuation in
+        waiter.wait(continuation)
+        Task {
+            do { waiter.answer(.success(try await work())) } catch { waiter.answer(.failure(error)) }
+        }
+        Task {
+            try? await Task.sleep(for: .seconds(seconds))
+            waiter.answer(.failure(TestFailure("\(what) took more than \(seconds) s")))
+        }
+    }
+}
+
+/// A continuation resumed by the first answer; later ones are ignored.
+private final class OneAnswer<T: Sendable>: Sendable {
+    private let continuation = Mutex<CheckedContinuation<T, any Error>?>(nil)
+
+    func wait(_ continuation: CheckedContinuation<T, any Error>) {
+        self.continuation.withLock { $0 = continuation }
+    }
+
+    func answer(_ result: Result<T, any Error>) {
+        continuation.withLock { $0.take() }?.resume(with: result)
     }
 }
 

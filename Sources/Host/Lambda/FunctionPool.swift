@@ -43,6 +43,8 @@ final class FunctionPool: Sendable {
         var logLines: [String] = []
         /// The environment's CloudWatch log stream (`YYYY/MM/DD/[$LATEST]<32 hex>`).
         var logStream = ""
+        /// An injected crash came before the spawned process was recorded: it is killed as soon as it is.
+        var killWhenRecorded = false
     }
 
     private struct State {
@@ -129,14 +131,18 @@ final class FunctionPool: Sendable {
                     effects.append(startInvocation(&state, slotID: slotID, invocation, waiter))
                 case .held:
                     // Held for a runtime that has not asked for it yet: the deadline runs from now, so a runtime
-                    // stuck between invocations cannot keep the caller waiting forever.
-                    if case .betweenInvocations = state.slots[slotID]?.machine.state,
-                        let loop = state.slots[slotID]?.server?.channel.eventLoop
-                    {
+                    // stuck between invocations cannot keep the caller waiting forever (its server's loop, or any
+                    // loop while the server is not recorded yet).
+                    if case .betweenInvocations = state.slots[slotID]?.machine.state {
+                        let loop = state.slots[slotID]?.server?.channel.eventLoop ?? group.next()
                         effects.append(.arm(slotID: slotID, invocation, loop))
                     }
                 case nil:
-                    break
+                    // The scheduler only assigns to a slot that can take work; should that ever not hold, the
+                    // invocation fails rather than leave its caller waiting.
+                    assertionFailure("\(invocation.requestID) assigned to slot \(slotID), which cannot take it")
+                    var slot = Slot()
+                    effects.append(.finish(completion(&slot, invocation, .exited(status: "signal: killed"))))
                 }
             case .spawn(let slotID, let invocation):
                 var slot = Slot()
@@ -272,7 +278,7 @@ final class FunctionPool: Sendable {
         switch fault {
         case .crashAfter?:
             sink.write(function: name, "injected fault: the runtime is killed after the work of \(requestID)")
-            process?.signalGroup(SIGKILL)
+            (process ?? killWhenRecorded(slotID: slotID))?.signalGroup(SIGKILL)
             return true
         case .timeout?:
             sink.write(function: name, "injected fault: \(requestID) runs past its deadline")
@@ -385,18 +391,23 @@ final class FunctionPool: Sendable {
                 [self] in
                 initTimedOut(slotID: slotID)
             }
-            let (wanted, initializing) = state.withLock { state -> (Bool, Bool) in
-                guard let slot = state.slots[slotID] else { return (false, false) }
+            let (wanted, initializing, owesCrash) = state.withLock { state -> (Bool, Bool, Bool) in
+                guard let slot = state.slots[slotID] else { return (false, false, false) }
                 state.slots[slotID]?.process = process
                 state.slots[slotID]?.server = started
-                guard case .initializing = slot.machine.state, slot.timer == nil else { return (true, false) }
+                guard case .initializing = slot.machine.state, slot.timer == nil else {
+                    return (true, false, slot.killWhenRecorded)
+                }
                 state.slots[slotID]?.timer = timer
-                return (true, true)
+                return (true, true, slot.killWhenRecorded)
             }
             if !initializing { timer.cancel() }
             if !wanted {
                 process.signalGroup(SIGKILL)
                 started.close()
+            } else if owesCrash {
+                // An injected crash came before this point: its exit fails the invocation.
+                process.signalGroup(SIGKILL)
             }
         } catch {
             server?.close()
@@ -522,13 +533,16 @@ final class FunctionPool: Sendable {
         }
         // The runtime's `/next` connection closed before the host saw it: the invocation waits for the next `/next`.
         guard responder.channel.isActive else {
-            undeliver(slotID: slotID, invocation)
+            undeliver(slotID: slotID, invocation, on: loop)
             return
         }
         if invocation.fault == .crash {
-            // An injected crash: the runtime is killed before the work; its exit fails the invocation.
+            // An injected crash: the runtime is killed before the work; its exit fails the invocation. The deadline
+            // runs too, so that nothing can leave the caller waiting; a runtime that asked for work before its
+            // spawn was recorded is killed as soon as it is.
             sink.write(function: name, "injected fault: the runtime is killed before \(invocation.requestID)")
-            state.withLock { $0.slots[slotID]?.process }?.signalGroup(SIGKILL)
+            armDeadline(slotID: slotID, invocation, on: loop)
+            killWhenRecorded(slotID: slotID)?.signalGroup(SIGKILL)
             return
         }
         sink.write(function: name, "START RequestId: \(invocation.requestID) Version: $LATEST")
@@ -553,24 +567,31 @@ final class FunctionPool: Sendable {
         if let value = invocation.tenantID { headers.append(("Lambda-Runtime-Aws-Tenant-Id", value)) }
         armDeadline(slotID: slotID, invocation, on: loop)
         responder.send(status: .ok, headers: headers, body: invocation.payload) { [self] written in
-            if !written { undeliver(slotID: slotID, invocation) }
+            if !written { undeliver(slotID: slotID, invocation, on: loop) }
         }
     }
 
-    /// Takes back an invocation that never reached the runtime: no deadline runs for it, and the runtime's next
-    /// `/next` gets it.
-    private func undeliver(slotID: Int, _ invocation: Invocation) {
-        let timer = state.withLock { state -> Scheduled<Void>?? in
-            guard var slot = state.slots[slotID], slot.machine.deliveryFailed(requestID: invocation.requestID)
-            else { return nil }
-            let timer = slot.timer
-            slot.timer = nil
-            state.slots[slotID] = slot
-            return .some(timer)
+    /// Takes back an invocation that never reached the runtime: the runtime's next `/next` gets it. Its deadline
+    /// keeps running (as for an invocation held for a runtime between invocations), so a runtime that never asks
+    /// again cannot keep the caller waiting.
+    private func undeliver(slotID: Int, _ invocation: Invocation, on loop: any EventLoop) {
+        let taken = state.withLock { state -> Bool in
+            state.slots[slotID]?.machine.deliveryFailed(requestID: invocation.requestID) ?? false
         }
-        guard let timer else { return }
-        timer?.cancel()
+        guard taken else { return }
+        armDeadline(slotID: slotID, invocation, on: loop)
         sink.write(function: name, "the runtime's /next connection closed before \(invocation.requestID) reached it")
+    }
+
+    /// The slot's process; when its spawn is not recorded yet, marks the slot so that it is killed once it is.
+    private func killWhenRecorded(slotID: Int) -> ChildProcess? {
+        state.withLock { state in
+            guard let process = state.slots[slotID]?.process else {
+                state.slots[slotID]?.killWhenRecorded = true
+                return nil
+            }
+            return process
+        }
     }
 
     /// Starts the invocation's deadline unless it already runs (an invocation held before its `/next`).

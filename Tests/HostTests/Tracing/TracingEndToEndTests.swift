@@ -243,7 +243,7 @@ extension CommerceEndToEndTests {
         let host = try HostRuntime(topology: Topology(), configuration: testConfiguration(), logger: logger)
         let group = host.serviceGroup(logger: logger, handlingSignals: false)
         let running = Task { try await group.run() }
-        let ports = await host.ready()
+        let ports = try await within(60, "the host's start") { await host.ready() }
         let curl = Process()
         curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         curl.arguments = ["curl", "-sN", "http://127.0.0.1:\(ports.aws)/_host/console/events"]
@@ -270,8 +270,8 @@ extension CommerceEndToEndTests {
         #expect(ContinuousClock.now - started < .seconds(15))
         if !stopped {
             curl.terminate()  // lets the server finish, so that the failure is reported rather than hung
-            _ = try? await running.value
+            _ = try? await within(60, "the host's graceful shutdown") { try await running.value }
         }
-        curl.waitUntilExit()  // the server closed the stream
+        #expect(try await blocking { curl.stop(signal: 0) }, "the server closed the stream")
     }
 }
