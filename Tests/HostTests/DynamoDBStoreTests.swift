@@ -230,6 +230,24 @@ import Testing
         #expect(elsewhere.version == untouched, "a write to one table does not wake the readers of another")
     }
 
+    /// A wait ends when its task is cancelled, whenever the cancellation comes: before the wait began (the race that
+    /// kept a stopping service waiting for a commit that never came), or while it waits.
+    @Test func aCancelledWaitEndsWithoutACommit() async throws {
+        let signal = CommitSignal()
+        for round in 0..<200 {
+            let version = signal.version
+            let started = ContinuousClock.now
+            let waiter = Task {
+                if round % 2 == 0 { withUnsafeCurrentTask { $0?.cancel() } }
+                await signal.wait(after: version, timeout: .seconds(3600))
+            }
+            if round % 2 == 1 { waiter.cancel() }
+            try await within(30, "a cancelled wait (round \(round))") { await waiter.value }
+            #expect(ContinuousClock.now - started < .seconds(30), "round \(round)")
+        }
+        #expect(signal.version == 0, "no commit woke them")
+    }
+
     @Test func sweeperExpiresItemsInEveryTable() throws {
         let store = try Self.makeStore()
         var table = Self.events

@@ -105,6 +105,8 @@ final class CommitSignal: Sendable {
         var version: UInt64 = 0
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
         var nextWaiter: UInt64 = 0
+        /// Waits ended (timed out, cancelled) before their continuation was stored: it returns at once when it is.
+        var ended: Set<UInt64> = []
     }
 
     private let state = Mutex(State())
@@ -121,7 +123,8 @@ final class CommitSignal: Sendable {
         waiters.forEach { $0.resume() }
     }
 
-    /// Returns once a commit newer than `version` is signalled, or when `timeout` passes.
+    /// Returns once a commit newer than `version` is signalled, when `timeout` passes, or when the task is
+    /// cancelled (a service stopping must not wait for a commit that may never come).
     func wait(after version: UInt64, timeout: Duration) async {
         let id = state.withLock { state -> UInt64 in
             state.nextWaiter += 1
@@ -129,24 +132,39 @@ final class CommitSignal: Sendable {
         }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                await withCheckedContinuation { continuation in
-                    let ready = self.state.withLock { state -> Bool in
-                        if state.version > version { return true }
-                        state.waiters[id] = continuation
-                        return false
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { continuation in
+                        let ready = self.state.withLock { state -> Bool in
+                            if state.version > version || state.ended.contains(id) { return true }
+                            state.waiters[id] = continuation
+                            return false
+                        }
+                        if ready { continuation.resume() }
                     }
-                    if ready { continuation.resume() }
+                } onCancel: {
+                    self.end(id)
                 }
             }
             group.addTask {
                 try? await Task.sleep(for: timeout)
-                self.state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+                self.end(id)
             }
             await group.next()
             group.cancelAll()
-            // Whichever finished first, make sure the other side ends too.
-            self.state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+            // Whichever finished first, the other side ends too, even if the waiter has not stored its
+            // continuation yet (cancelled before it ran, it would otherwise wait for the next commit).
+            self.end(id)
         }
+        state.withLock { _ = $0.ended.remove(id) }
+    }
+
+    /// Ends the wait `id`: resumes it, or marks it so that it returns as soon as it stores its continuation.
+    private func end(_ id: UInt64) {
+        state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if let waiter = state.waiters.removeValue(forKey: id) { return waiter }
+            state.ended.insert(id)
+            return nil
+        }?.resume()
     }
 }
 
