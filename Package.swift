@@ -28,6 +28,8 @@ let functionNames = [
     "ReturnOrderStockWorker", "RefundOrderPaymentWorker", "CancelOrderShipmentWorker", "NotifyOrderWorker",
     // Sign-in: users, JWTs, the authorizer of the signed-in routes.
     "SignUpApi", "SignInApi", "SessionAuthorizer", "ListMyOrdersApi",
+    // The shopping cart with its transactional outbox, and the checkout's orders.
+    "CartApi", "OutboxForwarder", "PlaceCartOrdersWorker",
 ]
 
 let functionTargets: [Target] = functionNames.map { name in

@@ -250,6 +250,10 @@ locals {
   function_tables = {
     for name, f in local.functions : name => distinct([for value in values(f.environment) : value if contains(keys(local.tables), value)])
   }
+  # An environment value naming a bus becomes the deployed bus's name; the function may put events on it.
+  function_buses = {
+    for name, f in local.functions : name => distinct([for value in values(f.environment) : value if contains(local.buses, value)])
+  }
   missing_zips = [for name in keys(local.functions) : "${name}.zip" if !fileexists("${local.artifacts_dir}/${name}.zip")]
   architectures = {
     for name, f in local.functions : name => coalesce(var.architecture_override, local.packaged_architecture, f.architecture)
@@ -361,10 +365,12 @@ module "function" {
   environment = {
     for key, value in each.value.environment : key => (
       contains(keys(var.secret_environment), key) ? var.secret_environment[key] :
-      contains(keys(local.tables), value) ? local.table_names[value] : value
+      contains(keys(local.tables), value) ? local.table_names[value] :
+      contains(local.buses, value) ? module.bus_pipe.bus_names[value] : value
     )
   }
   table_arns = [for table in local.function_tables[each.key] : module.table[table].arn]
+  bus_arns   = [for bus in local.function_buses[each.key] : module.bus_pipe.bus_arns[bus]]
 
   sqs_mappings = {
     for key, m in local.valid_mappings : key => {

@@ -20,8 +20,19 @@ run "wiring_follows_the_topology" {
     )
     error_message = "The table is not the topology's (pk/sk, gsi1pk-gsi1sk-index, NEW_IMAGE stream)."
   }
+  # The cart's tables: the carts, and the outbox with its stream and TTL.
+  assert {
+    condition = (
+      module.table["shopping-cart"].table.hash_key == "PK" && !module.table["shopping-cart"].table.stream_enabled &&
+      module.table["shopping-cart-outbox"].table.name == "commerce-dev-shopping-cart-outbox" &&
+      module.table["shopping-cart-outbox"].table.hash_key == "messageId" &&
+      module.table["shopping-cart-outbox"].table.stream_enabled && module.table["shopping-cart-outbox"].table.stream_view_type == "NEW_IMAGE" &&
+      [for ttl in module.table["shopping-cart-outbox"].table.ttl : [ttl.attribute_name, ttl.enabled]] == [["ttl", true]]
+    )
+    error_message = "The cart's tables are not the topology's (the outbox: messageId, NEW_IMAGE stream, TTL on ttl)."
+  }
 
-  # Rules: one per topology rule, on the bus, with exactly the topology's pattern, targeting its queue.
+  # Rules: one per topology rule, on its bus, with exactly the topology's pattern, targeting its queue or log group.
   assert {
     condition     = length(module.rules.rules) == length(jsondecode(file("../infra/topology.json")).rules) && length(module.rules.targets) == length(jsondecode(file("../infra/topology.json")).rules)
     error_message = "Expected one rule and one target per topology rule."
@@ -30,9 +41,9 @@ run "wiring_follows_the_topology" {
     condition = alltrue([
       for name, rule in jsondecode(file("../infra/topology.json")).rules :
       jsondecode(module.rules.rules[name].event_pattern) == rule.pattern &&
-      module.rules.rules[name].event_bus_name == "commerce-dev-commerce-bus" &&
+      module.rules.rules[name].event_bus_name == "commerce-dev-${rule.bus}" &&
       module.rules.rules[name].state == "ENABLED" &&
-      module.rules.targets["${name}/queue"].arn == module.queues.arns[rule.targets[0].queue]
+      (can(rule.targets[0].queue) ? module.rules.targets["${name}/${rule.targets[0].id}"].arn == module.queues.arns[rule.targets[0].queue] : module.rules.targets["${name}/${rule.targets[0].id}"].arn != "")
     ])
     error_message = "A rule's pattern, bus or target differs from the topology."
   }
@@ -44,6 +55,7 @@ run "wiring_follows_the_topology" {
       module.rules.queue_policies[rule.targets[0].queue].Statement[0].Action == "sqs:SendMessage" &&
       module.rules.queue_policies[rule.targets[0].queue].Statement[0].Condition.ArnEquals["aws:SourceArn"] == module.rules.rules[name].arn &&
       length(module.rules.queue_policies[rule.targets[0].queue].Statement) == 1
+      if can(rule.targets[0].queue)
     ])
     error_message = "A target queue's policy does not let exactly its rule send."
   }
@@ -89,8 +101,24 @@ run "wiring_follows_the_topology" {
       module.function[mapping.function].sqs_mappings["${mapping.function}:${mapping.queue}"].maximum_batching_window_in_seconds == 0 &&
       module.function[mapping.function].sqs_mappings["${mapping.function}:${mapping.queue}"].event_source_arn == module.queues.arns[mapping.queue] &&
       module.function[mapping.function].sqs_mappings["${mapping.function}:${mapping.queue}"].function_name == module.function[mapping.function].arn
-    ]) && length(flatten([for f in module.function : values(f.sqs_mappings)])) == length(jsondecode(file("../infra/topology.json")).eventSourceMappings)
+      if can(mapping.queue)
+    ]) && length(flatten([for f in module.function : concat(values(f.sqs_mappings), values(f.stream_mappings))])) == length(jsondecode(file("../infra/topology.json")).eventSourceMappings)
     error_message = "An event source mapping differs from the topology (one per mapping, ReportBatchItemFailures, batch 10, window 0, concurrency 2)."
+  }
+  # The Outbox Forwarder's stream mapping: the outbox's stream from its start, only INSERT records, batches of 10,
+  # failures reported by sequence number, retried until the record's age (a day), then recorded in its queue.
+  assert {
+    condition = (
+      module.function["OutboxForwarder"].stream_mappings["OutboxForwarder:shopping-cart-outbox"].event_source_arn == module.table["shopping-cart-outbox"].stream_arn &&
+      module.function["OutboxForwarder"].stream_mappings["OutboxForwarder:shopping-cart-outbox"].starting_position == "TRIM_HORIZON" &&
+      module.function["OutboxForwarder"].stream_mappings["OutboxForwarder:shopping-cart-outbox"].batch_size == 10 &&
+      module.function["OutboxForwarder"].stream_mappings["OutboxForwarder:shopping-cart-outbox"].maximum_retry_attempts == -1 &&
+      module.function["OutboxForwarder"].stream_mappings["OutboxForwarder:shopping-cart-outbox"].maximum_record_age_in_seconds == 86400 &&
+      module.function["OutboxForwarder"].stream_mappings["OutboxForwarder:shopping-cart-outbox"].function_response_types == toset(["ReportBatchItemFailures"]) &&
+      module.function["OutboxForwarder"].stream_mappings["OutboxForwarder:shopping-cart-outbox"].destination_config[0].on_failure[0].destination_arn == module.queues.arns["OutboxForwarder-Dlq"] &&
+      jsonencode([for f in module.function["OutboxForwarder"].stream_mappings["OutboxForwarder:shopping-cart-outbox"].filter_criteria[0].filter : jsondecode(f.pattern)]) == jsonencode([{ eventName = ["INSERT"] }])
+    )
+    error_message = "The Outbox Forwarder's stream mapping differs from the topology."
   }
 
   # Pipe: table stream → bus, TRIM_HORIZON, batch 10, detail type and source as the reference's.
@@ -143,9 +171,11 @@ run "wiring_follows_the_topology" {
   assert {
     condition = alltrue([
       for name, f in jsondecode(file("../infra/topology.json")).functions :
-      jsonencode(module.function[name].function.environment[0].variables) == jsonencode({ for k, v in f.environment : k => v == "commerce" ? "commerce-dev-commerce" : v })
+      jsonencode(module.function[name].function.environment[0].variables) == jsonencode({
+        for k, v in f.environment : k => contains(concat(keys(jsondecode(file("../infra/topology.json")).tables), keys(jsondecode(file("../infra/topology.json")).buses)), v) ? "commerce-dev-${v}" : v
+      })
     ])
-    error_message = "A function's environment is not the topology's with table names rewritten to the deployed table."
+    error_message = "A function's environment is not the topology's with table and bus names rewritten to the deployed ones."
   }
   assert {
     condition     = module.function["ProcessOrderPaymentWorker"].function.environment[0].variables.PAYMENT_GATEWAY_ACCEPT_RATE == "0.3"
@@ -160,23 +190,47 @@ run "wiring_follows_the_topology" {
     ])
     error_message = "A function may write to its own log group only (streams of <log group ARN>:*)."
   }
+  # Least privilege: a function's policy has exactly the statements its topology entry calls for.
   assert {
     condition = alltrue([
-      for name, f in module.function :
-      name == "SessionAuthorizer" ? jsonencode([for s in f.policy.Statement : s.Sid]) == jsonencode(["OwnLogGroup"]) : (
-        jsonencode([for s in f.policy.Statement : s.Sid]) == jsonencode(length(f.sqs_mappings) > 0 ? ["OwnLogGroup", "ReadWriteItsTables", "ConsumeItsQueues"] : ["OwnLogGroup", "ReadWriteItsTables"]) &&
-        jsonencode(f.policy.Statement[1].Resource) == jsonencode([module.table["commerce"].arn, "${module.table["commerce"].arn}/index/*"])
-      )
+      for name, f in jsondecode(file("../infra/topology.json")).functions :
+      jsonencode([for s in module.function[name].policy.Statement : s.Sid]) == jsonencode(concat(
+        ["OwnLogGroup"],
+        length([for v in values(f.environment) : v if contains(keys(jsondecode(file("../infra/topology.json")).tables), v)]) > 0 ? ["ReadWriteItsTables"] : [],
+        length([for v in values(f.environment) : v if contains(keys(jsondecode(file("../infra/topology.json")).buses), v)]) > 0 ? ["PutEventsOnItsBuses"] : [],
+        length([for m in jsondecode(file("../infra/topology.json")).eventSourceMappings : m if m.function == name && can(m.queue)]) > 0 ? ["ConsumeItsQueues"] : [],
+        length([for m in jsondecode(file("../infra/topology.json")).eventSourceMappings : m if m.function == name && can(m.table)]) > 0 ? ["ReadItsStreams"] : [],
+        length([for m in jsondecode(file("../infra/topology.json")).eventSourceMappings : m if m.function == name && can(m.onFailure)]) > 0 || can(f.deadLetterQueue) ? ["SendFailuresToQueues"] : [],
+      ))
     ])
-    error_message = "A function's policy is its log group, its table and (for a worker) its own queue, nothing else; the authorizer, which reads no table, its log group only."
+    error_message = "A function's policy has statements its topology entry does not call for, or lacks one."
+  }
+  assert {
+    condition = alltrue([
+      for name, f in jsondecode(file("../infra/topology.json")).functions :
+      jsonencode(flatten([for s in module.function[name].policy.Statement : s.Resource if s.Sid == "ReadWriteItsTables"])) == jsonencode(flatten([
+        for table in distinct([for v in values(f.environment) : v if contains(keys(jsondecode(file("../infra/topology.json")).tables), v)]) :
+        [module.table[table].arn, "${module.table[table].arn}/index/*"]
+      ]))
+    ])
+    error_message = "A function may use the tables its environment names (and their indexes), no other."
+  }
+  assert {
+    condition = (
+      jsonencode([for s in module.function["OutboxForwarder"].policy.Statement : s.Resource if s.Sid == "PutEventsOnItsBuses"]) == jsonencode([[module.bus_pipe.bus_arns["shopping-cart-stream"]]]) &&
+      jsonencode([for s in module.function["OutboxForwarder"].policy.Statement : s.Action if s.Sid == "PutEventsOnItsBuses"]) == jsonencode(["events:PutEvents"])
+    )
+    error_message = "The Outbox Forwarder may put events on its bus only."
   }
 
   assert {
     condition = alltrue([
       for mapping in jsondecode(file("../infra/topology.json")).eventSourceMappings :
-      module.function[mapping.function].policy.Statement[2].Resource == [module.queues.arns[mapping.queue]]
+      can(mapping.queue)
+      ? jsonencode([for s in module.function[mapping.function].policy.Statement : s.Resource if s.Sid == "ConsumeItsQueues"]) == jsonencode([[module.queues.arns[mapping.queue]]])
+      : jsonencode([for s in module.function[mapping.function].policy.Statement : s.Resource if s.Sid == "ReadItsStreams"]) == jsonencode([[module.table[mapping.table].stream_arn]])
     ])
-    error_message = "A worker may consume its own queue only."
+    error_message = "A worker may consume its own queue (or stream) only."
   }
 
   # HTTP APIs: the topology's, their routes, payload 2.0 integrations, per-route permissions, CORS, $default stage with access logs.
@@ -192,7 +246,7 @@ run "wiring_follows_the_topology" {
         module.http_api[name].integrations["commerce-dev-${try(route.function, route)}"].payload_format_version == "2.0" &&
         module.http_api[name].permissions[key].function_name == "commerce-dev-${try(route.function, route)}" &&
         module.http_api[name].permissions[key].principal == "apigateway.amazonaws.com" &&
-        module.http_api[name].permissions[key].source_arn == "${module.http_api[name].api.execution_arn}/*/${replace(key, " ", "")}"
+        module.http_api[name].permissions[key].source_arn == "${module.http_api[name].api.execution_arn}/*/${replace(replace(key, " ", ""), "/\\{[^}]*\\}/", "*")}"
       ]) &&
       module.http_api[name].api.cors_configuration[0].allow_origins == toset(api.cors.allowOrigins) &&
       module.http_api[name].api.cors_configuration[0].allow_methods == toset(api.cors.allowMethods) &&
@@ -209,23 +263,28 @@ run "wiring_follows_the_topology" {
       module.http_api["orders-api"].routes["POST /api/v1/orders/listMyOrders"].authorization_type == "CUSTOM" &&
       module.http_api["orders-api"].routes["POST /api/v1/orders/listMyOrders"].authorizer_id == module.http_api["orders-api"].authorizers.resources["session"].id &&
       module.http_api["orders-api"].authorizers.resources["session"].authorizer_uri == module.function["SessionAuthorizer"].invoke_arn &&
-      module.http_api["orders-api"].routes["POST /api/v1/orders/placeOrder"].authorization_type == "NONE"
+      module.http_api["orders-api"].routes["POST /api/v1/orders/placeOrder"].authorization_type == "NONE" &&
+      alltrue([
+        for key, route in module.http_api["cart-api"].routes :
+        route.authorization_type == "CUSTOM" && route.authorizer_id == module.http_api["cart-api"].authorizers.resources["session"].id
+      ])
     )
     error_message = "The signed-in route is not guarded by its authorizer, or another route is."
   }
   assert {
     condition = (
-      jsonencode(sort(keys(output.api_urls))) == jsonencode(["identity-api", "inventory-api", "notifications-api", "orders-api", "payments-api", "shipping-api", "testing-api"]) &&
+      jsonencode(sort(keys(output.api_urls))) == jsonencode(["cart-api", "identity-api", "inventory-api", "notifications-api", "orders-api", "payments-api", "shipping-api", "testing-api"]) &&
       jsonencode(sort(flatten([for api in module.http_api : keys(api.routes)]))) == jsonencode(sort([
         "POST /api/v1/inventory/listSkus", "POST /api/v1/inventory/restockSku", "POST /api/v1/orders/listOrders",
         "POST /api/v1/orders/placeOrder", "POST /api/v1/payments/listOrderPayments", "POST /api/v1/testing/simulateRawEvent",
         "POST /api/v1/orders/cancelOrder", "POST /api/v1/payments/listRefunds", "POST /api/v1/shipping/shipOrder",
         "POST /api/v1/shipping/deliverShipment", "POST /api/v1/shipping/listShipments",
         "POST /api/v1/notifications/listNotifications", "POST /api/v1/identity/signUp", "POST /api/v1/identity/signIn",
-        "POST /api/v1/orders/listMyOrders",
+        "POST /api/v1/orders/listMyOrders", "POST /cart", "PUT /cart/{cartId}/add-items", "PUT /cart/{cartId}/checkout",
+        "GET /cart/{cartId}",
       ]))
     )
-    error_message = "The APIs and their routes are the reference's six, the order lifecycle's six and sign-in's three."
+    error_message = "The APIs and their routes are the reference's six, the order lifecycle's six, sign-in's three and the cart's four."
   }
 
   # Names: prefixed, within AWS's limits, unique.

@@ -116,7 +116,7 @@ public struct APIController<Service: APIService>: LambdaHandler {
     {
         let json = parseJSON(body)
         // Every line of the request names the order (or SKU) it is about, and its correlation id.
-        var logger = logger.with("orderId", json?["orderId"]?.stringValue).with("sku", json?["sku"]?.stringValue)
+        let logger = logger.with("orderId", json?["orderId"]?.stringValue).with("sku", json?["sku"]?.stringValue)
             .with("correlationId", correlation?.id)
         var correlation = correlation
         do throws(CommerceError) {
@@ -132,19 +132,24 @@ public struct APIController<Service: APIService>: LambdaHandler {
             logger.with("correlationId", correlation?.id).info("Answered \(service.successStatusCode)")
             return (APIGatewayV2Response(statusCode: service.successStatusCode, body: output.text), correlation)
         } catch {
-            logger = logger.with("correlationId", correlation?.id)
-            let (status, message): (Int, String) =
-                switch error.kind {
-                case .invalidArguments: (400, "Bad Request")
-                case .notFound: (404, "Not Found")
-                case .conflict: (409, "Conflict")
-                case .unauthorized: (401, "Unauthorized")
-                default: (500, "Internal Server Error")
-                }
-            if status == 500 { logger.error("Request failed: \(error)") } else { logger.warn("\(message): \(error)") }
-            return (APIGatewayV2Response(statusCode: status, body: #"{"message":"\#(message)"}"#), correlation)
+            return (errorResponse(error, logger: logger.with("correlationId", correlation?.id)), correlation)
         }
     }
+}
+
+/// An API's answer to a failure, logged: 400 `{"message":"Bad Request"}`, 404, 409, 401, and 500 `{"message":
+/// "Internal Server Error"}` for everything else (the reference's bodies).
+func errorResponse(_ error: CommerceError, logger: LambdaLogger) -> APIGatewayV2Response {
+    let (status, message): (Int, String) =
+        switch error.kind {
+        case .invalidArguments: (400, "Bad Request")
+        case .notFound: (404, "Not Found")
+        case .conflict: (409, "Conflict")
+        case .unauthorized: (401, "Unauthorized")
+        default: (500, "Internal Server Error")
+        }
+    if status == 500 { logger.error("Request failed: \(error)") } else { logger.warn("\(message): \(error)") }
+    return APIGatewayV2Response(statusCode: status, body: #"{"message":"\#(message)"}"#)
 }
 
 // MARK: workers
@@ -170,29 +175,16 @@ public struct WorkerController<Service: WorkerService>: LambdaByteHandler {
 
     /// A missing event or `Records` answers no failures, as the reference.
     public func handle(event: JSONValue?, logger: LambdaLogger = LambdaLogger()) -> SQSBatchResponse {
-        var failures: [SQSBatchResponse.BatchItemFailure] = []
-        for record in event?["Records"]?.arrayValue ?? [] {
-            let messageId = record["messageId"]?.stringValue ?? ""
-            var logger = logger
-            do throws(CommerceError) {
-                let newImage = try Self.newImage(ofBody: record["body"]?.stringValue)
-                // Every line of the record names the order (or SKU) its event is about.
-                if case .m(let data)? = newImage["eventData"] {
-                    logger = logger.with("orderId", data["orderId"]?.loggedText).with("sku", data["sku"]?.loggedText)
-                }
-                logger = logger.with("correlationId", newImage["correlationId"]?.loggedText)
-                try service.process(newImage: newImage, logger: logger)
-                logger.info("Message \(messageId) processed: \(newImage.string("eventName") ?? "event")")
-            } catch {
-                if error.transient {
-                    logger.warn("Message \(messageId) failed, to be retried: \(error)")
-                    failures.append(.init(itemIdentifier: messageId))
-                } else {
-                    logger.info("Message \(messageId) dropped: \(error)")
-                }
+        eachMessage(of: event, logger: logger) { messageId, body, logger throws(CommerceError) in
+            let newImage = try Self.newImage(ofBody: body)
+            // Every line of the record names the order (or SKU) its event is about.
+            if case .m(let data)? = newImage["eventData"] {
+                logger = logger.with("orderId", data["orderId"]?.loggedText).with("sku", data["sku"]?.loggedText)
             }
+            logger = logger.with("correlationId", newImage["correlationId"]?.loggedText)
+            try service.process(newImage: newImage, logger: logger)
+            logger.info("Message \(messageId) processed: \(newImage.string("eventName") ?? "event")")
         }
-        return SQSBatchResponse(batchItemFailures: failures)
     }
 
     public func handle(_ event: SQSEvent, logger: LambdaLogger = LambdaLogger()) -> SQSBatchResponse {
@@ -209,6 +201,31 @@ public struct WorkerController<Service: WorkerService>: LambdaByteHandler {
         else { throw .invalidArguments("the message body is not an EventBridge event with a stream record NewImage") }
         return newImage
     }
+}
+
+/// Runs `process` on each message of an SQS batch, one after another: a transient failure reports the message in
+/// `batchItemFailures` (SQS redelivers it after the visibility timeout), any other is logged and the message dropped.
+/// `process` may add fields to the logger its failure is logged with.
+func eachMessage(
+    of event: JSONValue?, logger: LambdaLogger,
+    _ process: (_ messageId: String, _ body: String?, _ logger: inout LambdaLogger) throws(CommerceError) -> Void
+) -> SQSBatchResponse {
+    var failures: [SQSBatchResponse.BatchItemFailure] = []
+    for record in event?["Records"]?.arrayValue ?? [] {
+        let messageId = record["messageId"]?.stringValue ?? ""
+        var logger = logger
+        do throws(CommerceError) {
+            try process(messageId, record["body"]?.stringValue, &logger)
+        } catch {
+            if error.transient {
+                logger.warn("Message \(messageId) failed, to be retried: \(error)")
+                failures.append(.init(itemIdentifier: messageId))
+            } else {
+                logger.info("Message \(messageId) dropped: \(error)")
+            }
+        }
+    }
+    return SQSBatchResponse(batchItemFailures: failures)
 }
 
 /// The part of a worker's message body that is read: the EventBridge event's stream record's NewImage.

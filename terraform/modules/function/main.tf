@@ -104,6 +104,12 @@ variable "table_arns" {
   default     = []
 }
 
+variable "bus_arns" {
+  description = "Event buses the function puts events on (PutEvents)."
+  type        = list(string)
+  default     = []
+}
+
 variable "sqs_mappings" {
   description = "Event source mappings from SQS queues."
   type = map(object({
@@ -157,6 +163,12 @@ locals {
         "dynamodb:ConditionCheckItem",
       ]
       Resource = flatten([for arn in var.table_arns : [arn, "${arn}/index/*"]])
+    }],
+    length(var.bus_arns) == 0 ? [] : [{
+      Sid      = "PutEventsOnItsBuses"
+      Effect   = "Allow"
+      Action   = "events:PutEvents"
+      Resource = var.bus_arns
     }],
     length(var.sqs_mappings) == 0 ? [] : [{
       Sid      = "ConsumeItsQueues"
