@@ -30,6 +30,8 @@ let functionNames = [
     "SignUpApi", "SignInApi", "SessionAuthorizer", "ListMyOrdersApi",
     // The shopping cart with its transactional outbox, and the checkout's orders.
     "CartApi", "OutboxForwarder", "PlaceCartOrdersWorker",
+    // The catalog, shared by event-carried state transfer, and the orders side's view of it.
+    "CatalogApi", "CatalogViewWorker",
 ]
 
 let functionTargets: [Target] = functionNames.map { name in

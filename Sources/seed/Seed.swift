@@ -27,6 +27,13 @@ struct Seed: ParsableCommand {
             """)
     var lifecycle = false
 
+    @Flag(
+        help: """
+            Then the shop around the orders: users, a catalog, carts (two checked out into orders); waits until the \
+            carts' orders exist and the orders side's catalog view holds every product.
+            """)
+    var shop = false
+
     func run() throws {
         let client = try CommerceHTTPClient(baseURL: baseURL)
         // A host that already holds data (an earlier seed, the user's own orders) gets this run's own ids, and the
@@ -87,6 +94,7 @@ struct Seed: ParsableCommand {
             throw SeedFailure(description: "\(wanted.count - settled) orders did not settle within \(timeout) s")
         }
         if !summary.stockIsConserved { throw SeedFailure(description: "stock is not conserved") }
+        if shop { try SeedShop(client: client, suffix: suffix).run(timeout: timeout) }
         guard lifecycle else { return }
         say("the rest of the orders' life: shipping, delivery, cancellations at every stage")
         let life = try SeedLifecycle(client: client, suffix: suffix).run(

@@ -22,6 +22,9 @@ final class FakeDatabase: CommerceDatabase {
     var updates: [UpdateItemInput] = []
     var queries: [QueryInput] = []
     var transactions: [TransactWriteItemsInput] = []
+    var scans: [ScanInput] = []
+    /// Answers for the next scans, in order; then an empty page.
+    var scanResults: [ScanOutput] = []
 
     var getResult: Result<GetItemOutput, DynamoDBError> = .success(GetItemOutput())
     var putResult: Result<PutItemOutput, DynamoDBError> = .success(PutItemOutput())
@@ -62,6 +65,11 @@ final class FakeDatabase: CommerceDatabase {
     func query(_ input: QueryInput) throws(DynamoDBError) -> QueryOutput {
         queries.append(input)
         return try queryResult.get()
+    }
+
+    func scan(_ input: ScanInput) throws(DynamoDBError) -> ScanOutput {
+        scans.append(input)
+        return scanResults.isEmpty ? ScanOutput(items: []) : scanResults.removeFirst()
     }
 
     func transactWriteItems(_ input: TransactWriteItemsInput) throws(DynamoDBError) -> TransactWriteItemsOutput {

@@ -71,9 +71,10 @@ import Testing
             return (listed.json["orderPayments"] as? [[String: Any]])?.first
         }
 
-        /// Waits (up to `seconds`) until `condition` holds; the system is asynchronous end to end.
+        /// Waits (up to `seconds`: a bound for a hang, not a measure; a loaded CI machine can take long) until
+        /// `condition` holds; the system is asynchronous end to end.
         func eventually(
-            _ what: String, seconds: Int = 20, _ condition: () async throws -> Bool
+            _ what: String, seconds: Int = 60, _ condition: () async throws -> Bool
         ) async throws {
             let deadline = ContinuousClock.now + .seconds(seconds)
             while try await !condition() {
@@ -239,6 +240,18 @@ import Testing
             #expect(again.output.contains("this host already holds 75 orders and stock of 3 SKUs"))
             #expect(again.output.contains("ORDER_PAYMENT_ACCEPTED_STATUS    69"))
             #expect(!again.output.contains(" NO"), "every SKU's stock is conserved")
+        }
+    }
+
+    @Test func theSeedsShopSignsUpFillsCartsFromTheCatalogAndChecksThemOut() async throws {
+        try await withShop(try Self.topology(acceptRate: "1")) { shop, _ in
+            let result = try await run(
+                try builtProduct("seed"), ["--base-url", shop.base, "--timeout", "120", "--shop"])
+            #expect(result.status == 0, "\(result.output)\n\(result.error)")
+            #expect(
+                result.output.contains(
+                    "shop: 4 orders placed from 2 checked-out carts; the catalog view holds all 8 products"),
+                "\(result.output)")
         }
     }
 

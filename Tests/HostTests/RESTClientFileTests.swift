@@ -104,8 +104,10 @@ import Testing
             }
             var count = 0
             var answers: [String: [String: Any]] = [:]
-            for file in ["inventory", "orders", "payments", "testing", "shipping", "notifications", "identity", "cart"]
-            {
+            for file in [
+                "inventory", "orders", "payments", "testing", "shipping", "notifications", "identity", "cart",
+                "catalog",
+            ] {
                 let text = try String(contentsOf: folder.appendingPathComponent("\(file).http"), encoding: .utf8)
                 for request in Self.requests(in: text, environment: local) {
                     count += 1

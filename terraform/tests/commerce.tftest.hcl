@@ -31,6 +31,15 @@ run "wiring_follows_the_topology" {
     )
     error_message = "The cart's tables are not the topology's (the outbox: messageId, NEW_IMAGE stream, TTL on ttl)."
   }
+  # The catalog's tables: the products with their index by category, the compacted log with its stream, the view.
+  assert {
+    condition = (
+      [for index in module.table["catalog"].table.global_secondary_index : [index.name, index.hash_key, index.range_key, index.projection_type]] == [["category-index", "category", "productId", "ALL"]] &&
+      module.table["catalog-events"].table.hash_key == "productId" && module.table["catalog-events"].table.stream_view_type == "NEW_IMAGE" &&
+      module.table["orders-catalog-view"].table.hash_key == "productId" && !module.table["orders-catalog-view"].table.stream_enabled
+    )
+    error_message = "The catalog's tables are not the topology's (category-index; the log's NEW_IMAGE stream)."
+  }
 
   # Rules: one per topology rule, on its bus, with exactly the topology's pattern, targeting its queue or log group.
   assert {
@@ -273,7 +282,7 @@ run "wiring_follows_the_topology" {
   }
   assert {
     condition = (
-      jsonencode(sort(keys(output.api_urls))) == jsonencode(["cart-api", "identity-api", "inventory-api", "notifications-api", "orders-api", "payments-api", "shipping-api", "testing-api"]) &&
+      jsonencode(sort(keys(output.api_urls))) == jsonencode(["cart-api", "catalog-api", "identity-api", "inventory-api", "notifications-api", "orders-api", "payments-api", "shipping-api", "testing-api"]) &&
       jsonencode(sort(flatten([for api in module.http_api : keys(api.routes)]))) == jsonencode(sort([
         "POST /api/v1/inventory/listSkus", "POST /api/v1/inventory/restockSku", "POST /api/v1/orders/listOrders",
         "POST /api/v1/orders/placeOrder", "POST /api/v1/payments/listOrderPayments", "POST /api/v1/testing/simulateRawEvent",
@@ -281,10 +290,12 @@ run "wiring_follows_the_topology" {
         "POST /api/v1/shipping/deliverShipment", "POST /api/v1/shipping/listShipments",
         "POST /api/v1/notifications/listNotifications", "POST /api/v1/identity/signUp", "POST /api/v1/identity/signIn",
         "POST /api/v1/orders/listMyOrders", "POST /cart", "PUT /cart/{cartId}/add-items", "PUT /cart/{cartId}/checkout",
-        "GET /cart/{cartId}",
+        "GET /cart/{cartId}", "POST /catalog/products", "PUT /catalog/products/{productId}",
+        "DELETE /catalog/products/{productId}", "GET /catalog/products/{productId}",
+        "GET /catalog/categories/{category}/products", "GET /catalog-view/products", "POST /catalog-view/rebuild",
       ]))
     )
-    error_message = "The APIs and their routes are the reference's six, the order lifecycle's six, sign-in's three and the cart's four."
+    error_message = "The APIs and their routes are the reference's six, the order lifecycle's six, sign-in's three, the cart's four and the catalog's seven."
   }
 
   # Names: prefixed, within AWS's limits, unique.

@@ -132,18 +132,7 @@ public struct CartService {
 
     /// The cart's put and its outbox message, in one transaction; a failed condition on the cart is a conflict.
     func write(_ cart: DynamoDB.Put, _ message: DynamoDB.Put) throws(CommerceError) {
-        do throws(DynamoDBError) {
-            _ = try database.transactWriteItems(
-                TransactWriteItemsInput(transactItems: [.init(put: cart), .init(put: message)]))
-        } catch {
-            if error.cancellationCodes?.first == "ConditionalCheckFailed" {
-                throw CommerceError(.conflict, "the cart changed meanwhile")
-            }
-            if case .validation(let message) = error {
-                throw .invalidArguments("the cart cannot be stored: \(message ?? "invalid item")")
-            }
-            throw .unrecognized(error)
-        }
+        try database.writeWithEvent([.init(put: cart), .init(put: message)], conflict: "the cart changed meanwhile")
     }
 }
 

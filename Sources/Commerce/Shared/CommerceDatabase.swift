@@ -8,10 +8,29 @@ public protocol CommerceDatabase {
     func putItem(_ input: PutItemInput) throws(DynamoDBError) -> PutItemOutput
     func updateItem(_ input: UpdateItemInput) throws(DynamoDBError) -> UpdateItemOutput
     func query(_ input: QueryInput) throws(DynamoDBError) -> QueryOutput
+    func scan(_ input: ScanInput) throws(DynamoDBError) -> ScanOutput
     func transactWriteItems(_ input: TransactWriteItemsInput) throws(DynamoDBError) -> TransactWriteItemsOutput
 }
 
 extension DynamoDBClient: CommerceDatabase {}
+
+extension CommerceDatabase {
+    /// A transaction of an entity's conditional write and its event: a failed condition is a conflict (the entity
+    /// changed meanwhile: `conflict` says so), an item DynamoDB refuses is the caller's 400, anything else transient.
+    func writeWithEvent(_ items: [DynamoDB.TransactWriteItem], conflict: String) throws(CommerceError) {
+        do throws(DynamoDBError) {
+            _ = try transactWriteItems(TransactWriteItemsInput(transactItems: items))
+        } catch {
+            if error.cancellationCodes?.contains("ConditionalCheckFailed") == true {
+                throw CommerceError(.conflict, conflict)
+            }
+            if case .validation(let message) = error {
+                throw .invalidArguments("the item cannot be stored: \(message ?? "invalid item")")
+            }
+            throw .unrecognized(error)
+        }
+    }
+}
 
 extension DynamoDBError {
     /// The cancellation reason codes of a `TransactionCanceledException`, by index ("None" where DynamoDB gave no
