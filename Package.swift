@@ -151,6 +151,7 @@ let package = Package(
             dependencies: [
                 "Host", "EventPatterns", "DynamoDBExpressions", "LambdaRuntime", "CurlHTTP", "AWSShapes", "AWSClients",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

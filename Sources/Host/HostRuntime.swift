@@ -231,7 +231,7 @@ public final class HostRuntime: Sendable {
                     ? SignatureVerifier(
                         credentials: configuration.credentials + [LambdaService.functionCredentials],
                         region: topology.region)
-                    : nil),
+                    : nil, account: topology.accountID),
             server: http1,
             configuration: .init(
                 address: .hostname(configuration.bindAddress, port: configuration.awsPort), serverName: "host"),

@@ -18,6 +18,8 @@ struct HostCommand: AsyncParsableCommand {
             function process.
 
             Example: aws lambda invoke --endpoint-url http://127.0.0.1:4566 --function-name ListSKUsApi out.json
+
+            `host event <source>` prints a sample event for `aws lambda invoke --payload` (`host event --help`).
             """
     )
 
@@ -27,6 +29,11 @@ struct HostCommand: AsyncParsableCommand {
         // Every line leaves at once, also into a pipe (tee, nohup, an IDE, CI), not when a buffer fills.
         HostOutput.lineBuffered()
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        // `host event <source>`: a sample event (no server starts).
+        if CommandLine.arguments.dropFirst().first == "event" {
+            EventCommand.main(Array(CommandLine.arguments.dropFirst(2)))
+            return
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

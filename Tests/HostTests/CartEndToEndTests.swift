@@ -100,9 +100,16 @@ extension CommerceEndToEndTests {
                 let second = try await shop.status("\(cartId)-2")
                 return first == "ORDER_PAYMENT_ACCEPTED_STATUS" && second == "ORDER_PAYMENT_ACCEPTED_STATUS"
             }
-            let mine = try await shop.post("/api/v1/orders/listOrders", #"{"orderId":"\#(cartId)-2"}"#)
-            let order = (mine.json["orders"] as? [[String: Any]])?.first
+            let listed = try await shop.post("/api/v1/orders/listOrders", #"{"orderId":"\#(cartId)-2"}"#)
+            let order = (listed.json["orders"] as? [[String: Any]])?.first
             #expect(order?["userId"] as? String == userId && order?["units"] as? Int == 3)
+            // The signed-in user sees them as theirs; the other user does not.
+            let mine = try await maria.send("POST", "/api/v1/orders/listMyOrders", "{}")
+            #expect(
+                Set((mine.1["orders"] as? [[String: Any]] ?? []).compactMap { $0["orderId"] as? String })
+                    == ["\(cartId)-1", "\(cartId)-2"])
+            let theirs = try await other.send("POST", "/api/v1/orders/listMyOrders", "{}")
+            #expect((theirs.1["orders"] as? [[String: Any]])?.isEmpty == true)
             let (apples, pears) = (try await shop.units("APPLES"), try await shop.units("PEARS"))
             #expect(apples == 47 && pears == 47)
         }

@@ -97,16 +97,15 @@ import Testing
                 awsPort: 0, apiPort: 0, dataDirectory: NSTemporaryDirectory() + "commerce-\(UUID().uuidString)",
                 printFunctionLogs: false, verifySignatures: hostVerifiesSignatures),
             logger: logger)
-        let group = host.serviceGroup(logger: logger, handlingSignals: false)
+        let groupLog = ServiceGroupLog()
+        let group = host.serviceGroup(logger: groupLog.logger, handlingSignals: false)
         let running = Task { try await group.run() }
         let ports = try await within(60, "the host's start") { await host.ready() }
         do {
             try await body(Shop(base: "http://127.0.0.1:\(ports.api)"), ports)
-            await group.triggerGracefulShutdown()
-            try await within(60, "the host's graceful shutdown") { try await running.value }
+            try await stopGracefully(host, group, running, log: groupLog)
         } catch {
-            await group.triggerGracefulShutdown()
-            _ = try? await within(60, "the host's graceful shutdown") { try await running.value }
+            _ = try? await stopGracefully(host, group, running, log: groupLog)
             throw error
         }
     }

@@ -161,17 +161,17 @@ import Testing
 
     @Test func aServiceTheHostDoesNotServeGetsAnErrorInItsOwnProtocol() async throws {
         try await withHost(Topology(functions: [])) { _, ports in
-            let scope = "Credential=test/20261204/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0"
-            let sts = try await http(
+            let scope = "Credential=test/20261204/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0"
+            let iam = try await http(
                 "POST", "http://127.0.0.1:\(ports.aws)/",
                 headers: [
                     ("Authorization", "AWS4-HMAC-SHA256 \(scope)"),
                     ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
                 ],
-                body: Array("Action=GetCallerIdentity&Version=2011-06-15".utf8))
-            #expect(sts.status == 400)
-            #expect(sts.text.hasPrefix("<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code>"))
-            #expect(sts.text.contains("The host does not serve sts;"), "\(sts.text)")
+                body: Array("Action=ListUsers&Version=2010-05-08".utf8))
+            #expect(iam.status == 400)
+            #expect(iam.text.hasPrefix("<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code>"))
+            #expect(iam.text.contains("The host does not serve iam;"), "\(iam.text)")
             let kinesis = try await awsJSONResponse(ports.aws, "Kinesis_20131202.PutRecord", "{}")
             #expect(kinesis.status == 400)
             #expect(try kinesis.json()["__type"] as? String == "UnknownOperationException")

@@ -3,6 +3,7 @@ import CurlHTTP
 import Foundation
 import Host
 import Logging
+import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -119,17 +120,16 @@ func withHost<T>(
     var logger = Logger(label: "test-host")
     logger.logLevel = .warning
     let host = try HostRuntime(topology: topology, configuration: configuration, logger: logger)
-    let group = host.serviceGroup(logger: logger, handlingSignals: false)
+    let groupLog = ServiceGroupLog()
+    let group = host.serviceGroup(logger: groupLog.logger, handlingSignals: false)
     let running = Task { try await group.run() }
     let ports = try await within(60, "the host's start") { await host.ready() }
     do {
         let result = try await body(host, ports)
-        await group.triggerGracefulShutdown()
-        try await within(60, "the host's graceful shutdown") { try await running.value }
+        try await stopGracefully(host, group, running, log: groupLog)
         return result
     } catch {
-        await group.triggerGracefulShutdown()
-        _ = try? await within(60, "the host's graceful shutdown") { try await running.value }
+        _ = try? await stopGracefully(host, group, running, log: groupLog)
         throw error
     }
 }
@@ -220,6 +220,62 @@ extension Process {
         if !stopped { kill(processIdentifier, SIGKILL) }
         waitUntilExit()
         return stopped
+    }
+}
+
+/// Stops a host's service group and waits (up to 60 s) for it; a shutdown that does not end fails with what the
+/// group was stopping and what the functions still held.
+func stopGracefully(
+    _ host: HostRuntime, _ group: ServiceGroup, _ running: Task<Void, any Error>, log: ServiceGroupLog
+) async throws {
+    await group.triggerGracefulShutdown()
+    do {
+        try await within(60, "the host's graceful shutdown") { try await running.value }
+    } catch let failure as TestFailure {
+        let functions = host.lambda.diagnostics
+        throw TestFailure(
+            "\(failure.description); the service group's last lines:\n" + log.lines.suffix(6).joined(separator: "\n")
+                + (functions.isEmpty ? "" : "\nfunctions:\n\(functions)"))
+    }
+}
+
+/// Keeps the last lines a service group logs at debug level (which service it is stopping, which finished), for a
+/// report when a shutdown does not end.
+final class ServiceGroupLog: Sendable {
+    private let recorded = Mutex<[String]>([])
+
+    var lines: [String] { recorded.withLock { $0 } }
+
+    var logger: Logger {
+        var logger = Logger(label: "service-group") { _ in Handler(log: self) }
+        logger.logLevel = .debug
+        return logger
+    }
+
+    fileprivate func append(_ line: String) {
+        recorded.withLock { lines in
+            if lines.count >= 200 { lines.removeFirst(100) }
+            lines.append(line)
+        }
+    }
+
+    private struct Handler: LogHandler {
+        let log: ServiceGroupLog
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .debug
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(
+            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+            function: String, line: UInt
+        ) {
+            let fields = (metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            log.append("\(ISO8601DateFormatter().string(from: Date())) \(message) \(fields.joined(separator: " "))")
+        }
     }
 }
 

@@ -30,14 +30,18 @@ public struct AWSEndpoint: HTTPResponder {
     let faults: FaultInjector?
     /// The host's clock (`/_host/clock`).
     let clock: ClockAPI?
+    /// STS's GetCallerIdentity.
+    let sts: SecurityTokenService
 
     init(
         lambda: LambdaService, asyncInvocations: LambdaAsyncInvocations,
         eventSourceMappings: EventSourceMappingService, pipes: PipeService, routers: [AWSJSONRouter],
         xray: XRayAPI = XRayAPI(store: nil, account: "000000000000"), console: Console? = nil,
         faults: FaultInjector? = nil, clock: ClockAPI? = nil, hook: (any AWSOperationHook)? = nil,
-        policy: LocalRequestPolicy = LocalRequestPolicy(), verifier: SignatureVerifier? = nil
+        policy: LocalRequestPolicy = LocalRequestPolicy(), verifier: SignatureVerifier? = nil,
+        account: String = "000000000000"
     ) {
+        sts = SecurityTokenService(account: account)
         self.verifier = verifier
         self.console = console
         self.faults = faults
@@ -167,6 +171,7 @@ public struct AWSEndpoint: HTTPResponder {
                 "The host does not serve \(service) (\(target)); it serves "
                     + UnservedService.served.joined(separator: ", ") + ".")
         }
+        if SecurityTokenService.serves(request) { return try await sts.respond(to: request) }
         if let service = UnservedService(request) { return service.response }
         throw AWSError("UnknownOperationException", "No AWS API at \(request.method) \(path)", status: .notFound)
     }
@@ -186,6 +191,7 @@ extension AWSEndpoint {
         if path.hasPrefix("/2015-03-31/") { return "lambda" }
         if path == "/v1/pipes" || path.hasPrefix("/v1/pipes/") { return "pipes" }
         if xrayPaths.contains(path) { return "xray" }
+        if SecurityTokenService.serves(request) { return "sts" }
         return nil
     }
 

@@ -15,7 +15,7 @@ struct UnservedService {
     var wireProtocol: WireProtocol
 
     /// The services the host serves, as named in credential scopes.
-    static let served = ["dynamodb", "sqs", "events", "logs", "lambda", "pipes", "xray"]
+    static let served = ["dynamodb", "sqs", "events", "logs", "lambda", "pipes", "xray", "sts (GetCallerIdentity)"]
     /// Services that speak the query protocol (form-encoded `Action=…`, XML answers).
     static let queryServices: Set<String> = [
         "sts", "iam", "sns", "ses", "cloudformation", "ec2", "rds", "elasticache", "autoscaling",

@@ -661,6 +661,20 @@ final class FunctionPool: Sendable {
         state.withLock { $0.waiters.removeValue(forKey: invocation.requestID) }?.resume(returning: result)
     }
 
+    /// What the pool holds, for a report when something waits too long: each environment's state, the invocations
+    /// queued and the callers waiting. Empty when it holds nothing.
+    var diagnostics: String {
+        state.withLock { state in
+            guard !state.slots.isEmpty || !state.waiters.isEmpty || !state.scheduler.queue.isEmpty else { return "" }
+            let slots = state.slots.sorted { $0.key < $1.key }.map { id, slot in
+                "#\(id) \(slot.machine.state) process \(slot.process.map { String($0.pid) } ?? "none")"
+                    + (slot.timer == nil ? "" : " deadline armed")
+            }
+            return "\(name): \(state.waiters.count) caller(s) waiting, \(state.scheduler.queue.count) queued; "
+                + slots.joined(separator: "; ")
+        }
+    }
+
     // MARK: shutdown
 
     /// Ends every environment: SIGTERM, then SIGKILL for those still running after `grace`; waits until all are

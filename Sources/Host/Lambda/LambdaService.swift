@@ -162,6 +162,11 @@ public final class LambdaService: Service {
 
     public var functionNames: [String] { pools.keys.sorted() }
 
+    /// Every pool that holds an environment, a queued invocation or a waiting caller (a report for a hang).
+    public var diagnostics: String {
+        pools.keys.sorted().compactMap { pools[$0]?.diagnostics }.filter { !$0.isEmpty }.joined(separator: "\n")
+    }
+
     public func functionARN(_ name: String) -> String {
         "arn:aws:lambda:\(region):\(accountID):function:\(name)"
     }

@@ -82,6 +82,25 @@ struct SQSEventSourceMapping: Sendable {
         return batch
     }
 
+    /// The event of a batch, as Lambda's SQS poller sends it.
+    static func event(_ batch: [SQSReceivedMessage], eventSourceARN: String, region: String) -> SQSEvent {
+        SQSEvent(
+            records: batch.map { message in
+                SQSEvent.Message(
+                    messageId: message.messageId, receiptHandle: message.receiptHandle, body: message.body,
+                    attributes: message.attributes,
+                    messageAttributes: message.messageAttributes.mapValues {
+                        SQSEvent.MessageAttribute(
+                            stringValue: $0.stringValue, binaryValue: $0.binaryValue?.base64EncodedString(),
+                            stringListValues: [],
+                            binaryListValues: [], dataType: $0.dataType)
+                    },
+                    md5OfMessageAttributes: SQSDigest.md5OfAttributes(
+                        message.messageAttributes.isEmpty ? nil : message.messageAttributes),
+                    md5OfBody: message.md5OfBody, eventSourceARN: eventSourceARN, awsRegion: region)
+            })
+    }
+
     /// Whether any filter accepts the message (its view flattened once for all of them).
     static func accepts(_ message: SQSReceivedMessage, _ filters: [EventPattern]) -> Bool {
         let event = EventPattern.Event(filterView(of: message))
@@ -125,21 +144,7 @@ struct SQSEventSourceMapping: Sendable {
             }
         }
         if faults.delayMilliseconds > 0 { try? await Task.sleep(for: .milliseconds(faults.delayMilliseconds)) }
-        let event = SQSEvent(
-            records: batch.map { message in
-                SQSEvent.Message(
-                    messageId: message.messageId, receiptHandle: message.receiptHandle, body: message.body,
-                    attributes: message.attributes,
-                    messageAttributes: message.messageAttributes.mapValues {
-                        SQSEvent.MessageAttribute(
-                            stringValue: $0.stringValue, binaryValue: $0.binaryValue?.base64EncodedString(),
-                            stringListValues: [],
-                            binaryListValues: [], dataType: $0.dataType)
-                    },
-                    md5OfMessageAttributes: SQSDigest.md5OfAttributes(
-                        message.messageAttributes.isEmpty ? nil : message.messageAttributes),
-                    md5OfBody: message.md5OfBody, eventSourceARN: mapping.eventSourceArn, awsRegion: sqs.region)
-            })
+        let event = Self.event(batch, eventSourceARN: mapping.eventSourceArn, region: sqs.region)
         // As Lambda does, the invocation continues the trace of the batch's first traced message.
         let options = InvokeOptions(traceID: trace, traceSource: queue, traceKeys: batch.map(\.messageId))
         guard let payload = try? JSONEncoder().encode(event),
