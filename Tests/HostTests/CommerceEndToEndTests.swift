@@ -100,7 +100,7 @@ import Testing
         let groupLog = ServiceGroupLog()
         let group = host.serviceGroup(logger: groupLog.logger, handlingSignals: false)
         let running = Task { try await group.run() }
-        let ports = try await within(60, "the host's start") { await host.ready() }
+        let ports = try await within(150, "the host's start") { await host.ready() }
         do {
             try await body(Shop(base: "http://127.0.0.1:\(ports.api)"), ports)
             try await stopGracefully(host, group, running, log: groupLog)

@@ -114,7 +114,7 @@ import Glibc
 
         try writeTopology(delay: 0)
         let second = try HostProcess(topology: topologyPath, dataDirectory: directory + "/data", port: port)
-        defer { second.stop() }
+        defer { second.process.stopInBackground() }
         try await second.waitUntilHealthy()
         for id in 150..<200 where await put(id) { acknowledged.insert("item-\(id)") }
 

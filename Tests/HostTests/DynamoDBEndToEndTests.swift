@@ -162,7 +162,7 @@ import Testing
 
         host.stop(signal: SIGKILL)
         host = try await startHost()
-        defer { host.stop() }
+        defer { host.stopInBackground() }
         let items = try await call("DynamoDB_20120810.Scan", #"{"TableName":"orders"}"#)
         #expect(items["Count"] as? Int == 3)
         // The iterator taken before the kill resumes exactly after the records already read.

@@ -134,7 +134,7 @@ import Glibc
         first.standardOutput = output
         first.standardError = FileHandle.nullDevice
         try first.launchAlone()
-        defer { first.stop() }
+        defer { first.stopInBackground() }
         // The first line arrives while the host runs, through a pipe (no buffer waits to fill).
         let banner = try await blocking { () -> String in
             var text = ""

@@ -123,7 +123,7 @@ func withHost<T>(
     let groupLog = ServiceGroupLog()
     let group = host.serviceGroup(logger: groupLog.logger, handlingSignals: false)
     let running = Task { try await group.run() }
-    let ports = try await within(60, "the host's start") { await host.ready() }
+    let ports = try await within(150, "the host's start") { await host.ready() }
     do {
         let result = try await body(host, ports)
         try await stopGracefully(host, group, running, log: groupLog)
@@ -207,6 +207,14 @@ extension Process {
         try processLaunchLock.withLock { try run() }
     }
 
+    /// Stops the process on a thread of its own (SIGTERM, SIGKILL after 30 s): cleanup that must not hold one of
+    /// the few threads every test's async work runs on while a host shuts down.
+    func stopInBackground() {
+        struct Handed: @unchecked Sendable { let process: Process }  // used by that thread alone from here on
+        let handed = Handed(process: self)
+        Thread.detachNewThread { handed.process.stop() }
+    }
+
     /// Sends `signal` and waits up to `seconds` for the process to exit; one still running then is killed, and
     /// the answer is false (a host that does not stop fails its test instead of hanging the whole run). Blocks
     /// the calling thread: from async code, call it through ``blocking(_:)``.
@@ -223,18 +231,20 @@ extension Process {
     }
 }
 
-/// Stops a host's service group and waits (up to 60 s) for it; a shutdown that does not end fails with what the
+/// Stops a host's service group and waits (up to 150 s) for it; a shutdown that does not end fails with what the
 /// group was stopping and what the functions still held.
 func stopGracefully(
     _ host: HostRuntime, _ group: ServiceGroup, _ running: Task<Void, any Error>, log: ServiceGroupLog
 ) async throws {
     await group.triggerGracefulShutdown()
     do {
-        try await within(60, "the host's graceful shutdown") { try await running.value }
+        // A bound for a hang, not a measure: under the whole suite's load (100 hosts on two cores) a shutdown that
+        // takes a second alone has taken a minute.
+        try await within(150, "the host's graceful shutdown") { try await running.value }
     } catch let failure as TestFailure {
         let functions = host.lambda.diagnostics
         throw TestFailure(
-            "\(failure.description); the service group's last lines:\n" + log.lines.suffix(6).joined(separator: "\n")
+            "\(failure.description); the service group's lines:\n" + log.lines.suffix(40).joined(separator: "\n")
                 + (functions.isEmpty ? "" : "\nfunctions:\n\(functions)"))
     }
 }

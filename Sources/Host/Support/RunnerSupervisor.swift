@@ -38,10 +38,9 @@ final class RunnerSupervisor<Definition: Equatable & Sendable>: Sendable {
             }
             return stale
         }
-        for task in stale {
-            task.cancel()
-            await task.value
-        }
+        // All are told first, then awaited: stopping many runners takes as long as the slowest, not their sum.
+        for task in stale { task.cancel() }
+        for task in stale { await task.value }
         running.withLock { running in
             for (key, definition) in desired where running[key] == nil {
                 running[key] = Running(definition: definition, task: start(definition))

@@ -243,7 +243,7 @@ extension CommerceEndToEndTests {
         let host = try HostRuntime(topology: Topology(), configuration: testConfiguration(), logger: logger)
         let group = host.serviceGroup(logger: logger, handlingSignals: false)
         let running = Task { try await group.run() }
-        let ports = try await within(60, "the host's start") { await host.ready() }
+        let ports = try await within(150, "the host's start") { await host.ready() }
         let curl = Process()
         curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         curl.arguments = ["curl", "-sN", "http://127.0.0.1:\(ports.aws)/_host/console/events"]
