@@ -326,8 +326,8 @@ import Testing
     }
 }
 
-/// Waits (up to `seconds`) until `condition` holds.
-func eventually(_ what: String, seconds: Int = 10, _ condition: () async throws -> Bool) async throws {
+/// Waits (up to `seconds`: a bound for a hang, not a measure) until `condition` holds.
+func eventually(_ what: String, seconds: Int = 30, _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + .seconds(seconds)
     while try await !condition() {
         guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting until \(what)") }
