@@ -45,6 +45,8 @@ public struct HostConfiguration: Sendable {
     /// `host` allows 10 s, so that a request that never ends cannot keep Ctrl-C from stopping it. None waits for
     /// everything (the tests: a shutdown that hangs is a bug they must see).
     public var maximumShutdownDuration: Duration?
+    /// What `host --watch` reloaded (the console shows it); nil when the host does not watch.
+    public var reloads: ReloadLog?
 
     public init(
         bindAddress: String = "127.0.0.1", awsPort: Int = 4566, apiPort: Int = 3000,
@@ -220,7 +222,7 @@ public final class HostRuntime: Sendable {
         let console = Console(
             topology: topology, tracer: tracer, lambda: lambda, sqs: sqsStore, dynamoDB: dynamoDB.store,
             eventBridge: eventBridgeStore, pipes: pipes, mappings: eventSourceMappings, logs: logsStore,
-            routers: routers, hook: hook, faults: faults)
+            routers: routers, hook: hook, faults: faults, reloads: configuration.reloads)
         let awsApplication = Application(
             responder: AWSEndpoint(
                 lambda: lambda, asyncInvocations: asyncInvocations, eventSourceMappings: eventSourceMappings,

@@ -67,6 +67,16 @@ struct HostCommand: AsyncParsableCommand {
     @Flag(help: "Do not build the Swift function products; use what is already built.")
     var noBuild = false
 
+    @Flag(
+        inversion: .prefixedNo, exclusivity: .chooseLast,
+        help: ArgumentHelp(
+            "Hot reload: rebuild and replace the functions whose sources change; apply a changed topology.",
+            discussion:
+                "Invocations in flight finish on the old binary, new ones start the new; a build error leaves the "
+                + "old one serving. A topology change is validated first and applied by restarting the services "
+                + "on the same ports and data."))
+    var watch = false
+
     @Flag(help: "Empty the data directory (every table, queue, bus, pipe, mapping and log) before starting.")
     var reset = false
 
@@ -125,17 +135,17 @@ struct HostCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "host")
 
-        let system: Topology
+        var system: Topology
         do {
             system = try Topology.load(path: topology)
         } catch {
             FileHandle.standardError.write(Data("error: \(topology): \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let executables: [String: String]
+        let builder = FunctionBuilder(topologyPath: topology, packagePath: packagePath, build: !noBuild)
+        var executables: [String: String]
         do {
-            executables = try FunctionBuilder(topologyPath: topology, packagePath: packagePath, build: !noBuild)
-                .prepare(system)
+            executables = try builder.prepare(system)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
@@ -165,25 +175,70 @@ struct HostCommand: AsyncParsableCommand {
                 maxAge: .seconds(traceRetentionHours * 3600), maxHops: traceMaxHops))
         configuration.chaosSeed = chaosSeed
         configuration.maximumShutdownDuration = .seconds(10)
-        let host = try HostRuntime(
-            topology: system, executables: executables, configuration: configuration, logger: logger)
+        let reload: HotReload?
+        if watch {
+            do {
+                reload = try HotReload(
+                    topologyPath: topology, topology: system, executables: executables, builder: builder)
+            } catch {
+                FileHandle.standardError.write(Data("error: --watch: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            executables = reload?.executables ?? executables
+            configuration.reloads = reload?.log
+        } else {
+            reload = nil
+        }
+        let watching = Task { await reload?.run() }
+        defer {
+            reload?.stop()
+            watching.cancel()
+        }
         defer { withExtendedLifetime(directory) {} }
-        let group = host.serviceGroup(logger: logger)
-        let started = Mutex(false)
-        // The banner waits for both servers to listen; if one cannot, the group stops and the banner never comes.
-        let banner = Task {
-            let ports = await host.ready()
-            started.withLock { $0 = true }
-            print(self.banner(host: host, ports: ports, executables: executables))
+        var first = true
+        // One pass per topology: a change to it (with --watch) stops the services and starts them again here.
+        while true {
+            let started = Mutex(false)
+            let host: HostRuntime
+            do {
+                host = try HostRuntime(
+                    topology: system, executables: executables, configuration: configuration, logger: logger)
+            } catch {
+                guard !first, let reload, let previous = reload.previous else { throw error }
+                reload.restartFailed(error, previous: previous.0, executables: previous.1)
+                (system, executables) = previous
+                continue
+            }
+            let group = host.serviceGroup(logger: logger)
+            reload?.attach(host: host, group: group)
+            let isFirst = first
+            let restartedAt = ContinuousClock.now
+            // The banner waits for both servers to listen; if one cannot, the group stops and the banner never comes.
+            let banner = Task { [executables] in
+                let ports = await host.ready()
+                started.withLock { $0 = true }
+                if isFirst {
+                    print(self.banner(host: host, ports: ports, executables: executables))
+                } else {
+                    let since = reload?.restartSince ?? restartedAt
+                    print(
+                        "[reload] topology applied \(HotReload.format((ContinuousClock.now - since).seconds)) after "
+                            + "the change (services started again in "
+                            + "\(Int(((ContinuousClock.now - restartedAt).seconds * 1000).rounded())) ms)")
+                }
+            }
+            defer { banner.cancel() }
+            first = false
+            do {
+                try await group.run()
+            } catch {
+                guard started.withLock({ $0 }) else { throw notListening(error) }
+                throw error
+            }
+            guard started.withLock({ $0 }) else { throw notListening(nil) }
+            guard let next = reload?.takeRestart() else { break }
+            (system, executables) = next
         }
-        defer { banner.cancel() }
-        do {
-            try await group.run()
-        } catch {
-            guard started.withLock({ $0 }) else { throw notListening(error) }
-            throw error
-        }
-        guard started.withLock({ $0 }) else { throw notListening(nil) }
         print("host stopped")
     }
 

@@ -29,6 +29,8 @@ struct Console: Sendable {
     let hook: (any AWSOperationHook)?
     /// The fault list, switched on and off from the Chaos page.
     var faults: FaultInjector? = nil
+    /// What `host --watch` reloaded; nil when the host does not watch.
+    var reloads: ReloadLog? = nil
 
     static let prefix = "/_host/console"
 
@@ -284,7 +286,30 @@ struct Console: Sendable {
                 + "<td>\(HTML.escape(function.logGroupName))</td></tr>"
         }
         body += "</tbody></table>"
+        if let reloads {
+            body += reloadsTable(reloads.all)
+        }
         return HTML.page(title: "Functions", section: "functions", body: body)
+    }
+
+    /// `host --watch`'s reloads, newest first: what changed, what was done, how long it took to serve it.
+    func reloadsTable(_ entries: [ReloadLog.Entry]) -> String {
+        var body = "<h2 id=\"reloads\">Reloads <small>host --watch</small></h2>"
+        guard !entries.isEmpty else {
+            return body + "<p class=\"summary\">Watching the sources and the topology: nothing changed yet.</p>"
+        }
+        body +=
+            "<table class=\"reloads\"><thead><tr><th>time</th><th>what</th><th>outcome</th><th>change → served</th>"
+            + "<th>details</th></tr></thead><tbody>"
+        for entry in entries.reversed() {
+            let status = entry.outcome == .rejected ? "error" : "ok"
+            body +=
+                "<tr class=\"\(status)\"><td>\(HTML.time(entry.time.timeIntervalSince1970))</td>"
+                + "<td>\(HTML.escape(entry.kind))</td><td>\(entry.outcome.rawValue)</td>"
+                + "<td>\(String(format: "%.2f s", entry.seconds))</td><td>\(HTML.escape(entry.summary))"
+                + (entry.detail.isEmpty ? "" : "<pre class=\"log\">\(HTML.escape(entry.detail))</pre>") + "</td></tr>"
+        }
+        return body + "</tbody></table>"
     }
 
     func functionPage(_ name: String) throws -> String {
@@ -294,6 +319,10 @@ struct Console: Sendable {
         var body =
             "<p class=\"summary\">\(lambda.environmentCount(of: name)) execution environments now, "
             + "\(lambda.idleEnvironmentCount(of: name)) of them waiting for work. "
+            + (lambda.executable(of: name).map {
+                "New ones start <code>\(HTML.escape($0.path))</code>"
+                    + ($0.generation > 0 ? " (reloaded \($0.generation) times)" : "") + ". "
+            } ?? "")
             + "<a class=\"button\" href=\"\(Self.prefix)/timeline?resource=\(HTML.component(name))\">timeline</a></p>"
         if let store = tracer?.store {
             let invocations = try store.recent(limit: 30, resource: name, service: "lambda")

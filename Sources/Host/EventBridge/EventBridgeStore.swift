@@ -53,6 +53,11 @@ final class EventBridgeStore: Sendable, ServiceStore {
                         """)
             }
         ),
+        // Which rules the topology declared: one it no longer declares is disabled (a topology change applied live).
+        StoreMigration(
+            "eventbridge-5-declared",
+            { db in try db.execute(sql: "ALTER TABLE eb_rules ADD COLUMN declared INTEGER NOT NULL DEFAULT 0") }
+        ),
     ]
 
     func busARN(_ name: String) -> String { "arn:aws:events:\(region):\(account):event-bus/\(name)" }
@@ -329,7 +334,9 @@ final class EventBridgeStore: Sendable, ServiceStore {
     }
 
     /// Makes the topology's buses and rules exist, with exactly the topology's targets (the topology is the source
-    /// of truth for what it declares; rules created through the API are left alone).
+    /// of truth for what it declares; rules created through the API are left alone). A rule an earlier topology
+    /// declared and this one does not is disabled, not deleted (as a mapping or a pipe is): declaring it again
+    /// enables it.
     func apply(
         buses: [String], rules: [RuleConfiguration], sqs: SQSStore, lambda: LambdaService, now: Date = Date()
     ) throws {
@@ -363,6 +370,23 @@ final class EventBridgeStore: Sendable, ServiceStore {
                         },
                         retryPolicy: retryPolicy)
                 })
+        }
+        try database.write { db in
+            invalidateRules()
+            let declared = try Row.fetchAll(db, sql: "SELECT bus, name FROM eb_rules WHERE declared = 1")
+            for row in declared {
+                let bus: String = row["bus"]
+                let name: String = row["name"]
+                guard !rules.contains(where: { $0.bus == bus && $0.name == name }) else { continue }
+                try db.execute(
+                    sql: "UPDATE eb_rules SET state = 'DISABLED', declared = 0 WHERE bus = ? AND name = ?",
+                    arguments: [bus, name])
+            }
+            for rule in rules {
+                try db.execute(
+                    sql: "UPDATE eb_rules SET declared = 1 WHERE bus = ? AND name = ?",
+                    arguments: [rule.bus, rule.name])
+            }
         }
     }
 }

@@ -45,6 +45,8 @@ final class FunctionPool: Sendable {
         var logStream = ""
         /// An injected crash came before the spawned process was recorded: it is killed as soon as it is.
         var killWhenRecorded = false
+        /// The executable generation the environment runs: one older than the pool's is retired when it is free.
+        var generation = 0
     }
 
     private struct State {
@@ -52,6 +54,9 @@ final class FunctionPool: Sendable {
         /// Which slot runs which invocation (the warmest free one, else a new one up to the limit).
         var scheduler: FunctionPoolScheduler<Invocation>
         var waiters: [String: CheckedContinuation<InvocationResult, Never>] = [:]
+        /// What new environments start (replaced by a reload) and how many times it was replaced.
+        var executable: String
+        var generation = 0
         var isShuttingDown: Bool { scheduler.isStopping }
     }
 
@@ -82,7 +87,10 @@ final class FunctionPool: Sendable {
     ) {
         self.settings = settings
         self.faults = faults
-        state = Mutex(State(scheduler: FunctionPoolScheduler(maxConcurrency: settings.function.maxConcurrency)))
+        state = Mutex(
+            State(
+                scheduler: FunctionPoolScheduler(maxConcurrency: settings.function.maxConcurrency),
+                executable: settings.executable))
         self.awsEndpoint = awsEndpoint
         self.group = group
         self.sink = sink
@@ -95,6 +103,28 @@ final class FunctionPool: Sendable {
 
     /// Number of environments whose runtime waits in `/next` for work.
     var idleEnvironmentCount: Int { state.withLock { $0.slots.values.count(where: \.machine.isParked) } }
+
+    /// What new environments start, and how many times it was replaced (``replaceExecutable(_:)``).
+    var executable: (path: String, generation: Int) { state.withLock { ($0.executable, $0.generation) } }
+
+    // MARK: reloading
+
+    /// A new build (or a changed script): new environments start `path`; free environments of the old one stop now,
+    /// busy ones when their invocation ends (it finishes on the old binary). Returns how many environments ran the
+    /// old one.
+    @discardableResult
+    func replaceExecutable(_ path: String) -> Int {
+        let (effects, retired) = state.withLock { state -> ([Effect], Int) in
+            state.executable = path
+            state.generation += 1
+            let retired = state.slots.count
+            var effects: [Effect] = []
+            for slotID in state.slots.keys.sorted() { effects += release(&state, slotID: slotID) }
+            return (effects, retired)
+        }
+        perform(effects)
+        return retired
+    }
 
     // MARK: invoking
 
@@ -146,6 +176,7 @@ final class FunctionPool: Sendable {
                 }
             case .spawn(let slotID, let invocation):
                 var slot = Slot()
+                slot.generation = state.generation
                 _ = slot.machine.assign(invocation)
                 state.slots[slotID] = slot
                 effects.append(.spawn(slotID: slotID))
@@ -165,6 +196,13 @@ final class FunctionPool: Sendable {
     /// After a transition: a slot that can take work takes the next queued invocation or waits in `available`.
     private func release(_ state: inout State, slotID: Int) -> [Effect] {
         guard let slot = state.slots[slotID], slot.machine.isAvailable else { return [] }
+        if slot.generation < state.generation {
+            // Its executable was replaced: it stops, and its place may start the new one.
+            guard let (removed, _) = remove(&state, slotID: slotID) else { return [] }
+            var effects: [Effect] = [.stop(removed.process, removed.server)]
+            if let timer = removed.timer { effects.append(.cancel(timer)) }
+            return effects + schedule(&state)
+        }
         return apply(&state, state.scheduler.free(slotID))
     }
 
@@ -365,6 +403,11 @@ final class FunctionPool: Sendable {
             }
         }
         var server: RuntimeAPIServer?
+        // The generation is the one of the executable actually started (a reload may have come since the spawn).
+        let executable = state.withLock { state in
+            state.slots[slotID]?.generation = state.generation
+            return state.executable
+        }
         do {
             let started = try await RuntimeAPIServer.start(
                 group: group, policy: settings.requestPolicy,
@@ -378,7 +421,7 @@ final class FunctionPool: Sendable {
             state.withLock { $0.slots[slotID]?.logStream = logStream }
             environment["AWS_ENDPOINT_URL"] = awsEndpoint.value
             let process = try ChildProcess(
-                executable: settings.executable,
+                executable: executable,
                 arguments: settings.function.arguments,
                 environment: environment,
                 directory: environment["LAMBDA_TASK_ROOT"],
@@ -422,7 +465,7 @@ final class FunctionPool: Sendable {
                 }
                 return effects + schedule(&state)
             }
-            sink.write(function: name, "could not start \(settings.executable): \(error)")
+            sink.write(function: name, "could not start \(executable): \(error)")
             perform(effects)
         }
     }

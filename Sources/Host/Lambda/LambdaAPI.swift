@@ -23,7 +23,7 @@ struct LambdaAPI {
         let pool = try resolve(input.functionName, qualifier: input.qualifier)
         return AWSLambda.GetFunctionResponse(
             configuration: configuration(pool.settings),
-            code: .init(repositoryType: "S3", location: "file://\(pool.settings.executable)"))
+            code: .init(repositoryType: "S3", location: "file://\(pool.executable.path)"))
     }
 
     /// GetFunctionConfiguration: `GET …/functions/{name}/configuration`.

@@ -264,6 +264,23 @@ public final class LambdaService: Service {
         Identifiers.traceHeader(epochSeconds: UInt64(Date().timeIntervalSince1970))
     }
 
+    /// Hot reload: each named function's new environments start the new executable (a rebuilt binary, or the same
+    /// script path after it changed); its free environments stop now, busy ones once their invocation ends. Returns
+    /// the functions replaced with the number of environments each retired; unknown names are ignored.
+    @discardableResult
+    public func replaceExecutables(_ executables: [String: String]) -> [String: Int] {
+        var retired: [String: Int] = [:]
+        for (name, path) in executables {
+            guard let pool = pools[name] else { continue }
+            retired[name] = pool.replaceExecutable(path)
+            sink.write(function: name, "reloaded: new environments start \(path)")
+        }
+        return retired
+    }
+
+    /// The executable a function's new environments start and how many times it was replaced.
+    public func executable(of name: String) -> (path: String, generation: Int)? { pools[name]?.executable }
+
     /// Waits for shutdown, then stops every execution environment.
     public func run() async throws {
         try? await gracefulShutdown()

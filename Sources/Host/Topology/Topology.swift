@@ -3,7 +3,7 @@ import Foundation
 
 /// The system description in `infra/topology.json`, read by both the host and Terraform.
 /// Names are AWS resource names. See README "Topology schema".
-public struct Topology: Sendable {
+public struct Topology: Sendable, Equatable {
     public var region: String
     public var accountID: String
     /// Functions by name, sorted by name.
