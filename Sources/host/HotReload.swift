@@ -232,7 +232,7 @@ final class HotReload: Sendable {
         state.withLock { $0.executables.merge(replaced) { $1 } }
         let retired = host.lambda.replaceExecutables(replaced)
         let served = (ContinuousClock.now - since).seconds
-        let list = replaced.keys.sorted().joined(separator: ", ")
+        let list = replaced.count > 4 ? "\(replaced.count) functions" : replaced.keys.sorted().joined(separator: ", ")
         let environments = retired.values.reduce(0, +)
         let warm =
             environments == 1
@@ -242,7 +242,11 @@ final class HotReload: Sendable {
         report(
             .init(
                 kind: "functions", outcome: .applied,
-                summary: "\(list): rebuilt and replaced (\(environments) environments retired)", seconds: served))
+                summary:
+                    "\(list): rebuilt and replaced"
+                    + (environments == 0
+                        ? "" : " (\(environments) environment\(environments == 1 ? "" : "s") retired)"),
+                seconds: served))
     }
 
     private func reloadTopology(since: ContinuousClock.Instant) async {

@@ -53,7 +53,7 @@ struct SystemMap: Equatable {
             for route in api.routes {
                 add(
                     .route, api.name + " " + route.key,
-                    label: route.key.split(separator: "/").last.map(String.init) ?? route.key, column: 0,
+                    label: Self.routeLabel(route.key), column: 0,
                     countKey: "apigateway/" + api.name + " " + route.key,
                     link: base + "timeline?resource=" + HTML.component(api.name))
                 add(
@@ -163,6 +163,35 @@ struct SystemMap: Equatable {
         )
     }
 
+    /// A route's box: its method and what tells its path apart, in the characters a box shows: the whole key when it
+    /// fits; else the resource and the end (`GET /catalog/…/products`); else as much of the end as fits (`POST
+    /// …/listSkus`, `PUT …/{productId}`). The whole key is the box's tooltip.
+    static func routeLabel(_ key: String, limit: Int = boxCharacters) -> String {
+        guard key.count > limit, let space = key.firstIndex(of: " ") else { return key }
+        let method = String(key[..<space])
+        let segments = key[key.index(after: space)...].split(separator: "/").map(String.init)
+        // `/api/v1/…` says nothing about the route.
+        let lead = Array(segments.drop { $0 == "api" || ($0.first == "v" && Int($0.dropFirst()) != nil) })
+        /// The longest end of `path` (at least its last segment) that fits after `prefix`.
+        func end(after prefix: String, of path: [String]) -> String {
+            var tail = ""
+            for segment in path.reversed() {
+                let longer = "/" + segment + tail
+                guard tail.isEmpty || prefix.count + longer.count <= limit else { break }
+                tail = longer
+            }
+            return prefix + tail
+        }
+        if lead.count > 2 {
+            let withResource = end(after: "\(method) /\(lead[0])/…", of: Array(lead.dropFirst(2)))
+            if withResource.count <= limit { return withResource }
+        }
+        return end(after: "\(method) …", of: lead.isEmpty ? segments : lead)
+    }
+
+    /// The characters a box shows before it cuts a label.
+    static let boxCharacters = 23
+
     var svg: String {
         let columns = (nodes.map(\.column).max() ?? 0) + 1
         let rows = (nodes.map(\.row).max() ?? 0) + 1
@@ -200,7 +229,9 @@ struct SystemMap: Equatable {
         }
         for node in nodes {
             let (x, y) = center(of: node)
-            let shown = node.label.count > 23 ? String(node.label.prefix(21)) + "…" : node.label
+            let shown =
+                node.label.count > Self.boxCharacters
+                ? String(node.label.prefix(Self.boxCharacters - 2)) + "…" : node.label
             parts.append(
                 "<a href=\"\(HTML.escape(node.link))\"><g class=\"node \(node.kind.rawValue)\" data-count=\"\(HTML.escape(node.countKey))\" data-name=\"\(HTML.escape(node.name))\"><title>\(HTML.escape(node.kind.rawValue + " " + node.name))</title><rect x=\"\(x - Self.boxWidth / 2)\" y=\"\(y - Self.boxHeight / 2)\" width=\"\(Self.boxWidth)\" height=\"\(Self.boxHeight)\" rx=\"5\"/><text x=\"\(x - Self.boxWidth / 2 + 7)\" y=\"\(y - 2)\">\(HTML.escape(shown))</text><text class=\"count\" x=\"\(x - Self.boxWidth / 2 + 7)\" y=\"\(y + 13)\"></text></g></a>"
             )

@@ -273,7 +273,6 @@ public final class LambdaService: Service {
         for (name, path) in executables {
             guard let pool = pools[name] else { continue }
             retired[name] = pool.replaceExecutable(path)
-            sink.write(function: name, "reloaded: new environments start \(path)")
         }
         return retired
     }

@@ -113,6 +113,24 @@ func hop(
 }
 
 @Suite struct SystemMapTests {
+    @Test func aRouteShowsItsMethodAndTheEndOfItsPath() {
+        #expect(SystemMap.routeLabel("GET /hello") == "GET /hello")
+        #expect(SystemMap.routeLabel("POST /api/v1/inventory/listSkus") == "POST …/listSkus")
+        #expect(SystemMap.routeLabel("PUT /products/{productId}") == "PUT …/{productId}")
+        #expect(SystemMap.routeLabel("DELETE /products/{productId}") == "DELETE …/{productId}")
+        #expect(SystemMap.routeLabel("GET /catalog/categories/{category}/products") == "GET /catalog/…/products")
+        #expect(SystemMap.routeLabel("GET /catalog-view/products") == "GET …/products")
+        #expect(SystemMap.routeLabel("POST /cart/{cartId}/items/{itemId}") == "POST /cart/…/{itemId}")
+        // A last segment longer than the box: the box cuts it.
+        #expect(SystemMap.routeLabel("GET /aVeryLongSegmentThatCannotFit") == "GET …/aVeryLongSegmentThatCannotFit")
+        #expect(SystemMap.routeLabel("$default") == "$default")
+        // The commerce topology's routes each get a box of their own and none reads like another.
+        let topology = try? Topology.load(path: packageRoot().appendingPathComponent("infra/topology.json").path)
+        let keys = topology?.httpAPIs.flatMap { $0.routes.map(\.key) } ?? []
+        #expect(keys.count > 20)
+        #expect(Set(keys.map { SystemMap.routeLabel($0) }).count == keys.count)
+    }
+
     @Test func drawsTheTopologyColumnByColumn() throws {
         let topology = try Topology.load(path: packageRoot().appendingPathComponent("infra/topology.json").path)
         let map = SystemMap(topology: topology)
