@@ -106,28 +106,28 @@ public struct CartService {
         _ transform: (Cart) throws(CommerceError) -> (Cart, String, [CartLine])
     ) throws(CommerceError) -> Cart {
         let cartId = try Self.validated(cartId)
-        for _ in 0..<Self.attempts {
+        let change = try withOptimisticRetries(
+            attempts: Self.attempts, exhausted: "cart \(cartId) kept changing during \(Self.attempts) attempts"
+        ) { () throws(CommerceError) in
             let cart = try read(cartId, userId: userId)
             guard cart.status == .open else { throw CommerceError(.conflict, "cart \(cartId) is checked out") }
             var (next, detailType, lines) = try transform(cart)
-            let now = now()
-            next.updatedAt = now
+            next.updatedAt = now()
             next.version = cart.version + 1
+            return (cart, next, detailType, lines)
+        } commit: { (change) throws(CommerceError) in
+            let (cart, next, detailType, lines) = change
             let put = DynamoDB.Put(
                 item: next.item, tableName: tableName, conditionExpression: "#version = :version",
                 expressionAttributeNames: ["#version": "version"],
                 expressionAttributeValues: [":version": numberAttribute(cart.version)])
-            do throws(CommerceError) {
-                try write(
-                    put,
-                    outbox.message(
-                        detailType, Self.fields(next, items: lines), correlationId: correlationId, occurredAt: now))
-                return next
-            } catch  where error.kind == .conflict {
-                continue  // another change came first: read it and apply this one on top
-            }
+            try write(
+                put,
+                outbox.message(
+                    detailType, Self.fields(next, items: lines), correlationId: correlationId,
+                    occurredAt: next.updatedAt))
         }
-        throw CommerceError(.conflict, "cart \(cartId) kept changing during \(Self.attempts) attempts")
+        return change.1
     }
 
     /// The cart's put and its outbox message, in one transaction; a failed condition on the cart is a conflict.

@@ -114,11 +114,17 @@ public struct CatalogService {
     func change(
         _ productId: String?, _ transform: (Product) throws(CommerceError) -> (ProductEvent.Kind, Product)
     ) throws(CommerceError) -> Product {
-        for _ in 0..<Self.attempts {
+        try withOptimisticRetries(
+            attempts: Self.attempts,
+            exhausted: "product \(productId ?? "") kept changing during \(Self.attempts) attempts"
+        ) { () throws(CommerceError) in
             let product = try get(productId: productId)
             var (kind, next) = try transform(product)
             next.version = product.version + 1
             next.updatedAt = now()
+            return (product, kind, next)
+        } commit: { (change) throws(CommerceError) in
+            let (product, kind, next) = change
             let condition = "#version = :version"
             let names = ["#version": "version"]
             let values: DynamoDBItem = [":version": numberAttribute(product.version)]
@@ -132,17 +138,9 @@ public struct CatalogService {
                     put: DynamoDB.Put(
                         item: next.attributes, tableName: tableName, conditionExpression: condition,
                         expressionAttributeNames: names, expressionAttributeValues: values))
-            do throws(CommerceError) {
-                try self.write(
-                    write,
-                    event: ProductEvent(kind: kind, product: next, eventId: newIdentifier(), occurredAt: next.updatedAt)
-                )
-                return next
-            } catch  where error.kind == .conflict {
-                continue
-            }
-        }
-        throw CommerceError(.conflict, "product \(productId ?? "") kept changing during \(Self.attempts) attempts")
+            try self.write(
+                write, event: ProductEvent(kind: kind, product: next, eventId: newIdentifier(), occurredAt: next.updatedAt))
+        }.2
     }
 
     /// The product's write and its event (the log keeps the newer version only), in one transaction.

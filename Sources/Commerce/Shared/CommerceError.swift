@@ -51,3 +51,24 @@ public struct CommerceError: Error, Equatable, Sendable, CustomStringConvertible
         CommerceError(.unrecognized, String(describing: error))
     }
 }
+
+/// Optimistic concurrency, as the cart and the catalog change their items: `prepare` reads the item and decides the
+/// change (its errors end the loop, a conflict among them: a checked-out cart stays refused); `commit` writes it on
+/// the condition that the item did not change since it was read. When another change came first (`commit` throws a
+/// conflict), the item is read again and the change decided again on top of it, up to `attempts` times.
+func withOptimisticRetries<Change>(
+    attempts: Int, exhausted: @autoclosure () -> String, prepare: () throws(CommerceError) -> Change,
+    commit: (Change) throws(CommerceError) -> Void
+) throws(CommerceError) -> Change {
+    for _ in 0..<attempts {
+        let change = try prepare()
+        do throws(CommerceError) {
+            try commit(change)
+            return change
+        } catch where error.kind == .conflict {
+            continue
+        }
+    }
+    throw CommerceError(.conflict, exhausted())
+}
+
