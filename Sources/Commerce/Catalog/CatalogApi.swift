@@ -139,7 +139,8 @@ public struct CatalogService {
                         item: next.attributes, tableName: tableName, conditionExpression: condition,
                         expressionAttributeNames: names, expressionAttributeValues: values))
             try self.write(
-                write, event: ProductEvent(kind: kind, product: next, eventId: newIdentifier(), occurredAt: next.updatedAt))
+                write,
+                event: ProductEvent(kind: kind, product: next, eventId: newIdentifier(), occurredAt: next.updatedAt))
         }.2
     }
 

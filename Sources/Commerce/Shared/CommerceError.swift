@@ -65,10 +65,9 @@ func withOptimisticRetries<Change>(
         do throws(CommerceError) {
             try commit(change)
             return change
-        } catch where error.kind == .conflict {
+        } catch  where error.kind == .conflict {
             continue
         }
     }
     throw CommerceError(.conflict, exhausted())
 }
-
