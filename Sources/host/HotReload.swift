@@ -156,6 +156,7 @@ final class HotReload: Sendable {
             host.lambda.replaceExecutables(
                 Dictionary(uniqueKeysWithValues: scripts.map { ($0.name, executables[$0.name] ?? $0.executable ?? "") })
             )
+            print("[reload] \(names.joined(separator: ", ")): new environments read the changed files")
             report(
                 .init(
                     kind: "scripts", outcome: .applied,

@@ -13,9 +13,24 @@ import Testing
             atPath: packageRoot().appendingPathComponent("Tests/Fixtures/ReloadPackage").path, toPath: package)
         let source = package + "/Sources/Greeter/main.swift"
         let original = try String(contentsOfFile: source, encoding: .utf8)
+        // A script function beside it: AWS's Python runtime interface client, its handler a file of its folder.
+        let script = folder + "/script"
+        try FileManager.default.createDirectory(atPath: script, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: packageRoot().appendingPathComponent("Tests/Fixtures/authorizer/bootstrap").path,
+            toPath: script + "/bootstrap")
+        func writeHandler(_ answer: String) throws {
+            try "def handler(event, context):\n    return {'statusCode': 200, 'body': '\(answer)'}\n"
+                .write(toFile: script + "/greet.py", atomically: true, encoding: .utf8)
+        }
+        try writeHandler("script v1")
+        let python = try await pythonWithAWSLambdaRIC()
         let topologyPath = folder + "/topology.json"
         func writeTopology(_ routes: String) throws {
-            try #"{"functions":{"Greeter":{}},"httpApis":{"greet":{"routes":{\#(routes)}}}}"#
+            let functions =
+                #""Greeter":{},"Script":{"executable":"\#(script)/bootstrap","handler":"greet.handler","timeout":10,"#
+                + #""environment":{"PYTHON":"\#(python)"}}"#
+            try #"{"functions":{\#(functions)},"httpApis":{"greet":{"routes":{"GET /script":"Script",\#(routes)}}}}"#
                 .write(toFile: topologyPath, atomically: true, encoding: .utf8)
         }
         try writeTopology(#""GET /hello":"Greeter""#)
@@ -63,6 +78,13 @@ import Testing
         if let line = output().split(separator: "\n").first(where: { $0.contains("[reload] Greeter replaced") }) {
             print("hot reload, measured: \(line)")
         }
+
+        // A script function's file: its warm environment (which imported the old handler) retires, and the next
+        // invocation reads the new file.
+        try await waitFor("the script function answers") { await hello("/script") == "script v1" }
+        try writeHandler("script v2")
+        try await waitFor("the script function's new file is read") { await hello("/script") == "script v2" }
+        #expect(output().contains("[reload] Script: new environments read the changed files"))
 
         // A broken edit: the error is shown, the old binary keeps serving.
         try edit(
