@@ -28,20 +28,18 @@ import Glibc
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    final class HostProcess: @unchecked Sendable {
-        let process = Process()
+    final class HostProcess: Sendable {
+        let process: SpawnedProcess
         let port: Int
 
         init(topology: String, dataDirectory: String, port: Int) throws {
             self.port = port
-            process.executableURL = URL(fileURLWithPath: try builtProduct("host"))
-            process.arguments = [
-                "--topology", topology, "--data-dir", dataDirectory, "--aws-port", String(port), "--api-port", "0",
-                "--no-build", "--log-level", "error",
-            ]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.launchAlone()
+            process = try SpawnedProcess(
+                try builtProduct("host"),
+                [
+                    "--topology", topology, "--data-dir", dataDirectory, "--aws-port", String(port), "--api-port", "0",
+                    "--no-build", "--log-level", "error",
+                ])
         }
 
         func waitUntilHealthy() async throws {

@@ -119,16 +119,13 @@ import Testing
             .write(toFile: topologyPath, atomically: true, encoding: .utf8)
         let port = Int.random(in: 30_000..<40_000)
 
-        func startHost() async throws -> Process {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try builtProduct("host"))
-            process.arguments = [
-                "--topology", topologyPath, "--aws-port", "\(port)", "--api-port", "\(port + 1)", "--data-dir",
-                "\(directory)/data", "--log-level", "error",
-            ]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.launchAlone()
+        func startHost() async throws -> SpawnedProcess {
+            let process = try SpawnedProcess(
+                try builtProduct("host"),
+                [
+                    "--topology", topologyPath, "--aws-port", "\(port)", "--api-port", "\(port + 1)", "--data-dir",
+                    "\(directory)/data", "--log-level", "error",
+                ])
             for _ in 0..<300 {
                 if (try? await http("GET", "http://127.0.0.1:\(port)/_host/health"))?.status == 200 { return process }
                 try await Task.sleep(for: .milliseconds(20))

@@ -197,17 +197,13 @@ import Testing
             .write(toFile: topologyPath, atomically: true, encoding: .utf8)
         let awsPort = Int.random(in: 20_000..<30_000)
         let apiPort = awsPort + 1
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try builtProduct("host"))
-        process.arguments = [
-            "--topology", topologyPath, "--aws-port", "\(awsPort)", "--api-port", "\(apiPort)", "--data-dir",
-            "\(directory)/data",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.launchAlone()
-        defer { if process.isRunning { process.terminate() } }
+        let process = try SpawnedProcess(
+            try builtProduct("host"),
+            [
+                "--topology", topologyPath, "--aws-port", "\(awsPort)", "--api-port", "\(apiPort)", "--data-dir",
+                "\(directory)/data",
+            ])
+        defer { process.stopInBackground() }
 
         var healthy = false
         for _ in 0..<300 where !healthy {
@@ -226,9 +222,9 @@ import Testing
         #expect(kill(functionPID, 0) == 0, "the function's process runs")
 
         #expect(try await blocking { process.stop() }, "the host stops on SIGTERM")
-        #expect(process.terminationStatus == 0)
+        #expect(process.exitStatus == "exit status 0")
         #expect(kill(functionPID, 0) != 0, "every function process is reaped on stop")
-        let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let log = process.output
         #expect(log.contains("host ready  AWS endpoint http://127.0.0.1:\(awsPort)"))
         #expect(log.contains("ANY /echo"))
         #expect(log.contains("[Echo] START RequestId:"))

@@ -124,28 +124,17 @@ import Glibc
             atPath: directory + "/elsewhere", withIntermediateDirectories: true)
         try #"{"functions":{"TestFunction":{}}}"#.write(toFile: topologyPath, atomically: true, encoding: .utf8)
         let port = try DurabilityTests.freePort()
-        let first = Process()
-        first.executableURL = URL(fileURLWithPath: try builtProduct("host"))
-        first.arguments = [
-            "--topology", topologyPath, "--data-dir", directory + "/data", "--aws-port", String(port), "--no-build",
-        ]
-        first.currentDirectoryURL = URL(fileURLWithPath: "/")
-        let output = Pipe()
-        first.standardOutput = output
-        first.standardError = FileHandle.nullDevice
-        try first.launchAlone()
+        let first = try SpawnedProcess(
+            try builtProduct("host"),
+            ["--topology", topologyPath, "--data-dir", directory + "/data", "--aws-port", String(port), "--no-build"],
+            directory: "/")
         defer { first.stopInBackground() }
         // The first line arrives while the host runs, through a pipe (no buffer waits to fill).
-        let banner = try await blocking { () -> String in
-            var text = ""
-            while !text.contains("\n") {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-            return text
+        try await eventually("the host's first line", seconds: 150) {
+            !first.standardOutput.isEmpty || !first.isRunning
         }
-        #expect(banner.hasPrefix("host ready  AWS endpoint http://127.0.0.1:\(port)"), "\(banner)")
+        let banner = first.standardOutput.first ?? ""
+        #expect(banner.hasPrefix("host ready  AWS endpoint http://127.0.0.1:\(port)"), "\(first.output)")
         #expect(first.isRunning)
         let invoked = try await http(
             "POST", "http://127.0.0.1:\(port)/2015-03-31/functions/TestFunction/invocations",
@@ -160,7 +149,7 @@ import Glibc
             ])
         #expect(second.status == 1)
         #expect(
-            second.error.contains("is in use by another host (pid \(first.processIdentifier))"), "\(second.error)")
+            second.error.contains("is in use by another host (pid \(first.pid))"), "\(second.error)")
     }
 
     // MARK: switching topologies

@@ -36,20 +36,14 @@ import Testing
         try writeTopology(#""GET /hello":"Greeter""#)
         let awsPort = try DurabilityTests.freePort()
         let apiPort = try DurabilityTests.freePort()
-        let logPath = folder + "/host.log"
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try builtProduct("host"))
-        process.arguments = [
-            "--topology", topologyPath, "--data-dir", folder + "/data", "--package-path", package, "--watch",
-            "--aws-port", "\(awsPort)", "--api-port", "\(apiPort)",
-        ]
-        process.standardOutput = log
-        process.standardError = log
-        try process.launchAlone()
-        defer { _ = process.stop(signal: SIGKILL, within: 10) }
-        func output() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+        let process = try SpawnedProcess(
+            try builtProduct("host"),
+            [
+                "--topology", topologyPath, "--data-dir", folder + "/data", "--package-path", package, "--watch",
+                "--aws-port", "\(awsPort)", "--api-port", "\(apiPort)",
+            ])
+        defer { process.stop(signal: SIGKILL, within: 10) }
+        func output() -> String { process.output }
         func hello(_ path: String = "/hello") async -> String? {
             guard let response = try? await http("GET", "http://127.0.0.1:\(apiPort)\(path)"), response.status == 200
             else { return nil }
@@ -125,7 +119,7 @@ import Testing
         #expect(console.contains("+route GET /bye"))
 
         #expect(try await blocking { process.stop() }, "the host stops on SIGTERM")
-        #expect(process.terminationStatus == 0)
+        #expect(process.exitStatus == "exit status 0")
         #expect(output().contains("host stopped"))
     }
 }

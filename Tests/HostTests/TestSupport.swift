@@ -1,11 +1,12 @@
 import AWSClients
 import CurlHTTP
 import Foundation
-import Host
 import Logging
 import ServiceLifecycle
 import Synchronization
 import Testing
+
+@testable import Host
 
 /// The package's root folder.
 func packageRoot() -> URL {
@@ -197,37 +198,71 @@ extension HTTPClientResponse {
     }
 }
 
-/// Starts processes one at a time: Foundation's `Process.run` copies the environment and sets up descriptors in
-/// ways that are not safe to race on Linux (a crash was seen in its memcpy with several tests spawning at once).
-let processLaunchLock = NSLock()
+/// A child process for a test (a host, curl), started as the host starts functions: posix_spawn in a process group
+/// of its own, every other descriptor closed, signals reset; its output (stdout and stderr) kept line by line.
+/// Foundation's `Process.run` crashed the whole test run three times in CI (in its memmove, reading
+/// `/proc/self/fd` while the parallel tests opened and closed over a thousand descriptors).
+final class SpawnedProcess: Sendable {
+    private let child: ChildProcess
+    private struct State {
+        var lines: [String] = []
+        var standardOutput: [String] = []
+        var status: String?
+    }
+    private final class Collected: Sendable {
+        let state = Mutex(State())
+    }
+    private let collected: Collected
 
-extension Process {
-    /// `run()` under ``processLaunchLock``.
-    func launchAlone() throws {
-        try processLaunchLock.withLock { try run() }
+    init(
+        _ executable: String, _ arguments: [String], directory: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
+        let collected = Collected()
+        self.collected = collected
+        child = try ChildProcess(
+            executable: executable, arguments: arguments, environment: environment, directory: directory,
+            onLine: { stream, line in
+                collected.state.withLock { state in
+                    state.lines.append(line)
+                    if stream == .stdout && state.standardOutput.count < 10_000 { state.standardOutput.append(line) }
+                    if state.lines.count > 20_000 { state.lines.removeFirst(10_000) }
+                }
+            },
+            onExit: { status in collected.state.withLock { $0.status = status } })
+    }
+
+    var pid: pid_t { child.pid }
+    var isRunning: Bool { collected.state.withLock { $0.status == nil } }
+    /// `exit status 0`, `signal: killed`; nil while it runs.
+    var exitStatus: String? { collected.state.withLock { $0.status } }
+    /// Standard output and error, as they came.
+    var lines: [String] { collected.state.withLock { $0.lines } }
+    /// Standard output alone (its first 10,000 lines).
+    var standardOutput: [String] { collected.state.withLock { $0.standardOutput } }
+    var output: String { lines.joined(separator: "\n") }
+
+    /// Sends `signal` to the process and waits up to `seconds` for it to exit; one still running then is killed with
+    /// all it started, and the answer is false (a host that does not stop fails its test instead of hanging the whole
+    /// run). Blocks the calling thread: from async code, call it through ``blocking(_:)``.
+    @discardableResult
+    func stop(signal: Int32 = SIGTERM, within seconds: Double = 30) -> Bool {
+        guard isRunning else { return true }
+        kill(child.pid, signal)
+        let deadline = Date().addingTimeInterval(seconds)
+        while isRunning && Date() < deadline { usleep(10_000) }
+        let stopped = !isRunning
+        if !stopped {
+            child.signalGroup(SIGKILL)
+            while isRunning { usleep(10_000) }
+        }
+        return stopped
     }
 
     /// Stops the process on a thread of its own (SIGTERM, SIGKILL after 30 s): cleanup that must not hold one of
     /// the few threads every test's async work runs on while a host shuts down.
     func stopInBackground() {
-        struct Handed: @unchecked Sendable { let process: Process }  // used by that thread alone from here on
-        let handed = Handed(process: self)
-        Thread.detachNewThread { handed.process.stop() }
-    }
-
-    /// Sends `signal` and waits up to `seconds` for the process to exit; one still running then is killed, and
-    /// the answer is false (a host that does not stop fails its test instead of hanging the whole run). Blocks
-    /// the calling thread: from async code, call it through ``blocking(_:)``.
-    @discardableResult
-    func stop(signal: Int32 = SIGTERM, within seconds: Double = 30) -> Bool {
-        guard isRunning else { return true }
-        kill(processIdentifier, signal)
-        let deadline = Date().addingTimeInterval(seconds)
-        while isRunning && Date() < deadline { usleep(10_000) }
-        let stopped = !isRunning
-        if !stopped { kill(processIdentifier, SIGKILL) }
-        waitUntilExit()
-        return stopped
+        Thread.detachNewThread { self.stop() }
     }
 }
 

@@ -244,16 +244,12 @@ extension CommerceEndToEndTests {
         let group = host.serviceGroup(logger: logger, handlingSignals: false)
         let running = Task { try await group.run() }
         let ports = try await within(150, "the host's start") { await host.ready() }
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        curl.arguments = ["curl", "-sN", "http://127.0.0.1:\(ports.aws)/_host/console/events"]
-        let output = Pipe()
-        curl.standardOutput = output
-        try curl.launchAlone()
-        defer { if curl.isRunning { curl.terminate() } }
+        let curl = try SpawnedProcess(
+            "/usr/bin/env", ["curl", "-sN", "http://127.0.0.1:\(ports.aws)/_host/console/events"])
+        defer { curl.stopInBackground() }
         // The stream is open once its first comment arrives.
-        let first = try await blocking { output.fileHandleForReading.availableData }
-        #expect(String(decoding: first, as: UTF8.self).hasPrefix(": connected"))
+        try await eventually("the stream's first comment") { !curl.lines.isEmpty || !curl.isRunning }
+        #expect(curl.lines.first?.hasPrefix(": connected") == true, "\(curl.output)")
         let started = ContinuousClock.now
         await group.triggerGracefulShutdown()
         let stopped = await withTaskGroup(of: Bool.self) { tasks in
@@ -269,7 +265,7 @@ extension CommerceEndToEndTests {
         #expect(stopped, "the host did not stop with a console stream open")
         #expect(ContinuousClock.now - started < .seconds(15))
         if !stopped {
-            curl.terminate()  // lets the server finish, so that the failure is reported rather than hung
+            curl.stopInBackground()  // lets the server finish, so that the failure is reported rather than hung
             _ = try? await within(60, "the host's graceful shutdown") { try await running.value }
         }
         #expect(try await blocking { curl.stop(signal: 0) }, "the server closed the stream")
