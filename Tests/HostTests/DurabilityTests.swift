@@ -1,5 +1,6 @@
 import AWSShapes
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -10,22 +11,35 @@ import Glibc
 /// mapping → function) and started again on the same data directory loses nothing: every item whose PutItem was
 /// acknowledged reaches the function (at least once, as AWS delivers).
 @Suite struct DurabilityTests {
-    /// A TCP port nobody listens on right now.
+    /// A TCP port nobody listens on right now, for a host process to listen on later. It is taken below the
+    /// kernel's ephemeral range (32768 and up here), so the outgoing connections of other tests running meanwhile
+    /// cannot occupy it in the seconds, or the minute of a first build, before the host binds it; and it is never
+    /// handed out twice in this test process.
     static func freePort() throws -> Int {
+        try handedOut.withLock { taken in
+            for _ in 0..<200 {
+                let port = Int.random(in: 20_000..<32_000)
+                guard !taken.contains(port), canBind(port) else { continue }
+                taken.insert(port)
+                return port
+            }
+            throw TestFailure("no free port below the ephemeral range")
+        }
+    }
+
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    private static func canBind(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
+        address.sin_port = UInt16(port).bigEndian
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 }
         }
-        guard bound else { throw TestFailure("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     final class HostProcess: Sendable {
