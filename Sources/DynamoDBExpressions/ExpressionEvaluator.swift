@@ -13,7 +13,7 @@ import Foundation
 //   Sets are equal when they hold the same elements in any order; lists element-wise; maps key-wise.
 // - `size` gives the UTF-8 length of S, the byte count of B, and the element count of sets, L and M; for
 //   other types (N, BOOL, NULL) or a missing attribute the operand is missing and the comparison is false.
-// - `contains`: S in S (substring, bytes), an element of SS/NS/BS of the matching scalar type, or an element of a
+// - `contains`: S in S or B in B (substring, bytes), an element of SS/NS/BS of the matching scalar type, or an element of a
 //   list (deep equality). `begins_with`: S and B only.
 
 /// Value semantics of DynamoDB expressions.
@@ -197,6 +197,8 @@ package enum ExpressionConditionEvaluator {
             switch (container, element) {
             case (.s(let text), .s(let part)):
                 return ExpressionValues.containsBytes(Array(text.utf8), Array(part.utf8))
+            case (.b(let data), .b(let part)):
+                return ExpressionValues.containsBytes(Array(data), Array(part))
             case (.ss(let set), .s):
                 return set.contains { ExpressionValues.equal(.s($0), element) }
             case (.ns(let set), .n):

@@ -1,8 +1,8 @@
 // LIMITATIONS (DynamoDB API): no local secondary indexes, PartiQL, backups, global tables, import/export or
-// resource policies; capacity and ReturnConsumedCapacity are accepted but not reported; legacy parameters
+// resource policies; capacity and ReturnConsumedCapacity are accepted but not reported; the legacy parameters
 // (Expected, ConditionalOperator, AttributeUpdates, AttributesToGet, KeyConditions, QueryFilter, ScanFilter) are
-// refused by name (DynamoDBItemOperations.refuseLegacy); shard iterators do not expire after 15 minutes; one shard
-// per stream.
+// translated into expressions (DynamoDBExpressions/LegacyParameters.swift), Select's combinations with
+// AttributesToGet are not checked; shard iterators do not expire after 15 minutes; one shard per stream.
 
 import AWSShapes
 import DynamoDBExpressions

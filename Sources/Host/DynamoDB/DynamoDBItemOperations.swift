@@ -23,14 +23,16 @@ final class DynamoDBItemOperations: Sendable {
     // MARK: single items
 
     func putItem(_ input: PutItemInput) throws -> PutItemOutput {
-        try Self.refuseLegacy([
-            "Expected": input.expected != nil, "ConditionalOperator": input.conditionalOperator != nil,
-        ])
+        try LegacyParameters.refuseMixing(
+            nonExpression: ["Expected": input.expected != nil],
+            expression: ["ConditionExpression": input.conditionExpression != nil])
         let table = try table(input.tableName)
         try Self.allowReturnValues(input.returnValues, ["NONE", "ALL_OLD"])
-        let expressions = try ExpressionRequest(
-            conditionExpression: input.conditionExpression, expressionAttributeNames: input.expressionAttributeNames,
-            expressionAttributeValues: input.expressionAttributeValues)
+        let expressions = try Self.expressions(
+            condition: input.conditionExpression, names: input.expressionAttributeNames,
+            values: input.expressionAttributeValues,
+            legacyCondition: try LegacyParameters.expected(
+                input.expected, conditionalOperator: input.conditionalOperator?.rawValue))
         let item = try Self.validated(input.item, table: table)
         let key = try Self.key(of: item, table: table)
         let allOldOnFailure = input.returnValuesOnConditionCheckFailure?.rawValue == "ALL_OLD"
@@ -44,25 +46,33 @@ final class DynamoDBItemOperations: Sendable {
     }
 
     func getItem(_ input: GetItemInput) throws -> GetItemOutput {
-        try Self.refuseLegacy(["AttributesToGet": input.attributesToGet != nil])
+        try LegacyParameters.refuseMixing(
+            nonExpression: ["AttributesToGet": input.attributesToGet != nil],
+            expression: ["ProjectionExpression": input.projectionExpression != nil])
         let table = try table(input.tableName)
-        let expressions = try ExpressionRequest(
-            projectionExpression: input.projectionExpression, expressionAttributeNames: input.expressionAttributeNames)
+        let expressions = try Self.expressions(
+            projection: input.projectionExpression, names: input.expressionAttributeNames, values: nil,
+            legacyProjection: try input.attributesToGet.map(LegacyParameters.attributesToGet))
         let key = try Self.exactKey(input.key, table: table)
         return GetItemOutput(item: try store.getItem(table: table.name, key: key).map(expressions.project))
     }
 
     func updateItem(_ input: UpdateItemInput) throws -> UpdateItemOutput {
-        try Self.refuseLegacy([
-            "AttributeUpdates": input.attributeUpdates != nil, "Expected": input.expected != nil,
-            "ConditionalOperator": input.conditionalOperator != nil,
-        ])
+        try LegacyParameters.refuseMixing(
+            nonExpression: ["AttributeUpdates": input.attributeUpdates != nil, "Expected": input.expected != nil],
+            expression: [
+                "UpdateExpression": input.updateExpression != nil,
+                "ConditionExpression": input.conditionExpression != nil,
+            ])
         let table = try table(input.tableName)
         try Self.allowReturnValues(input.returnValues, ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"])
-        let expressions = try ExpressionRequest(
-            conditionExpression: input.conditionExpression, updateExpression: input.updateExpression,
-            expressionAttributeNames: input.expressionAttributeNames,
-            expressionAttributeValues: input.expressionAttributeValues)
+        let legacyUpdate = try input.attributeUpdates.flatMap(LegacyParameters.attributeUpdates)
+        let expressions = try Self.expressions(
+            condition: input.conditionExpression, update: input.updateExpression,
+            names: input.expressionAttributeNames, values: input.expressionAttributeValues,
+            legacyCondition: try LegacyParameters.expected(
+                input.expected, conditionalOperator: input.conditionalOperator?.rawValue),
+            legacyUpdate: legacyUpdate)
         let key = try Self.exactKey(input.key, table: table)
         let keyNames = Set(key.keys)
         if let name = expressions.updatedAttributeNames.sorted().first(where: keyNames.contains) {
@@ -75,7 +85,14 @@ final class DynamoDBItemOperations: Sendable {
             guard expressions.conditionHolds(on: old) else {
                 throw DynamoDBAPIError.conditionalCheckFailed(item: allOldOnFailure ? old : nil)
             }
-            return try Self.decideUpdate(old: old, key: key, expressions: expressions, table: table)
+            do {
+                return try Self.decideUpdate(old: old, key: key, expressions: expressions, table: table)
+            } catch let error as DynamoDBValidationError
+                where legacyUpdate != nil && error.message.contains("Incorrect operand type")
+            {
+                // An ADD or DELETE of AttributeUpdates onto a value of another kind: DynamoDB's legacy wording.
+                throw DynamoDBValidationError("Type mismatch for attribute to update")
+            }
         }
         let attributes: DynamoDBItem?
         switch input.returnValues?.rawValue ?? "NONE" {
@@ -89,14 +106,16 @@ final class DynamoDBItemOperations: Sendable {
     }
 
     func deleteItem(_ input: DeleteItemInput) throws -> DeleteItemOutput {
-        try Self.refuseLegacy([
-            "Expected": input.expected != nil, "ConditionalOperator": input.conditionalOperator != nil,
-        ])
+        try LegacyParameters.refuseMixing(
+            nonExpression: ["Expected": input.expected != nil],
+            expression: ["ConditionExpression": input.conditionExpression != nil])
         let table = try table(input.tableName)
         try Self.allowReturnValues(input.returnValues, ["NONE", "ALL_OLD"])
-        let expressions = try ExpressionRequest(
-            conditionExpression: input.conditionExpression, expressionAttributeNames: input.expressionAttributeNames,
-            expressionAttributeValues: input.expressionAttributeValues)
+        let expressions = try Self.expressions(
+            condition: input.conditionExpression, names: input.expressionAttributeNames,
+            values: input.expressionAttributeValues,
+            legacyCondition: try LegacyParameters.expected(
+                input.expected, conditionalOperator: input.conditionalOperator?.rawValue))
         let key = try Self.exactKey(input.key, table: table)
         let allOldOnFailure = input.returnValuesOnConditionCheckFailure?.rawValue == "ALL_OLD"
         let result = try store.write(table: table.name, key: key) { old in
@@ -122,16 +141,45 @@ final class DynamoDBItemOperations: Sendable {
     // MARK: queries
 
     func query(_ input: QueryInput) throws -> QueryOutput {
-        try Self.refuseLegacy([
-            "KeyConditions": input.keyConditions != nil, "QueryFilter": input.queryFilter != nil,
-            "AttributesToGet": input.attributesToGet != nil, "ConditionalOperator": input.conditionalOperator != nil,
-        ])
+        // KeyConditions counts as a non-expression parameter only beside KeyConditionExpression: DynamoDB takes it
+        // with a FilterExpression or a ProjectionExpression.
+        try LegacyParameters.refuseMixing(
+            nonExpression: [
+                "AttributesToGet": input.attributesToGet != nil, "QueryFilter": input.queryFilter != nil,
+                "ConditionalOperator": input.conditionalOperator != nil,
+                "KeyConditions": input.keyConditions != nil && input.keyConditionExpression != nil,
+            ],
+            expression: [
+                "ProjectionExpression": input.projectionExpression != nil,
+                "FilterExpression": input.filterExpression != nil,
+                "KeyConditionExpression": input.keyConditionExpression != nil,
+            ])
         let table = try table(input.tableName)
-        let expressions = try ExpressionRequest(
-            filterExpression: input.filterExpression, keyConditionExpression: input.keyConditionExpression,
-            projectionExpression: input.projectionExpression, expressionAttributeNames: input.expressionAttributeNames,
-            expressionAttributeValues: input.expressionAttributeValues)
         let (partitionKey, sortKey, index) = try Self.schema(table, indexName: input.indexName)
+        // A query without a key condition is refused as such before its filter is looked at, as DynamoDB does.
+        guard input.keyConditions != nil || input.keyConditionExpression != nil else {
+            throw DynamoDBAPIError.validation(
+                "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
+        }
+        if let used = input.queryFilter?.keys.sorted().first(where: { [partitionKey.name, sortKey?.name].contains($0) })
+        {
+            throw DynamoDBAPIError.validation(
+                "QueryFilter can only contain non-primary key attributes: Primary key attribute: \(used)")
+        }
+        let expressions = try Self.expressions(
+            filter: input.filterExpression, keyCondition: input.keyConditionExpression,
+            projection: input.projectionExpression, names: input.expressionAttributeNames,
+            values: input.expressionAttributeValues,
+            legacyFilter: try LegacyParameters.filter(
+                input.queryFilter, conditionalOperator: input.conditionalOperator?.rawValue, parameter: "QueryFilter"),
+            legacyKeyCondition: try input.keyConditions.map { conditions throws(DynamoDBValidationError) in
+                try LegacyParameters.keyConditions(
+                    conditions, partitionKey: partitionKey.name, sortKey: sortKey?.name,
+                    keyTypes: Dictionary(
+                        [(partitionKey.name, partitionKey.type)] + (sortKey.map { [($0.name, $0.type)] } ?? []),
+                        uniquingKeysWith: { first, _ in first }))
+            },
+            legacyProjection: try input.attributesToGet.map(LegacyParameters.attributesToGet))
         if index != nil && input.consistentRead == true {
             throw DynamoDBAPIError.validation("Consistent reads are not supported on global secondary indexes")
         }
@@ -175,15 +223,22 @@ final class DynamoDBItemOperations: Sendable {
     }
 
     func scan(_ input: ScanInput) throws -> ScanOutput {
-        try Self.refuseLegacy([
-            "ScanFilter": input.scanFilter != nil, "AttributesToGet": input.attributesToGet != nil,
-            "ConditionalOperator": input.conditionalOperator != nil,
-        ])
+        try LegacyParameters.refuseMixing(
+            nonExpression: [
+                "AttributesToGet": input.attributesToGet != nil, "ScanFilter": input.scanFilter != nil,
+                "ConditionalOperator": input.conditionalOperator != nil,
+            ],
+            expression: [
+                "ProjectionExpression": input.projectionExpression != nil,
+                "FilterExpression": input.filterExpression != nil,
+            ])
         let table = try table(input.tableName)
-        let expressions = try ExpressionRequest(
-            filterExpression: input.filterExpression, projectionExpression: input.projectionExpression,
-            expressionAttributeNames: input.expressionAttributeNames,
-            expressionAttributeValues: input.expressionAttributeValues)
+        let expressions = try Self.expressions(
+            filter: input.filterExpression, projection: input.projectionExpression,
+            names: input.expressionAttributeNames, values: input.expressionAttributeValues,
+            legacyFilter: try LegacyParameters.filter(
+                input.scanFilter, conditionalOperator: input.conditionalOperator?.rawValue, parameter: "ScanFilter"),
+            legacyProjection: try input.attributesToGet.map(LegacyParameters.attributesToGet))
         let (_, _, index) = try Self.schema(table, indexName: input.indexName)
         if index != nil && input.consistentRead == true {
             throw DynamoDBAPIError.validation("Consistent reads are not supported on global secondary indexes")
@@ -307,7 +362,6 @@ final class DynamoDBItemOperations: Sendable {
     // MARK: batches
 
     func batchGetItem(_ input: BatchGetItemInput) throws -> BatchGetItemOutput {
-        try Self.refuseLegacy(["AttributesToGet": input.requestItems.values.contains { $0.attributesToGet != nil }])
         guard !input.requestItems.isEmpty else {
             throw DynamoDBAPIError.validation("The requestItems parameter is required for BatchGetItem")
         }
@@ -323,9 +377,12 @@ final class DynamoDBItemOperations: Sendable {
         var responses: [String: [DynamoDBItem]] = [:]
         for (name, request) in input.requestItems {
             let table = try table(name)
-            let expressions = try ExpressionRequest(
-                projectionExpression: request.projectionExpression,
-                expressionAttributeNames: request.expressionAttributeNames)
+            try LegacyParameters.refuseMixing(
+                nonExpression: ["AttributesToGet": request.attributesToGet != nil],
+                expression: ["ProjectionExpression": request.projectionExpression != nil])
+            let expressions = try Self.expressions(
+                projection: request.projectionExpression, names: request.expressionAttributeNames, values: nil,
+                legacyProjection: try request.attributesToGet.map(LegacyParameters.attributesToGet))
             let keys = try request.keys.map { try Self.exactKey($0, table: table) }
             guard Set(keys.map(DynamoDBJSON.text)).count == keys.count else {
                 throw DynamoDBAPIError.validation("Provided list of item keys contains duplicates")
@@ -530,17 +587,31 @@ final class DynamoDBItemOperations: Sendable {
 
     /// DynamoDB's legacy parameters are read (they are in the model) but not applied yet: a request that uses one
     /// is refused by name rather than run without it (an `Expected` that did not hold would overwrite the item).
-    static func refuseLegacy(_ used: KeyValuePairs<String, Bool>) throws {
-        guard let name = used.first(where: { $0.value })?.key else { return }
-        let instead =
-            [
-                "Expected": "ConditionExpression", "ConditionalOperator": "ConditionExpression or FilterExpression",
-                "AttributeUpdates": "UpdateExpression", "AttributesToGet": "ProjectionExpression",
-                "KeyConditions": "KeyConditionExpression", "QueryFilter": "FilterExpression",
-                "ScanFilter": "FilterExpression",
-            ][name] ?? "the expression parameters"
-        throw DynamoDBAPIError.validation(
-            "The host does not support the legacy parameter \(name) yet; use \(instead) instead")
+    /// The request's expressions, with the translations of its legacy parameters (AttributesToGet, Expected,
+    /// AttributeUpdates, KeyConditions, QueryFilter, ScanFilter) in place of the expressions they stand for. The
+    /// request's own placeholders are checked first as DynamoDB checks them (names without an expression of the
+    /// request's own are an error even when a legacy parameter is translated).
+    static func expressions(
+        condition: String? = nil, filter: String? = nil, keyCondition: String? = nil, projection: String? = nil,
+        update: String? = nil, names: [String: String]?, values: [String: AttributeValue]?,
+        legacyCondition: LegacyTranslation? = nil, legacyFilter: LegacyTranslation? = nil,
+        legacyKeyCondition: LegacyTranslation? = nil, legacyProjection: LegacyTranslation? = nil,
+        legacyUpdate: LegacyTranslation? = nil
+    ) throws(DynamoDBValidationError) -> ExpressionRequest {
+        let request = try ExpressionRequest(
+            conditionExpression: condition, filterExpression: filter, keyConditionExpression: keyCondition,
+            projectionExpression: projection, updateExpression: update, expressionAttributeNames: names,
+            expressionAttributeValues: values)
+        let legacy = [legacyCondition, legacyFilter, legacyKeyCondition, legacyProjection, legacyUpdate]
+        guard legacy.contains(where: { $0 != nil }) else { return request }
+        let (allNames, allValues) = LegacyTranslation.merge(legacy, names: names, values: values)
+        return try ExpressionRequest(
+            conditionExpression: condition ?? legacyCondition?.expression,
+            filterExpression: filter ?? legacyFilter?.expression,
+            keyConditionExpression: keyCondition ?? legacyKeyCondition?.expression,
+            projectionExpression: projection ?? legacyProjection?.expression,
+            updateExpression: update ?? legacyUpdate?.expression, expressionAttributeNames: allNames,
+            expressionAttributeValues: allValues)
     }
 
     struct TransactConditionFailed: Error {}

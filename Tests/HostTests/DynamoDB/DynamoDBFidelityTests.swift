@@ -1,3 +1,4 @@
+import AWSShapes
 import Foundation
 import Testing
 
@@ -23,41 +24,162 @@ import Testing
         return try answer.json()["message"] as? String
     }
 
-    @Test func aLegacyParameterIsRefusedByNameAndChangesNothing() async throws {
+    @Test func theLegacyParametersWorkAsDynamoDBsAndAnUnmetExpectedChangesNothing() async throws {
         try await withHost(Self.topology) { _, ports in
-            let key = #""pk":{"S":"a"},"sk":{"S":"1"}"#
-            _ = try await awsJSON(
-                ports.aws, "DynamoDB_20120810.PutItem", #"{"TableName":"items","Item":{\#(key),"v":{"N":"1"}}}"#)
-            // An Expected that does not hold must not be skipped: the write would overwrite the item.
-            #expect(
-                try await Self.message(
-                    ports.aws, "PutItem",
-                    #"{"TableName":"items","Item":{\#(key),"v":{"N":"2"}},"Expected":{"v":{"Value":{"N":"7"}}}}"#)
-                    == "The host does not support the legacy parameter Expected yet; use ConditionExpression instead")
-            for (operation, body, name) in [
-                (
-                    "UpdateItem",
-                    #"{"TableName":"items","Key":{\#(key)},"AttributeUpdates":{"v":{"Action":"DELETE"}}}"#,
-                    "AttributeUpdates"
-                ),
-                ("GetItem", #"{"TableName":"items","Key":{\#(key)},"AttributesToGet":["v"]}"#, "AttributesToGet"),
-                (
-                    "Query",
-                    #"{"TableName":"items","KeyConditions":{"pk":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"a"}]}}}"#,
-                    "KeyConditions"
-                ),
-                ("Scan", #"{"TableName":"items","ScanFilter":{"v":{"ComparisonOperator":"NULL"}}}"#, "ScanFilter"),
-                ("DeleteItem", #"{"TableName":"items","Key":{\#(key)},"Expected":{"v":{"Exists":false}}}"#, "Expected"),
-            ] {
-                let message = try await Self.message(ports.aws, operation, body)
-                #expect(
-                    message?.hasPrefix("The host does not support the legacy parameter \(name) yet") == true,
-                    "\(operation)")
+            func call(_ operation: String, _ body: String) async throws -> [String: Any] {
+                try await awsJSON(ports.aws, "DynamoDB_20120810.\(operation)", body)
             }
-            let item = try await awsJSON(
-                ports.aws, "DynamoDB_20120810.GetItem", #"{"TableName":"items","Key":{\#(key)}}"#)
-            #expect(((item["Item"] as? [String: Any])?["v"] as? [String: String]) == ["N": "1"])
+            func failure(_ operation: String, _ body: String) async throws -> (type: String, message: String) {
+                let answer = try await awsJSONResponse(ports.aws, "DynamoDB_20120810.\(operation)", body)
+                let json = try answer.json()
+                return (
+                    (json["__type"] as? String ?? "").components(separatedBy: "#").last ?? "",
+                    json["message"] as? String ?? ""
+                )
+            }
+            let key = #""pk":{"S":"a"},"sk":{"S":"1"}"#
+            _ = try await call("PutItem", #"{"TableName":"items","Item":{\#(key),"v":{"N":"1"}}}"#)
+            // An Expected that does not hold refuses the write (it used to be skipped: the item was overwritten).
+            let unmet = try await failure(
+                "PutItem", #"{"TableName":"items","Item":{\#(key),"v":{"N":"2"}},"Expected":{"v":{"Value":{"N":"7"}}}}"#
+            )
+            #expect(unmet.type == "ConditionalCheckFailedException")
+            _ = try await call(
+                "PutItem",
+                #"{"TableName":"items","Item":{\#(key),"v":{"N":"2"},"s":{"SS":["x","y"]},"l":{"L":[{"N":"1"}]}},"Expected":{"v":{"ComparisonOperator":"LE","AttributeValueList":[{"N":"1"}]},"gone":{"Exists":false}}}"#
+            )
+            // AttributeUpdates: PUT, ADD to a number, to a list (appended), DELETE of a set's element, of an attribute.
+            let updated = try await call(
+                "UpdateItem",
+                #"{"TableName":"items","Key":{\#(key)},"ReturnValues":"UPDATED_NEW","AttributeUpdates":{"w":{"Value":{"S":"new"}},"v":{"Action":"ADD","Value":{"N":"5"}},"l":{"Action":"ADD","Value":{"L":[{"N":"2"}]}},"s":{"Action":"DELETE","Value":{"SS":["x"]}},"nothing":{"Action":"DELETE"}},"Expected":{"v":{"ComparisonOperator":"BETWEEN","AttributeValueList":[{"N":"1"},{"N":"3"}]}},"ConditionalOperator":"AND"}"#
+            )
+            #expect(
+                NSDictionary(dictionary: updated["Attributes"] as? [String: Any] ?? [:]).isEqual(to: [
+                    "w": ["S": "new"], "v": ["N": "7"], "l": ["L": [["N": "1"], ["N": "2"]]], "s": ["SS": ["y"]],
+                ]))
+            // AttributesToGet: those attributes only (the key only if named).
+            let got = try await call(
+                "GetItem", #"{"TableName":"items","Key":{\#(key)},"AttributesToGet":["w","missing"]}"#)
+            #expect(NSDictionary(dictionary: got["Item"] as? [String: Any] ?? [:]).isEqual(to: ["w": ["S": "new"]]))
+            _ = try await call("PutItem", #"{"TableName":"items","Item":{"pk":{"S":"a"},"sk":{"S":"2"}}}"#)
+            _ = try await call(
+                "PutItem", #"{"TableName":"items","Item":{"pk":{"S":"a"},"sk":{"S":"3"},"s":{"SS":["x"]}}}"#)
+            // KeyConditions with a QueryFilter: NOT_CONTAINS is false on a missing attribute (sk 2), unlike NE.
+            let queried = try await call(
+                "Query",
+                #"{"TableName":"items","KeyConditions":{"pk":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"a"}]},"sk":{"ComparisonOperator":"GE","AttributeValueList":[{"S":"1"}]}},"QueryFilter":{"s":{"ComparisonOperator":"NOT_CONTAINS","AttributeValueList":[{"S":"x"}]}},"AttributesToGet":["sk"]}"#
+            )
+            #expect(
+                (queried["Items"] as? [[String: Any]])?.compactMap { ($0["sk"] as? [String: String])?["S"] } == ["1"])
+            #expect(queried["ScannedCount"] as? Int == 3)
+            let scanned = try await call(
+                "Scan",
+                #"{"TableName":"items","ScanFilter":{"s":{"ComparisonOperator":"CONTAINS","AttributeValueList":[{"S":"x"}]},"w":{"ComparisonOperator":"NOT_NULL"}},"ConditionalOperator":"OR"}"#
+            )
+            #expect(scanned["Count"] as? Int == 2)
+            // DeleteItem with an unmet Expected keeps the item; a met one deletes it.
+            let kept = try await failure(
+                "DeleteItem", #"{"TableName":"items","Key":{\#(key)},"Expected":{"w":{"Exists":false}}}"#)
+            #expect(kept.type == "ConditionalCheckFailedException")
+            _ = try await call(
+                "DeleteItem", #"{"TableName":"items","Key":{\#(key)},"Expected":{"w":{"Value":{"S":"new"}}}}"#)
+            #expect(try await call("GetItem", #"{"TableName":"items","Key":{\#(key)}}"#)["Item"] == nil)
+            // Refusals with DynamoDB's words.
+            #expect(
+                try await failure(
+                    "PutItem",
+                    #"{"TableName":"items","Item":{\#(key)},"Expected":{"v":{"Exists":false}},"ConditionExpression":"attribute_exists(v)"}"#
+                ).message
+                    == "Can not use both expression and non-expression parameters in the same request: "
+                    + "Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}")
+            #expect(
+                try await failure(
+                    "Query",
+                    #"{"TableName":"items","KeyConditions":{"pk":{"ComparisonOperator":"BEGINS_WITH","AttributeValueList":[{"S":"a"}]}}}"#
+                ).message == "Query key condition not supported")
+            #expect(
+                try await failure(
+                    "Query",
+                    #"{"TableName":"items","KeyConditions":{"pk":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"a"}]}},"QueryFilter":{"sk":{"ComparisonOperator":"NULL"}}}"#
+                ).message == "QueryFilter can only contain non-primary key attributes: Primary key attribute: sk")
+            #expect(
+                try await failure(
+                    "UpdateItem",
+                    #"{"TableName":"items","Key":{\#(key)},"AttributeUpdates":{"w":{"Action":"ADD","Value":{"S":"x"}}}}"#
+                ).message == "One or more parameter values were invalid: ADD action is not supported for the type S")
         }
+    }
+
+    @Test func legacyConditionsAreCheckedAsDynamoDBChecksThem() throws {
+        func message(_ body: () throws(DynamoDBValidationError) -> Void) -> String? {
+            do throws(DynamoDBValidationError) {
+                try body()
+                return nil
+            } catch {
+                return error.message
+            }
+        }
+        let invalid = "One or more parameter values were invalid: "
+        let cases: [(DynamoDB.ExpectedAttributeValue, String)] = [
+            (.init(exists: true), "Value must be provided when Exists is true for Attribute: a"),
+            (.init(), "Value must be provided when Exists is null for Attribute: a"),
+            (.init(value: .n("1"), exists: false), "Value cannot be used when Exists is false for Attribute: a"),
+            (
+                .init(exists: false, comparisonOperator: .eq, attributeValueList: [.n("3")]),
+                "Exists and ComparisonOperator cannot be used together for Attribute: a"
+            ),
+            (
+                .init(value: .n("3"), comparisonOperator: .eq, attributeValueList: [.n("3")]),
+                "Value and AttributeValueList cannot be used together for Attribute: a"
+            ),
+            (
+                .init(comparisonOperator: .eq, attributeValueList: [.n("2"), .n("3")]),
+                "Invalid number of argument(s) for the EQ ComparisonOperator"
+            ),
+            (
+                .init(comparisonOperator: .lt, attributeValueList: [.l([])]),
+                "ComparisonOperator LT is not valid for L AttributeValue type"
+            ),
+            (
+                .init(comparisonOperator: .beginsWith, attributeValueList: [.n("3")]),
+                "ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type"
+            ),
+            (
+                .init(comparisonOperator: .in, attributeValueList: [.n("3"), .s("dog")]),
+                "AttributeValues inside AttributeValueList must be of same type"
+            ),
+            (
+                .init(comparisonOperator: .notNull, attributeValueList: [.n("2")]),
+                "Invalid number of argument(s) for the NOT_NULL ComparisonOperator"
+            ),
+        ]
+        for (condition, expected) in cases {
+            #expect(
+                message { () throws(DynamoDBValidationError) in
+                    _ = try LegacyParameters.expected(["a": condition], conditionalOperator: nil)
+                } == invalid + expected)
+        }
+        #expect(
+            message { () throws(DynamoDBValidationError) in
+                _ = try LegacyParameters.expected(
+                    ["a": .init(comparisonOperator: .between, attributeValueList: [.n("4"), .n("3")])],
+                    conditionalOperator: nil)
+            } == "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound")
+        // `{ComparisonOperator, Value}` takes Value as the list; NULL needs no list.
+        #expect(
+            try LegacyParameters.expected(
+                ["a": .init(value: .n("1"), comparisonOperator: .ge), "b": .init(comparisonOperator: .null)],
+                conditionalOperator: "OR")?.expression
+                == "#legacyExpected0 >= :legacyExpected0 OR attribute_not_exists(#legacyExpected1)")
+        #expect(
+            message { () throws(DynamoDBValidationError) in
+                _ = try LegacyParameters.expected([:], conditionalOperator: "OR")
+            }?.contains("ConditionalOperator") == true)
+        #expect(try LegacyParameters.expected([:], conditionalOperator: nil) == nil)
+        #expect(
+            message { () throws(DynamoDBValidationError) in
+                _ = try LegacyParameters.attributesToGet(["a", "b", "a"])
+            } == invalid + "Duplicate value in attribute name: a")
     }
 
     @Test func anUpdateThatOnlyRemovesCreatesNoItemAndNoStreamRecord() async throws {
