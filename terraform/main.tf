@@ -50,6 +50,13 @@ locals {
           non_key_attributes = try(index.nonKeyAttributes, [])
         }
       }
+      local_secondary_indexes = {
+        for index_name, index in try(t.localSecondaryIndexes, {}) : index_name => {
+          sort_key           = { name = index.sortKey.name, type = try(index.sortKey.type, "S") }
+          projection         = try(index.projection, "ALL")
+          non_key_attributes = try(index.nonKeyAttributes, [])
+        }
+      }
       stream_view_type = try(t.stream, null)
       ttl_attribute    = try(t.timeToLiveAttribute, null)
     }
@@ -298,6 +305,7 @@ module "table" {
   partition_key            = each.value.partition_key
   sort_key                 = each.value.sort_key
   global_secondary_indexes = each.value.global_secondary_indexes
+  local_secondary_indexes  = each.value.local_secondary_indexes
   stream_view_type         = each.value.stream_view_type
   ttl_attribute            = each.value.ttl_attribute
 }

@@ -298,6 +298,7 @@ struct HostCommand: AsyncParsableCommand {
             for table in host.topology.tables {
                 var details = [table.partitionKey.name + (table.sortKey.map { ", " + $0.name } ?? "")]
                 details += table.globalSecondaryIndexes.map { "index \($0.name)" }
+                details += table.localSecondaryIndexes.map { "local index \($0.name)" }
                 if let stream = table.stream { details.append("stream \(stream)") }
                 lines.append(
                     "    \(table.name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(details.joined(separator: "; "))"

@@ -188,9 +188,38 @@ import Testing
         let fixtures = packageRoot().appendingPathComponent("terraform/tests/fixtures")
         let rich = try Topology.load(path: fixtures.appendingPathComponent("rich-topology.json").path)
         #expect(rich.rules.flatMap(\.targets).contains { $0.messageGroupId == "orders" })
+        let events = try #require(rich.tables.first { $0.name == "events" })
+        #expect(
+            events.localSecondaryIndexes == [
+                .init(
+                    name: "by-time", partitionKey: events.partitionKey, sortKey: .init(name: "at", type: "N"),
+                    projection: "KEYS_ONLY")
+            ])
         #expect(throws: TopologyError.self) {
             try Topology.load(path: fixtures.appendingPathComponent("broken-topology.json").path)
         }
+    }
+
+    /// A local index takes the table's partition key, so the table needs a sort key; its name is not a global
+    /// index's.
+    @Test func localIndexesAreCheckedAgainstTheirTable() throws {
+        let noSortKey =
+            #"{"tables":{"t1x":{"partitionKey":{"name":"p"},"localSecondaryIndexes":{"byA":{"sortKey":{"name":"a"}}}}}}"#
+        #expect(throws: TopologyError.self) { try decode(noSortKey) }
+        let clash = #"""
+            {"tables":{"t1x":{"partitionKey":{"name":"p"},"sortKey":{"name":"s"},
+              "globalSecondaryIndexes":{"byA":{"partitionKey":{"name":"a"}}},
+              "localSecondaryIndexes":{"byA":{"sortKey":{"name":"a"}}}}}}
+            """#
+        #expect(throws: TopologyError.self) { try decode(clash) }
+        let extraKey =
+            #"{"tables":{"t1x":{"partitionKey":{"name":"p"},"sortKey":{"name":"s"},"localSecondaryIndexes":{"byA":{"partitionKey":{"name":"a"},"sortKey":{"name":"a"}}}}}}"#
+        #expect(throws: TopologyError.self) { try decode(extraKey) }
+        let good =
+            #"{"tables":{"t1x":{"partitionKey":{"name":"p"},"sortKey":{"name":"s"},"localSecondaryIndexes":{"byA":{"sortKey":{"name":"a","type":"N"}}}}}}"#
+        let table = try #require(try decode(good).tables.first)
+        #expect(table.localSecondaryIndexes.map(\.name) == ["byA"])
+        #expect(table.localSecondaryIndexes.first?.partitionKey == table.partitionKey)
     }
 
     @Test func projectTopologyIsValid() throws {

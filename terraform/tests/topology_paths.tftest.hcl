@@ -51,11 +51,12 @@ run "rich_topology" {
     error_message = "Long names, logging, environment, asynchronous settings or the DLQ permission are wrong."
   }
 
-  # Table: numeric sort key shared with the index, INCLUDE projection, stream, TTL.
+  # Table: numeric sort key shared with the index, INCLUDE projection, a local index, stream, TTL.
   assert {
     condition = (
-      toset([for a in module.table["events"].table.attribute : "${a.name}:${a.type}"]) == toset(["pk:S", "sk:N", "kind:S"]) &&
+      toset([for a in module.table["events"].table.attribute : "${a.name}:${a.type}"]) == toset(["pk:S", "sk:N", "kind:S", "at:N"]) &&
       one(module.table["events"].table.global_secondary_index).non_key_attributes == toset(["a"]) &&
+      [for index in module.table["events"].table.local_secondary_index : [index.name, index.range_key, index.projection_type]] == [["by-time", "at", "KEYS_ONLY"]] &&
       module.table["events"].table.stream_view_type == "NEW_AND_OLD_IMAGES" &&
       module.table["events"].table.ttl[0].attribute_name == "expiresAt"
     )

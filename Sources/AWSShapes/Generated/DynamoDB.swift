@@ -133,6 +133,27 @@ extension DynamoDB {
         public static let jsonVersion = "1.0"
     }
 
+    public enum TagResource: AWSGeneratedOperation {
+        public typealias Input = TagResourceInput
+        public typealias Output = AWSEmptyShape
+        public static let target = "DynamoDB_20120810.TagResource"
+        public static let jsonVersion = "1.0"
+    }
+
+    public enum UntagResource: AWSGeneratedOperation {
+        public typealias Input = UntagResourceInput
+        public typealias Output = AWSEmptyShape
+        public static let target = "DynamoDB_20120810.UntagResource"
+        public static let jsonVersion = "1.0"
+    }
+
+    public enum ListTagsOfResource: AWSGeneratedOperation {
+        public typealias Input = ListTagsOfResourceInput
+        public typealias Output = ListTagsOfResourceOutput
+        public static let target = "DynamoDB_20120810.ListTagsOfResource"
+        public static let jsonVersion = "1.0"
+    }
+
     public struct AttributeDefinition: AWSShape, Equatable {
         public var attributeName: String
         public var attributeType: ScalarAttributeType
@@ -7167,6 +7188,181 @@ extension DynamoDB {
         }
     }
 
+    public struct TagResourceInput: AWSShape, Equatable {
+        public var resourceArn: String
+        public var tags: [Tag]
+
+        public init(resourceArn: String, tags: [Tag]) {
+            self.resourceArn = resourceArn
+            self.tags = tags
+        }
+
+        /// A value to stand in for a missing required member (the request then fails validation).
+        public static var empty: Self { Self(resourceArn: "", tags: []) }
+
+        public init(json: JSONValue, path: String, validation: inout AWSValidation) throws(AWSShapeError) {
+            try AWSShapeReader.object(json, path)
+            if let value = AWSShapeReader.member(json, "ResourceArn") {
+                let memberPath = AWSShapeReader.path(path, "resourceArn")
+                self.resourceArn = try readResourceArnString(value, memberPath, &validation)
+            } else {
+                validation.missing("ResourceArn", at: AWSShapeReader.path(path, "resourceArn"))
+                self.resourceArn = ""
+            }
+            if let value = AWSShapeReader.member(json, "Tags") {
+                let memberPath = AWSShapeReader.path(path, "tags")
+                self.tags = try readTagList(value, memberPath, &validation)
+            } else {
+                validation.missing("Tags", at: AWSShapeReader.path(path, "tags"))
+                self.tags = []
+            }
+        }
+
+        public func write(to writer: inout AWSJSONWriter) {
+            writer.beginObject()
+            writer.key("ResourceArn")
+            writer.string(self.resourceArn)
+            writer.key("Tags")
+            writer.beginArray()
+            for element0 in self.tags {
+                element0.write(to: &writer)
+            }
+            writer.endArray()
+            writer.endObject()
+        }
+    }
+
+    public struct UntagResourceInput: AWSShape, Equatable {
+        public var resourceArn: String
+        public var tagKeys: [String]
+
+        public init(resourceArn: String, tagKeys: [String]) {
+            self.resourceArn = resourceArn
+            self.tagKeys = tagKeys
+        }
+
+        /// A value to stand in for a missing required member (the request then fails validation).
+        public static var empty: Self { Self(resourceArn: "", tagKeys: []) }
+
+        public init(json: JSONValue, path: String, validation: inout AWSValidation) throws(AWSShapeError) {
+            try AWSShapeReader.object(json, path)
+            if let value = AWSShapeReader.member(json, "ResourceArn") {
+                let memberPath = AWSShapeReader.path(path, "resourceArn")
+                self.resourceArn = try readResourceArnString(value, memberPath, &validation)
+            } else {
+                validation.missing("ResourceArn", at: AWSShapeReader.path(path, "resourceArn"))
+                self.resourceArn = ""
+            }
+            if let value = AWSShapeReader.member(json, "TagKeys") {
+                let memberPath = AWSShapeReader.path(path, "tagKeys")
+                self.tagKeys = try readTagKeyList(value, memberPath, &validation)
+            } else {
+                validation.missing("TagKeys", at: AWSShapeReader.path(path, "tagKeys"))
+                self.tagKeys = []
+            }
+        }
+
+        public func write(to writer: inout AWSJSONWriter) {
+            writer.beginObject()
+            writer.key("ResourceArn")
+            writer.string(self.resourceArn)
+            writer.key("TagKeys")
+            writer.beginArray()
+            for element0 in self.tagKeys {
+                writer.string(element0)
+            }
+            writer.endArray()
+            writer.endObject()
+        }
+    }
+
+    public struct ListTagsOfResourceInput: AWSShape, Equatable {
+        public var resourceArn: String
+        public var nextToken: String?
+
+        public init(resourceArn: String, nextToken: String? = nil) {
+            self.resourceArn = resourceArn
+            self.nextToken = nextToken
+        }
+
+        /// A value to stand in for a missing required member (the request then fails validation).
+        public static var empty: Self { Self(resourceArn: "") }
+
+        public init(json: JSONValue, path: String, validation: inout AWSValidation) throws(AWSShapeError) {
+            try AWSShapeReader.object(json, path)
+            if let value = AWSShapeReader.member(json, "ResourceArn") {
+                let memberPath = AWSShapeReader.path(path, "resourceArn")
+                self.resourceArn = try readResourceArnString(value, memberPath, &validation)
+            } else {
+                validation.missing("ResourceArn", at: AWSShapeReader.path(path, "resourceArn"))
+                self.resourceArn = ""
+            }
+            if let value = AWSShapeReader.member(json, "NextToken") {
+                let memberPath = AWSShapeReader.path(path, "nextToken")
+                self.nextToken = try readNextTokenString(value, memberPath, &validation)
+            } else {
+                self.nextToken = nil
+            }
+        }
+
+        public func write(to writer: inout AWSJSONWriter) {
+            writer.beginObject()
+            if let nextToken = self.nextToken {
+                writer.key("NextToken")
+                writer.string(nextToken)
+            }
+            writer.key("ResourceArn")
+            writer.string(self.resourceArn)
+            writer.endObject()
+        }
+    }
+
+    public struct ListTagsOfResourceOutput: AWSShape, Equatable {
+        public var tags: [Tag]?
+        public var nextToken: String?
+
+        public init(tags: [Tag]? = nil, nextToken: String? = nil) {
+            self.tags = tags
+            self.nextToken = nextToken
+        }
+
+        /// A value to stand in for a missing required member (the request then fails validation).
+        public static var empty: Self { Self() }
+
+        public init(json: JSONValue, path: String, validation: inout AWSValidation) throws(AWSShapeError) {
+            try AWSShapeReader.object(json, path)
+            if let value = AWSShapeReader.member(json, "Tags") {
+                let memberPath = AWSShapeReader.path(path, "tags")
+                self.tags = try readTagList(value, memberPath, &validation)
+            } else {
+                self.tags = nil
+            }
+            if let value = AWSShapeReader.member(json, "NextToken") {
+                let memberPath = AWSShapeReader.path(path, "nextToken")
+                self.nextToken = try readNextTokenString(value, memberPath, &validation)
+            } else {
+                self.nextToken = nil
+            }
+        }
+
+        public func write(to writer: inout AWSJSONWriter) {
+            writer.beginObject()
+            if let nextToken = self.nextToken {
+                writer.key("NextToken")
+                writer.string(nextToken)
+            }
+            if let tags = self.tags {
+                writer.key("Tags")
+                writer.beginArray()
+                for element0 in tags {
+                    element0.write(to: &writer)
+                }
+                writer.endArray()
+            }
+            writer.endObject()
+        }
+    }
+
     public struct ScalarAttributeType: AWSStringEnumeration {
         public var rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
@@ -8477,5 +8673,33 @@ extension DynamoDB {
             result.append(try ItemResponse(json: value, path: memberPath, validation: &validation))
         }
         return result
+    }
+
+    fileprivate static func readResourceArnString(_ json: JSONValue, _ path: String, _ validation: inout AWSValidation)
+        throws(AWSShapeError) -> String
+    {
+        let value = try AWSShapeReader.string(json, path)
+        validation.length(value, at: path, min: 1, max: 1283)
+        return value
+    }
+
+    fileprivate static func readTagKeyList(_ json: JSONValue, _ path: String, _ validation: inout AWSValidation)
+        throws(AWSShapeError) -> [String]
+    {
+        let values = try AWSShapeReader.list(json, path)
+        var result: [String] = []
+        result.reserveCapacity(values.count)
+        for (index, value) in values.enumerated() {
+            let memberPath = path + ".\(index + 1).member"
+            result.append(try readTagKeyString(value, memberPath, &validation))
+        }
+        return result
+    }
+
+    fileprivate static func readNextTokenString(_ json: JSONValue, _ path: String, _ validation: inout AWSValidation)
+        throws(AWSShapeError) -> String
+    {
+        let value = try AWSShapeReader.string(json, path)
+        return value
     }
 }

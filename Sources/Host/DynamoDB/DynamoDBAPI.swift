@@ -49,6 +49,10 @@ final class DynamoDBAPI: Sendable {
         router.on(UpdateTable.self, tables.updateTable)
         router.on(UpdateTimeToLive.self, tables.updateTimeToLive)
         router.on(DescribeTimeToLive.self, tables.describeTimeToLive)
+        let tags = DynamoDBTagOperations(store: store)
+        router.on(DynamoDB.TagResource.self, tags.tagResource)
+        router.on(DynamoDB.UntagResource.self, tags.untagResource)
+        router.on(DynamoDB.ListTagsOfResource.self, tags.listTagsOfResource)
         let items = DynamoDBItemOperations(store: store)
         router.on(PutItem.self, items.putItem)
         router.on(GetItem.self, items.getItem)
@@ -110,14 +114,21 @@ extension DynamoDBAPI {
                 return KeySchemaElement(attributeName: key.name, keyType: type)
             }
             let schema = [element(table.partitionKey, .hash)] + (table.sortKey.map { [element($0, .range)] } ?? [])
-            let indexes = table.globalSecondaryIndexes.map { index in
-                GlobalSecondaryIndex(
-                    indexName: index.name,
-                    keySchema: [element(index.partitionKey, .hash)]
-                        + (index.sortKey.map { [element($0, .range)] } ?? []),
-                    projection: Projection(
+            func described(_ index: TableConfiguration.Index) -> ([KeySchemaElement], Projection) {
+                (
+                    [element(index.partitionKey, .hash)] + (index.sortKey.map { [element($0, .range)] } ?? []),
+                    Projection(
                         projectionType: ProjectionType(rawValue: index.projection),
-                        nonKeyAttributes: index.nonKeyAttributes.isEmpty ? nil : index.nonKeyAttributes))
+                        nonKeyAttributes: index.nonKeyAttributes.isEmpty ? nil : index.nonKeyAttributes)
+                )
+            }
+            let indexes = table.globalSecondaryIndexes.map { index in
+                let (keySchema, projection) = described(index)
+                return GlobalSecondaryIndex(indexName: index.name, keySchema: keySchema, projection: projection)
+            }
+            let localIndexes = table.localSecondaryIndexes.map { index in
+                let (keySchema, projection) = described(index)
+                return LocalSecondaryIndex(indexName: index.name, keySchema: keySchema, projection: projection)
             }
             _ = try operations.createTable(
                 CreateTableInput(
@@ -126,6 +137,7 @@ extension DynamoDBAPI {
                             attributeName: $0.key, attributeType: ScalarAttributeType(rawValue: $0.value))
                     },
                     tableName: table.name, keySchema: schema,
+                    localSecondaryIndexes: localIndexes.isEmpty ? nil : localIndexes,
                     globalSecondaryIndexes: indexes.isEmpty ? nil : indexes,
                     billingMode: .payPerRequest,
                     streamSpecification: table.stream.map {

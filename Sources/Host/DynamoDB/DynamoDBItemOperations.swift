@@ -180,7 +180,7 @@ final class DynamoDBItemOperations: Sendable {
                         uniquingKeysWith: { first, _ in first }))
             },
             legacyProjection: try input.attributesToGet.map(LegacyParameters.attributesToGet))
-        if index != nil && input.consistentRead == true {
+        if let index, !index.isLocal, input.consistentRead == true {
             throw DynamoDBAPIError.validation("Consistent reads are not supported on global secondary indexes")
         }
         // A filter may not read the key attributes of what is queried (DynamoDB's message names the first).
@@ -240,7 +240,7 @@ final class DynamoDBItemOperations: Sendable {
                 input.scanFilter, conditionalOperator: input.conditionalOperator?.rawValue, parameter: "ScanFilter"),
             legacyProjection: try input.attributesToGet.map(LegacyParameters.attributesToGet))
         let (_, _, index) = try Self.schema(table, indexName: input.indexName)
-        if index != nil && input.consistentRead == true {
+        if let index, !index.isLocal, input.consistentRead == true {
             throw DynamoDBAPIError.validation("Consistent reads are not supported on global secondary indexes")
         }
         let (segment, totalSegments) = try Self.segments(input.segment, of: input.totalSegments)
@@ -305,6 +305,11 @@ final class DynamoDBItemOperations: Sendable {
                         + "value greater than or equal to 1"
                     : Paging.rangeMessage(limit, member: "limit", 1...Int.max))
         }
+        try Self.checkSelect(select, index: index, expressions: expressions)
+        // A local index fetches from the table what it does not project (DynamoDB reads the item then): its filter
+        // sees the whole item, and Select=ALL_ATTRIBUTES or a projection returns what the table holds.
+        let fetchesFromTable =
+            index?.isLocal == true && (select == "ALL_ATTRIBUTES" || expressions.projection != nil)
         var items: [DynamoDBItem] = []
         var evaluated = 0
         var bytes = 0
@@ -319,8 +324,11 @@ final class DynamoDBItemOperations: Sendable {
                 evaluated += 1
                 bytes += dynamoDBItemSize(item)
                 lastEvaluated = item
-                let visible = index.map { Self.indexProjection(item, index: $0, table: table) } ?? item
-                if expressions.filterMatches(visible) { items.append(expressions.project(visible)) }
+                let visible =
+                    fetchesFromTable ? item : index.map { Self.indexProjection(item, index: $0, table: table) } ?? item
+                if expressions.filterMatches(index?.isLocal == true ? item : visible) {
+                    items.append(expressions.project(visible))
+                }
                 if let limit, evaluated >= limit { break }
                 if bytes >= Self.pageSize { break }
             }
@@ -347,6 +355,32 @@ final class DynamoDBItemOperations: Sendable {
                 items: countOnly ? nil : items, count: items.count, scannedCount: evaluated, lastEvaluatedKey: lastKey),
             evaluated
         )
+    }
+
+    /// Select's value against what is read (DynamoDB's checks and texts): ALL_PROJECTED_ATTRIBUTES only on an
+    /// index, ALL_ATTRIBUTES on a global index only when it projects everything, SPECIFIC_ATTRIBUTES only with
+    /// a projection and a projection only with it (or no Select).
+    static func checkSelect(
+        _ select: String?, index: DynamoDBTable.Index?, expressions: ExpressionRequest
+    ) throws {
+        let invalid = "One or more parameter values were invalid: "
+        switch select {
+        case "ALL_PROJECTED_ATTRIBUTES" where index == nil:
+            throw DynamoDBAPIError.validation(
+                invalid + "Select type ALL_PROJECTED_ATTRIBUTES is supported only for index queries")
+        case "ALL_ATTRIBUTES" where index.map { !$0.isLocal && $0.projectionType != "ALL" } ?? false:
+            throw DynamoDBAPIError.validation(
+                invalid + "Select type ALL_ATTRIBUTES is not supported for global secondary index "
+                    + "\(index?.name ?? "") because its projection type is not ALL")
+        case "SPECIFIC_ATTRIBUTES" where expressions.projection == nil:
+            throw DynamoDBAPIError.validation(
+                invalid + "Select type SPECIFIC_ATTRIBUTES requires a ProjectionExpression or AttributesToGet")
+        case .some(let select) where select != "SPECIFIC_ATTRIBUTES" && expressions.projection != nil:
+            throw DynamoDBAPIError.validation(
+                invalid + "Cannot specify the AttributesToGet or ProjectionExpression when choosing to get "
+                    + "\(select)")
+        default: break
+        }
     }
 
     /// What a GSI holds of an item: its keys and the table's keys, plus the named attributes for INCLUDE.

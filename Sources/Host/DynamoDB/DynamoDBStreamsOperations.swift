@@ -24,8 +24,9 @@ struct DynamoDBStreamsOperations: Sendable {
             else { continue }
             streams.append(StreamSummary(streamArn: arn, tableName: name, streamLabel: table.streamLabel))
         }
-        if let start = input.exclusiveStartStreamArn, let index = streams.firstIndex(where: { $0.streamArn == start }) {
-            streams.removeFirst(index + 1)
+        if let start = input.exclusiveStartStreamArn {
+            _ = try Self.streamParts(start)
+            if let index = streams.firstIndex(where: { $0.streamArn == start }) { streams.removeFirst(index + 1) }
         }
         let limit = try Paging.number(input.limit, member: "limit", 1...100, default: 100) {
             DynamoDBAPIError.validation($0)
@@ -37,8 +38,27 @@ struct DynamoDBStreamsOperations: Sendable {
 
     func describeStream(_ input: DescribeStreamInput) throws -> DescribeStreamOutput {
         let (table, label) = try stream(input.streamArn)
+        _ = try Paging.number(input.limit, member: "limit", 1...100, default: 100) { DynamoDBAPIError.validation($0) }
+        if let filter = input.shardFilter {
+            // CHILD_SHARDS is the only filter type; the model's constraints on the id are checked by the router.
+            guard let type = filter.type else {
+                throw DynamoDBAPIError.validation("ShardFilter.Type is required when a ShardFilter is given")
+            }
+            guard type == .childShards else {
+                throw DynamoDBAPIError.validation(
+                    "1 validation error detected: Value '\(type.rawValue)' at 'shardFilter.type' failed to satisfy "
+                        + "constraint: Member must satisfy enum value set: [CHILD_SHARDS]")
+            }
+            guard filter.shardId != nil else {
+                throw DynamoDBAPIError.validation("ShardFilter.ShardId is required when a ShardFilter is given")
+            }
+        }
         let first = try store.streamRecords(table: table.name, label: label, after: nil, limit: 1).first
         let enabled = table.streamLabel == label && table.streamViewType != nil
+        // The stream's one shard, listed unless the page starts after it (shard ids are in lexical order, and an id
+        // past every shard, existing or not, lists none, as DynamoDB answers) or the filter asks for children (the
+        // one shard never splits, so it has none).
+        let listed = input.shardFilter == nil && (input.exclusiveStartShardId.map { $0 < Self.shardID } ?? true)
         return DescribeStreamOutput(
             streamDescription: StreamDescription(
                 streamArn: input.streamArn,
@@ -50,18 +70,25 @@ struct DynamoDBStreamsOperations: Sendable {
                 keySchema: [DynamoDBStreams.KeySchemaElement(attributeName: table.partitionKey.name, keyType: .hash)]
                     + (table.sortKey.map { [DynamoDBStreams.KeySchemaElement(attributeName: $0.name, keyType: .range)] }
                         ?? []),
-                shards: [
-                    Shard(
-                        shardId: Self.shardID,
-                        sequenceNumberRange: SequenceNumberRange(
-                            startingSequenceNumber: DynamoDBStore.sequenceNumber(first?.sequence ?? 1)))
-                ]))
+                shards: listed
+                    ? [
+                        Shard(
+                            shardId: Self.shardID,
+                            sequenceNumberRange: SequenceNumberRange(
+                                startingSequenceNumber: DynamoDBStore.sequenceNumber(first?.sequence ?? 1)))
+                    ] : []))
     }
 
     func getShardIterator(_ input: GetShardIteratorInput) throws -> GetShardIteratorOutput {
         let (table, label) = try stream(input.streamArn)
         guard input.shardId == Self.shardID else {
             throw DynamoDBAPIError.resourceNotFound("Requested resource not found: Shard does not exist")
+        }
+        let positional = ["AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"].contains(input.shardIteratorType.rawValue)
+        if !positional, input.sequenceNumber != nil {
+            throw DynamoDBAPIError.validation(
+                "SequenceNumber is only used with AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER, not with "
+                    + input.shardIteratorType.rawValue)
         }
         func sequence() throws -> Int64 {
             guard let text = input.sequenceNumber, let sequence = DynamoDBStore.sequence(of: text) else {
@@ -107,13 +134,12 @@ struct DynamoDBStreamsOperations: Sendable {
     // MARK: helpers
 
     /// The table and stream label of a stream ARN (`arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`).
+    /// A malformed ARN is a ValidationException; a well-formed one naming no table or stream is ResourceNotFound
+    /// (as DynamoDB answers both).
     func stream(_ arn: String) throws -> (DynamoDBTable, String) {
-        let parts = arn.split(separator: "/", omittingEmptySubsequences: false)
+        let (name, label) = try Self.streamParts(arn)
         let notFound = DynamoDBAPIError.resourceNotFound("Requested resource not found: Stream: \(arn) not found")
-        guard parts.count == 4, parts[2] == "stream", let table = try store.table(named: String(parts[1])) else {
-            throw notFound
-        }
-        let label = String(parts[3])
+        guard let table = try store.table(named: name) else { throw notFound }
         // A label the table never had (neither its stream now nor one whose records are still kept) names no
         // stream: ResourceNotFound, as recorded (test_dynamodb_streams test_non_existent_stream).
         if label != table.streamLabel,
@@ -122,6 +148,19 @@ struct DynamoDBStreamsOperations: Sendable {
             throw notFound
         }
         return (table, label)
+    }
+
+    /// The table name and label of a well-formed stream ARN
+    /// (`arn:<partition>:dynamodb:<region>:<account>:table/<name>/stream/<label>`).
+    static func streamParts(_ arn: String) throws -> (table: String, label: String) {
+        let fields = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        let parts = fields.count == 6 ? fields[5].split(separator: "/", omittingEmptySubsequences: false) : []
+        guard fields.count == 6, fields[0] == "arn", fields[2] == "dynamodb", parts.count == 4, parts[0] == "table",
+            parts[2] == "stream", !parts[1].isEmpty, !parts[3].isEmpty
+        else {
+            throw DynamoDBAPIError.validation("Invalid StreamArn: \(arn)")
+        }
+        return (String(parts[1]), String(parts[3]))
     }
 
     static func iterator(_ position: Position) throws -> String {

@@ -17,6 +17,11 @@ struct DynamoDBTable: Codable, Sendable, Equatable {
         /// `ALL`, `KEYS_ONLY` or `INCLUDE`.
         var projectionType: String
         var nonKeyAttributes: [String]?
+        /// True for a local secondary index (the table's partition key, another sort key; made with the table,
+        /// read consistently, and able to fetch what it does not project); nil or false for a global one.
+        var local: Bool?
+
+        var isLocal: Bool { local == true }
     }
 
     var name: String
@@ -30,6 +35,8 @@ struct DynamoDBTable: Codable, Sendable, Equatable {
     var timeToLiveAttribute: String?
     var createdAt: Double
     var attributeDefinitions: [Key]
+    /// Tag key → value (TagResource, CreateTable's Tags); nil when never tagged.
+    var tags: [String: String]?
 
     func arn(region: String, account: String) -> String {
         "arn:aws:dynamodb:\(region):\(account):table/\(name)"

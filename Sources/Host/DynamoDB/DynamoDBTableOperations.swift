@@ -17,12 +17,22 @@ struct DynamoDBTableOperations: Sendable {
             attributeDefinitions.map { ($0.attributeName, $0.attributeType.rawValue) },
             uniquingKeysWith: { a, _ in a })
         func keys(_ schema: [KeySchemaElement], for what: String) throws -> (DynamoDBTable.Key, DynamoDBTable.Key?) {
+            guard schema.count <= 2 else {
+                throw DynamoDBAPIError.validation(
+                    "1 validation error detected: Value at '\(what)keySchema' failed to satisfy constraint: Member "
+                        + "must have length less than or equal to 2")
+            }
             guard let hash = schema.first(where: { $0.keyType == .hash }),
                 schema.filter({ $0.keyType == .hash }).count == 1,
-                schema.count <= 2, schema.filter({ $0.keyType == .range }).count == schema.count - 1
+                schema.filter({ $0.keyType == .range }).count == schema.count - 1
             else {
                 throw DynamoDBAPIError.validation(
-                    "1 validation error detected: Invalid KeySchema for \(what): exactly one HASH and at most one RANGE key"
+                    "Invalid KeySchema: \(what.isEmpty ? "the table" : what) needs exactly one HASH key and at most "
+                        + "one RANGE key")
+            }
+            if schema.count == 2, schema[0].attributeName == schema[1].attributeName {
+                throw DynamoDBAPIError.validation(
+                    "Invalid KeySchema: Both the Hash Key and the Range Key element in the KeySchema have the same name"
                 )
             }
             func key(_ element: KeySchemaElement) throws -> DynamoDBTable.Key {
@@ -38,19 +48,57 @@ struct DynamoDBTableOperations: Sendable {
             }
             return (try key(hash), try schema.first(where: { $0.keyType == .range }).map(key))
         }
-        let (partition, sort) = try keys(input.keySchema ?? [], for: "table")
+        let (partition, sort) = try keys(input.keySchema ?? [], for: "")
         var indexes: [DynamoDBTable.Index] = []
+        func add(_ index: DynamoDBTable.Index) throws {
+            try Self.validateName(index.name, member: "indexName")
+            guard !indexes.contains(where: { $0.name == index.name }) else {
+                throw DynamoDBAPIError.validation(
+                    "One or more parameter values were invalid: Duplicate index name: \(index.name)")
+            }
+            indexes.append(index)
+        }
         for index in input.globalSecondaryIndexes ?? [] {
-            let (indexPartition, indexSort) = try keys(index.keySchema, for: "index \(index.indexName)")
-            indexes.append(
+            let (indexPartition, indexSort) = try keys(index.keySchema, for: "index \(index.indexName) ")
+            try add(
                 .init(
                     name: index.indexName, partitionKey: indexPartition, sortKey: indexSort,
                     projectionType: index.projection.projectionType?.rawValue ?? "ALL",
                     nonKeyAttributes: index.projection.nonKeyAttributes))
         }
-        if !(input.localSecondaryIndexes ?? []).isEmpty {
-            throw DynamoDBAPIError.validation("The host does not support local secondary indexes yet")
+        let localIndexes = input.localSecondaryIndexes ?? []
+        if !localIndexes.isEmpty {
+            guard sort != nil else {
+                throw DynamoDBAPIError.validation(
+                    "One or more parameter values were invalid: Table KeySchema does not have a range key, which is "
+                        + "required when specifying a LocalSecondaryIndex")
+            }
+            guard localIndexes.count <= 5 else {
+                throw DynamoDBAPIError.validation(
+                    "One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds per-table "
+                        + "limit of 5")
+            }
         }
+        for index in localIndexes {
+            let (indexPartition, indexSort) = try keys(index.keySchema, for: "index \(index.indexName) ")
+            guard indexPartition == partition else {
+                throw DynamoDBAPIError.validation(
+                    "One or more parameter values were invalid: Index KeySchema does not have the same leading hash "
+                        + "key as table KeySchema for index: \(index.indexName). index hash key: "
+                        + "\(indexPartition.name), table hash key: \(partition.name)")
+            }
+            guard let indexSort else {
+                throw DynamoDBAPIError.validation(
+                    "One or more parameter values were invalid: Index KeySchema does not have a range key for index: "
+                        + index.indexName)
+            }
+            try add(
+                .init(
+                    name: index.indexName, partitionKey: indexPartition, sortKey: indexSort,
+                    projectionType: index.projection.projectionType?.rawValue ?? "ALL",
+                    nonKeyAttributes: index.projection.nonKeyAttributes, local: true))
+        }
+        if let tags = input.tags { try DynamoDBTagOperations.validate(tags) }
         let used = Set(
             [partition.name, sort?.name].compactMap { $0 }
                 + indexes.flatMap { [$0.partitionKey.name, $0.sortKey?.name].compactMap { $0 } })
@@ -65,6 +113,9 @@ struct DynamoDBTableOperations: Sendable {
             attributeDefinitions: attributeDefinitions.map {
                 .init(name: $0.attributeName, type: $0.attributeType.rawValue)
             })
+        if let tags = input.tags, !tags.isEmpty {
+            table.tags = Dictionary(tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+        }
         if let stream = input.streamSpecification, stream.streamEnabled {
             guard let viewType = stream.streamViewType else {
                 throw DynamoDBAPIError.validation("StreamViewType is required when the stream is enabled")
@@ -116,7 +167,7 @@ struct DynamoDBTableOperations: Sendable {
                     table.streamLabel = Self.streamLabel(Date().timeIntervalSince1970)
                 } else {
                     guard table.streamViewType != nil else {
-                        throw DynamoDBAPIError.validation("Table already has no stream: \(table.name)")
+                        throw DynamoDBAPIError.validation("Table \(table.name) has no enabled stream to disable")
                     }
                     table.streamViewType = nil
                 }
@@ -153,7 +204,7 @@ struct DynamoDBTableOperations: Sendable {
                     }
                 }
                 if let delete = update.delete {
-                    guard table.indexes.contains(where: { $0.name == delete.indexName }) else {
+                    guard table.indexes.contains(where: { $0.name == delete.indexName && !$0.isLocal }) else {
                         throw DynamoDBAPIError.resourceNotFound(
                             "Requested resource not found: Index: \(delete.indexName)")
                     }
@@ -207,6 +258,13 @@ struct DynamoDBTableOperations: Sendable {
             [KeySchemaElement(attributeName: partition.name, keyType: .hash)]
                 + (sort.map { [KeySchemaElement(attributeName: $0.name, keyType: .range)] } ?? [])
         }
+        func projection(_ index: DynamoDBTable.Index) -> Projection {
+            Projection(
+                projectionType: ProjectionType(rawValue: index.projectionType),
+                nonKeyAttributes: index.nonKeyAttributes)
+        }
+        let localIndexes = table.indexes.filter(\.isLocal)
+        let globalIndexes = table.indexes.filter { !$0.isLocal }
         return TableDescription(
             attributeDefinitions: table.attributeDefinitions.map {
                 AttributeDefinition(attributeName: $0.name, attributeType: ScalarAttributeType(rawValue: $0.type))
@@ -222,14 +280,21 @@ struct DynamoDBTableOperations: Sendable {
             tableArn: arn,
             tableId: Self.tableID(table),
             billingModeSummary: BillingModeSummary(billingMode: .payPerRequest),
-            globalSecondaryIndexes: table.indexes.isEmpty
+            localSecondaryIndexes: localIndexes.isEmpty
                 ? nil
-                : table.indexes.map { index in
+                : localIndexes.map { index in
+                    // No IndexStatus: a local index exists from the table's creation on (as DynamoDB describes it).
+                    LocalSecondaryIndexDescription(
+                        indexName: index.name, keySchema: schema(index.partitionKey, index.sortKey),
+                        projection: projection(index), indexSizeBytes: 0, itemCount: 0,
+                        indexArn: "\(arn)/index/\(index.name)")
+                },
+            globalSecondaryIndexes: globalIndexes.isEmpty
+                ? nil
+                : globalIndexes.map { index in
                     GlobalSecondaryIndexDescription(
                         indexName: index.name, keySchema: schema(index.partitionKey, index.sortKey),
-                        projection: Projection(
-                            projectionType: ProjectionType(rawValue: index.projectionType),
-                            nonKeyAttributes: index.nonKeyAttributes),
+                        projection: projection(index),
                         indexStatus: .active, indexSizeBytes: 0, itemCount: 0, indexArn: "\(arn)/index/\(index.name)")
                 },
             streamSpecification: table.streamViewType.map {
@@ -240,12 +305,12 @@ struct DynamoDBTableOperations: Sendable {
             deletionProtectionEnabled: false)
     }
 
-    /// A table name's length and characters, each failure in the model's words (a name of 1 character is a length
+    /// A table's or an index's name: its length and characters, each failure in the model's words (a name of 1 character is a length
     /// failure, not a pattern one).
-    static func validateName(_ name: String) throws {
+    static func validateName(_ name: String, member: String = "tableName") throws {
         var validation = AWSValidation()
-        validation.length(name, at: "tableName", min: 3, max: 255)
-        validation.pattern(name, at: "tableName", "[a-zA-Z0-9_.-]+") {
+        validation.length(name, at: member, min: 3, max: 255)
+        validation.pattern(name, at: member, "[a-zA-Z0-9_.-]+") {
             $0.range(of: #"^[a-zA-Z0-9_.-]+$"#, options: .regularExpression) != nil
         }
         if let message = validation.message { throw DynamoDBAPIError.validation(message) }

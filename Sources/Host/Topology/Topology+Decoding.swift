@@ -322,7 +322,8 @@ extension TableConfiguration {
             throw TopologyError(path: reader.path, reason: "a table name is 3 to 255 letters, digits, '_', '-' or '.'")
         }
         try reader.allowOnly([
-            "description", "partitionKey", "sortKey", "globalSecondaryIndexes", "stream", "timeToLiveAttribute",
+            "description", "partitionKey", "sortKey", "globalSecondaryIndexes", "localSecondaryIndexes", "stream",
+            "timeToLiveAttribute",
         ])
         func key(_ reader: TopologyReader) throws -> Key {
             try reader.allowOnly(["name", "type"])
@@ -342,6 +343,28 @@ extension TableConfiguration {
                     Index(
                         name: indexName, partitionKey: try key(try index.object("partitionKey")),
                         sortKey: try index.objectIfPresent("sortKey").map(key),
+                        projection: try index.string(
+                            "projection", default: "ALL", oneOf: ["ALL", "KEYS_ONLY", "INCLUDE"]),
+                        nonKeyAttributes: try index.stringArray("nonKeyAttributes")))
+            }
+        }
+        if let indexes = try reader.objectIfPresent("localSecondaryIndexes") {
+            guard sortKey != nil else {
+                throw TopologyError(
+                    path: indexes.path, reason: "a table needs a sortKey to have local secondary indexes")
+            }
+            guard indexes.keys.count <= 5 else {
+                throw TopologyError(path: indexes.path, reason: "a table has at most 5 local secondary indexes")
+            }
+            for indexName in indexes.keys.sorted() {
+                let index = try indexes.object(indexName)
+                try index.allowOnly(["sortKey", "projection", "nonKeyAttributes"])
+                guard !globalSecondaryIndexes.contains(where: { $0.name == indexName }) else {
+                    throw TopologyError(path: index.path, reason: "a global secondary index has this name already")
+                }
+                localSecondaryIndexes.append(
+                    Index(
+                        name: indexName, partitionKey: partitionKey, sortKey: try key(try index.object("sortKey")),
                         projection: try index.string(
                             "projection", default: "ALL", oneOf: ["ALL", "KEYS_ONLY", "INCLUDE"]),
                         nonKeyAttributes: try index.stringArray("nonKeyAttributes")))

@@ -216,6 +216,8 @@ public struct TableConfiguration: Sendable, Equatable {
     public var partitionKey: Key
     public var sortKey: Key?
     public var globalSecondaryIndexes: [Index]
+    /// Local secondary indexes: the table's partition key and another sort key (`partitionKey` is the table's).
+    public var localSecondaryIndexes: [Index] = []
     /// The stream's view type (`KEYS_ONLY`, `NEW_IMAGE`, `OLD_IMAGE`, `NEW_AND_OLD_IMAGES`), or nil for no stream.
     public var stream: String?
     public var timeToLiveAttribute: String?

@@ -1,4 +1,4 @@
-# One DynamoDB table of the topology: on-demand, its keys, its global secondary indexes, its stream and TTL.
+# One DynamoDB table of the topology: on-demand, its keys, its global and local secondary indexes, its stream and TTL.
 
 variable "name" {
   description = "Deployed table name (already prefixed)."
@@ -19,6 +19,16 @@ variable "global_secondary_indexes" {
   type = map(object({
     partition_key      = object({ name = string, type = string })
     sort_key           = optional(object({ name = string, type = string }))
+    projection         = string
+    non_key_attributes = list(string)
+  }))
+  default = {}
+}
+
+variable "local_secondary_indexes" {
+  description = "Index name → sort key and projection (the partition key is the table's)."
+  type = map(object({
+    sort_key           = object({ name = string, type = string })
     projection         = string
     non_key_attributes = list(string)
   }))
@@ -49,6 +59,7 @@ locals {
       [index.partition_key],
       index.sort_key == null ? [] : [index.sort_key],
     )]),
+    [for index in values(var.local_secondary_indexes) : index.sort_key],
   )
   # DynamoDB wants every key attribute declared once.
   attribute_types = { for attribute in local.key_attributes : attribute.name => attribute.type... }
@@ -79,6 +90,16 @@ resource "aws_dynamodb_table" "this" {
     }
   }
 
+  dynamic "local_secondary_index" {
+    for_each = var.local_secondary_indexes
+    content {
+      name               = local_secondary_index.key
+      range_key          = local_secondary_index.value.sort_key.name
+      projection_type    = local_secondary_index.value.projection
+      non_key_attributes = local_secondary_index.value.projection == "INCLUDE" ? local_secondary_index.value.non_key_attributes : null
+    }
+  }
+
   stream_enabled   = var.stream_view_type != null
   stream_view_type = var.stream_view_type
 
@@ -95,6 +116,10 @@ resource "aws_dynamodb_table" "this" {
   }
 
   lifecycle {
+    precondition {
+      condition     = length(var.local_secondary_indexes) == 0 || var.sort_key != null
+      error_message = "Table ${var.name}: local secondary indexes need the table to have a sort key."
+    }
     precondition {
       condition     = alltrue([for name, types in local.attribute_types : length(distinct(types)) == 1])
       error_message = "Table ${var.name}: a key attribute is declared with two different types."
