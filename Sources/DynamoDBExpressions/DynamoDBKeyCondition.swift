@@ -167,7 +167,10 @@ package struct ExpressionKeyConditionParts: Sendable, Equatable {
             default:
                 throw multipleNames
             }
-        case .beginsWith(let path, let operand):
+        case .beginsWith(let first, let operand):
+            guard case .path(let path) = first else {
+                throw DynamoDBValidationError("Invalid condition in KeyConditionExpression: No key attribute specified")
+            }
             guard case .value(let prefix) = operand else { throw multipleNames }
             parts.append((try keyName(path), .beginsWith(prefix)))
         }

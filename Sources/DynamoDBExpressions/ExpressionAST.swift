@@ -76,9 +76,11 @@ package indirect enum ExpressionCondition: Sendable, Equatable {
     case not(ExpressionCondition)
     case attributeExists(ExpressionPath)
     case attributeNotExists(ExpressionPath)
-    case attributeType(ExpressionPath, ExpressionOperand)
-    case beginsWith(ExpressionPath, ExpressionOperand)
-    case contains(ExpressionPath, ExpressionOperand)
+    /// `attribute_type(x, :type)`: x a path or a value.
+    case attributeType(ExpressionOperand, ExpressionOperand)
+    /// `begins_with(x, y)`, `contains(x, y)`: either operand a path or a value.
+    case beginsWith(ExpressionOperand, ExpressionOperand)
+    case contains(ExpressionOperand, ExpressionOperand)
 }
 
 /// The right-hand side of a `SET` action.
@@ -135,9 +137,9 @@ extension ExpressionCondition {
         case .and(let left, let right), .or(let left, let right): return left.topLevelNames + right.topLevelNames
         case .not(let condition): return condition.topLevelNames
         case .attributeExists(let path), .attributeNotExists(let path): return [path.topLevelName]
-        case .attributeType(let path, let operand), .beginsWith(let path, let operand),
-            .contains(let path, let operand):
-            return [path.topLevelName] + names(operand)
+        case .attributeType(let first, let second), .beginsWith(let first, let second),
+            .contains(let first, let second):
+            return names(first) + names(second)
         }
     }
 }

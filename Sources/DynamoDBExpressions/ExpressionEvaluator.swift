@@ -176,13 +176,13 @@ package enum ExpressionConditionEvaluator {
             return ExpressionValues.value(at: path, in: item) != nil
         case .attributeNotExists(let path):
             return ExpressionValues.value(at: path, in: item) == nil
-        case .attributeType(let path, let typeOperand):
-            guard let value = ExpressionValues.value(at: path, in: item),
+        case .attributeType(let operand, let typeOperand):
+            guard let value = resolve(operand, in: item),
                 case .s(let typeName)? = resolve(typeOperand, in: item)
             else { return false }
             return value.dynamoDBTypeName == typeName
-        case .beginsWith(let path, let prefixOperand):
-            switch (ExpressionValues.value(at: path, in: item), resolve(prefixOperand, in: item)) {
+        case .beginsWith(let operand, let prefixOperand):
+            switch (resolve(operand, in: item), resolve(prefixOperand, in: item)) {
             case (.s(let text)?, .s(let prefix)?):
                 return text.utf8.starts(with: prefix.utf8)
             case (.b(let data)?, .b(let prefix)?):
@@ -190,8 +190,8 @@ package enum ExpressionConditionEvaluator {
             default:
                 return false
             }
-        case .contains(let path, let operand):
-            guard let container = ExpressionValues.value(at: path, in: item),
+        case .contains(let containerOperand, let operand):
+            guard let container = resolve(containerOperand, in: item),
                 let element = resolve(operand, in: item)
             else { return false }
             switch (container, element) {

@@ -1,7 +1,7 @@
 /// A token of a DynamoDB expression.
 package struct ExpressionToken: Sendable, Equatable {
     package enum Kind: Sendable, Equatable {
-        /// A run of `[A-Za-z0-9_]`: a bare attribute name, a keyword, a function name or (all digits) a number.
+        /// A run of `[A-Za-z0-9_]` not starting with `_`: a bare attribute name, a keyword, a function name or (all digits) a number.
         case word
         /// `#name`.
         case nameReference
@@ -60,7 +60,11 @@ package enum ExpressionLexer {
                 continue
             }
             var kind = ExpressionToken.Kind.punctuation
-            if isWordScalar(scalar) {
+            if scalar == "_" {
+                // A word starts with a letter or a digit: DynamoDB reports a leading `_` as the bad token.
+                index += 1
+                kind = .invalid
+            } else if isWordScalar(scalar) {
                 while index < scalars.count, isWordScalar(scalars[index]) { index += 1 }
                 kind = .word
             } else if scalar == "#" || scalar == ":" {

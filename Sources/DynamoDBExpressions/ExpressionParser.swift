@@ -48,6 +48,9 @@ package struct ExpressionParser {
     /// DynamoDB's limit on operators in one expression. With redundant parentheses refused, it also bounds how
     /// deep conditions nest.
     package static let maximumOperators = 300
+    /// The most levels a document path has (DynamoDB's limit).
+    static let maximumPathLevels = 32
+
     /// The deepest nesting accepted (function calls inside function calls are not operators); the 4 KB limit
     /// allows about 300 levels.
     package static let maximumDepth = 500
@@ -220,13 +223,21 @@ package struct ExpressionParser {
                 elements.append(.name(try parseName()))
             } else if consumePunctuation("[") {
                 let token = current
-                guard token.kind == .word, token.text.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }),
-                    let index = Int(token.text)
+                guard token.kind == .word, token.text.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) })
                 else { throw unexpected() }
+                // DynamoDB bounds a list index (as a 32-bit signed number, the host's choice where unstated).
+                guard let index = Int32(token.text).map(Int.init) else {
+                    throw .invalid(kind, "List index is not within the allowable range; index: [\(token.text)]")
+                }
                 advance()
                 try expectPunctuation("]")
                 elements.append(.index(index))
             } else {
+                // A path is at most 32 levels deep (names and indexes), as DynamoDB bounds it.
+                if elements.count > Self.maximumPathLevels {
+                    throw .invalid(
+                        kind, "The document path has too many nesting levels; nesting levels: \(elements.count)")
+                }
                 return ExpressionPath(elements)
             }
         }
@@ -361,7 +372,17 @@ package struct ExpressionParser {
             }
             let arguments = try parseFunctionArguments()
             try checkArgumentCount(arguments, 1, function: name)
-            return .size(try requirePath(arguments[0], function: name))
+            switch arguments[0] {
+            case .path(let path):
+                return .size(path)
+            case .size:
+                // size(size(a)): the inner size is a number, which has no size.
+                throw incorrectOperandType(name, .n("0"))
+            case .value(let value):
+                // The size of a literal is known now (a number, a boolean or null has none).
+                guard let size = ExpressionValues.size(of: value) else { throw incorrectOperandType(name, value) }
+                return .value(.n(String(size)))
+            }
         }
         if token.kind == .word, isKeyword(token) {
             throw unexpected()
@@ -410,6 +431,17 @@ package struct ExpressionParser {
         return path
     }
 
+    /// A function's first operand may not be the same path as another one (DynamoDB's rule and text).
+    private func checkDistinct(_ arguments: [ExpressionOperand], function: String) throws(DynamoDBValidationError) {
+        guard case .path(let first) = arguments.first,
+            arguments.dropFirst().contains(where: { $0 == .path(first) })
+        else { return }
+        throw .invalid(
+            kind,
+            "The first operand must be distinct from the remaining operands for this operator or function; "
+                + "operator: \(function), first operand: \(first)")
+    }
+
     private func incorrectOperandType(_ function: String, _ value: AttributeValue) -> DynamoDBValidationError {
         .invalid(
             kind,
@@ -427,9 +459,11 @@ package struct ExpressionParser {
             let path = try requirePath(arguments[0], function: name)
             return name == "attribute_exists" ? .attributeExists(path) : .attributeNotExists(path)
         case "attribute_type":
+            // The first operand may be anything; the type must be a value naming one of DynamoDB's types.
             try checkArgumentCount(arguments, 2, function: name)
-            let path = try requirePath(arguments[0], function: name)
-            if case .value(let value) = arguments[1] {
+            try checkDistinct(arguments, function: name)
+            switch arguments[1] {
+            case .value(let value):
                 guard case .s(let typeName) = value else { throw incorrectOperandType(name, value) }
                 guard Self.attributeTypeNames.contains(typeName) else {
                     throw .invalid(
@@ -437,21 +471,28 @@ package struct ExpressionParser {
                         "Invalid attribute type name found; type: \(typeName), "
                             + "valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }")
                 }
+            default:
+                throw .invalid(
+                    kind,
+                    "Incorrect operand type for operator or function; operator or function: \(name), "
+                        + "operand type: {NS,SS,L,BS,N,M,B,BOOL,NULL,S}")
             }
-            return .attributeType(path, arguments[1])
+            return .attributeType(arguments[0], arguments[1])
         case "begins_with":
+            // Paths or values in either place; a value must be a string or a binary.
             try checkArgumentCount(arguments, 2, function: name)
-            let path = try requirePath(arguments[0], function: name)
-            if case .value(let value) = arguments[1] {
+            try checkDistinct(arguments, function: name)
+            for case .value(let value) in arguments {
                 switch value {
                 case .s, .b: break
                 default: throw incorrectOperandType(name, value)
                 }
             }
-            return .beginsWith(path, arguments[1])
+            return .beginsWith(arguments[0], arguments[1])
         case "contains":
             try checkArgumentCount(arguments, 2, function: name)
-            return .contains(try requirePath(arguments[0], function: name), arguments[1])
+            try checkDistinct(arguments, function: name)
+            return .contains(arguments[0], arguments[1])
         default:  // size used as a condition
             throw .invalid(
                 kind, "The function is not allowed to be used this way in an expression; function: \(name)")

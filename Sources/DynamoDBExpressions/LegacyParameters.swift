@@ -205,9 +205,11 @@ package enum LegacyParameters {
         guard let partition = conditions[partitionKey] else {
             throw DynamoDBValidationError("Query condition missed key schema element: \(partitionKey)")
         }
-        if let other = conditions.keys.sorted().first(where: { $0 != partitionKey && $0 != sortKey }) {
-            _ = other
-            throw DynamoDBValidationError("Query condition missed key schema element: \(sortKey ?? partitionKey)")
+        // A condition on another attribute: the sort key it should have been is missed; with no sort key (a
+        // hash-only table or index), the condition is not supported (as DynamoDB answers both).
+        if conditions.keys.contains(where: { $0 != partitionKey && $0 != sortKey }) {
+            guard let sortKey else { throw DynamoDBValidationError("Query key condition not supported") }
+            throw DynamoDBValidationError("Query condition missed key schema element: \(sortKey)")
         }
         var builder = Builder(prefix: "legacyKey")
         var parts: [String] = []

@@ -57,7 +57,7 @@ import Testing
         let api = try makeAPI()
         try await call(
             api, "CreateTable",
-            #"{"TableName":"sessions","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}]}"#
+            #"{"TableName":"sessions","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}"#
         )
         let before = try await call(api, "DescribeTimeToLive", #"{"TableName":"sessions"}"#)
         #expect((before["TimeToLiveDescription"] as? [String: Any])?["TimeToLiveStatus"] as? String == "DISABLED")
@@ -79,7 +79,7 @@ import Testing
         #expect((unknown["__type"] as? String)?.hasSuffix("UnknownOperationException") == true)
         try await call(
             api, "CreateTable",
-            #"{"TableName":"t1x","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}]}"#
+            #"{"TableName":"t1x","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}"#
         )
         let badKey = try await call(api, "GetItem", #"{"TableName":"t1x","Key":{"id":{"N":"1"}}}"#, expect: 400)
         #expect((badKey["message"] as? String)?.contains("Type mismatch for key id") == true)
@@ -105,13 +105,33 @@ import Testing
             both["message"] as? String
                 == "1 validation error detected: Value 'a b' at 'tableName' failed to satisfy constraint: Member must "
                 + "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+        // No BillingMode means PROVISIONED, which needs its throughput; on demand takes none.
+        let unbilled = try await call(api, "CreateTable", #"{"TableName":"t2x",\#(schema)}"#, expect: 400)
+        #expect(
+            (unbilled["message"] as? String)?.hasSuffix("must both be specified when BillingMode is PROVISIONED")
+                == true)
+        _ = try await call(
+            api, "CreateTable",
+            #"{"TableName":"t2x",\#(schema),"BillingMode":"PAY_PER_REQUEST","ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}}"#,
+            expect: 400)
+        let provisioned = try await call(
+            api, "CreateTable",
+            #"{"TableName":"t2x",\#(schema),"ProvisionedThroughput":{"ReadCapacityUnits":5,"WriteCapacityUnits":7}}"#)
+        let description = provisioned["TableDescription"] as? [String: Any]
+        #expect((description?["BillingModeSummary"] as? [String: Any])?["BillingMode"] as? String == "PROVISIONED")
+        #expect((description?["ProvisionedThroughput"] as? [String: Any])?["WriteCapacityUnits"] as? Int == 7)
+        // DeleteTable describes the table without its schema, as DynamoDB does.
+        let deleted = try await call(api, "DeleteTable", #"{"TableName":"t2x"}"#)
+        let gone = try #require(deleted["TableDescription"] as? [String: Any])
+        #expect(gone["TableStatus"] as? String == "DELETING")
+        #expect(gone["KeySchema"] == nil && gone["CreationDateTime"] == nil && gone["TableArn"] != nil)
     }
 
     @Test func transactionTokensMakeRetriesIdempotent() async throws {
         let api = try makeAPI()
         try await call(
             api, "CreateTable",
-            #"{"TableName":"counts","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}]}"#
+            #"{"TableName":"counts","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}"#
         )
         let increment =
             #"{"ClientRequestToken":"t-1","TransactItems":[{"Update":{"TableName":"counts","Key":{"id":{"S":"a"}},"UpdateExpression":"ADD n :one","ExpressionAttributeValues":{":one":{"N":"1"}}}}]}"#

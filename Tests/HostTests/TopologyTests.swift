@@ -215,6 +215,13 @@ import Testing
         let extraKey =
             #"{"tables":{"t1x":{"partitionKey":{"name":"p"},"sortKey":{"name":"s"},"localSecondaryIndexes":{"byA":{"partitionKey":{"name":"a"},"sortKey":{"name":"a"}}}}}}"#
         #expect(throws: TopologyError.self) { try decode(extraKey) }
+        // NonKeyAttributes go with INCLUDE, and INCLUDE names them.
+        let includeNothing =
+            #"{"tables":{"t1x":{"partitionKey":{"name":"p"},"sortKey":{"name":"s"},"localSecondaryIndexes":{"byA":{"sortKey":{"name":"a"},"projection":"INCLUDE"}}}}}"#
+        #expect(throws: TopologyError.self) { try decode(includeNothing) }
+        let keysWithNames =
+            #"{"tables":{"t1x":{"partitionKey":{"name":"p"},"globalSecondaryIndexes":{"byA":{"partitionKey":{"name":"a"},"projection":"KEYS_ONLY","nonKeyAttributes":["b"]}}}}}"#
+        #expect(throws: TopologyError.self) { try decode(keysWithNames) }
         let good =
             #"{"tables":{"t1x":{"partitionKey":{"name":"p"},"sortKey":{"name":"s"},"localSecondaryIndexes":{"byA":{"sortKey":{"name":"a","type":"N"}}}}}}"#
         let table = try #require(try decode(good).tables.first)

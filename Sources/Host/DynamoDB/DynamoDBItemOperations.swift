@@ -211,7 +211,9 @@ final class DynamoDBItemOperations: Sendable {
                 return .beginsWith(prefix)
             }
         }
-        if let value = input.exclusiveStartKey { _ = try Self.key(of: value, table: table) }
+        if let start = input.exclusiveStartKey {
+            try Self.checkQueryStart(start, table: table, index: index, condition: condition)
+        }
         return try page(
             table: table, index: index, limit: input.limit, select: input.select?.rawValue, expressions: expressions,
             exclusiveStart: input.exclusiveStartKey, isQuery: true
@@ -244,6 +246,9 @@ final class DynamoDBItemOperations: Sendable {
             throw DynamoDBAPIError.validation("Consistent reads are not supported on global secondary indexes")
         }
         let (segment, totalSegments) = try Self.segments(input.segment, of: input.totalSegments)
+        if let start = input.exclusiveStartKey {
+            try Self.checkScanStart(start, table: table, index: index, segment: segment, of: totalSegments)
+        }
         let result = try page(
             table: table, index: index, limit: input.limit, select: input.select?.rawValue, expressions: expressions,
             exclusiveStart: input.exclusiveStartKey
@@ -255,6 +260,91 @@ final class DynamoDBItemOperations: Sendable {
         return ScanOutput(
             items: result.query.items, count: result.query.count, scannedCount: result.query.scannedCount,
             lastEvaluatedKey: result.query.lastEvaluatedKey)
+    }
+
+    // MARK: ExclusiveStartKey
+
+    /// The attributes an ExclusiveStartKey holds: the table's key, and the index's when one is read.
+    static func startKeyNames(table: DynamoDBTable, index: DynamoDBTable.Index?) -> Set<String> {
+        Set(
+            [table.partitionKey, index?.partitionKey].compactMap { $0?.name }
+                + [table.sortKey, index?.sortKey].compactMap { $0?.name })
+    }
+
+    /// A Query's ExclusiveStartKey, checked as DynamoDB checks it (DynamoDB's texts, as scylladb's Alternator
+    /// tests quote them): exactly the key attributes; a table without a sort key cannot be restarted; a start
+    /// outside the queried partition or the sort key's condition is refused.
+    static func checkQueryStart(
+        _ start: DynamoDBItem, table: DynamoDBTable, index: DynamoDBTable.Index?, condition: DynamoDBKeyCondition
+    ) throws {
+        guard Set(start.keys) == startKeyNames(table: table, index: index) else {
+            throw DynamoDBAPIError.validation("The provided starting key is invalid")
+        }
+        try startKey(start, table: table)
+        if index == nil, table.sortKey == nil {
+            let described = start.sorted { $0.key < $1.key }.map { name, value in
+                "\(name)=AttributeValue: {\(value.dynamoDBTypeName):\(Self.plainText(value))}"
+            }
+            throw DynamoDBAPIError.validation(
+                "The provided exclusive start key is invalid: ExclusiveStartKey: {\(described.joined(separator: ", "))}"
+            )
+        }
+        let partitionKey = index?.partitionKey ?? table.partitionKey
+        let samePartition =
+            start[partitionKey.name].map {
+                ExpressionValues.equal($0, condition.partitionKeyValue)
+            } ?? false
+        guard let predicate = condition.sortKeyPredicate, let sortKey = index?.sortKey ?? table.sortKey else {
+            if !samePartition {
+                throw DynamoDBAPIError.validation(
+                    "The provided starting key is outside query boundaries based on provided conditions")
+            }
+            return
+        }
+        guard let sortValue = start[sortKey.name], predicate.matches(sortValue) else {
+            throw DynamoDBAPIError.validation("The provided starting key does not match the range key predicate")
+        }
+        if !samePartition {
+            throw DynamoDBAPIError.validation("The query can return at most one row and cannot be restarted")
+        }
+    }
+
+    /// A Scan's ExclusiveStartKey: exactly the key attributes, in the segment scanned.
+    static func checkScanStart(
+        _ start: DynamoDBItem, table: DynamoDBTable, index: DynamoDBTable.Index?, segment: Int, of total: Int
+    ) throws {
+        guard Set(start.keys) == startKeyNames(table: table, index: index) else {
+            throw DynamoDBAPIError.validation(
+                "The provided starting key is invalid"
+                    + (index == nil ? ": The provided key element does not match the schema" : ""))
+        }
+        try startKey(start, table: table)
+        if total > 1 {
+            let (partition, _) = try DynamoDBStore.encodedKey(table: table, key: start)
+            guard DynamoDBStore.segment(ofEncodedPartition: partition, totalSegments: total) == segment else {
+                throw DynamoDBAPIError.validation(
+                    "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey "
+                        + "with correct Segment. TotalSegments: \(total) Segment: \(segment)")
+            }
+        }
+    }
+
+    /// The table key of a start key, its types and values checked with the table's key rules.
+    private static func startKey(_ start: DynamoDBItem, table: DynamoDBTable) throws {
+        do {
+            _ = try key(of: start, table: table)
+        } catch let error as DynamoDBAPIError {
+            throw DynamoDBAPIError.validation("The provided starting key is invalid: \(error.message)")
+        }
+    }
+
+    /// A scalar's text as DynamoDB prints it inside a message (a binary in base 64).
+    static func plainText(_ value: AttributeValue) -> String {
+        switch value {
+        case .s(let text), .n(let text): text
+        case .b(let data): data.base64EncodedString()
+        default: value.dynamoDBTypeName
+        }
     }
 
     /// Scan's Segment and TotalSegments, checked as DynamoDB checks them (docs/aws-behaviour-notes.md §1).
@@ -305,7 +395,7 @@ final class DynamoDBItemOperations: Sendable {
                         + "value greater than or equal to 1"
                     : Paging.rangeMessage(limit, member: "limit", 1...Int.max))
         }
-        try Self.checkSelect(select, index: index, expressions: expressions)
+        try Self.checkSelect(select, index: index, table: table, expressions: expressions)
         // A local index fetches from the table what it does not project (DynamoDB reads the item then): its filter
         // sees the whole item, and Select=ALL_ATTRIBUTES or a projection returns what the table holds.
         let fetchesFromTable =
@@ -339,7 +429,10 @@ final class DynamoDBItemOperations: Sendable {
         }
         // A LastEvaluatedKey whenever the page stopped before the end (AWS also sends one when the limit is met
         // exactly by the last item).
-        let stoppedEarly = !exhausted || (limit.map { evaluated >= $0 } ?? false) || bytes >= Self.pageSize
+        // A Query of a table without a sort key reads one item at most and cannot be restarted: no key then.
+        let singleItem = isQuery && index == nil && table.sortKey == nil
+        let stoppedEarly =
+            !singleItem && (!exhausted || (limit.map { evaluated >= $0 } ?? false) || bytes >= Self.pageSize)
         var lastKey: DynamoDBItem?
         if stoppedEarly, let lastEvaluated {
             lastKey = try Self.key(of: lastEvaluated, table: table)
@@ -361,7 +454,7 @@ final class DynamoDBItemOperations: Sendable {
     /// index, ALL_ATTRIBUTES on a global index only when it projects everything, SPECIFIC_ATTRIBUTES only with
     /// a projection and a projection only with it (or no Select).
     static func checkSelect(
-        _ select: String?, index: DynamoDBTable.Index?, expressions: ExpressionRequest
+        _ select: String?, index: DynamoDBTable.Index?, table: DynamoDBTable, expressions: ExpressionRequest
     ) throws {
         let invalid = "One or more parameter values were invalid: "
         switch select {
@@ -381,15 +474,32 @@ final class DynamoDBItemOperations: Sendable {
                     + "\(select)")
         default: break
         }
+        // A global index cannot fetch from the table: a projection may name only what it projects.
+        if let index, !index.isLocal, index.projectionType != "ALL", let projection = expressions.projection {
+            let projected = projectedNames(index: index, table: table)
+            let missing = projection.map(\.topLevelName).filter { !projected.contains($0) }
+            if !missing.isEmpty {
+                throw DynamoDBAPIError.validation(
+                    invalid
+                        + "Global secondary index \(index.name) does not project [\(missing.joined(separator: ", "))]")
+            }
+        }
+    }
+
+    /// The top-level attributes an index holds when it does not project everything: the table's keys, its own
+    /// and, for INCLUDE, the named ones.
+    static func projectedNames(index: DynamoDBTable.Index, table: DynamoDBTable) -> Set<String> {
+        var names = Set([table.partitionKey.name, index.partitionKey.name])
+        for key in [table.sortKey, index.sortKey].compactMap({ $0 }) { names.insert(key.name) }
+        if index.projectionType == "INCLUDE" { names.formUnion(index.nonKeyAttributes ?? []) }
+        return names
     }
 
     /// What a GSI holds of an item: its keys and the table's keys, plus the named attributes for INCLUDE.
     static func indexProjection(_ item: DynamoDBItem, index: DynamoDBTable.Index, table: DynamoDBTable) -> DynamoDBItem
     {
         guard index.projectionType != "ALL" else { return item }
-        var names = Set([table.partitionKey.name, index.partitionKey.name])
-        for key in [table.sortKey, index.sortKey].compactMap({ $0 }) { names.insert(key.name) }
-        if index.projectionType == "INCLUDE" { names.formUnion(index.nonKeyAttributes ?? []) }
+        let names = projectedNames(index: index, table: table)
         return item.filter { names.contains($0.key) }
     }
 
@@ -688,10 +798,23 @@ final class DynamoDBItemOperations: Sendable {
         let item = try item.canonicalizedItem()
         _ = try key(of: item, table: table)
         for index in table.indexes {
-            for key in [index.partitionKey] + (index.sortKey.map { [$0] } ?? []) {
-                if let value = item[key.name], value.dynamoDBTypeName != key.type {
+            for (position, key) in [(0, index.partitionKey)] + (index.sortKey.map { [(1, $0)] } ?? []) {
+                guard let value = item[key.name] else { continue }
+                if value.dynamoDBTypeName != key.type {
                     throw DynamoDBAPIError.validation(
                         "One or more parameter values were invalid: Type mismatch for Index Key \(key.name) Expected: \(key.type) Actual: \(value.dynamoDBTypeName) IndexName: \(index.name)"
+                    )
+                }
+                if Self.keySize(value) == 0 {
+                    throw DynamoDBAPIError.validation(
+                        "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty \(key.type == "B" ? "binary" : "string") value. IndexName: \(index.name), IndexKey: \(key.name)"
+                    )
+                }
+                // An index's keys are bounded as the table's are (2048 bytes for a partition key, 1024 for a sort key).
+                let limit = position == 0 ? 2048 : 1024
+                if Self.keySize(value) > limit {
+                    throw DynamoDBAPIError.validation(
+                        "One or more parameter values were invalid: Size limit exceeded for Index Key \(key.name) Actual Size: \(Self.keySize(value)) bytes Max Size: \(limit) bytes IndexName: \(index.name)"
                     )
                 }
             }
@@ -720,14 +843,7 @@ final class DynamoDBItemOperations: Sendable {
                 }
             }
             // DynamoDB's key sizes (the missing space in "of2048" is DynamoDB's).
-            func size(_ value: AttributeValue?) -> Int {
-                switch value {
-                case .s(let text)?: text.utf8.count
-                case .b(let data)?: data.count
-                case .n(let text)?: text.utf8.count
-                default: 0
-                }
-            }
+            func size(_ value: AttributeValue?) -> Int { value.map(Self.keySize) ?? 0 }
             if size(key[table.partitionKey.name]) > 2048 {
                 throw DynamoDBAPIError.validation(
                     "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit "
@@ -739,6 +855,16 @@ final class DynamoDBItemOperations: Sendable {
                         + "size limit of 1024 bytes")
             }
             return try key.canonicalizedItem()
+        }
+    }
+
+    /// A key value's size in bytes (a number counts its text).
+    static func keySize(_ value: AttributeValue) -> Int {
+        switch value {
+        case .s(let text): text.utf8.count
+        case .b(let data): data.count
+        case .n(let text): text.utf8.count
+        default: 0
         }
     }
 

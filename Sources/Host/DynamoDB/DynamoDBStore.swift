@@ -451,7 +451,8 @@ final class DynamoDBStore: Sendable, ServiceStore {
                 // Table-key order on indexes too, so ExclusiveStartKey (a table key) resumes exactly.
             }
             if totalSegments > 1 {
-                // Segments split the partitions by a hash of the partition key bytes.
+                // Segments split the partitions by a hash of the partition key bytes (``segment(ofEncodedPartition:
+                // totalSegments:)`` computes the same).
                 clauses.append("(abs(unicode(hex(i.pk)) * 31 + length(i.pk)) % ?) = ?")
                 arguments += [totalSegments, segment]
             }
@@ -566,6 +567,14 @@ final class DynamoDBStore: Sendable, ServiceStore {
     /// One statement, prepared once per connection and reused.
     static func run(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    /// The Scan segment of an encoded partition key: what the scan's SQL computes (the first hex digit's code
+    /// times 31 plus the length, modulo the segments).
+    static func segment(ofEncodedPartition partition: Data, totalSegments: Int) -> Int {
+        let digits = Array("0123456789ABCDEF".utf8)
+        let first = partition.first.map { Int(digits[Int($0 >> 4)]) } ?? 0
+        return abs(first * 31 + partition.count) % totalSegments
     }
 
     static func encodedKey(table: DynamoDBTable, key: DynamoDBItem) throws -> (Data, Data) {

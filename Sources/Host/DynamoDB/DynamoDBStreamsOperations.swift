@@ -19,10 +19,16 @@ struct DynamoDBStreamsOperations: Sendable {
     func listStreams(_ input: ListStreamsInput) throws -> ListStreamsOutput {
         var streams: [StreamSummary] = []
         for name in try store.tableNames() where input.tableName == nil || input.tableName == name {
-            guard let table = try store.table(named: name),
-                let arn = table.streamARN(region: store.region, account: store.account)
-            else { continue }
-            streams.append(StreamSummary(streamArn: arn, tableName: name, streamLabel: table.streamLabel))
+            guard let table = try store.table(named: name) else { continue }
+            // Past streams first (older labels), then the current one.
+            let labels = (table.pastStreams ?? []).map(\.label) + (table.streamLabel.map { [$0] } ?? [])
+            var seen = Set<String>()
+            for label in labels where seen.insert(label).inserted {
+                streams.append(
+                    StreamSummary(
+                        streamArn: table.streamARN(label: label, region: store.region, account: store.account),
+                        tableName: name, streamLabel: label))
+            }
         }
         if let start = input.exclusiveStartStreamArn {
             _ = try Self.streamParts(start)
@@ -55,6 +61,11 @@ struct DynamoDBStreamsOperations: Sendable {
         }
         let first = try store.streamRecords(table: table.name, label: label, after: nil, limit: 1).first
         let enabled = table.streamLabel == label && table.streamViewType != nil
+        let start = DynamoDBStore.sequenceNumber(first?.sequence ?? 1)
+        // A disabled stream's shard is closed: it ends at its last record (at its start when it has none).
+        let end =
+            enabled
+            ? nil : try store.latestSequence(table: table.name, label: label).map(DynamoDBStore.sequenceNumber) ?? start
         // The stream's one shard, listed unless the page starts after it (shard ids are in lexical order, and an id
         // past every shard, existing or not, lists none, as DynamoDB answers) or the filter asks for children (the
         // one shard never splits, so it has none).
@@ -64,7 +75,7 @@ struct DynamoDBStreamsOperations: Sendable {
                 streamArn: input.streamArn,
                 streamLabel: label,
                 streamStatus: enabled ? .enabled : .disabled,
-                streamViewType: .init(rawValue: table.streamViewType ?? "NEW_AND_OLD_IMAGES"),
+                streamViewType: .init(rawValue: table.streamViewType(label: label) ?? "NEW_AND_OLD_IMAGES"),
                 creationRequestDateTime: table.createdAt,
                 tableName: table.name,
                 keySchema: [DynamoDBStreams.KeySchemaElement(attributeName: table.partitionKey.name, keyType: .hash)]
@@ -75,7 +86,7 @@ struct DynamoDBStreamsOperations: Sendable {
                         Shard(
                             shardId: Self.shardID,
                             sequenceNumberRange: SequenceNumberRange(
-                                startingSequenceNumber: DynamoDBStore.sequenceNumber(first?.sequence ?? 1)))
+                                startingSequenceNumber: start, endingSequenceNumber: end))
                     ] : []))
     }
 
@@ -126,9 +137,13 @@ struct DynamoDBStreamsOperations: Sendable {
             table: position.table, label: position.label, after: position.after, limit: limit)
         var next = position
         next.after = records.last?.sequence ?? position.after
+        // A closed shard read to its end has no next iterator (DynamoDB's sign that it is done).
+        let table = try store.table(named: position.table)
+        let closed = table.map { $0.streamLabel != position.label || $0.streamViewType == nil } ?? true
+        let atEnd = records.count < limit
         return GetRecordsOutput(
             records: records.map { DynamoDBStreamsRecord($0.record) },
-            nextShardIterator: try Self.iterator(next))
+            nextShardIterator: closed && atEnd ? nil : try Self.iterator(next))
     }
 
     // MARK: helpers
@@ -142,7 +157,7 @@ struct DynamoDBStreamsOperations: Sendable {
         guard let table = try store.table(named: name) else { throw notFound }
         // A label the table never had (neither its stream now nor one whose records are still kept) names no
         // stream: ResourceNotFound, as recorded (test_dynamodb_streams test_non_existent_stream).
-        if label != table.streamLabel,
+        if label != table.streamLabel, table.streamViewType(label: label) == nil,
             try store.streamRecords(table: table.name, label: label, after: nil, limit: 1).isEmpty
         {
             throw notFound

@@ -24,6 +24,11 @@ struct DynamoDBTable: Codable, Sendable, Equatable {
         var isLocal: Bool { local == true }
     }
 
+    struct PastStream: Codable, Sendable, Equatable {
+        var label: String
+        var viewType: String
+    }
+
     var name: String
     var partitionKey: Key
     var sortKey: Key?
@@ -32,9 +37,20 @@ struct DynamoDBTable: Codable, Sendable, Equatable {
     var streamViewType: String?
     /// The current stream's label (an ISO-8601 time), kept after the stream is disabled for its ARN.
     var streamLabel: String?
+    /// Streams disabled since (newest last): still readable, their one shard closed, as DynamoDB keeps them for
+    /// 24 hours. The newest 20 are remembered.
+    var pastStreams: [PastStream]?
     var timeToLiveAttribute: String?
     var createdAt: Double
     var attributeDefinitions: [Key]
+    /// Read and write capacity units of a PROVISIONED table (recorded and described, not enforced); nil on demand.
+    var provisioned: Throughput?
+
+    struct Throughput: Codable, Sendable, Equatable {
+        var read: Int
+        var write: Int
+    }
+
     /// Tag key → value (TagResource, CreateTable's Tags); nil when never tagged.
     var tags: [String: String]?
 
@@ -43,7 +59,25 @@ struct DynamoDBTable: Codable, Sendable, Equatable {
     }
 
     func streamARN(region: String, account: String) -> String? {
-        streamLabel.map { "\(arn(region: region, account: account))/stream/\($0)" }
+        streamLabel.map { streamARN(label: $0, region: region, account: account) }
+    }
+
+    func streamARN(label: String, region: String, account: String) -> String {
+        "\(arn(region: region, account: account))/stream/\(label)"
+    }
+
+    /// Disables the stream: it becomes a past one, still readable, its shard closed.
+    mutating func disableStream() {
+        if let label = streamLabel, let viewType = streamViewType {
+            pastStreams = Array(((pastStreams ?? []) + [PastStream(label: label, viewType: viewType)]).suffix(20))
+        }
+        streamViewType = nil
+    }
+
+    /// The view type of the stream with this label, current or past (nil: the table never had it).
+    func streamViewType(label: String) -> String? {
+        if label == streamLabel, let streamViewType { return streamViewType }
+        return pastStreams?.last { $0.label == label }?.viewType
     }
 
     /// The item's primary key attributes, or a description of what is missing or mistyped.

@@ -13,6 +13,11 @@ struct DynamoDBTableOperations: Sendable {
         if input.keySchema == nil { missing.missing("KeySchema", at: "keySchema") }
         if let message = missing.message { throw DynamoDBAPIError.validation(message) }
         let attributeDefinitions = input.attributeDefinitions ?? []
+        var defined = Set<String>()
+        if let duplicate = attributeDefinitions.first(where: { !defined.insert($0.attributeName).inserted }) {
+            throw DynamoDBAPIError.validation("Attribute Name is duplicated: \(duplicate.attributeName)")
+        }
+        let provisioned = try Self.billing(input.billingMode, input.provisionedThroughput)
         let definitions = Dictionary(
             attributeDefinitions.map { ($0.attributeName, $0.attributeType.rawValue) },
             uniquingKeysWith: { a, _ in a })
@@ -63,7 +68,7 @@ struct DynamoDBTableOperations: Sendable {
             try add(
                 .init(
                     name: index.indexName, partitionKey: indexPartition, sortKey: indexSort,
-                    projectionType: index.projection.projectionType?.rawValue ?? "ALL",
+                    projectionType: try Self.projectionType(index.projection),
                     nonKeyAttributes: index.projection.nonKeyAttributes))
         }
         let localIndexes = input.localSecondaryIndexes ?? []
@@ -95,7 +100,7 @@ struct DynamoDBTableOperations: Sendable {
             try add(
                 .init(
                     name: index.indexName, partitionKey: indexPartition, sortKey: indexSort,
-                    projectionType: index.projection.projectionType?.rawValue ?? "ALL",
+                    projectionType: try Self.projectionType(index.projection),
                     nonKeyAttributes: index.projection.nonKeyAttributes, local: true))
         }
         if let tags = input.tags { try DynamoDBTagOperations.validate(tags) }
@@ -113,6 +118,7 @@ struct DynamoDBTableOperations: Sendable {
             attributeDefinitions: attributeDefinitions.map {
                 .init(name: $0.attributeName, type: $0.attributeType.rawValue)
             })
+        table.provisioned = provisioned.map { .init(read: $0.readCapacityUnits, write: $0.writeCapacityUnits) }
         if let tags = input.tags, !tags.isEmpty {
             table.tags = Dictionary(tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
         }
@@ -147,9 +153,15 @@ struct DynamoDBTableOperations: Sendable {
 
     func deleteTable(_ input: DeleteTableInput) throws -> DeleteTableOutput {
         let table = try existing(input.tableName)
-        let description = try describe(table, status: .deleting)
+        let full = try describe(table, status: .deleting)
         _ = try store.deleteTable(named: table.name)
-        return DeleteTableOutput(tableDescription: description)
+        // DeleteTable describes less than DescribeTable: no creation time, key schema, attributes or indexes.
+        return DeleteTableOutput(
+            tableDescription: TableDescription(
+                tableName: full.tableName, tableStatus: .deleting,
+                provisionedThroughput: full.provisionedThroughput, tableSizeBytes: full.tableSizeBytes,
+                itemCount: full.itemCount, tableArn: full.tableArn, tableId: full.tableId,
+                billingModeSummary: full.billingModeSummary))
     }
 
     func updateTable(_ input: UpdateTableInput) throws -> UpdateTableOutput {
@@ -169,7 +181,7 @@ struct DynamoDBTableOperations: Sendable {
                     guard table.streamViewType != nil else {
                         throw DynamoDBAPIError.validation("Table \(table.name) has no enabled stream to disable")
                     }
-                    table.streamViewType = nil
+                    table.disableStream()
                 }
             }
             let definitions = Dictionary(
@@ -195,7 +207,7 @@ struct DynamoDBTableOperations: Sendable {
                     table.indexes.append(
                         .init(
                             name: create.indexName, partitionKey: partition, sortKey: try key(.range),
-                            projectionType: create.projection.projectionType?.rawValue ?? "ALL",
+                            projectionType: try Self.projectionType(create.projection),
                             nonKeyAttributes: create.projection.nonKeyAttributes))
                     for definition in input.attributeDefinitions ?? []
                     where !table.attributeDefinitions.contains(where: { $0.name == definition.attributeName }) {
@@ -274,12 +286,15 @@ struct DynamoDBTableOperations: Sendable {
             tableStatus: status,
             creationDateTime: table.createdAt,
             provisionedThroughput: ProvisionedThroughputDescription(
-                numberOfDecreasesToday: 0, readCapacityUnits: 0, writeCapacityUnits: 0),
+                numberOfDecreasesToday: 0, readCapacityUnits: table.provisioned?.read ?? 0,
+                writeCapacityUnits: table.provisioned?.write ?? 0),
             tableSizeBytes: statistics.bytes,
             itemCount: statistics.count,
             tableArn: arn,
             tableId: Self.tableID(table),
-            billingModeSummary: BillingModeSummary(billingMode: .payPerRequest),
+            billingModeSummary: table.provisioned == nil
+                ? BillingModeSummary(billingMode: .payPerRequest, lastUpdateToPayPerRequestDateTime: table.createdAt)
+                : BillingModeSummary(billingMode: .provisioned),
             localSecondaryIndexes: localIndexes.isEmpty
                 ? nil
                 : localIndexes.map { index in
@@ -303,6 +318,57 @@ struct DynamoDBTableOperations: Sendable {
             latestStreamLabel: table.streamLabel,
             latestStreamArn: table.streamARN(region: store.region, account: store.account),
             deletionProtectionEnabled: false)
+    }
+
+    /// CreateTable's billing: on demand (no throughput) or provisioned (its throughput), the default when no
+    /// BillingMode is given, as in DynamoDB. Returns the provisioned throughput, nil on demand.
+    static func billing(
+        _ mode: BillingMode?, _ throughput: ProvisionedThroughput?
+    ) throws -> ProvisionedThroughput? {
+        let invalid = "One or more parameter values were invalid: "
+        switch mode?.rawValue ?? "PROVISIONED" {
+        case "PAY_PER_REQUEST":
+            guard throughput == nil else {
+                throw DynamoDBAPIError.validation(
+                    invalid + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is "
+                        + "PAY_PER_REQUEST")
+            }
+            return nil
+        case "PROVISIONED":
+            guard let throughput else {
+                throw DynamoDBAPIError.validation(
+                    invalid + "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is "
+                        + "PROVISIONED")
+            }
+            return throughput
+        case let other:
+            throw DynamoDBAPIError.validation(
+                "1 validation error detected: Value '\(other)' at 'billingMode' failed to satisfy constraint: Member "
+                    + "must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
+        }
+    }
+
+    /// An index's projection type, its NonKeyAttributes checked against it (DynamoDB's texts): only INCLUDE
+    /// names attributes, and names each once.
+    static func projectionType(_ projection: Projection) throws -> String {
+        let invalid = "One or more parameter values were invalid: "
+        guard let type = projection.projectionType?.rawValue else {
+            throw DynamoDBAPIError.validation(invalid + "Unknown ProjectionType: null")
+        }
+        switch (type, projection.nonKeyAttributes) {
+        case ("INCLUDE", nil):
+            throw DynamoDBAPIError.validation(
+                invalid + "ProjectionType is INCLUDE, but NonKeyAttributes is not specified")
+        case ("INCLUDE", let names?):
+            var seen = Set<String>()
+            if let duplicate = names.first(where: { !seen.insert($0).inserted }) {
+                throw DynamoDBAPIError.validation(invalid + "Duplicate element in NonKeyAttributes: \(duplicate)")
+            }
+        case (_, _?):
+            throw DynamoDBAPIError.validation(invalid + "ProjectionType is \(type), but NonKeyAttributes is specified")
+        default: break
+        }
+        return type
     }
 
     /// A table's or an index's name: its length and characters, each failure in the model's words (a name of 1 character is a length

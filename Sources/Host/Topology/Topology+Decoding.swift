@@ -370,6 +370,17 @@ extension TableConfiguration {
                         nonKeyAttributes: try index.stringArray("nonKeyAttributes")))
             }
         }
+        for index in globalSecondaryIndexes + localSecondaryIndexes {
+            let path = reader.child(
+                "\(localSecondaryIndexes.contains(index) ? "localSecondaryIndexes" : "globalSecondaryIndexes").\(index.name)"
+            )
+            if index.projection == "INCLUDE", index.nonKeyAttributes.isEmpty {
+                throw TopologyError(path: path, reason: "an INCLUDE projection names its nonKeyAttributes")
+            }
+            if index.projection != "INCLUDE", !index.nonKeyAttributes.isEmpty {
+                throw TopologyError(path: path, reason: "nonKeyAttributes go with an INCLUDE projection only")
+            }
+        }
     }
 }
 

@@ -214,6 +214,34 @@ import Testing
             ] {
                 #expect(try await client.failure("DescribeStream", body, streams: true).0 == type, "\(body.prefix(90))")
             }
+            // Disabled, the stream stays listed and readable: DISABLED, its view type kept, its shard closed at its
+            // last record; read to the end, the shard gives no next iterator. Enabled again, a new stream starts.
+            _ = try await client.call(
+                "PutItem", #"{"TableName":"scores","Item":{"player":{"S":"cy"},"game":{"S":"g1"}}}"#)
+            _ = try await client.call(
+                "UpdateTable", #"{"TableName":"scores","StreamSpecification":{"StreamEnabled":false}}"#)
+            _ = try await client.call(
+                "UpdateTable",
+                #"{"TableName":"scores","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"}}"#)
+            let old = try #require(
+                try await client.call("DescribeStream", #"{"StreamArn":"\#(arn)"}"#, streams: true)[
+                    "StreamDescription"] as? [String: Any])
+            #expect(old["StreamStatus"] as? String == "DISABLED")
+            #expect(old["StreamViewType"] as? String == "KEYS_ONLY")
+            let range = (old["Shards"] as? [[String: Any]])?.first?["SequenceNumberRange"] as? [String: String]
+            #expect(range?["EndingSequenceNumber"] != nil)
+            #expect(range?["EndingSequenceNumber"] == range?["StartingSequenceNumber"])
+            let iterator = try #require(
+                try await client.call(
+                    "GetShardIterator",
+                    #"{"StreamArn":"\#(arn)","ShardId":"\#(shard)","ShardIteratorType":"TRIM_HORIZON"}"#, streams: true)[
+                        "ShardIterator"] as? String)
+            let read = try await client.call("GetRecords", #"{"ShardIterator":"\#(iterator)"}"#, streams: true)
+            #expect((read["Records"] as? [Any])?.count == 1)
+            #expect(read["NextShardIterator"] == nil)
+            let listed = try await client.call("ListStreams", #"{"TableName":"scores"}"#, streams: true)
+            #expect((listed["Streams"] as? [[String: Any]])?.compactMap { $0["StreamArn"] as? String }.first == arn)
+            #expect((listed["Streams"] as? [Any])?.count == 2)
             // LATEST and TRIM_HORIZON take no sequence number.
             #expect(
                 try await client.failure(

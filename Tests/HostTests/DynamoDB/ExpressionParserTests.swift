@@ -58,9 +58,11 @@ struct ExpressionParserTests {
             try condition("a in (:a, :c,:a)", values: values)
                 == .isIn(.path(a), [.value(v1), .value(.s("three")), .value(v1)]))
         #expect(try condition("size(a) > :b", values: values) == .compare(.size(a), .greater, .value(v2)))
-        #expect(try condition("begins_with(a, :a)", values: values) == .beginsWith(a, .value(v1)))
-        #expect(try condition("contains(a, :b)", values: values) == .contains(a, .value(v2)))
-        #expect(try condition("attribute_type(a, :t)", values: [":t": .s("SS")]) == .attributeType(a, .value(.s("SS"))))
+        #expect(try condition("begins_with(a, :a)", values: values) == .beginsWith(.path(a), .value(v1)))
+        #expect(try condition("contains(a, :b)", values: values) == .contains(.path(a), .value(v2)))
+        #expect(
+            try condition("attribute_type(a, :t)", values: [":t": .s("SS")])
+                == .attributeType(.path(a), .value(.s("SS"))))
         #expect(try condition("attribute_not_exists(a)") == .attributeNotExists(a))
         #expect(try condition(":b < a", values: values) == .compare(.value(v2), .less, .path(a)))
     }
@@ -132,6 +134,37 @@ struct ExpressionParserTests {
                 "Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: Status"
             ),
             (.condition, "foo(a)", "Invalid ConditionExpression: Invalid function name; function: foo"),
+            // Functions: the same path twice, a path as attribute_type's type, the size of a number or of a size.
+            (
+                .condition, "contains(a, a)",
+                "Invalid ConditionExpression: The first operand must be distinct from the remaining operands for this operator or function; operator: contains, first operand: [a]"
+            ),
+            (
+                .filter, "attribute_type(s, i)",
+                "Invalid FilterExpression: Incorrect operand type for operator or function; operator or function: attribute_type, operand type: {NS,SS,L,BS,N,M,B,BOOL,NULL,S}"
+            ),
+            (
+                .condition, "size(:b) > :b",
+                "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: size, operand type: N"
+            ),
+            (
+                .condition, "size(size(a)) > :b",
+                "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: size, operand type: N"
+            ),
+            (
+                .condition, "begins_with(:b, a)",
+                "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N"
+            ),
+            // A word starts with a letter or a digit; a path is 32 levels at most; an index is bounded.
+            (.update, "SET _123 = :a", #"Invalid UpdateExpression: Syntax error; token: "_", near: "SET _123""#),
+            (
+                .projection, "a" + String(repeating: ".b", count: 32),
+                "Invalid ProjectionExpression: The document path has too many nesting levels; nesting levels: 33"
+            ),
+            (
+                .projection, "a[99999999999999]",
+                "Invalid ProjectionExpression: List index is not within the allowable range; index: [99999999999999]"
+            ),
             (
                 .condition, "if_not_exists(a, :a) = :a",
                 "Invalid ConditionExpression: The function is not allowed in a condition expression; function: if_not_exists"
@@ -262,6 +295,20 @@ struct ExpressionParserTests {
             default: _ = try parser.parseCondition()
             }
         }
+    }
+
+    @Test("functions take a value where DynamoDB takes one, and the size of a literal is known at once")
+    func functionOperands() throws {
+        let a = ExpressionPath(attribute: "a")
+        let t: [String: AttributeValue] = [":t": .s("N"), ":v": .n("0"), ":s": .s("abc")]
+        #expect(
+            try condition("attribute_type (:v, :t)", values: t) == .attributeType(.value(.n("0")), .value(.s("N"))))
+        #expect(try condition("begins_with(:s, a)", values: t) == .beginsWith(.value(.s("abc")), .path(a)))
+        #expect(try condition("contains(a, a1)", values: t) == .contains(.path(a), .path(.init(attribute: "a1"))))
+        #expect(try condition("size(:s) = :v", values: t) == .compare(.value(.n("3")), .equal, .value(.n("0"))))
+        let item: DynamoDBItem = ["a": .s("ab")]
+        #expect(ExpressionConditionEvaluator.evaluate(try condition("begins_with(:s, a)", values: t), on: item))
+        #expect(ExpressionConditionEvaluator.evaluate(try condition("attribute_type(:v, :t)", values: t), on: item))
     }
 
     @Test("IN takes up to 100 operands")
