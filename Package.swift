@@ -90,6 +90,8 @@ let package = Package(
 
         // MARK: host side
         .target(name: "CSpawn"),
+        // The host only: requests a client compressed (Content-Encoding: gzip), as AWS accepts them.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The EventBridge event-pattern engine (rules, Pipe filters, mapping filters): it depends only on shapes.
         .target(name: "EventPatterns", dependencies: ["AWSShapes"]),
         // DynamoDB's expression engine (conditions, updates, projections, key conditions, exact numbers).
@@ -97,7 +99,7 @@ let package = Package(
         .target(
             name: "Host",
             dependencies: [
-                "AWSShapes", "AWSSigV4", "CSpawn", "CCrypto", "EventPatterns", "DynamoDBExpressions",
+                "AWSShapes", "AWSSigV4", "CSpawn", "CCrypto", "CZlib", "EventPatterns", "DynamoDBExpressions",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

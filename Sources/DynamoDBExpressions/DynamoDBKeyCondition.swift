@@ -32,6 +32,16 @@ package enum DynamoDBKeyPredicate: Sendable, Equatable {
     case between(AttributeValue, AttributeValue)
     case beginsWith(AttributeValue)
 
+    /// The values the predicate compares with.
+    package var values: [AttributeValue] {
+        switch self {
+        case .equal(let value), .less(let value), .lessOrEqual(let value), .greater(let value),
+            .greaterOrEqual(let value), .beginsWith(let value):
+            [value]
+        case .between(let low, let high): [low, high]
+        }
+    }
+
     /// Whether a key value satisfies the predicate (type-strict: a value of another type never does).
     package func matches(_ value: AttributeValue) -> Bool {
         func order(_ bound: AttributeValue) -> Int? { ExpressionValues.compareOrdered(value, bound) }

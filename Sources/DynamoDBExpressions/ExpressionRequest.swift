@@ -50,7 +50,8 @@ package struct ExpressionRequest: Sendable {
         projectionExpression: String? = nil,
         updateExpression: String? = nil,
         expressionAttributeNames: [String: String]? = nil,
-        expressionAttributeValues: [String: AttributeValue]? = nil
+        expressionAttributeValues: [String: AttributeValue]? = nil,
+        maximumSize: Int = Self.maximumExpressionSize
     ) throws(DynamoDBValidationError) {
         let expressions: [(ExpressionKind, String?)] = [
             (.keyCondition, keyConditionExpression), (.filter, filterExpression), (.condition, conditionExpression),
@@ -60,7 +61,7 @@ package struct ExpressionRequest: Sendable {
         where text.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
             throw .invalid(kind, "The expression can not be empty;")
         }
-        for case (let kind, let text?) in expressions where text.utf8.count > Self.maximumExpressionSize {
+        for case (let kind, let text?) in expressions where text.utf8.count > maximumSize {
             let size = kind == .filter || kind == .condition ? " expression size: \(text.utf8.count)" : ""
             throw .invalid(kind, "Expression size has exceeded the maximum allowed size;" + size)
         }

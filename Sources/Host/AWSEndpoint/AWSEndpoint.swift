@@ -114,6 +114,26 @@ public struct AWSEndpoint: HTTPResponder {
         }
     }
 
+    /// A JSON API's body with its Content-Encoding undone (gzip, deflate), its inflated size held to the API's
+    /// limit. An encoding the host cannot undo or a corrupt body is a 500, as DynamoDB answers both; too large
+    /// inflated is the API's 413.
+    static func decoded(_ body: [UInt8], encoding: String?, router: AWSJSONRouter) throws -> [UInt8] {
+        guard let encoding else { return body }
+        guard let encodings = RequestDecompression.encodings(encoding) else {
+            throw AWSError(
+                "InternalFailure", "The host cannot decode a request body of Content-Encoding \(encoding)",
+                status: .internalServerError)
+        }
+        do {
+            return try RequestDecompression.decode(body, encodings: encodings, limit: router.maximumRequestSize)
+        } catch .tooLarge {
+            throw router.tooLarge
+        } catch {
+            throw AWSError(
+                "InternalFailure", "The request body is not valid \(encoding) data", status: .internalServerError)
+        }
+    }
+
     private func dispatch(_ request: Request, context: Context) async throws -> Response {
         let path = request.uri.path
         if path == "/_host/health" {
@@ -151,9 +171,11 @@ public struct AWSEndpoint: HTTPResponder {
                 var request = request
                 let body = try await request.collectBody(
                     limit: router.maximumRequestSize, tooLarge: router.tooLarge)
+                let bytes = try Self.decoded(
+                    Array(body.readableBytesView), encoding: request.headers[.contentEncoding], router: router)
                 let trace = request.headers[HTTPField.Name("X-Amzn-Trace-Id")!]
                 let result = await AWSRequestTrace.$header.withValue(trace) {
-                    await router.respond(target: target, body: Data(body.readableBytesView), hook: hook)
+                    await router.respond(target: target, body: Data(bytes), hook: hook)
                 }
                 var headers = HTTPFields()
                 headers[.contentType] = "application/x-amz-json-\(router.jsonVersion)"

@@ -97,9 +97,11 @@ struct AWSJSONRouter: Sendable {
 
     /// Registers an operation of a service whose shapes are generated from botocore's model: the input is read and
     /// checked against the model's constraints (failures answered with `validationFailure`), the output written
-    /// without Foundation's coders.
+    /// without Foundation's coders. `emptyBody`: the answer has no body at all (DynamoDB's TagResource and
+    /// UntagResource answer so), not `{}`.
     mutating func on<Operation: AWSGeneratedOperation>(
-        _ operation: Operation.Type, _ handle: @escaping @Sendable (Operation.Input) async throws -> Operation.Output
+        _ operation: Operation.Type, emptyBody: Bool = false,
+        _ handle: @escaping @Sendable (Operation.Input) async throws -> Operation.Output
     ) {
         let decodingFailure = self.decodingFailure
         let validationFailure = self.validationFailure
@@ -116,7 +118,7 @@ struct AWSJSONRouter: Sendable {
             try context.willRun(input: input)
             let output = try await handle(input)
             context.didProduce(output)
-            return Data(output.jsonBytes)
+            return emptyBody ? Data() : Data(output.jsonBytes)
         }
     }
 

@@ -88,7 +88,9 @@ final class DynamoDBItemOperations: Sendable {
             do {
                 return try Self.decideUpdate(old: old, key: key, expressions: expressions, table: table)
             } catch let error as DynamoDBValidationError
-                where legacyUpdate != nil && error.message.contains("Incorrect operand type")
+                where legacyUpdate != nil
+                && (error.message.contains("Incorrect operand type")
+                    || error.message.contains("An operand in the update expression has an incorrect data type"))
             {
                 // An ADD or DELETE of AttributeUpdates onto a value of another kind: DynamoDB's legacy wording.
                 throw DynamoDBValidationError("Type mismatch for attribute to update")
@@ -195,6 +197,10 @@ final class DynamoDBItemOperations: Sendable {
                 "One or more parameter values were invalid: Condition parameter type does not match schema type")
         }
         let sort = try condition.sortKeyPredicate.map { predicate -> DynamoDBStore.SortCondition in
+            if let sortKey, predicate.values.contains(where: { $0.dynamoDBTypeName != sortKey.type }) {
+                throw DynamoDBAPIError.validation(
+                    "One or more parameter values were invalid: Condition parameter type does not match schema type")
+            }
             switch predicate {
             case .equal(let value): return .equal(value)
             case .less(let value): return .less(value, orEqual: false)
@@ -605,6 +611,21 @@ final class DynamoDBItemOperations: Sendable {
         var writes: [DynamoDBTransactWrite] = []
         var returnOld: [Bool] = []
         var seen = Set<String>()
+        // An item that fails its own validation (its key, its attributes) cancels the transaction with a
+        // ValidationError reason in its place and None elsewhere (nothing after it is looked at), as DynamoDB
+        // answers; a malformed request (an expression, a placeholder) is a ValidationException of the whole.
+        func itemLevel<T>(_ check: () throws -> T) throws -> T {
+            do {
+                return try check()
+            } catch let error as DynamoDBAPIError where error.code == "ValidationException" {
+                let reasons = input.transactItems.indices.map { index in
+                    index == writes.count
+                        ? CancellationReason(code: "ValidationError", message: error.message)
+                        : CancellationReason(code: "None")
+                }
+                throw Self.canceled(reasons)
+            }
+        }
         for entry in input.transactItems {
             let actions = [entry.conditionCheck != nil, entry.put != nil, entry.update != nil, entry.delete != nil]
             guard actions.filter({ $0 }).count == 1 else {
@@ -618,7 +639,8 @@ final class DynamoDBItemOperations: Sendable {
                     expressionAttributeNames: check.expressionAttributeNames,
                     expressionAttributeValues: check.expressionAttributeValues)
                 returnOld.append(check.returnValuesOnConditionCheckFailure?.rawValue == "ALL_OLD")
-                write = DynamoDBTransactWrite(table: table.name, key: try Self.exactKey(check.key, table: table)) {
+                let checkKey = try itemLevel { try Self.exactKey(check.key, table: table) }
+                write = DynamoDBTransactWrite(table: table.name, key: checkKey) {
                     old in
                     guard expressions.conditionHolds(on: old) else { throw TransactConditionFailed() }
                     return .keep
@@ -629,7 +651,7 @@ final class DynamoDBItemOperations: Sendable {
                     conditionExpression: put.conditionExpression,
                     expressionAttributeNames: put.expressionAttributeNames,
                     expressionAttributeValues: put.expressionAttributeValues)
-                let item = try Self.validated(put.item, table: table)
+                let item = try itemLevel { try Self.validated(put.item, table: table) }
                 returnOld.append(put.returnValuesOnConditionCheckFailure?.rawValue == "ALL_OLD")
                 write = DynamoDBTransactWrite(table: table.name, key: try Self.key(of: item, table: table)) { old in
                     guard expressions.conditionHolds(on: old) else { throw TransactConditionFailed() }
@@ -641,7 +663,7 @@ final class DynamoDBItemOperations: Sendable {
                     conditionExpression: update.conditionExpression, updateExpression: update.updateExpression,
                     expressionAttributeNames: update.expressionAttributeNames,
                     expressionAttributeValues: update.expressionAttributeValues)
-                let key = try Self.exactKey(update.key, table: table)
+                let key = try itemLevel { try Self.exactKey(update.key, table: table) }
                 if let name = expressions.updatedAttributeNames.sorted().first(where: Set(key.keys).contains) {
                     throw DynamoDBAPIError.validation(
                         "One or more parameter values were invalid: Cannot update attribute \(name). This attribute is part of the key"
@@ -659,7 +681,8 @@ final class DynamoDBItemOperations: Sendable {
                     expressionAttributeNames: delete.expressionAttributeNames,
                     expressionAttributeValues: delete.expressionAttributeValues)
                 returnOld.append(delete.returnValuesOnConditionCheckFailure?.rawValue == "ALL_OLD")
-                write = DynamoDBTransactWrite(table: table.name, key: try Self.exactKey(delete.key, table: table)) {
+                let deleteKey = try itemLevel { try Self.exactKey(delete.key, table: table) }
+                write = DynamoDBTransactWrite(table: table.name, key: deleteKey) {
                     old in
                     guard expressions.conditionHolds(on: old) else { throw TransactConditionFailed() }
                     return .delete
@@ -698,17 +721,22 @@ final class DynamoDBItemOperations: Sendable {
                     reasons.append(CancellationReason(code: "ValidationError", message: error.localizedDescription))
                 }
             }
-            let codes = reasons.map { $0.code ?? "None" }.joined(separator: ", ")
-            throw DynamoDBAPIError(
-                code: "TransactionCanceledException",
-                message: "Transaction cancelled, please refer cancellation reasons for specific reasons [\(codes)]",
-                cancellationReasons: reasons)
+            throw Self.canceled(reasons)
         }
         if let token = input.clientRequestToken {
             let fingerprint = try Self.fingerprint(input.transactItems)
             tokens.withLock { $0[token] = (fingerprint, Date()) }
         }
         return TransactWriteItemsOutput()
+    }
+
+    /// TransactionCanceledException with its reasons, one per action.
+    static func canceled(_ reasons: [CancellationReason]) -> DynamoDBAPIError {
+        let codes = reasons.map { $0.code ?? "None" }.joined(separator: ", ")
+        return DynamoDBAPIError(
+            code: "TransactionCanceledException",
+            message: "Transaction cancelled, please refer cancellation reasons for specific reasons [\(codes)]",
+            cancellationReasons: reasons)
     }
 
     func transactGetItems(_ input: TransactGetItemsInput) throws -> TransactGetItemsOutput {
@@ -749,13 +777,15 @@ final class DynamoDBItemOperations: Sendable {
         let legacy = [legacyCondition, legacyFilter, legacyKeyCondition, legacyProjection, legacyUpdate]
         guard legacy.contains(where: { $0 != nil }) else { return request }
         let (allNames, allValues) = LegacyTranslation.merge(legacy, names: names, values: values)
+        // The caller's expressions were held to DynamoDB's 4 KB above; what the legacy parameters become is not
+        // (DynamoDB bounds those by their own counts, such as an item's 400 KB).
         return try ExpressionRequest(
             conditionExpression: condition ?? legacyCondition?.expression,
             filterExpression: filter ?? legacyFilter?.expression,
             keyConditionExpression: keyCondition ?? legacyKeyCondition?.expression,
             projectionExpression: projection ?? legacyProjection?.expression,
             updateExpression: update ?? legacyUpdate?.expression, expressionAttributeNames: allNames,
-            expressionAttributeValues: allValues)
+            expressionAttributeValues: allValues, maximumSize: .max)
     }
 
     struct TransactConditionFailed: Error {}
@@ -770,8 +800,12 @@ final class DynamoDBItemOperations: Sendable {
     }
 
     /// The table an item operation names; AWS's message for a missing one is shorter than for table operations.
+    /// A name no table can have is a ValidationException (the model's constraint), as DynamoDB answers.
     private func table(_ name: String) throws -> DynamoDBTable {
-        guard let table = try store.table(named: name) else { throw DynamoDBAPIError.resourceNotFound() }
+        guard let table = try store.table(named: name) else {
+            try DynamoDBTableOperations.validateName(name)
+            throw DynamoDBAPIError.resourceNotFound()
+        }
         return table
     }
 

@@ -182,6 +182,25 @@ import Testing
             } == invalid + "Duplicate value in attribute name: a")
     }
 
+    /// An item that fails its own validation cancels the transaction with a ValidationError in its place and None
+    /// elsewhere (Alternator's test_transact.py, run on DynamoDB); nothing is written.
+    @Test func anInvalidItemCancelsATransactionWithAValidationErrorReason() async throws {
+        try await withHost(Self.topology) { _, ports in
+            let answer = try await awsJSONResponse(
+                ports.aws, "DynamoDB_20120810.TransactWriteItems",
+                #"{"TransactItems":[{"Put":{"TableName":"items","Item":{"pk":{"S":"ok"},"sk":{"S":"1"}}}},{"Put":{"TableName":"items","Item":{"pk":{"N":"7"},"sk":{"S":"1"}}}},{"Put":{"TableName":"items","Item":{"pk":{"S":"later"},"sk":{"S":"1"}}}}]}"#
+            )
+            let json = try answer.json()
+            #expect((json["__type"] as? String)?.hasSuffix("TransactionCanceledException") == true)
+            let reasons = try #require(json["CancellationReasons"] as? [[String: Any]])
+            #expect(reasons.map { $0["Code"] as? String } == ["None", "ValidationError", "None"])
+            #expect(reasons[0]["Message"] == nil)
+            #expect((reasons[1]["Message"] as? String)?.contains("Type mismatch") == true)
+            let scan = try await awsJSON(ports.aws, "DynamoDB_20120810.Scan", #"{"TableName":"items"}"#)
+            #expect(scan["Count"] as? Int == 0)
+        }
+    }
+
     @Test func anUpdateThatOnlyRemovesCreatesNoItemAndNoStreamRecord() async throws {
         try await withHost(Self.topology) { host, ports in
             let key = #"{"pk":{"S":"a"},"sk":{"S":"1"}}"#
