@@ -1,8 +1,7 @@
-// LIMITATIONS (DynamoDB API): no local secondary indexes, PartiQL, backups, global tables, import/export or
-// resource policies; capacity and ReturnConsumedCapacity are accepted but not reported; the legacy parameters
-// (Expected, ConditionalOperator, AttributeUpdates, AttributesToGet, KeyConditions, QueryFilter, ScanFilter) are
-// translated into expressions (DynamoDBExpressions/LegacyParameters.swift), Select's combinations with
-// AttributesToGet are not checked; shard iterators do not expire after 15 minutes; one shard per stream.
+// LIMITATIONS (DynamoDB API): no PartiQL, backups, global tables, import/export, resource policies or
+// multi-attribute GSI keys; capacity is reported (ReturnConsumedCapacity, DynamoDBCapacity.swift) but never
+// enforced; the legacy parameters are translated into expressions (DynamoDBExpressions/LegacyParameters.swift);
+// shard iterators do not expire after 15 minutes; one shard per stream.
 
 import AWSShapes
 import DynamoDBExpressions

@@ -42,7 +42,10 @@ final class DynamoDBItemOperations: Sendable {
             }
             return .put(item)
         }
-        return PutItemOutput(attributes: input.returnValues?.rawValue == "ALL_OLD" ? result.old : nil)
+        return PutItemOutput(
+            attributes: input.returnValues?.rawValue == "ALL_OLD" ? result.old : nil,
+            consumedCapacity: DynamoDBCapacity.write(old: result.old, new: result.new, table: table)
+                .report(table: table.name, mode: input.returnConsumedCapacity))
     }
 
     func getItem(_ input: GetItemInput) throws -> GetItemOutput {
@@ -54,7 +57,11 @@ final class DynamoDBItemOperations: Sendable {
             projection: input.projectionExpression, names: input.expressionAttributeNames, values: nil,
             legacyProjection: try input.attributesToGet.map(LegacyParameters.attributesToGet))
         let key = try Self.exactKey(input.key, table: table)
-        return GetItemOutput(item: try store.getItem(table: table.name, key: key).map(expressions.project))
+        let item = try store.getItem(table: table.name, key: key)
+        return GetItemOutput(
+            item: item.map(expressions.project),
+            consumedCapacity: DynamoDBCapacity.read(item, consistent: input.consistentRead == true)
+                .report(table: table.name, mode: input.returnConsumedCapacity))
     }
 
     func updateItem(_ input: UpdateItemInput) throws -> UpdateItemOutput {
@@ -104,7 +111,10 @@ final class DynamoDBItemOperations: Sendable {
         case "UPDATED_NEW": attributes = result.new.map(expressions.updatedValues(in:))
         default: attributes = nil
         }
-        return UpdateItemOutput(attributes: attributes.flatMap { $0.isEmpty ? nil : $0 })
+        return UpdateItemOutput(
+            attributes: attributes.flatMap { $0.isEmpty ? nil : $0 },
+            consumedCapacity: DynamoDBCapacity.write(old: result.old, new: result.new, table: table)
+                .report(table: table.name, mode: input.returnConsumedCapacity))
     }
 
     func deleteItem(_ input: DeleteItemInput) throws -> DeleteItemOutput {
@@ -126,7 +136,10 @@ final class DynamoDBItemOperations: Sendable {
             }
             return .delete
         }
-        return DeleteItemOutput(attributes: input.returnValues?.rawValue == "ALL_OLD" ? result.old : nil)
+        return DeleteItemOutput(
+            attributes: input.returnValues?.rawValue == "ALL_OLD" ? result.old : nil,
+            consumedCapacity: DynamoDBCapacity.write(old: result.old, new: result.new, table: table)
+                .report(table: table.name, mode: input.returnConsumedCapacity))
     }
 
     /// What an update does to the item it finds (nil: none). An update that would leave a missing item with
@@ -220,14 +233,18 @@ final class DynamoDBItemOperations: Sendable {
         if let start = input.exclusiveStartKey {
             try Self.checkQueryStart(start, table: table, index: index, condition: condition)
         }
-        return try page(
+        var (output, bytes) = try page(
             table: table, index: index, limit: input.limit, select: input.select?.rawValue, expressions: expressions,
             exclusiveStart: input.exclusiveStartKey, isQuery: true
         ) { start, batch in
             try store.query(
                 table: table.name, index: input.indexName, partition: condition.partitionKeyValue, sort: sort,
                 forward: input.scanIndexForward ?? true, exclusiveStart: start, limit: batch)
-        }.query
+        }
+        output.consumedCapacity = DynamoDBCapacity.scan(
+            bytes: bytes, consistent: input.consistentRead == true, index: index
+        ).report(table: table.name, mode: input.returnConsumedCapacity)
+        return output
     }
 
     func scan(_ input: ScanInput) throws -> ScanOutput {
@@ -265,7 +282,10 @@ final class DynamoDBItemOperations: Sendable {
         }
         return ScanOutput(
             items: result.query.items, count: result.query.count, scannedCount: result.query.scannedCount,
-            lastEvaluatedKey: result.query.lastEvaluatedKey)
+            lastEvaluatedKey: result.query.lastEvaluatedKey,
+            consumedCapacity: DynamoDBCapacity.scan(
+                bytes: result.bytes, consistent: input.consistentRead == true, index: index, minimumUnits: 4
+            ).report(table: table.name, mode: input.returnConsumedCapacity))
     }
 
     // MARK: ExclusiveStartKey
@@ -392,7 +412,7 @@ final class DynamoDBItemOperations: Sendable {
     private func page(
         table: DynamoDBTable, index: DynamoDBTable.Index?, limit: Int?, select: String?, expressions: ExpressionRequest,
         exclusiveStart: DynamoDBItem?, isQuery: Bool = false, fetch: (DynamoDBItem?, Int) throws -> [DynamoDBItem]
-    ) throws -> (query: QueryOutput, evaluated: Int) {
+    ) throws -> (query: QueryOutput, bytes: Int) {
         if let limit, limit < 1 {
             // Query's message names no value and capitalises Limit; Scan's is the model's (as DynamoDB answers).
             throw DynamoDBAPIError.validation(
@@ -452,7 +472,7 @@ final class DynamoDBItemOperations: Sendable {
         return (
             QueryOutput(
                 items: countOnly ? nil : items, count: items.count, scannedCount: evaluated, lastEvaluatedKey: lastKey),
-            evaluated
+            bytes
         )
     }
 
@@ -525,6 +545,7 @@ final class DynamoDBItemOperations: Sendable {
             throw DynamoDBAPIError.validation("Too many items requested for the BatchGetItem call")
         }
         var responses: [String: [DynamoDBItem]] = [:]
+        var spent: [String: DynamoDBCapacity] = [:]
         for (name, request) in input.requestItems {
             let table = try table(name)
             try LegacyParameters.refuseMixing(
@@ -538,14 +559,18 @@ final class DynamoDBItemOperations: Sendable {
                 throw DynamoDBAPIError.validation("Provided list of item keys contains duplicates")
             }
             var found: [DynamoDBItem] = []
+            var capacity = DynamoDBCapacity()
             for key in keys {
-                if let item = try store.getItem(table: name, key: key) {
-                    found.append(expressions.project(item))
-                }
+                let item = try store.getItem(table: name, key: key)
+                capacity = capacity + .read(item, consistent: request.consistentRead == true)
+                if let item { found.append(expressions.project(item)) }
             }
             responses[name] = found
+            spent[name] = capacity
         }
-        return BatchGetItemOutput(responses: responses, unprocessedKeys: [:])
+        return BatchGetItemOutput(
+            responses: responses, unprocessedKeys: [:],
+            consumedCapacity: DynamoDBCapacity.report(spent, mode: input.returnConsumedCapacity))
     }
 
     func batchWriteItem(_ input: BatchWriteItemInput) throws -> BatchWriteItemOutput {
@@ -556,6 +581,7 @@ final class DynamoDBItemOperations: Sendable {
             )
         }
         var writes: [DynamoDBTransactWrite] = []
+        var tables: [DynamoDBTable] = []
         var seen = Set<String>()
         for (name, requests) in input.requestItems.sorted(by: { $0.key < $1.key }) {
             let table = try table(name)
@@ -579,11 +605,15 @@ final class DynamoDBItemOperations: Sendable {
                     throw DynamoDBAPIError.validation("Provided list of item keys contains duplicates")
                 }
                 writes.append(DynamoDBTransactWrite(table: name, key: key) { _ in decision })
+                tables.append(table)
             }
         }
         // Each write stands alone in AWS; here they commit together, which is one of the outcomes AWS allows.
-        _ = try store.transact(writes)
-        return BatchWriteItemOutput(unprocessedItems: [:])
+        let results = try store.transact(writes)
+        return BatchWriteItemOutput(
+            unprocessedItems: [:],
+            consumedCapacity: DynamoDBCapacity.report(
+                Self.spentPerTable(results, tables: tables), mode: input.returnConsumedCapacity))
     }
 
     // MARK: transactions
@@ -609,6 +639,7 @@ final class DynamoDBItemOperations: Sendable {
             if replay { return TransactWriteItemsOutput() }
         }
         var writes: [DynamoDBTransactWrite] = []
+        var tables: [DynamoDBTable] = []
         var returnOld: [Bool] = []
         var seen = Set<String>()
         // An item that fails its own validation (its key, its attributes) cancels the transaction with a
@@ -695,9 +726,17 @@ final class DynamoDBItemOperations: Sendable {
                 throw DynamoDBAPIError.validation("Transaction request cannot include multiple operations on one item")
             }
             writes.append(write)
+            tables.append(try table(write.table))
         }
+        // "The aggregate size of the items in the transaction cannot exceed 4 MB" (the items a Put carries).
+        let putBytes = input.transactItems.reduce(0) { $0 + ($1.put.map { dynamoDBItemSize($0.item) } ?? 0) }
+        if putBytes > 4 * 1024 * 1024 {
+            throw DynamoDBAPIError.validation(
+                "Transaction request size cannot exceed 4 MB: its items hold \(putBytes) bytes")
+        }
+        let results: [DynamoDBWriteResult]
         do {
-            _ = try store.transact(writes)
+            results = try store.transact(writes)
         } catch let canceled as DynamoDBTransactionCanceled {
             // Re-read the items that failed their condition, for ReturnValuesOnConditionCheckFailure = ALL_OLD.
             var reasons: [CancellationReason] = []
@@ -727,7 +766,21 @@ final class DynamoDBItemOperations: Sendable {
             let fingerprint = try Self.fingerprint(input.transactItems)
             tokens.withLock { $0[token] = (fingerprint, Date()) }
         }
-        return TransactWriteItemsOutput()
+        // A transaction spends twice what its writes would.
+        let spent = Self.spentPerTable(results, tables: tables).mapValues { $0.scaled(by: 2) }
+        return TransactWriteItemsOutput(
+            consumedCapacity: DynamoDBCapacity.report(spent, mode: input.returnConsumedCapacity))
+    }
+
+    /// The capacity of writes done (one result per write, in the order of `tables`), summed per table.
+    static func spentPerTable(_ results: [DynamoDBWriteResult], tables: [DynamoDBTable]) -> [String: DynamoDBCapacity] {
+        var spent: [String: DynamoDBCapacity] = [:]
+        for (result, table) in zip(results, tables) {
+            spent[table.name, default: DynamoDBCapacity()] =
+                spent[table.name, default: DynamoDBCapacity()]
+                + .write(old: result.old, new: result.new, table: table)
+        }
+        return spent
     }
 
     /// TransactionCanceledException with its reasons, one per action.
@@ -746,6 +799,7 @@ final class DynamoDBItemOperations: Sendable {
             )
         }
         var responses: [ItemResponse] = []
+        var spent: [String: DynamoDBCapacity] = [:]
         for entry in input.transactItems {
             let get = entry.get
             let table = try table(get.tableName)
@@ -753,12 +807,15 @@ final class DynamoDBItemOperations: Sendable {
                 projectionExpression: get.projectionExpression, expressionAttributeNames: get.expressionAttributeNames)
             let item = try store.getItem(table: table.name, key: try Self.exactKey(get.key, table: table))
             responses.append(ItemResponse(item: item.map(expressions.project)))
+            // A transactional read is a consistent one, twice over.
+            spent[table.name, default: DynamoDBCapacity()] =
+                spent[table.name, default: DynamoDBCapacity()]
+                + DynamoDBCapacity.read(item, consistent: true).scaled(by: 2)
         }
-        return TransactGetItemsOutput(responses: responses)
+        return TransactGetItemsOutput(
+            consumedCapacity: DynamoDBCapacity.report(spent, mode: input.returnConsumedCapacity), responses: responses)
     }
 
-    /// DynamoDB's legacy parameters are read (they are in the model) but not applied yet: a request that uses one
-    /// is refused by name rather than run without it (an `Expected` that did not hold would overwrite the item).
     /// The request's expressions, with the translations of its legacy parameters (AttributesToGet, Expected,
     /// AttributeUpdates, KeyConditions, QueryFilter, ScanFilter) in place of the expressions they stand for. The
     /// request's own placeholders are checked first as DynamoDB checks them (names without an expression of the
