@@ -117,7 +117,9 @@ public final class HostRuntime: Sendable {
         let clock = try HostClock(database: database)
         let dynamoDB = DynamoDBAPI(
             store: DynamoDBStore(
-                database: database, region: topology.region, account: topology.accountID, now: clock.now))
+                database: database, region: topology.region, account: topology.accountID, now: clock.now),
+            endpointAddress:
+                "\(configuration.bindAddress):\(configuration.awsPort == 0 ? 4566 : configuration.awsPort)")
         self.dynamoDB = dynamoDB
         try dynamoDB.ensureTables(topology.tables)
         let group = MultiThreadedEventLoopGroup.singleton

@@ -127,6 +127,42 @@ import Testing
         #expect(gone["KeySchema"] == nil && gone["CreationDateTime"] == nil && gone["TableArn"] != nil)
     }
 
+    /// UpdateTable and UpdateTimeToLive refuse what DynamoDB refuses (Alternator's test_gsi_updatetable.py and
+    /// test_ttl.py, run on DynamoDB); DescribeEndpoints names the host itself.
+    @Test func tableUpdatesAreCheckedAsDynamoDBChecksThem() async throws {
+        let api = try makeAPI()
+        try await call(
+            api, "CreateTable",
+            #"{"TableName":"t3x","KeySchema":[{"AttributeName":"p","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"p","AttributeType":"S"},{"AttributeName":"x","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST","GlobalSecondaryIndexes":[{"IndexName":"byX","KeySchema":[{"AttributeName":"x","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]}"#
+        )
+        let nothing = try await call(api, "UpdateTable", #"{"TableName":"t3x"}"#, expect: 400)
+        #expect((nothing["message"] as? String)?.hasPrefix("UpdateTable needs a change") == true)
+        let emptyUpdate = try await call(
+            api, "UpdateTable", #"{"TableName":"t3x","GlobalSecondaryIndexUpdates":[{}]}"#, expect: 400)
+        #expect((emptyUpdate["message"] as? String)?.contains("GlobalSecondaryIndexUpdate") == true)
+        let redefined = try await call(
+            api, "UpdateTable",
+            #"{"TableName":"t3x","AttributeDefinitions":[{"AttributeName":"x","AttributeType":"N"}],"GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"byX2","KeySchema":[{"AttributeName":"x","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}}]}"#,
+            expect: 400)
+        #expect((redefined["message"] as? String)?.contains("Attributes cannot be redefined") == true)
+        // Billing moves to provisioned with its throughput, and back.
+        let provisioned = try await call(
+            api, "UpdateTable",
+            #"{"TableName":"t3x","BillingMode":"PROVISIONED","ProvisionedThroughput":{"ReadCapacityUnits":3,"WriteCapacityUnits":4}}"#
+        )
+        let summary = (provisioned["TableDescription"] as? [String: Any])?["BillingModeSummary"] as? [String: Any]
+        #expect(summary?["BillingMode"] as? String == "PROVISIONED")
+        try await call(
+            api, "UpdateTimeToLive",
+            #"{"TableName":"t3x","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"expires"}}"#)
+        let otherAttribute = try await call(
+            api, "UpdateTimeToLive",
+            #"{"TableName":"t3x","TimeToLiveSpecification":{"Enabled":false,"AttributeName":"dog"}}"#, expect: 400)
+        #expect((otherAttribute["message"] as? String)?.contains("different AttributeName") == true)
+        let endpoints = try await call(api, "DescribeEndpoints", "{}")
+        #expect(((endpoints["Endpoints"] as? [[String: Any]])?.first?["Address"] as? String)?.isEmpty == false)
+    }
+
     @Test func transactionTokensMakeRetriesIdempotent() async throws {
         let api = try makeAPI()
         try await call(

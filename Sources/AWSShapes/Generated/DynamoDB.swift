@@ -154,6 +154,13 @@ extension DynamoDB {
         public static let jsonVersion = "1.0"
     }
 
+    public enum DescribeEndpoints: AWSGeneratedOperation {
+        public typealias Input = DescribeEndpointsRequest
+        public typealias Output = DescribeEndpointsResponse
+        public static let target = "DynamoDB_20120810.DescribeEndpoints"
+        public static let jsonVersion = "1.0"
+    }
+
     public struct AttributeDefinition: AWSShape, Equatable {
         public var attributeName: String
         public var attributeType: ScalarAttributeType
@@ -7363,6 +7370,96 @@ extension DynamoDB {
         }
     }
 
+    public struct DescribeEndpointsRequest: AWSShape, Equatable {
+        public init() {
+        }
+
+        /// A value to stand in for a missing required member (the request then fails validation).
+        public static var empty: Self { Self() }
+
+        public init(json: JSONValue, path: String, validation: inout AWSValidation) throws(AWSShapeError) {
+            try AWSShapeReader.object(json, path)
+        }
+
+        public func write(to writer: inout AWSJSONWriter) {
+            writer.beginObject()
+            writer.endObject()
+        }
+    }
+
+    public struct Endpoint: AWSShape, Equatable {
+        public var address: String
+        public var cachePeriodInMinutes: Int
+
+        public init(address: String, cachePeriodInMinutes: Int) {
+            self.address = address
+            self.cachePeriodInMinutes = cachePeriodInMinutes
+        }
+
+        /// A value to stand in for a missing required member (the request then fails validation).
+        public static var empty: Self { Self(address: "", cachePeriodInMinutes: 0) }
+
+        public init(json: JSONValue, path: String, validation: inout AWSValidation) throws(AWSShapeError) {
+            try AWSShapeReader.object(json, path)
+            if let value = AWSShapeReader.member(json, "Address") {
+                let memberPath = AWSShapeReader.path(path, "address")
+                self.address = try readString(value, memberPath, &validation)
+            } else {
+                validation.missing("Address", at: AWSShapeReader.path(path, "address"))
+                self.address = ""
+            }
+            if let value = AWSShapeReader.member(json, "CachePeriodInMinutes") {
+                let memberPath = AWSShapeReader.path(path, "cachePeriodInMinutes")
+                self.cachePeriodInMinutes = try readLong(value, memberPath, &validation)
+            } else {
+                validation.missing("CachePeriodInMinutes", at: AWSShapeReader.path(path, "cachePeriodInMinutes"))
+                self.cachePeriodInMinutes = 0
+            }
+        }
+
+        public func write(to writer: inout AWSJSONWriter) {
+            writer.beginObject()
+            writer.key("Address")
+            writer.string(self.address)
+            writer.key("CachePeriodInMinutes")
+            writer.integer(self.cachePeriodInMinutes)
+            writer.endObject()
+        }
+    }
+
+    public struct DescribeEndpointsResponse: AWSShape, Equatable {
+        public var endpoints: [Endpoint]
+
+        public init(endpoints: [Endpoint]) {
+            self.endpoints = endpoints
+        }
+
+        /// A value to stand in for a missing required member (the request then fails validation).
+        public static var empty: Self { Self(endpoints: []) }
+
+        public init(json: JSONValue, path: String, validation: inout AWSValidation) throws(AWSShapeError) {
+            try AWSShapeReader.object(json, path)
+            if let value = AWSShapeReader.member(json, "Endpoints") {
+                let memberPath = AWSShapeReader.path(path, "endpoints")
+                self.endpoints = try readEndpoints(value, memberPath, &validation)
+            } else {
+                validation.missing("Endpoints", at: AWSShapeReader.path(path, "endpoints"))
+                self.endpoints = []
+            }
+        }
+
+        public func write(to writer: inout AWSJSONWriter) {
+            writer.beginObject()
+            writer.key("Endpoints")
+            writer.beginArray()
+            for element0 in self.endpoints {
+                element0.write(to: &writer)
+            }
+            writer.endArray()
+            writer.endObject()
+        }
+    }
+
     public struct ScalarAttributeType: AWSStringEnumeration {
         public var rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
@@ -8701,5 +8798,25 @@ extension DynamoDB {
     {
         let value = try AWSShapeReader.string(json, path)
         return value
+    }
+
+    fileprivate static func readLong(_ json: JSONValue, _ path: String, _ validation: inout AWSValidation)
+        throws(AWSShapeError) -> Int
+    {
+        let value = try AWSShapeReader.integer(json, path)
+        return value
+    }
+
+    fileprivate static func readEndpoints(_ json: JSONValue, _ path: String, _ validation: inout AWSValidation)
+        throws(AWSShapeError) -> [Endpoint]
+    {
+        let values = try AWSShapeReader.list(json, path)
+        var result: [Endpoint] = []
+        result.reserveCapacity(values.count)
+        for (index, value) in values.enumerated() {
+            let memberPath = path + ".\(index + 1).member"
+            result.append(try Endpoint(json: value, path: memberPath, validation: &validation))
+        }
+        return result
     }
 }

@@ -13,7 +13,9 @@ final class DynamoDBAPI: Sendable {
     let store: DynamoDBStore
     let router: AWSJSONRouter
 
-    init(store: DynamoDBStore) {
+    /// `endpointAddress`: what DescribeEndpoints names (the host's own address, so an SDK that discovers
+    /// endpoints keeps talking to the host, never to AWS).
+    init(store: DynamoDBStore, endpointAddress: String = "127.0.0.1:4566") {
         self.store = store
         var router = AWSJSONRouter(
             service: "dynamodb", targetPrefixes: ["DynamoDB_20120810.", "DynamoDBStreams_20120810."],
@@ -48,6 +50,10 @@ final class DynamoDBAPI: Sendable {
         router.on(UpdateTable.self, tables.updateTable)
         router.on(UpdateTimeToLive.self, tables.updateTimeToLive)
         router.on(DescribeTimeToLive.self, tables.describeTimeToLive)
+        // The endpoint SDKs with endpoint discovery ask for: DynamoDB names its regional one, the host itself.
+        router.on(DynamoDB.DescribeEndpoints.self) { _ in
+            DynamoDB.DescribeEndpointsResponse(endpoints: [.init(address: endpointAddress, cachePeriodInMinutes: 1440)])
+        }
         let tags = DynamoDBTagOperations(store: store)
         router.on(DynamoDB.TagResource.self, emptyBody: true, tags.tagResource)
         router.on(DynamoDB.UntagResource.self, emptyBody: true, tags.untagResource)

@@ -544,14 +544,19 @@ final class DynamoDBStore: Sendable, ServiceStore {
     ) throws {
         let (pk, sk) = try encodedKey(table: table, key: item)
         for index in indexes {
-            // An item enters a GSI only when it has the index's key attributes with the right types.
-            guard let partition = item[index.partitionKey.name], partition.dynamoDBTypeName == index.partitionKey.type
+            // An item enters an index only when it has the index's key attributes with the right types, not empty
+            // and within the key sizes (2048 bytes, 1024 for a sort key). Writes are refused otherwise; an index
+            // added to a table leaves such items out (DynamoDB's backfill does).
+            guard let partition = item[index.partitionKey.name], partition.dynamoDBTypeName == index.partitionKey.type,
+                (1...2048).contains(DynamoDBItemOperations.keySize(partition))
             else {
                 continue
             }
             var sortBytes = Data()
             if let sortKey = index.sortKey {
-                guard let value = item[sortKey.name], value.dynamoDBTypeName == sortKey.type else { continue }
+                guard let value = item[sortKey.name], value.dynamoDBTypeName == sortKey.type,
+                    (1...1024).contains(DynamoDBItemOperations.keySize(value))
+                else { continue }
                 sortBytes = try DynamoDBKeyEncoding.encode(value)
             }
             try run(

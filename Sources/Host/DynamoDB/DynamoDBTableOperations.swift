@@ -166,7 +166,44 @@ struct DynamoDBTableOperations: Sendable {
 
     func updateTable(_ input: UpdateTableInput) throws -> UpdateTableOutput {
         _ = try existing(input.tableName)
+        let indexUpdates = input.globalSecondaryIndexUpdates ?? []
+        let changes: [Any?] = [
+            input.billingMode, input.provisionedThroughput, indexUpdates.isEmpty ? nil : indexUpdates,
+            input.streamSpecification, input.sseSpecification, input.replicaUpdates, input.tableClass,
+            input.deletionProtectionEnabled, input.onDemandThroughput, input.warmThroughput,
+            input.multiRegionConsistency, input.globalTableWitnessUpdates,
+        ]
+        guard changes.contains(where: { $0 != nil }) else {
+            throw DynamoDBAPIError.validation(
+                "UpdateTable needs a change: at least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+                    + "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
+        }
+        for update in indexUpdates
+        where [update.create != nil, update.update != nil, update.delete != nil]
+            .filter({ $0 }).count != 1
+        {
+            throw DynamoDBAPIError.validation(
+                "One or more parameter values were invalid: a GlobalSecondaryIndexUpdate holds exactly one of Create, "
+                    + "Update or Delete")
+        }
+        if indexUpdates.filter({ $0.create != nil || $0.delete != nil }).count > 1 {
+            throw DynamoDBAPIError(
+                code: "LimitExceededException",
+                message:
+                    "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table")
+        }
         let table = try store.updateTable(named: input.tableName) { table in
+            if input.billingMode != nil || input.provisionedThroughput != nil {
+                let mode = input.billingMode ?? (table.provisioned == nil ? .payPerRequest : .provisioned)
+                let throughput =
+                    input.provisionedThroughput
+                    ?? (mode.rawValue == "PROVISIONED"
+                        ? table.provisioned.map { .init(readCapacityUnits: $0.read, writeCapacityUnits: $0.write) }
+                        : nil)
+                table.provisioned = try Self.billing(mode, throughput).map {
+                    .init(read: $0.readCapacityUnits, write: $0.writeCapacityUnits)
+                }
+            }
             if let stream = input.streamSpecification {
                 if stream.streamEnabled {
                     guard table.streamViewType == nil else {
@@ -184,9 +221,21 @@ struct DynamoDBTableOperations: Sendable {
                     table.disableStream()
                 }
             }
+            for definition in input.attributeDefinitions ?? [] {
+                if let existing = table.attributeDefinitions.first(where: { $0.name == definition.attributeName }),
+                    existing.type != definition.attributeType.rawValue
+                {
+                    throw DynamoDBAPIError.validation(
+                        "One or more parameter values were invalid: Attributes cannot be redefined. Please check that "
+                            + "your attribute has the same type as previously defined. Attribute \(existing.name) is "
+                            + "\(existing.type), not \(definition.attributeType.rawValue)")
+                }
+            }
+            // A new index's key attributes are declared in this request, even those the table knows (DynamoDB
+            // requires it; a type other than the known one was refused above).
             let definitions = Dictionary(
-                (input.attributeDefinitions ?? []).map { ($0.attributeName, $0.attributeType.rawValue) }
-                    + table.attributeDefinitions.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
+                (input.attributeDefinitions ?? []).map { ($0.attributeName, $0.attributeType.rawValue) },
+                uniquingKeysWith: { a, _ in a })
             for update in input.globalSecondaryIndexUpdates ?? [] {
                 if let create = update.create {
                     guard !table.indexes.contains(where: { $0.name == create.indexName }) else {
@@ -197,7 +246,9 @@ struct DynamoDBTableOperations: Sendable {
                         guard let element = create.keySchema.first(where: { $0.keyType == role }) else { return nil }
                         guard let type = definitions[element.attributeName] else {
                             throw DynamoDBAPIError.validation(
-                                "Attribute \(element.attributeName) is not defined in AttributeDefinitions")
+                                "One or more parameter values were invalid: Some index key attributes are not defined "
+                                    + "in AttributeDefinitions. Keys: [\(element.attributeName)], AttributeDefinitions: "
+                                    + "[\(definitions.keys.sorted().joined(separator: ", "))]")
                         }
                         return .init(name: element.attributeName, type: type)
                     }
@@ -237,8 +288,12 @@ struct DynamoDBTableOperations: Sendable {
                 }
                 table.timeToLiveAttribute = specification.attributeName
             } else {
-                guard table.timeToLiveAttribute != nil else {
+                guard let current = table.timeToLiveAttribute else {
                     throw DynamoDBAPIError.validation("TimeToLive is already disabled")
+                }
+                guard current == specification.attributeName else {
+                    throw DynamoDBAPIError.validation(
+                        "TimeToLive is active on a different AttributeName: current AttributeName is \(current)")
                 }
                 table.timeToLiveAttribute = nil
             }
