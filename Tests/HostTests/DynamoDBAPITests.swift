@@ -159,6 +159,19 @@ import Testing
             api, "UpdateTimeToLive",
             #"{"TableName":"t3x","TimeToLiveSpecification":{"Enabled":false,"AttributeName":"dog"}}"#, expect: 400)
         #expect((otherAttribute["message"] as? String)?.contains("different AttributeName") == true)
+        // Deletion protection holds until it is turned off; members the host does not implement are refused by
+        // name, not dropped.
+        try await call(api, "UpdateTable", #"{"TableName":"t3x","DeletionProtectionEnabled":true}"#)
+        let protected = try await call(api, "DeleteTable", #"{"TableName":"t3x"}"#, expect: 400)
+        #expect((protected["message"] as? String)?.contains("protected against deletion") == true)
+        let refused = try await call(
+            api, "PutItem", #"{"TableName":"t3x","Item":{"p":{"S":"a"}},"ReturnItemCollectionMetrics":"SIZE"}"#,
+            expect: 400)
+        #expect(
+            (refused["message"] as? String)?.hasPrefix(
+                "The host does not implement ReturnItemCollectionMetrics=SIZE of PutItem") == true)
+        try await call(api, "UpdateTable", #"{"TableName":"t3x","DeletionProtectionEnabled":false}"#)
+        try await call(api, "DeleteTable", #"{"TableName":"t3x"}"#)
         let endpoints = try await call(api, "DescribeEndpoints", "{}")
         #expect(((endpoints["Endpoints"] as? [[String: Any]])?.first?["Address"] as? String)?.isEmpty == false)
     }

@@ -23,6 +23,7 @@ final class DynamoDBItemOperations: Sendable {
     // MARK: single items
 
     func putItem(_ input: PutItemInput) throws -> PutItemOutput {
+        try Self.refuseItemCollectionMetrics(input.returnItemCollectionMetrics, "PutItem")
         try LegacyParameters.refuseMixing(
             nonExpression: ["Expected": input.expected != nil],
             expression: ["ConditionExpression": input.conditionExpression != nil])
@@ -65,6 +66,7 @@ final class DynamoDBItemOperations: Sendable {
     }
 
     func updateItem(_ input: UpdateItemInput) throws -> UpdateItemOutput {
+        try Self.refuseItemCollectionMetrics(input.returnItemCollectionMetrics, "UpdateItem")
         try LegacyParameters.refuseMixing(
             nonExpression: ["AttributeUpdates": input.attributeUpdates != nil, "Expected": input.expected != nil],
             expression: [
@@ -118,6 +120,7 @@ final class DynamoDBItemOperations: Sendable {
     }
 
     func deleteItem(_ input: DeleteItemInput) throws -> DeleteItemOutput {
+        try Self.refuseItemCollectionMetrics(input.returnItemCollectionMetrics, "DeleteItem")
         try LegacyParameters.refuseMixing(
             nonExpression: ["Expected": input.expected != nil],
             expression: ["ConditionExpression": input.conditionExpression != nil])
@@ -574,6 +577,7 @@ final class DynamoDBItemOperations: Sendable {
     }
 
     func batchWriteItem(_ input: BatchWriteItemInput) throws -> BatchWriteItemOutput {
+        try Self.refuseItemCollectionMetrics(input.returnItemCollectionMetrics, "BatchWriteItem")
         let total = input.requestItems.values.reduce(0) { $0 + $1.count }
         guard total <= 25 else {
             throw DynamoDBAPIError.validation(
@@ -619,6 +623,7 @@ final class DynamoDBItemOperations: Sendable {
     // MARK: transactions
 
     func transactWriteItems(_ input: TransactWriteItemsInput) throws -> TransactWriteItemsOutput {
+        try Self.refuseItemCollectionMetrics(input.returnItemCollectionMetrics, "TransactWriteItems")
         guard (1...100).contains(input.transactItems.count) else {
             throw DynamoDBAPIError.validation(
                 "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100"
@@ -781,6 +786,13 @@ final class DynamoDBItemOperations: Sendable {
                 + .write(old: result.old, new: result.new, table: table)
         }
         return spent
+    }
+
+    /// ReturnItemCollectionMetrics=SIZE asks for what the host does not compute: refused by name, not dropped.
+    static func refuseItemCollectionMetrics(_ value: ReturnItemCollectionMetrics?, _ operation: String) throws {
+        guard let value, value.rawValue != "NONE" else { return }
+        try DynamoDBTableOperations.refuseUnimplemented(
+            operation, ["ReturnItemCollectionMetrics=\(value.rawValue)": true])
     }
 
     /// TransactionCanceledException with its reasons, one per action.

@@ -51,6 +51,10 @@ struct DynamoDBTable: Codable, Sendable, Equatable {
         var write: Int
     }
 
+    /// DeleteTable is refused while true (DeletionProtectionEnabled).
+    var deletionProtection: Bool?
+    /// `STANDARD` or `STANDARD_INFREQUENT_ACCESS`, as given (recorded and described; it changes nothing here).
+    var tableClass: String?
     /// Tag key → value (TagResource, CreateTable's Tags); nil when never tagged.
     var tags: [String: String]?
 

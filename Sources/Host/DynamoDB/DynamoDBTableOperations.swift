@@ -18,6 +18,15 @@ struct DynamoDBTableOperations: Sendable {
             throw DynamoDBAPIError.validation("Attribute Name is duplicated: \(duplicate.attributeName)")
         }
         let provisioned = try Self.billing(input.billingMode, input.provisionedThroughput)
+        try Self.refuseUnimplemented(
+            "CreateTable",
+            [
+                "ResourcePolicy": input.resourcePolicy != nil, "OnDemandThroughput": input.onDemandThroughput != nil,
+                "WarmThroughput": input.warmThroughput != nil,
+                "GlobalTableSourceArn": input.globalTableSourceArn != nil,
+                "GlobalTableSettingsReplicationMode": input.globalTableSettingsReplicationMode != nil,
+                "SSESpecification": input.sseSpecification?.enabled == true,
+            ])
         let definitions = Dictionary(
             attributeDefinitions.map { ($0.attributeName, $0.attributeType.rawValue) },
             uniquingKeysWith: { a, _ in a })
@@ -119,6 +128,8 @@ struct DynamoDBTableOperations: Sendable {
                 .init(name: $0.attributeName, type: $0.attributeType.rawValue)
             })
         table.provisioned = provisioned.map { .init(read: $0.readCapacityUnits, write: $0.writeCapacityUnits) }
+        table.deletionProtection = input.deletionProtectionEnabled == true ? true : nil
+        table.tableClass = input.tableClass?.rawValue
         if let tags = input.tags, !tags.isEmpty {
             table.tags = Dictionary(tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
         }
@@ -153,6 +164,11 @@ struct DynamoDBTableOperations: Sendable {
 
     func deleteTable(_ input: DeleteTableInput) throws -> DeleteTableOutput {
         let table = try existing(input.tableName)
+        if table.deletionProtection == true {
+            throw DynamoDBAPIError.validation(
+                "Resource cannot be deleted as it is currently protected against deletion. Disable deletion "
+                    + "protection first.")
+        }
         let full = try describe(table, status: .deleting)
         _ = try store.deleteTable(named: table.name)
         // DeleteTable describes less than DescribeTable: no creation time, key schema, attributes or indexes.
@@ -178,6 +194,16 @@ struct DynamoDBTableOperations: Sendable {
                 "UpdateTable needs a change: at least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
                     + "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
         }
+        try Self.refuseUnimplemented(
+            "UpdateTable",
+            [
+                "ReplicaUpdates": input.replicaUpdates != nil, "OnDemandThroughput": input.onDemandThroughput != nil,
+                "WarmThroughput": input.warmThroughput != nil,
+                "MultiRegionConsistency": input.multiRegionConsistency != nil,
+                "GlobalTableWitnessUpdates": input.globalTableWitnessUpdates != nil,
+                "GlobalTableSettingsReplicationMode": input.globalTableSettingsReplicationMode != nil,
+                "SSESpecification": input.sseSpecification?.enabled == true,
+            ])
         for update in indexUpdates
         where [update.create != nil, update.update != nil, update.delete != nil]
             .filter({ $0 }).count != 1
@@ -193,6 +219,8 @@ struct DynamoDBTableOperations: Sendable {
                     "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table")
         }
         let table = try store.updateTable(named: input.tableName) { table in
+            if let protection = input.deletionProtectionEnabled { table.deletionProtection = protection ? true : nil }
+            if let tableClass = input.tableClass { table.tableClass = tableClass.rawValue }
             if input.billingMode != nil || input.provisionedThroughput != nil {
                 let mode = input.billingMode ?? (table.provisioned == nil ? .payPerRequest : .provisioned)
                 let throughput =
@@ -372,7 +400,17 @@ struct DynamoDBTableOperations: Sendable {
             },
             latestStreamLabel: table.streamLabel,
             latestStreamArn: table.streamARN(region: store.region, account: store.account),
-            deletionProtectionEnabled: false)
+            tableClassSummary: table.tableClass.map { DynamoDB.TableClassSummary(tableClass: .init(rawValue: $0)) },
+            deletionProtectionEnabled: table.deletionProtection == true)
+    }
+
+    /// Members of the model the host does not implement are refused by name rather than dropped unseen (a request
+    /// that relies on one would otherwise run as if it had not been sent).
+    static func refuseUnimplemented(_ operation: String, _ given: [String: Bool]) throws {
+        guard let member = given.filter(\.value).keys.sorted().first else { return }
+        throw DynamoDBAPIError.validation(
+            "The host does not implement \(member) of \(operation); leave it out (the README lists what the host "
+                + "does not emulate)")
     }
 
     /// CreateTable's billing: on demand (no throughput) or provisioned (its throughput), the default when no
