@@ -14,8 +14,10 @@ import AWSShapes
 //   no "Infinity", no hexadecimal.
 // - Canonical text is what DynamoDB returns: leading and trailing zeros trimmed, never an exponent
 //   ("1E+2" → "100", "00012.3400" → "12.34", "-0" → "0", "1E-3" → "0.001").
-// - The result of `+`/`-` is checked like a stored number: more than 38 significant digits, overflow and
-//   underflow raise the same errors (DynamoDB rejects rather than rounds).
+// - The result of `+`/`-` is checked like a stored number (DynamoDB rejects rather than rounds), except that a
+//   result of more than 38 significant digits is reported as an overflow: DynamoDB answers `1e50 + 1` with
+//   "Number overflow. Attempting to store a number with magnitude larger than supported range" (scylladb's
+//   Alternator test_number.py, run on DynamoDB, records it).
 
 /// An exact DynamoDB number: up to 38 significant decimal digits, magnitude 1E-130 ..< 1E+126 (or zero).
 package struct DynamoDBNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -215,6 +217,11 @@ package struct DynamoDBNumber: Sendable, Hashable, Comparable, CustomStringConve
             result = DynamoDBNumber(
                 unchecked: other.isNegative, digits: Self.subtractMagnitudes(right, left).reversed(),
                 exponent: exponent)
+        }
+        if result.digits.count > Self.maximumSignificantDigits, result.adjustedExponent >= Self.minimumAdjustedExponent
+        {
+            throw DynamoDBValidationError(
+                "Number overflow. Attempting to store a number with magnitude larger than supported range")
         }
         try result.checkRange()
         return result

@@ -68,6 +68,11 @@ package struct ExpressionRequest: Sendable {
         let anyExpression = expressions.contains { $0.1 != nil }
         if let names = expressionAttributeNames {
             if names.isEmpty { throw DynamoDBValidationError("ExpressionAttributeNames must not be empty") }
+            // An attribute is never named "" (an item cannot hold one).
+            if let key = names.keys.sorted().first(where: { names[$0]?.isEmpty == true }) {
+                throw DynamoDBValidationError(
+                    "ExpressionAttributeNames contains invalid value: Empty attribute name for key \(key)")
+            }
             if !anyExpression {
                 throw DynamoDBValidationError("ExpressionAttributeNames can only be specified when using expressions")
             }

@@ -251,6 +251,7 @@ package enum LegacyParameters {
         var builder = Builder(prefix: "legacyGet")
         var parts: [String] = []
         for attribute in attributes {
+            guard !attribute.isEmpty else { throw invalid("Empty attribute name") }
             guard seen.insert(attribute).inserted else {
                 throw invalid("Duplicate value in attribute name: \(attribute)")
             }
@@ -266,6 +267,7 @@ package enum LegacyParameters {
         _ updates: [String: DynamoDB.AttributeValueUpdate]
     ) throws(DynamoDBValidationError) -> LegacyTranslation? {
         guard !updates.isEmpty else { return nil }
+        if updates.keys.contains("") { throw invalid("Empty attribute name") }
         var builder = Builder(prefix: "legacyUpdate")
         var set: [String] = []
         var remove: [String] = []

@@ -898,6 +898,9 @@ final class DynamoDBItemOperations: Sendable {
 
     /// Checks an incoming item: numbers, key attributes and their types, empty values, index keys, size.
     static func validated(_ item: DynamoDBItem, table: DynamoDBTable) throws -> DynamoDBItem {
+        if item.keys.contains("") {
+            throw DynamoDBAPIError.validation("One or more parameter values were invalid: Empty attribute name")
+        }
         let item = try item.canonicalizedItem()
         _ = try key(of: item, table: table)
         for index in table.indexes {

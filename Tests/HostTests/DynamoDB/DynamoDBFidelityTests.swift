@@ -201,6 +201,29 @@ import Testing
         }
     }
 
+    /// No attribute is named "" (Alternator's test_limits.py, run on DynamoDB): not in an item, a placeholder,
+    /// AttributesToGet or AttributeUpdates.
+    @Test func anEmptyAttributeNameIsRefusedWhereverItAppears() async throws {
+        try await withHost(Self.topology) { _, ports in
+            let key = #""pk":{"S":"e"},"sk":{"S":"1"}"#
+            for (operation, body) in [
+                ("PutItem", #"{"TableName":"items","Item":{\#(key),"":{"N":"1"}}}"#),
+                (
+                    "GetItem",
+                    ##"{"TableName":"items","Key":{\##(key)},"ProjectionExpression":"#n","ExpressionAttributeNames":{"#n":""}}"##
+                ),
+                ("GetItem", #"{"TableName":"items","Key":{\#(key)},"AttributesToGet":[""]}"#),
+                (
+                    "UpdateItem",
+                    #"{"TableName":"items","Key":{\#(key)},"AttributeUpdates":{"":{"Value":{"N":"2"},"Action":"PUT"}}}"#
+                ),
+            ] {
+                let message = try await Self.message(ports.aws, operation, body)
+                #expect(message?.contains("Empty attribute name") == true, "\(operation): \(message ?? "no error")")
+            }
+        }
+    }
+
     @Test func anUpdateThatOnlyRemovesCreatesNoItemAndNoStreamRecord() async throws {
         try await withHost(Self.topology) { host, ports in
             let key = #"{"pk":{"S":"a"},"sk":{"S":"1"}}"#

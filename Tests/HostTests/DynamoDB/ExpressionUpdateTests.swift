@@ -113,7 +113,10 @@ struct ExpressionUpdateTests {
                 "ADD top :big",
                 "Number overflow. Attempting to store a number with magnitude larger than supported range"
             ),
-            ("SET n = :big + :half", "Attempting to store more than 38 significant digits in a Number"),
+            (
+                "SET n = :big + :half",
+                "Number overflow. Attempting to store a number with magnitude larger than supported range"
+            ),
         ])
     func runTimeErrors(expression: String, message: String) {
         expectDynamoDBValidationError(message) { _ = try apply(expression) }
