@@ -101,9 +101,22 @@ struct DynamoDBCapacity: Sendable, Equatable {
         }
     }
 
-    /// Reports per table (batches and transactions), in table-name order.
-    static func report(_ spent: [String: Self], mode: ReturnConsumedCapacity?) -> [ConsumedCapacity]? {
-        guard mode?.rawValue == "TOTAL" || mode?.rawValue == "INDEXES" else { return nil }
-        return spent.sorted { $0.key < $1.key }.compactMap { $0.value.report(table: $0.key, mode: mode) }
+    /// Whether the caller asked for capacity at all: what it costs is computed only then.
+    static func isAsked(_ mode: ReturnConsumedCapacity?) -> Bool {
+        mode?.rawValue == "TOTAL" || mode?.rawValue == "INDEXES"
+    }
+
+    /// The report of one table's capacity, `spent` evaluated only when the caller asked for it.
+    static func report(
+        _ spent: @autoclosure () -> Self, table name: String, mode: ReturnConsumedCapacity?
+    ) -> ConsumedCapacity? {
+        isAsked(mode) ? spent().report(table: name, mode: mode) : nil
+    }
+
+    /// Reports per table (batches and transactions), in table-name order; `spent` evaluated only when asked.
+    static func report(_ spent: @autoclosure () -> [String: Self], mode: ReturnConsumedCapacity?) -> [ConsumedCapacity]?
+    {
+        guard isAsked(mode) else { return nil }
+        return spent().sorted { $0.key < $1.key }.compactMap { $0.value.report(table: $0.key, mode: mode) }
     }
 }

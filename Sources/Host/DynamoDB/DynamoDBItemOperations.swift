@@ -45,8 +45,9 @@ final class DynamoDBItemOperations: Sendable {
         }
         return PutItemOutput(
             attributes: input.returnValues?.rawValue == "ALL_OLD" ? result.old : nil,
-            consumedCapacity: DynamoDBCapacity.write(old: result.old, new: result.new, table: table)
-                .report(table: table.name, mode: input.returnConsumedCapacity))
+            consumedCapacity: DynamoDBCapacity.report(
+                .write(old: result.old, new: result.new, table: table), table: table.name,
+                mode: input.returnConsumedCapacity))
     }
 
     func getItem(_ input: GetItemInput) throws -> GetItemOutput {
@@ -61,8 +62,9 @@ final class DynamoDBItemOperations: Sendable {
         let item = try store.getItem(table: table.name, key: key)
         return GetItemOutput(
             item: item.map(expressions.project),
-            consumedCapacity: DynamoDBCapacity.read(item, consistent: input.consistentRead == true)
-                .report(table: table.name, mode: input.returnConsumedCapacity))
+            consumedCapacity: DynamoDBCapacity.report(
+                .read(item, consistent: input.consistentRead == true), table: table.name,
+                mode: input.returnConsumedCapacity))
     }
 
     func updateItem(_ input: UpdateItemInput) throws -> UpdateItemOutput {
@@ -115,8 +117,9 @@ final class DynamoDBItemOperations: Sendable {
         }
         return UpdateItemOutput(
             attributes: attributes.flatMap { $0.isEmpty ? nil : $0 },
-            consumedCapacity: DynamoDBCapacity.write(old: result.old, new: result.new, table: table)
-                .report(table: table.name, mode: input.returnConsumedCapacity))
+            consumedCapacity: DynamoDBCapacity.report(
+                .write(old: result.old, new: result.new, table: table), table: table.name,
+                mode: input.returnConsumedCapacity))
     }
 
     func deleteItem(_ input: DeleteItemInput) throws -> DeleteItemOutput {
@@ -141,8 +144,9 @@ final class DynamoDBItemOperations: Sendable {
         }
         return DeleteItemOutput(
             attributes: input.returnValues?.rawValue == "ALL_OLD" ? result.old : nil,
-            consumedCapacity: DynamoDBCapacity.write(old: result.old, new: result.new, table: table)
-                .report(table: table.name, mode: input.returnConsumedCapacity))
+            consumedCapacity: DynamoDBCapacity.report(
+                .write(old: result.old, new: result.new, table: table), table: table.name,
+                mode: input.returnConsumedCapacity))
     }
 
     /// What an update does to the item it finds (nil: none). An update that would leave a missing item with
@@ -244,9 +248,9 @@ final class DynamoDBItemOperations: Sendable {
                 table: table.name, index: input.indexName, partition: condition.partitionKeyValue, sort: sort,
                 forward: input.scanIndexForward ?? true, exclusiveStart: start, limit: batch)
         }
-        output.consumedCapacity = DynamoDBCapacity.scan(
-            bytes: bytes, consistent: input.consistentRead == true, index: index
-        ).report(table: table.name, mode: input.returnConsumedCapacity)
+        output.consumedCapacity = DynamoDBCapacity.report(
+            .scan(bytes: bytes, consistent: input.consistentRead == true, index: index),
+            table: table.name, mode: input.returnConsumedCapacity)
         return output
     }
 
@@ -286,9 +290,9 @@ final class DynamoDBItemOperations: Sendable {
         return ScanOutput(
             items: result.query.items, count: result.query.count, scannedCount: result.query.scannedCount,
             lastEvaluatedKey: result.query.lastEvaluatedKey,
-            consumedCapacity: DynamoDBCapacity.scan(
-                bytes: result.bytes, consistent: input.consistentRead == true, index: index, minimumUnits: 4
-            ).report(table: table.name, mode: input.returnConsumedCapacity))
+            consumedCapacity: DynamoDBCapacity.report(
+                .scan(bytes: result.bytes, consistent: input.consistentRead == true, index: index, minimumUnits: 4),
+                table: table.name, mode: input.returnConsumedCapacity))
     }
 
     // MARK: ExclusiveStartKey
@@ -549,6 +553,7 @@ final class DynamoDBItemOperations: Sendable {
         }
         var responses: [String: [DynamoDBItem]] = [:]
         var spent: [String: DynamoDBCapacity] = [:]
+        let asked = DynamoDBCapacity.isAsked(input.returnConsumedCapacity)
         for (name, request) in input.requestItems {
             let table = try table(name)
             try LegacyParameters.refuseMixing(
@@ -565,7 +570,7 @@ final class DynamoDBItemOperations: Sendable {
             var capacity = DynamoDBCapacity()
             for key in keys {
                 let item = try store.getItem(table: name, key: key)
-                capacity = capacity + .read(item, consistent: request.consistentRead == true)
+                if asked { capacity = capacity + .read(item, consistent: request.consistentRead == true) }
                 if let item { found.append(expressions.project(item)) }
             }
             responses[name] = found
@@ -667,9 +672,11 @@ final class DynamoDBItemOperations: Sendable {
             guard actions.filter({ $0 }).count == 1 else {
                 throw DynamoDBAPIError.validation("TransactItems can only contain one of Check, Put, Update or Delete")
             }
+            let table = try table(
+                entry.conditionCheck?.tableName ?? entry.put?.tableName ?? entry.update?.tableName
+                    ?? entry.delete?.tableName ?? "")
             let write: DynamoDBTransactWrite
             if let check = entry.conditionCheck {
-                let table = try table(check.tableName)
                 let expressions = try ExpressionRequest(
                     conditionExpression: check.conditionExpression,
                     expressionAttributeNames: check.expressionAttributeNames,
@@ -682,7 +689,6 @@ final class DynamoDBItemOperations: Sendable {
                     return .keep
                 }
             } else if let put = entry.put {
-                let table = try table(put.tableName)
                 let expressions = try ExpressionRequest(
                     conditionExpression: put.conditionExpression,
                     expressionAttributeNames: put.expressionAttributeNames,
@@ -694,7 +700,6 @@ final class DynamoDBItemOperations: Sendable {
                     return .put(item)
                 }
             } else if let update = entry.update {
-                let table = try table(update.tableName)
                 let expressions = try ExpressionRequest(
                     conditionExpression: update.conditionExpression, updateExpression: update.updateExpression,
                     expressionAttributeNames: update.expressionAttributeNames,
@@ -711,7 +716,6 @@ final class DynamoDBItemOperations: Sendable {
                     return try Self.decideUpdate(old: old, key: key, expressions: expressions, table: table)
                 }
             } else if let delete = entry.delete {
-                let table = try table(delete.tableName)
                 let expressions = try ExpressionRequest(
                     conditionExpression: delete.conditionExpression,
                     expressionAttributeNames: delete.expressionAttributeNames,
@@ -731,7 +735,7 @@ final class DynamoDBItemOperations: Sendable {
                 throw DynamoDBAPIError.validation("Transaction request cannot include multiple operations on one item")
             }
             writes.append(write)
-            tables.append(try table(write.table))
+            tables.append(table)
         }
         // "The aggregate size of the items in the transaction cannot exceed 4 MB" (the items a Put carries).
         let putBytes = input.transactItems.reduce(0) { $0 + ($1.put.map { dynamoDBItemSize($0.item) } ?? 0) }
@@ -772,9 +776,10 @@ final class DynamoDBItemOperations: Sendable {
             tokens.withLock { $0[token] = (fingerprint, Date()) }
         }
         // A transaction spends twice what its writes would.
-        let spent = Self.spentPerTable(results, tables: tables).mapValues { $0.scaled(by: 2) }
         return TransactWriteItemsOutput(
-            consumedCapacity: DynamoDBCapacity.report(spent, mode: input.returnConsumedCapacity))
+            consumedCapacity: DynamoDBCapacity.report(
+                Self.spentPerTable(results, tables: tables).mapValues { $0.scaled(by: 2) },
+                mode: input.returnConsumedCapacity))
     }
 
     /// The capacity of writes done (one result per write, in the order of `tables`), summed per table.

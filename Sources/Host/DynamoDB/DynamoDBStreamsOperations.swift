@@ -168,10 +168,8 @@ struct DynamoDBStreamsOperations: Sendable {
     /// The table name and label of a well-formed stream ARN
     /// (`arn:<partition>:dynamodb:<region>:<account>:table/<name>/stream/<label>`).
     static func streamParts(_ arn: String) throws -> (table: String, label: String) {
-        let fields = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        let parts = fields.count == 6 ? fields[5].split(separator: "/", omittingEmptySubsequences: false) : []
-        guard fields.count == 6, fields[0] == "arn", fields[2] == "dynamodb", parts.count == 4, parts[0] == "table",
-            parts[2] == "stream", !parts[1].isEmpty, !parts[3].isEmpty
+        let parts = DynamoDBTable.arnParts(arn)?.resource ?? []
+        guard parts.count == 4, parts[0] == "table", parts[2] == "stream", !parts[1].isEmpty, !parts[3].isEmpty
         else {
             throw DynamoDBAPIError.validation("Invalid StreamArn: \(arn)")
         }

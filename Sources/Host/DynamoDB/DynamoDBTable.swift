@@ -62,6 +62,14 @@ struct DynamoDBTable: Codable, Sendable, Equatable {
         "arn:aws:dynamodb:\(region):\(account):table/\(name)"
     }
 
+    /// The parts of a DynamoDB ARN (`arn:<partition>:dynamodb:<region>:<account>:<resource>`): its region, account
+    /// and the resource's `/`-separated fields (`table/<name>`, `table/<name>/stream/<label>`); nil when it is not one.
+    static func arnParts(_ arn: String) -> (region: Substring, account: Substring, resource: [Substring])? {
+        let fields = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard fields.count == 6, fields[0] == "arn", fields[2] == "dynamodb" else { return nil }
+        return (fields[3], fields[4], fields[5].split(separator: "/", omittingEmptySubsequences: false))
+    }
+
     func streamARN(region: String, account: String) -> String? {
         streamLabel.map { streamARN(label: $0, region: region, account: account) }
     }

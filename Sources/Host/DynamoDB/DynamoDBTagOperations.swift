@@ -94,16 +94,14 @@ struct DynamoDBTagOperations: Sendable {
             throw DynamoDBAPIError.validation(
                 "Invalid ResourceArn provided as input: ARNs must start with 'arn:': \(arn)")
         }
-        let fields = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        let resource = fields.count == 6 ? fields[5].split(separator: "/", omittingEmptySubsequences: false) : []
-        guard fields.count == 6, fields[2] == "dynamodb", resource.count == 2, resource[0] == "table",
-            !resource[1].isEmpty
+        guard let parts = DynamoDBTable.arnParts(arn), parts.resource.count == 2, parts.resource[0] == "table",
+            !parts.resource[1].isEmpty
         else {
             throw DynamoDBAPIError.validation(
                 "Invalid TableArn: Invalid ResourceArn provided as input \(arn): only a table's ARN is taggable")
         }
-        let name = String(resource[1])
-        guard fields[3] == store.region, fields[4] == store.account, try store.table(named: name) != nil else {
+        let name = String(parts.resource[1])
+        guard parts.region == store.region, parts.account == store.account, try store.table(named: name) != nil else {
             throw notFound(arn)
         }
         return name
