@@ -149,7 +149,9 @@ public struct AWSEndpoint: HTTPResponder {
         }
         // LocalStack's network effect: every AWS request waits this long first.
         if let faults, !path.hasPrefix("/_host/") {
-            let latency = faults.latencyMilliseconds
+            let latency = faults.latency(
+                for: request.headers[HTTPField.Name("X-Amz-Target")!] ?? path,
+                trace: request.headers[HTTPField.Name("X-Amzn-Trace-Id")!])
             if latency > 0 { try await Task.sleep(for: .milliseconds(latency)) }
         }
         if let console {

@@ -5,7 +5,12 @@ import Synchronization
 /// The fault list and its one generator: decides, call by call, which fault to inject, and records each in the traces.
 public final class FaultInjector: Sendable {
     private struct State {
-        var rules: [FaultRule] = []
+        /// Every rule in order, each switched on or off (the console's switches; the Chaos API sees the ones on).
+        var entries: [(rule: FaultRule, on: Bool)] = [] {
+            didSet { rules = entries.filter(\.on).map(\.rule) }
+        }
+        /// The rules switched on, in order: what every draw goes through.
+        private(set) var rules: [FaultRule] = []
         var latencyMilliseconds = 0
         var generator: SeededGenerator
         /// Faults injected since the host started, by kind (`api`, `crash`, `duplicate`, …).
@@ -17,7 +22,9 @@ public final class FaultInjector: Sendable {
     let tracer: TraceRecorder?
 
     init(seed: UInt64 = 1, region: String, tracer: TraceRecorder?, rules: [FaultRule] = []) {
-        state = Mutex(State(rules: rules, generator: SeededGenerator(state: seed)))
+        var initial = State(generator: SeededGenerator(state: seed))
+        initial.entries = rules.map { ($0, true) }
+        state = Mutex(initial)
         self.region = region
         self.tracer = tracer
     }
@@ -49,11 +56,36 @@ public final class FaultInjector: Sendable {
         }
     }
 
-    func replace(with rules: [FaultRule]) { state.withLock { $0.rules = rules } }
-    func append(_ rules: [FaultRule]) { state.withLock { $0.rules += rules } }
+    /// LocalStack's POST: these rules, on, and no other (switched-off ones too are gone).
+    func replace(with rules: [FaultRule]) { state.withLock { $0.entries = rules.map { ($0, true) } } }
+    func append(_ rules: [FaultRule]) { state.withLock { $0.entries += rules.map { ($0, true) } } }
     func remove(_ rules: [FaultRule]) {
         let originals = rules.map(\.original)
-        state.withLock { $0.rules.removeAll { originals.contains($0.original) } }
+        state.withLock { $0.entries.removeAll { originals.contains($0.rule.original) } }
+    }
+
+    // MARK: the console's switches
+
+    /// Every rule in order with whether it is on.
+    var entries: [(rule: FaultRule, on: Bool)] { state.withLock { $0.entries } }
+
+    /// The console's edit of the rules that are on: they become these, and the rules switched off stay (off).
+    func replaceSwitchedOn(with rules: [FaultRule]) {
+        state.withLock { $0.entries = rules.map { ($0, true) } + $0.entries.filter { !$0.on } }
+    }
+
+    /// Switches the rule at `index` of `entries` on or off; false when there is none.
+    func setSwitch(_ index: Int, on: Bool) -> Bool {
+        state.withLock { state in
+            guard state.entries.indices.contains(index) else { return false }
+            state.entries[index].on = on
+            return true
+        }
+    }
+
+    /// Switches every rule on or off, keeping them.
+    func setAllSwitches(on: Bool) {
+        state.withLock { state in state.entries = state.entries.map { ($0.rule, on) } }
     }
 
     func reseed(_ seed: UInt64) { state.withLock { $0.generator = SeededGenerator(state: seed) } }
@@ -65,6 +97,19 @@ public final class FaultInjector: Sendable {
 
     /// Faults injected since the host started, by kind.
     var injected: [String: Int] { state.withLock { $0.injected } }
+
+    /// The latency every AWS call waits first (LocalStack's network effect), counted and recorded as a hop of the
+    /// call's trace (`header`, its X-Amzn-Trace-Id) when there is one.
+    func latency(for resource: String, trace header: String?) -> Int {
+        let milliseconds: Int = state.withLock { state in
+            if state.latencyMilliseconds > 0 { state.injected["latency", default: 0] += 1 }
+            return state.latencyMilliseconds
+        }
+        if milliseconds > 0 {
+            record("latency", resource: resource, detail: "\(milliseconds) ms of latency", trace: header)
+        }
+        return milliseconds
+    }
 
     // MARK: decisions
 

@@ -521,19 +521,44 @@ struct Console: Sendable {
     func chaosPage(notice: String?) -> String {
         guard let faults else { return HTML.page(title: "Faults", section: "chaos", body: "<p>No fault list.</p>") }
         let injected = faults.injected.sorted { $0.key < $1.key }.map { "\(HTML.escape($0.key)) \($0.value)" }
-        let rules = HTML.pretty(faults.rulesJSON)
+        let entries = faults.entries
+        let action = "\(Self.prefix)/chaos"
+        func button(_ name: String, _ value: String, _ label: String, id: String, danger: Bool = false) -> String {
+            "<form method=\"post\" action=\"\(action)\" class=\"inline\"><input type=\"hidden\" name=\"\(name)\" "
+                + "value=\"\(value)\"><button id=\"\(id)\"\(danger ? " class=\"danger\"" : "")>\(label)</button></form>"
+        }
+        let rows = entries.enumerated().map { index, entry in
+            "<tr class=\"\(entry.on ? "on" : "off")\"><td>\(index + 1)</td><td>\(entry.on ? "on" : "off")</td>"
+                + "<td><code>\(HTML.escape(EventBridgeInput.text(entry.rule.original)))</code></td><td>"
+                + button(
+                    entry.on ? "off" : "on", String(index), entry.on ? "switch off" : "switch on",
+                    id: "switch-\(index)")
+                + "</td></tr>"
+        }
+        let table =
+            entries.isEmpty
+            ? "<p>No rules: nothing is injected.</p>"
+            : "<table><tr><th>#</th><th>state</th><th>rule</th><th></th></tr>\(rows.joined())</table>"
+                + button("all", "off", "All faults off", id: "faults-off", danger: true)
+                + button("all", "on", "All back on", id: "faults-on")
+        let switchedOn =
+            "[" + entries.filter(\.on).map { EventBridgeInput.text($0.rule.original) }.joined(separator: ",") + "]"
         let body =
             (notice.map { "<p class=\"notice\">\(HTML.escape($0))</p>" } ?? "")
-            + "<p class=\"hint\">LocalStack's Chaos API rules (<code>/_host/chaos/faults</code>), and the host's faults in the "
-            + "event flow (<code>\"fault\"</code>: error, crash, crashAfter, timeout, slowStart for <code>\"service\": "
-            + "\"lambda\"</code>; duplicate, lostAck, reorder, delay for <code>\"service\": \"sqs\"</code>). Injected since "
-            + "the start: \(injected.isEmpty ? "none" : injected.joined(separator: ", ")); each is on the timeline as "
-            + "service <code>chaos</code>.</p>"
-            + "<form method=\"post\" action=\"\(Self.prefix)/chaos\"><textarea name=\"rules\" id=\"rules\" rows=\"14\">"
-            + HTML.escape(rules) + "</textarea><br><button id=\"save-faults\">Save the rules</button></form>"
-            + "<form method=\"post\" action=\"\(Self.prefix)/chaos\"><input type=\"hidden\" name=\"rules\" value=\"[]\">"
-            + "<button class=\"danger\" id=\"faults-off\">All faults off</button></form>"
-            + "<h2>Latency on every AWS call</h2><form method=\"post\" action=\"\(Self.prefix)/chaos\">"
+            + "<p class=\"hint\">LocalStack's Chaos API rules (<code>/_host/chaos/faults</code>: <code>service</code>, "
+            + "<code>operation</code>, <code>region</code>, <code>probability</code>, <code>error</code>), and the host's "
+            + "faults in the event flow (<code>\"fault\"</code>: error, crash, crashAfter, timeout, slowStart, initFailure "
+            + "for <code>\"service\": \"lambda\"</code>; duplicate, lostAck, reorder, delay for <code>\"sqs\"</code>; "
+            + "duplicate, lostAck for <code>\"pipes\"</code> and <code>\"dynamodb\"</code>). Rules are tried in order. "
+            + "Injected since the start: \(injected.isEmpty ? "none" : injected.joined(separator: ", ")); each is on the "
+            + "timeline as service <code>chaos</code>.</p>"
+            + "<h2>Rules</h2>" + table
+            + "<h2>Edit the rules that are on</h2><p class=\"hint\">Saving replaces the rules that are on; the ones "
+            + "switched off stay, off.</p>"
+            + "<form method=\"post\" action=\"\(action)\"><textarea name=\"rules\" id=\"rules\" rows=\"14\">"
+            + HTML.escape(HTML.pretty(switchedOn))
+            + "</textarea><br><button id=\"save-faults\">Save the rules</button></form>"
+            + "<h2>Latency on every AWS call</h2><form method=\"post\" action=\"\(action)\">"
             + "<input name=\"latency\" value=\"\(faults.latencyMilliseconds)\" size=\"6\"> ms <button>Set</button></form>"
         return HTML.page(title: "Faults", section: "chaos", body: body)
     }
@@ -716,11 +741,19 @@ struct Console: Sendable {
                 } else {
                     notice = "The latency is a whole number of milliseconds from 0 to 600000."
                 }
+            } else if let all = form["all"] {
+                faults.setAllSwitches(on: all == "on")
+                notice = all == "on" ? "Every rule is on." : "Every fault is off (the rules are kept, switched off)."
+            } else if let index = (form["on"] ?? form["off"]).flatMap({ Int($0) }) {
+                let on = form["on"] != nil
+                notice =
+                    faults.setSwitch(index, on: on)
+                    ? "Rule \(index + 1) switched \(on ? "on" : "off")." : "There is no rule \(index + 1)."
             } else {
                 do throws(FaultRuleError) {
                     let rules = try FaultInjector.parse(Data((form["rules"] ?? "[]").utf8))
-                    faults.replace(with: rules)
-                    notice = rules.isEmpty ? "Every fault is off." : "\(rules.count) fault rules on."
+                    faults.replaceSwitchedOn(with: rules)
+                    notice = rules.isEmpty ? "No rule is on." : "\(rules.count) fault rules on."
                 } catch {
                     notice = "Not saved: \(error.message)"
                 }

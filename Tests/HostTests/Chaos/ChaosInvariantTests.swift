@@ -96,7 +96,11 @@ extension CommerceEndToEndTests {
                 if status != statuses[order.id] {
                     violations.append("\(order.id) changed from \(statuses[order.id] ?? "") to \(status)")
                 }
-                let payment = try await shop.payment(order.id)
+                // Paid once: one payment record per order, whatever was redelivered.
+                let listed = try await shop.post("/api/v1/payments/listOrderPayments", #"{"orderId":"\#(order.id)"}"#)
+                let payments = listed.json["orderPayments"] as? [[String: Any]] ?? []
+                if payments.count > 1 { violations.append("\(order.id) has \(payments.count) payments") }
+                let payment = payments.first
                 switch status {
                 case "ORDER_PAYMENT_ACCEPTED_STATUS":
                     if payment?["paymentStatus"] as? String != "PAYMENT_ACCEPTED" {

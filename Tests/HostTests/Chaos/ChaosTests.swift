@@ -272,11 +272,40 @@ import Testing
             #expect(try await post("rules=%5B%7B%22bad%22%3A1%7D%5D") == 303)  // refused: the rules stay
             #expect(json(try await chaos(ports.aws, "GET", "faults").1) == json(rules))
             let page = try await http("GET", console)
-            #expect(page.status == 200 && page.text.contains("duplicate"))
+            #expect(page.status == 200 && page.text.contains("duplicate") && page.text.contains("switch off"))
+            // One rule switched off and on again: the Chaos API sees only the rules that are on, in their order.
+            let two = #"[{"service":"sqs","fault":"duplicate"},{"service":"lambda","fault":"crash"}]"#
+            _ = try await chaos(ports.aws, "POST", "faults", two)
+            #expect(try await post("off=0") == 303)
+            #expect(
+                json(try await chaos(ports.aws, "GET", "faults").1) == json(#"[{"service":"lambda","fault":"crash"}]"#))
+            let switchedOff = try await http("GET", console)
+            #expect(switchedOff.text.contains("<tr class=\"off\">") && switchedOff.text.contains("switch on"))
+            // Editing the rules that are on keeps the one switched off.
             #expect(try await post("rules=%5B%5D") == 303)
+            #expect(try await chaos(ports.aws, "GET", "faults").1 == "[]")
+            #expect(try await post("on=0") == 303)
+            #expect(
+                json(try await chaos(ports.aws, "GET", "faults").1) == json(#"[{"service":"sqs","fault":"duplicate"}]"#)
+            )
+            #expect(try await post("on=7") == 303)  // no such rule: nothing changes
+            #expect(
+                json(try await chaos(ports.aws, "GET", "faults").1) == json(#"[{"service":"sqs","fault":"duplicate"}]"#)
+            )
+            // All off keeps the rules, switched off; all on brings them back; the API's POST replaces them all.
+            _ = try await chaos(ports.aws, "POST", "faults", two)
+            #expect(try await post("all=off") == 303)
+            #expect(try await chaos(ports.aws, "GET", "faults").1 == "[]")
+            #expect(try await post("all=on") == 303)
+            #expect(json(try await chaos(ports.aws, "GET", "faults").1) == json(two))
+            _ = try await chaos(ports.aws, "POST", "faults", "[]")
+            #expect(try await post("all=on") == 303)
             #expect(try await chaos(ports.aws, "GET", "faults").1 == "[]")
             #expect(try await post("latency=250") == 303)
             #expect(try await chaos(ports.aws, "GET", "effects").1 == #"{"latency":250}"#)
+            // The latency is an injected fault too: counted, and a hop of the calls it slowed.
+            _ = try await awsJSON(ports.aws, "DynamoDB_20120810.ListTables", "{}")
+            #expect(try await chaos(ports.aws, "GET", "injected").1.contains(#""latency":"#))
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import Host
@@ -143,6 +144,47 @@ extension ScheduledRuleTests {
             #"{"buses":{"b":{}},"queues":{"q":{}},"rules":{"r":{"bus":"b","schedule":"rate(1 hour)","targets":[{"queue":"q"}]}}}"#,
         ] {
             #expect(throws: TopologyError.self) { try Topology.decode(Data(broken.utf8), baseDirectory: "/") }
+        }
+    }
+}
+
+extension ScheduledRuleTests {
+    /// The clock's advance is kept across a restart, and an hourly schedule that was due five times while the host
+    /// was down fires once at the next start (the downtime is simulated by moving the stored clock while it is down).
+    @Test func theClockSurvivesARestartAndMissedTimesFireOnce() async throws {
+        let directory = NSTemporaryDirectory() + "host-\(UUID().uuidString)"
+        let text =
+            #"{"queues":{"ticks":{}},"rules":{"hourly":{"schedule":"rate(1 hour)","targets":[{"queue":"ticks"}]}}}"#
+        let topology = try Topology.decode(Data(text.utf8), baseDirectory: "/")
+        func clockOffset(_ port: Int) async throws -> Double {
+            let clock = try await http("GET", "http://127.0.0.1:\(port)/_host/clock")
+            return try #require(try clock.json()["offsetSeconds"] as? Double)
+        }
+        try await withHost(topology, configuration: testConfiguration(dataDirectory: directory)) { _, ports in
+            let response = try await http(
+                "POST", "http://127.0.0.1:\(ports.aws)/_host/clock/advance",
+                headers: [("Content-Type", "application/json")], body: Array(#"{"seconds":1800}"#.utf8))
+            #expect(response.status == 200)
+            #expect(try await clockOffset(ports.aws) == 1800)
+            #expect(try await receive(ports.aws, queue: "ticks", wait: 0).isEmpty)
+        }
+        // Five hours pass while the host is down.
+        let database = try DatabaseQueue(path: directory + "/host.sqlite")
+        try await database.write { db in
+            try db.execute(sql: "UPDATE host_clock SET offset_seconds = offset_seconds + 18000 WHERE id = 1")
+        }
+        try database.close()
+        try await withHost(topology, configuration: testConfiguration(dataDirectory: directory)) { _, ports in
+            #expect(try await clockOffset(ports.aws) == 19800)
+            try await eventually("the missed schedule fires at start") {
+                try await awsJSON(
+                    ports.aws, "AmazonSQS.GetQueueAttributes",
+                    #"{"QueueUrl":"http://127.0.0.1:\#(ports.aws)/000000000000/ticks","AttributeNames":["ApproximateNumberOfMessages"]}"#
+                )["Attributes"].flatMap { ($0 as? [String: String])?["ApproximateNumberOfMessages"] } == "1"
+            }
+            let fired = try await receive(ports.aws, queue: "ticks", wait: 0)
+            #expect(fired.count == 1)  // once, not once per missed hour
+            #expect((fired.first?["Body"] as? String)?.contains(#""detail-type":"Scheduled Event""#) == true)
         }
     }
 }
