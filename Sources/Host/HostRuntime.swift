@@ -127,7 +127,8 @@ public final class HostRuntime: Sendable {
             bindAddress: configuration.bindAddress, allowedNames: configuration.allowedHostNames)
         let http1 = HTTPServerBuilder.http1(
             configuration: .init(idleTimeout: .milliseconds(configuration.idleTimeout.milliseconds)))
-        let logsStore = LogsStore(database: database, region: topology.region, account: topology.accountID)
+        let logsStore = LogsStore(
+            database: database, region: topology.region, account: topology.accountID, now: clock.now)
         self.logsStore = logsStore
         let tracer =
             configuration.tracing
@@ -144,7 +145,7 @@ public final class HostRuntime: Sendable {
             rules: topology.faults)
         self.faults = faults
         // Function output reaches CloudWatch Logs (`/aws/lambda/<name>`) as on AWS, and the terminal when asked.
-        let functionLogs = FunctionLogShipper(logs: logsStore, logger: logger)
+        let functionLogs = FunctionLogShipper(logs: logsStore, logger: logger, now: clock.now)
         let lambda = LambdaService(
             topology: topology, executables: executables, requestPolicy: policy,
             awsEndpoint:
@@ -251,7 +252,7 @@ public final class HostRuntime: Sendable {
         services.append(awsApplication)
         if !topology.httpAPIs.isEmpty {
             let gateway = try APIGateway(
-                configurations: topology.httpAPIs, lambda: lambda, logger: logger, tracer: tracer)
+                configurations: topology.httpAPIs, lambda: lambda, logger: logger, tracer: tracer, now: clock.now)
             apiID = topology.httpAPIs.count == 1 ? APIGateway.apiID(topology.httpAPIs[0].name) : nil
             services.append(
                 Application(

@@ -82,6 +82,13 @@ import Testing
             let open = try await get("/open", authorization: "Bearer nope")
             #expect(open.0 == 200 && open.1 == "null")
             #expect(invocations().count == 7)
+            // The cache counts by the host's clock: five minutes later the authorizer is asked again.
+            let advanced = try await http(
+                "POST", "http://127.0.0.1:\(ports.aws)/_host/clock/advance",
+                headers: [("Content-Type", "application/json")], body: Array(#"{"seconds":301}"#.utf8))
+            #expect(advanced.status == 200)
+            #expect(try await get("/private", authorization: "Bearer good").0 == 200)
+            #expect(invocations().count == 8)
         }
     }
 

@@ -31,11 +31,15 @@ public struct APIGateway: HTTPResponder {
     let tracer: TraceRecorder?
     /// The routes' Lambda authorizers and their cached decisions.
     let authorizers: LambdaAuthorizers
+    /// The host's clock: request times (`requestContext.time`) and the authorizers' cache count by it.
+    let now: @Sendable () -> Date
 
     init(
-        configurations: [HTTPAPIConfiguration], lambda: LambdaService, logger: Logger, tracer: TraceRecorder? = nil
+        configurations: [HTTPAPIConfiguration], lambda: LambdaService, logger: Logger, tracer: TraceRecorder? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         self.tracer = tracer
+        self.now = now
         var apis: [String: API] = [:]
         for configuration in configurations {
             apis[configuration.name] = API(
@@ -46,7 +50,7 @@ public struct APIGateway: HTTPResponder {
         self.routes = try RouteTable(configurations.flatMap(\.routes))
         self.lambda = lambda
         self.logger = logger
-        self.authorizers = LambdaAuthorizers(lambda: lambda)
+        self.authorizers = LambdaAuthorizers(lambda: lambda, now: now)
     }
 
     /// A stable id per API name, shaped like AWS's (10 lower-case letters and digits).
@@ -129,7 +133,7 @@ public struct APIGateway: HTTPResponder {
         )
         var event = mapping.event(
             for: incoming, routeKey: match.route.key, pathParameters: match.pathParameters, requestID: requestID,
-            now: Date())
+            now: now())
         // The route's authorizer decides first: refused, the function is not called.
         if let name = match.route.authorizer, let authorizer = apis[match.route.api]?.configuration.authorizers[name] {
             switch await authorizers.decide(event, authorizer: authorizer, traceID: traceID) {

@@ -22,14 +22,20 @@ final class LambdaAuthorizers: Sendable {
 
     private struct Cached {
         var decision: Decision
-        var expires: ContinuousClock.Instant
+        var expires: Date
     }
 
     private let cache = Mutex<[String: Cached]>([:])
     static let cacheLimit = 10_000
     let lambda: LambdaService
 
-    init(lambda: LambdaService) { self.lambda = lambda }
+    /// The host's clock: a cached decision expires by it.
+    let now: @Sendable () -> Date
+
+    init(lambda: LambdaService, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.lambda = lambda
+        self.now = now
+    }
 
     /// The identity sources' values, in order; nil when one is missing or empty.
     static func identity(of request: APIGatewayV2Request, sources: [String]) -> [String]? {
@@ -55,7 +61,7 @@ final class LambdaAuthorizers: Sendable {
             return .refuse(.unauthorized)
         }
         let key = ([authorizer.name] + identity).joined(separator: "\u{0}")
-        let now = ContinuousClock.now
+        let now = now()
         if authorizer.resultTtlInSeconds > 0,
             let cached = cache.withLock({ $0[key] }), cached.expires > now
         {
@@ -66,7 +72,8 @@ final class LambdaAuthorizers: Sendable {
         if authorizer.resultTtlInSeconds > 0, !failed {
             cache.withLock { cache in
                 if cache.count >= Self.cacheLimit { cache.removeAll() }
-                cache[key] = Cached(decision: decision, expires: now + .seconds(authorizer.resultTtlInSeconds))
+                cache[key] = Cached(
+                    decision: decision, expires: now.addingTimeInterval(Double(authorizer.resultTtlInSeconds)))
             }
         }
         return decision

@@ -636,8 +636,10 @@ final class DynamoDBItemOperations: Sendable {
         }
         if let token = input.clientRequestToken {
             let fingerprint = try Self.fingerprint(input.transactItems)
+            // A token is remembered ten minutes of the host's clock, as DynamoDB does.
+            let now = store.now()
             let replay = try tokens.withLock { tokens -> Bool in
-                tokens = tokens.filter { Date().timeIntervalSince($0.value.time) < 600 }
+                tokens = tokens.filter { now.timeIntervalSince($0.value.time) < 600 }
                 guard let previous = tokens[token] else { return false }
                 guard previous.fingerprint == fingerprint else {
                     throw DynamoDBAPIError(
@@ -773,7 +775,7 @@ final class DynamoDBItemOperations: Sendable {
         }
         if let token = input.clientRequestToken {
             let fingerprint = try Self.fingerprint(input.transactItems)
-            tokens.withLock { $0[token] = (fingerprint, Date()) }
+            tokens.withLock { $0[token] = (fingerprint, store.now()) }
         }
         // A transaction spends twice what its writes would.
         return TransactWriteItemsOutput(

@@ -28,15 +28,19 @@ final class FunctionLogShipper: Service, Sendable {
     /// The most lines kept waiting (a function printing faster than the database takes them loses the oldest).
     private let capacity = 100_000
 
-    init(logs: LogsStore, logger: Logger) {
+    /// The host's clock: lines are stamped by it, and retention counts by it.
+    private let now: @Sendable () -> Date
+
+    init(logs: LogsStore, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.logs = logs
         self.logger = logger
+        self.now = now
     }
 
-    func append(group: String, stream: String, _ message: String, at date: Date = Date()) {
+    func append(group: String, stream: String, _ message: String, at date: Date? = nil) {
         let record = Record(
-            group: group, stream: stream, timestamp: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)),
-            message: message)
+            group: group, stream: stream,
+            timestamp: Int64(((date ?? now()).timeIntervalSince1970 * 1000).rounded(.down)), message: message)
         let wasEmpty = pending.withLock { pending -> Bool in
             if pending.count >= capacity { pending.removeFirst(pending.count - capacity + 1) }
             pending.append(record)
@@ -61,13 +65,14 @@ final class FunctionLogShipper: Service, Sendable {
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            var lastExpiry = ContinuousClock.now - .seconds(120)
+            var lastExpiry = Date.distantPast
             while !Task.isCancelled {
                 let version = self.arrived.version
                 self.flush()
-                // Retention: every log group's events past their group's retention go, once a minute.
-                if ContinuousClock.now - lastExpiry > .seconds(60) {
-                    lastExpiry = .now
+                // Retention: every log group's events past their group's retention go, once a minute of the host's
+                // clock (so within a second of an advance of it).
+                if self.now().timeIntervalSince(lastExpiry) > 60 {
+                    lastExpiry = self.now()
                     do { try self.logs.expireEvents() } catch { self.logger.warning("log retention: \(error)") }
                 }
                 await self.arrived.wait(after: version, timeout: .seconds(1))

@@ -220,6 +220,32 @@ extension ScheduledRuleTests {
         }
     }
 
+    @Test func logEventsPastTheirRetentionGoWhenTheClockPassesIt() async throws {
+        try await withHost(Topology()) { _, ports in
+            _ = try await awsJSON(ports.aws, "Logs_20140328.CreateLogGroup", #"{"logGroupName":"/app"}"#)
+            _ = try await awsJSON(
+                ports.aws, "Logs_20140328.PutRetentionPolicy", #"{"logGroupName":"/app","retentionInDays":1}"#)
+            _ = try await awsJSON(
+                ports.aws, "Logs_20140328.CreateLogStream", #"{"logGroupName":"/app","logStreamName":"s"}"#)
+            let clock = try await http("GET", "http://127.0.0.1:\(ports.aws)/_host/clock").json()
+            let now = try #require(clock["now"] as? String)
+            let millis = Int(try Date(now, strategy: .iso8601).timeIntervalSince1970 * 1000)
+            _ = try await awsJSON(
+                ports.aws, "Logs_20140328.PutLogEvents",
+                #"{"logGroupName":"/app","logStreamName":"s","logEvents":[{"timestamp":\#(millis),"message":"hello"}]}"#
+            )
+            func count() async throws -> Int {
+                let found = try await awsJSON(ports.aws, "Logs_20140328.FilterLogEvents", #"{"logGroupName":"/app"}"#)
+                return (found["events"] as? [Any])?.count ?? -1
+            }
+            #expect(try await count() == 1)
+            try await advance(ports.aws, 2 * 86400)
+            try await eventually("the day's retention passed on the host's clock", seconds: 10) {
+                try await count() == 0
+            }
+        }
+    }
+
     @Test func anItemPastItsTimeToLiveIsDeletedWhenTheClockPassesIt() async throws {
         let text = #"{"tables":{"sessions":{"partitionKey":{"name":"id"},"timeToLiveAttribute":"expires"}}}"#
         try await withHost(try Topology.decode(Data(text.utf8), baseDirectory: "/")) { _, ports in
