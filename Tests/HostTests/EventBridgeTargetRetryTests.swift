@@ -91,12 +91,15 @@ import Testing
     }
 
     @Test func aTargetThatAppearsLaterGetsTheEventOnARetry() async throws {
-        let configuration = testConfiguration(eventBridgeRetryDelay: .milliseconds(300))
-        try await withHost(Topology(), configuration: configuration) { host, ports in
+        // A minute's backoff: only the host's clock makes it pass within the test.
+        try await withHost(Topology(), configuration: testConfiguration(eventBridgeRetryDelay: .seconds(60))) {
+            host, ports in
             try await rule(ports.aws, target: #"{"Id":"q","Arn":"arn:aws:sqs:us-east-1:000000000000:late"}"#)
             let eventID = try await put(ports.aws)
             #expect(try host.eventBridgeTargets.pendingCount(database: host.database) == 1)
             _ = try await awsJSON(ports.aws, "AmazonSQS.CreateQueue", #"{"QueueName":"late"}"#)
+            // The retry's backoff passes on the host's clock, not the wall's.
+            try await advanceClock(ports.aws, seconds: 120)
             let messages = try await receive(ports.aws, queue: "late", wait: 20)
             let body = try JSONSerialization.jsonObject(with: Data((messages.first?["Body"] as? String ?? "").utf8))
             #expect((body as? [String: Any])?["id"] as? String == eventID)
@@ -105,8 +108,8 @@ import Testing
     }
 
     @Test func retriesRunOutIntoTheDeadLetterQueueForEveryKindOfTarget() async throws {
-        let configuration = testConfiguration(eventBridgeRetryDelay: .milliseconds(20))
-        try await withHost(Topology(), configuration: configuration) { host, ports in
+        try await withHost(Topology(), configuration: testConfiguration(eventBridgeRetryDelay: .seconds(60))) {
+            host, ports in
             _ = try await awsJSON(ports.aws, "AmazonSQS.CreateQueue", #"{"QueueName":"rule-dlq"}"#)
             let policy = #""RetryPolicy":{"MaximumRetryAttempts":2},"DeadLetterConfig":{"Arn":"\#(Self.dlqARN)"}"#
             try await rule(
@@ -117,11 +120,11 @@ import Testing
                     #"{"Id":"l","Arn":"arn:aws:logs:us-east-1:000000000000:log-group:/aws/events/none",\#(policy)}"#,
                 ].joined(separator: ","))
             try await put(ports.aws)
+            // Each advance of the host's clock passes every retry's backoff at once.
             var messages: [[String: Any]] = []
-            while messages.count < 3 {
-                let more = try await receive(ports.aws, queue: "rule-dlq", wait: 20)
-                guard !more.isEmpty else { break }
-                messages += more
+            for _ in 0..<10 where messages.count < 3 {
+                try await advanceClock(ports.aws, seconds: 3600)
+                messages += try await receive(ports.aws, queue: "rule-dlq", wait: 1)
             }
             let byTarget = Dictionary(
                 messages.map { (attributes($0)["TARGET_ARN"] ?? "", attributes($0)) }, uniquingKeysWith: { a, _ in a })

@@ -153,6 +153,14 @@ func topology(
     return Topology(functions: [function], httpAPIs: api.map { [$0] } ?? [])
 }
 
+/// Moves the host's clock forward (`POST /_host/clock/advance`): what fell due has run when it returns.
+func advanceClock(_ port: Int, seconds: Int) async throws {
+    let response = try await http(
+        "POST", "http://127.0.0.1:\(port)/_host/clock/advance", headers: [("Content-Type", "application/json")],
+        body: Array(#"{"seconds":\#(seconds)}"#.utf8))
+    guard response.status == 200 else { throw TestFailure("clock advance: \(response.status) \(response.text)") }
+}
+
 /// Calls an AWS JSON-protocol operation on the host's endpoint; a non-200 answer throws with its body.
 func awsJSON(_ port: Int, _ target: String, _ body: String) async throws -> [String: Any] {
     let response = try await awsJSONResponse(port, target, body)
