@@ -208,7 +208,8 @@ public final class HostRuntime: Sendable {
         var apiID: String?
         let expectsAPI = !topology.httpAPIs.isEmpty
         let routers = [
-            dynamoDB.router, SQSAPI(store: sqsStore, base: lambda.awsEndpoint).router, eventBridge.router,
+            dynamoDB.router, SQSAPI(store: sqsStore, base: lambda.awsEndpoint, faults: faults).router,
+            eventBridge.router,
             LogsAPI(store: logsStore).router,
         ]
         let faultHook = FaultHook(injector: faults, next: configuration.operationHook)

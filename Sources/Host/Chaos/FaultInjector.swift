@@ -150,10 +150,13 @@ public final class FaultInjector: Sendable {
         var isEmpty: Bool { self == BatchFaults() }
     }
 
-    func batchFaults(queue: String, trace: String?) -> BatchFaults {
+    /// What a consumer of `queue` gets for one batch (`kinds`: what it can act out).
+    func batchFaults(
+        queue: String, trace: String?, kinds: [FaultRule.EventFault] = [.duplicate, .lostAck, .reorder, .delay]
+    ) -> BatchFaults {
         guard state.withLock({ $0.rules.contains { $0.fault != nil } }) else { return BatchFaults() }
         var faults = BatchFaults()
-        for kind in [FaultRule.EventFault.duplicate, .lostAck, .reorder, .delay] {
+        for kind in kinds {
             guard let rule = draw(kinds: [kind], service: "sqs", resource: queue) else { continue }
             switch kind {
             case .duplicate: faults.duplicate = true
@@ -197,6 +200,11 @@ public final class FaultInjector: Sendable {
     /// Whether the checkpoint after a pipe's or a stream mapping's delivered batch is lost (the batch comes again).
     func losesCheckpoint(service: String, resource: String, trace: String?) -> Bool {
         batchFault(.lostAck, service: service, resource: resource, trace: trace, "\(service) checkpoint lost")
+    }
+
+    /// Whether a DeleteMessage (or a batch of them) on `queue` is lost: answered, not done.
+    func losesAcknowledgement(queue: String, trace: String?) -> Bool {
+        batchFault(.lostAck, service: "sqs", resource: queue, trace: trace, "delete of \(queue)'s messages lost")
     }
 
     private func batchFault(

@@ -25,7 +25,9 @@ final class SQSAPI: Sendable {
         self.init(store: store, base: SharedValue(baseURL))
     }
 
-    init(store: SQSStore, base: SharedValue<String>) {
+    /// - Parameter faults: the fault list, whose `sqs` event-flow rules also act on the API's consumers (duplicate,
+    ///   reorder and delay on ReceiveMessage; lostAck on DeleteMessage and DeleteMessageBatch).
+    init(store: SQSStore, base: SharedValue<String>, faults: FaultInjector? = nil) {
         self.store = store
         self.base = base
         var router = AWSJSONRouter(
@@ -46,7 +48,7 @@ final class SQSAPI: Sendable {
             internalFailure: {
                 SQSError(type: "InternalError", queryCode: "InternalError", message: $0, status: 500, fault: "Receiver")
             })
-        let operations = SQSOperations(store: store, base: base)
+        let operations = SQSOperations(store: store, base: base, faults: faults)
         router.on(SQS.CreateQueue.self, operations.createQueue)
         router.on(SQS.GetQueueUrl.self, operations.getQueueUrl)
         router.on(SQS.ListQueues.self, operations.listQueues)
@@ -89,6 +91,7 @@ final class SQSAPI: Sendable {
 struct SQSOperations: Sendable {
     let store: SQSStore
     let base: SharedValue<String>
+    var faults: FaultInjector? = nil
     /// FIFO receives by `ReceiveRequestAttemptId` (queue and id → when, and what it returned): a retry within 5
     /// minutes gets the same messages and receipt handles while none of them changed.
     let attempts = SharedValue<[String: (at: Date, messages: [SQSReceivedMessage])]>([:])
@@ -311,7 +314,7 @@ struct SQSOperations: Sendable {
             let remaining = clock.now.duration(to: deadline)
             if !result.messages.isEmpty || remaining <= .zero || Task.isCancelled {
                 if let attempt, !result.messages.isEmpty { remember(attempt, result.messages) }
-                return render(result.messages, input)
+                return render(try await injectFaults(result.messages, queue: queue), input)
             }
             var timeout = remaining
             if let next = result.nextVisibleAt {
@@ -320,6 +323,33 @@ struct SQSOperations: Sendable {
             }
             await commits.wait(after: version, timeout: timeout)
         }
+    }
+
+    // MARK: faults
+
+    /// The fault list's `sqs` rules on a ReceiveMessage's messages: `reorder` shuffles them (a FIFO group keeps its
+    /// order), `delay` holds the answer back, `duplicate` makes them visible again at once, so that the next receive
+    /// (this consumer's or another's) gets them a second time (standard queues: a FIFO queue receives once, as AWS
+    /// guarantees).
+    private func injectFaults(_ messages: [SQSReceivedMessage], queue: SQSQueue) async throws -> [SQSReceivedMessage] {
+        guard let faults, !messages.isEmpty else { return messages }
+        let drawn = faults.batchFaults(
+            queue: queue.name, trace: messages.lazy.compactMap { $0.attributes["AWSTraceHeader"] }.first,
+            kinds: [.duplicate, .reorder, .delay])
+        guard !drawn.isEmpty else { return messages }
+        var messages = messages
+        if drawn.reorder { messages = faults.shuffled(messages) { $0.attributes["MessageGroupId"] } }
+        if drawn.duplicate, !queue.isFifo {
+            _ = try store.changeVisibilityBatch(queue: queue.name, messages.map { ($0.receiptHandle, 0) })
+        }
+        if drawn.delayMilliseconds > 0 { try await Task.sleep(for: .milliseconds(drawn.delayMilliseconds)) }
+        return messages
+    }
+
+    /// Whether a `lostAck` rule loses this delete: it answers success and the messages stay, to come back after
+    /// their visibility timeout.
+    private func losesDelete(queue: String) -> Bool {
+        faults?.losesAcknowledgement(queue: queue, trace: AWSRequestTrace.header) ?? false
     }
 
     /// The messages an earlier receive with this attempt id returned, if it was within 5 minutes and every one of
@@ -382,14 +412,19 @@ struct SQSOperations: Sendable {
     }
 
     func deleteMessage(_ input: SQS.DeleteMessageRequest) throws -> AWSEmptyShape {
-        try store.delete(queue: try name(of: input.queueUrl), receiptHandle: input.receiptHandle)
+        let name = try name(of: input.queueUrl)
+        if losesDelete(queue: name) { return AWSEmptyShape() }
+        try store.delete(queue: name, receiptHandle: input.receiptHandle)
         return AWSEmptyShape()
     }
 
     func deleteMessageBatch(_ input: SQS.DeleteMessageBatchRequest) throws -> SQS.DeleteMessageBatchResult {
         try Self.checkBatchIds(input.entries.map(\.id), entry: "DeleteMessageBatchRequestEntry")
-        let results = try store.deleteBatch(
-            queue: try name(of: input.queueUrl), receiptHandles: input.entries.map(\.receiptHandle))
+        let name = try name(of: input.queueUrl)
+        let results =
+            losesDelete(queue: name)
+            ? input.entries.map { _ in Result<Void, SQSError>.success(()) }
+            : try store.deleteBatch(queue: name, receiptHandles: input.entries.map(\.receiptHandle))
         var output = SQS.DeleteMessageBatchResult(successful: [], failed: [])
         for (entry, result) in zip(input.entries, results) {
             switch result {

@@ -309,6 +309,50 @@ import Testing
         }
     }
 
+    /// A client's own ReceiveMessage and DeleteMessage get the queue's faults too: a message received twice, a
+    /// delete answered but not done.
+    @Test func anAPIConsumerGetsDuplicatesAndLosesDeletes() async throws {
+        try await withHost(Topology()) { _, ports in
+            let url = try #require(
+                try await awsJSON(ports.aws, "AmazonSQS.CreateQueue", #"{"QueueName":"jobs"}"#)["QueueUrl"] as? String)
+            func send(_ body: String) async throws {
+                _ = try await awsJSON(
+                    ports.aws, "AmazonSQS.SendMessage", #"{"QueueUrl":"\#(url)","MessageBody":"\#(body)"}"#)
+            }
+            func receive() async throws -> [(id: String, handle: String)] {
+                let received = try await awsJSON(
+                    ports.aws, "AmazonSQS.ReceiveMessage", #"{"QueueUrl":"\#(url)","MaxNumberOfMessages":10}"#)
+                return (received["Messages"] as? [[String: Any]] ?? []).map {
+                    ($0["MessageId"] as? String ?? "", $0["ReceiptHandle"] as? String ?? "")
+                }
+            }
+            _ = try await chaos(ports.aws, "POST", "faults", #"[{"service":"sqs","fault":"duplicate","queue":"jobs"}]"#)
+            try await send("one")
+            let first = try await receive()
+            _ = try await chaos(ports.aws, "POST", "faults", "[]")
+            let again = try await receive()  // within its visibility timeout: only a duplicate delivers it again
+            #expect(first.count == 1 && again.map(\.id) == first.map(\.id))
+            #expect(again.first?.handle != first.first?.handle)
+
+            _ = try await chaos(ports.aws, "POST", "faults", #"[{"service":"sqs","fault":"lostAck"}]"#)
+            _ = try await awsJSON(
+                ports.aws, "AmazonSQS.DeleteMessage",
+                #"{"QueueUrl":"\#(url)","ReceiptHandle":"\#(again.first?.handle ?? "")"}"#)
+            _ = try await chaos(ports.aws, "POST", "faults", "[]")
+            #expect(try await receive().isEmpty)  // in flight still: the delete answered but did not happen
+            try await advanceClock(ports.aws, seconds: 31)
+            let back = try await receive()
+            #expect(back.map(\.id) == first.map(\.id))
+            _ = try await awsJSON(
+                ports.aws, "AmazonSQS.DeleteMessage",
+                #"{"QueueUrl":"\#(url)","ReceiptHandle":"\#(back.first?.handle ?? "")"}"#)
+            try await advanceClock(ports.aws, seconds: 31)
+            #expect(try await receive().isEmpty)  // deleted this time
+            let injected = try await chaos(ports.aws, "GET", "injected")
+            #expect(injected.1 == #"{"duplicate":1,"lostAck":1}"#)
+        }
+    }
+
     @Test func aMappingsBatchIsDeliveredTwiceOrComesBackWhenItsAckIsLost() async throws {
         let function = try builtProduct("TestFunction")
         let text = #"""
