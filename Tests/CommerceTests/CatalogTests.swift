@@ -34,6 +34,32 @@ import Foundation
         #expect(event.kind == .created && event.product == product)
     }
 
+    /// The request's x-correlation-id reaches the product's event and comes back in the response's header; one is
+    /// made when the request has none, and a malformed one is refused.
+    @Test func theRequestsCorrelationIdGoesOnTheEvent() throws {
+        let database = FakeDatabase()
+        let api = CatalogApi(service(database))
+        let created = api.respond(
+            routeKey: "POST /catalog/products", pathParameters: [:],
+            body: #"{"name":"Pears","category":"fruit","price":4}"#, headers: ["x-correlation-id": "catalog-1"],
+            logger: quietLogger)
+        #expect(created.statusCode == 201 && created.headers?["x-correlation-id"] == "catalog-1")
+        let log = try #require(database.transactions.first?.transactItems[1].put)
+        #expect(log.item["correlationId"] == .s("catalog-1"))
+        #expect(ProductEvent(item: log.item)?.correlationId == "catalog-1")
+
+        let made = api.respond(
+            routeKey: "POST /catalog/products", pathParameters: [:],
+            body: #"{"name":"Plums","category":"fruit","price":2}"#, logger: quietLogger)
+        let madeId = try #require(made.headers?["x-correlation-id"])
+        #expect(database.transactions.last?.transactItems[1].put?.item["correlationId"] == .s(madeId))
+
+        let refused = api.respond(
+            routeKey: "POST /catalog/products", pathParameters: [:], body: "{}", headers: ["x-correlation-id": "a b"],
+            logger: quietLogger)
+        #expect(refused.statusCode == 400 && database.transactions.count == 2)
+    }
+
     @Test func anUpdateWritesTheNextVersionOnTheOneItRead() throws {
         let database = FakeDatabase()
         database.getResult = .success(GetItemOutput(item: pears.attributes))

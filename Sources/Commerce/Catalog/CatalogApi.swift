@@ -40,7 +40,7 @@ public struct CatalogService {
         self.now = now
     }
 
-    public func create(body: JSONValue?) throws(CommerceError) -> Product {
+    public func create(body: JSONValue?, correlationId: String? = nil) throws(CommerceError) -> Product {
         let fields = try Fields(body).productFields()
         let product = Product(
             productId: newIdentifier(), name: fields.name, category: fields.category, price: fields.price, version: 1,
@@ -51,16 +51,19 @@ public struct CatalogService {
                     item: product.attributes, tableName: tableName, conditionExpression: "attribute_not_exists(#id)",
                     expressionAttributeNames: ["#id": "productId"])),
             event: ProductEvent(
-                kind: .created, product: product, eventId: newIdentifier(), occurredAt: product.updatedAt))
+                kind: .created, product: product, eventId: newIdentifier(), occurredAt: product.updatedAt,
+                correlationId: correlationId))
         return product
     }
 
-    public func update(productId: String?, body: JSONValue?) throws(CommerceError) -> Product {
+    public func update(productId: String?, body: JSONValue?, correlationId: String? = nil) throws(CommerceError)
+        -> Product
+    {
         let request = try Fields(body)
         guard ["name", "category", "price"].contains(where: request.has) else {
             throw .invalidArguments("name, category or price must be given")
         }
-        return try change(productId) { product throws(CommerceError) in
+        return try change(productId, correlationId: correlationId) { product throws(CommerceError) in
             var next = product
             if request.has("name") {
                 next.name = try request.string("name", minimum: 1, trimmed: true)
@@ -72,8 +75,8 @@ public struct CatalogService {
         }
     }
 
-    public func delete(productId: String?) throws(CommerceError) -> Product {
-        try change(productId) { product throws(CommerceError) in (.deleted, product) }
+    public func delete(productId: String?, correlationId: String? = nil) throws(CommerceError) -> Product {
+        try change(productId, correlationId: correlationId) { product throws(CommerceError) in (.deleted, product) }
     }
 
     public func get(productId: String?) throws(CommerceError) -> Product {
@@ -112,7 +115,8 @@ public struct CatalogService {
     /// Reads the product, applies `transform`, and writes the result (or deletes the product) with its event, on
     /// the condition that nobody changed the product meanwhile.
     func change(
-        _ productId: String?, _ transform: (Product) throws(CommerceError) -> (ProductEvent.Kind, Product)
+        _ productId: String?, correlationId: String? = nil,
+        _ transform: (Product) throws(CommerceError) -> (ProductEvent.Kind, Product)
     ) throws(CommerceError) -> Product {
         try withOptimisticRetries(
             attempts: Self.attempts,
@@ -140,7 +144,9 @@ public struct CatalogService {
                         expressionAttributeNames: names, expressionAttributeValues: values))
             try self.write(
                 write,
-                event: ProductEvent(kind: kind, product: next, eventId: newIdentifier(), occurredAt: next.updatedAt))
+                event: ProductEvent(
+                    kind: kind, product: next, eventId: newIdentifier(), occurredAt: next.updatedAt,
+                    correlationId: correlationId))
         }.2
     }
 
@@ -164,22 +170,29 @@ public struct CatalogApi: LambdaHandler {
     public func handle(_ event: APIGatewayV2Request, context: LambdaContext) async throws -> APIGatewayV2Response {
         respond(
             routeKey: event.routeKey, pathParameters: event.pathParameters ?? [:], body: event.body,
-            logger: context.logger)
+            headers: event.headers, logger: context.logger)
     }
 
+    /// Answers a route; the request's `x-correlation-id` (made when absent, echoed in the response) goes on every
+    /// log line and on the product's event.
     public func respond(
-        routeKey: String, pathParameters: [String: String], body: String?, logger: LambdaLogger = LambdaLogger()
+        routeKey: String, pathParameters: [String: String], body: String?, headers: [String: String] = [:],
+        logger: LambdaLogger = LambdaLogger()
     ) -> APIGatewayV2Response {
         let productId = pathParameters["productId"]
-        let logger = logger.with("productId", productId)
+        var logger = logger.with("productId", productId)
+        var correlationId: String?
         do throws(CommerceError) {
+            let correlation = try CorrelationID.of(headers: headers)
+            correlationId = correlation
+            logger = logger.with("correlationId", correlation)
             let json = parseJSON(body)
             let (status, output): (Int, JSONOutput) =
                 switch routeKey {
-                case "POST /catalog/products": (201, try service.create(body: json).json)
+                case "POST /catalog/products": (201, try service.create(body: json, correlationId: correlation).json)
                 case "PUT /catalog/products/{productId}":
-                    (200, try service.update(productId: productId, body: json).json)
-                case "DELETE /catalog/products/{productId}": (200, try deleted(productId))
+                    (200, try service.update(productId: productId, body: json, correlationId: correlation).json)
+                case "DELETE /catalog/products/{productId}": (200, try deleted(productId, correlationId: correlation))
                 case "GET /catalog/products/{productId}": (200, try service.get(productId: productId).json)
                 case "GET /catalog/categories/{category}/products":
                     (
@@ -191,14 +204,17 @@ public struct CatalogApi: LambdaHandler {
                 default: throw CommerceError(.notFound, "no catalog route \(routeKey)")
                 }
             logger.info("Answered \(status)")
-            return APIGatewayV2Response(statusCode: status, body: output.text)
+            return APIGatewayV2Response(
+                statusCode: status, headers: [CorrelationID.header: correlation], body: output.text)
         } catch {
-            return errorResponse(error, logger: logger)
+            var response = errorResponse(error, logger: logger)
+            if let correlationId { response.headers = [CorrelationID.header: correlationId] }
+            return response
         }
     }
 
-    func deleted(_ productId: String?) throws(CommerceError) -> JSONOutput {
-        let deleted = try service.delete(productId: productId)
+    func deleted(_ productId: String?, correlationId: String? = nil) throws(CommerceError) -> JSONOutput {
+        let deleted = try service.delete(productId: productId, correlationId: correlationId)
         return .object([
             ("productId", .string(deleted.productId)), ("deleted", .bool(true)),
             ("version", .number(Double(deleted.version))),

@@ -131,8 +131,12 @@ public struct CatalogViewWorker: LambdaByteHandler {
             let sequenceNumber = record.dynamodb.sequenceNumber ?? ""
             guard let item = record.dynamodb.newImage, let event = ProductEvent(item: item) else { continue }
             // (a REMOVE record, or not a product event: nothing to apply)
+            let logger = logger.with("productId", event.product.productId).with("correlationId", event.correlationId)
             do throws(CommerceError) {
-                if try view.apply(event) { applied += 1 }
+                if try view.apply(event) {
+                    applied += 1
+                    logger.info("Applied \(event.kind.rawValue) version \(event.product.version)")
+                }
             } catch {
                 logger.warn("Event \(event.eventId) failed, retried from \(sequenceNumber): \(error)")
                 return .object([

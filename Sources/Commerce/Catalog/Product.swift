@@ -71,22 +71,28 @@ public struct ProductEvent: Equatable, Sendable {
     public var product: Product
     public var eventId: String
     public var occurredAt: String
+    /// The request's `x-correlation-id` (made when absent), as every event of the system carries it.
+    public var correlationId: String?
 
-    public init(kind: Kind, product: Product, eventId: String, occurredAt: String) {
+    public init(kind: Kind, product: Product, eventId: String, occurredAt: String, correlationId: String? = nil) {
         self.kind = kind
         self.product = product
         self.eventId = eventId
         self.occurredAt = occurredAt
+        self.correlationId = correlationId
     }
 
-    /// The log's item: the product's key, the event's envelope, and the product.
+    /// The log's item: the product's key, the event's envelope (its `version` is the product's, the order of
+    /// event-carried state), and the product.
     var item: DynamoDBItem {
-        [
+        var item: DynamoDBItem = [
             "productId": .s(product.productId), "eventType": .s(kind.rawValue), "eventId": .s(eventId),
             "version": numberAttribute(product.version), "occurredAt": .s(occurredAt),
             "product": .m(product.attributes),
             "deleted": .bool(kind == .deleted), "producer": .s("CatalogApi"),
         ]
+        if let correlationId { item["correlationId"] = .s(correlationId) }
+        return item
     }
 
     /// Nil for an item that is not a product event.
@@ -94,7 +100,9 @@ public struct ProductEvent: Equatable, Sendable {
         guard let kind = item.string("eventType").flatMap(Kind.init(rawValue:)), case .m(let state)? = item["product"],
             let product = Product(item: state), let eventId = item.string("eventId")
         else { return nil }
-        self.init(kind: kind, product: product, eventId: eventId, occurredAt: item.string("occurredAt") ?? "")
+        self.init(
+            kind: kind, product: product, eventId: eventId, occurredAt: item.string("occurredAt") ?? "",
+            correlationId: item.string("correlationId"))
     }
 }
 
