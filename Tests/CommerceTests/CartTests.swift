@@ -64,6 +64,8 @@ import Foundation
         #expect(detail["eventId"] == .string(message.item.string("messageId") ?? "-"))
         #expect(detail["correlationId"] == .string("corr-1") && detail["eventType"] == .string("CartCreated"))
         #expect(detail["occurred"] == .string(fixedNow) && detail["items"]?.arrayValue?.count == 2)
+        // The forwarder reads the id back for its log lines.
+        #expect(OutboxMessage(newImage: message.item)?.correlationId == "corr-1")
     }
 
     @Test(arguments: [

@@ -68,6 +68,12 @@ public struct OutboxMessage: Equatable, Sendable {
         self.detail = detail
     }
 
+    /// The correlation id of the envelope in its detail (nil when it carries none).
+    public var correlationId: String? {
+        if case .string(let id)? = parseJSON(detail)?["correlationId"] { return id }
+        return nil
+    }
+
     /// Nil for an image that is not an outbox message.
     public init?(newImage: DynamoDBItem) {
         guard let messageId = newImage.string("messageId"), let detailType = newImage.string("detailType"),

@@ -109,6 +109,8 @@ public struct OutboxForwarder {
             for (index, (sequenceNumber, message)) in chunk.enumerated() {
                 if index < accepted.count && accepted[index] {
                     outcome.forwarded.append(message.messageId)
+                    logger.with("correlationId", message.correlationId)
+                        .info("Forwarded \(message.detailType) \(message.messageId)")
                 } else {
                     outcome.refused.append(message.messageId)
                     if outcome.failure == nil { outcome.failure = sequenceNumber }
