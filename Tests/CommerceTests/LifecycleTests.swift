@@ -461,6 +461,9 @@ func raisedEvents(_ database: FakeDatabase) -> [String] {
         #expect(put.item.string("message") == "Your order ORD001 (20 × APPLES) " + text)
         #expect(put.item["correlationId"] == .s("c-7") && put.item["userId"] == .s("MARIA"))
         #expect(put.conditionExpression == "attribute_not_exists(#pk) AND attribute_not_exists(#sk)")
+        // The record names its event without looking like one: the bus's rules route the table's INSERTs by
+        // `eventName`, and a record with one came back to every worker of that event (and to this one's DLQ).
+        #expect(put.item["eventName"] == nil && put.item["sourceEvent"] == .s(event.rawValue))
     }
 
     @Test func aShipmentNamesItsCarrierAndTrackingAndACancellationItsReason() throws {
@@ -489,5 +492,77 @@ func raisedEvents(_ database: FakeDatabase) -> [String] {
         broken["eventData"] = .m(["orderId": .s("ORD001")])
         #expect(
             failure { try worker(FakeDatabase()).process(newImage: broken, logger: quietLogger) }?.transient == true)
+    }
+}
+
+/// A request about an existing order without its own `x-correlation-id` adopts the order's: its events, its log
+/// lines and its answer's header carry it, whether the request succeeds or fails after the adoption.
+@Suite struct AdoptedCorrelationTests {
+    /// The order ORD001 placed under `order-corr`, and its shipment in `shipment` status if any.
+    func database(shipment: ShipmentStatus? = nil) -> FakeDatabase {
+        let database = FakeDatabase()
+        var placed = placedEvent()
+        placed["correlationId"] = .s("order-corr")
+        database.stored(placed)
+        if let shipment { database.stored(storedShipment(shipment)) }
+        return database
+    }
+
+    func deliver(_ database: FakeDatabase, headers: [String: String] = [:]) -> APIGatewayV2Response {
+        APIController(DeliverShipmentApi(eventStore: enveloped(database, correlationId: nil)))
+            .respond(toBody: #"{"orderId":"ORD001"}"#, headers: headers, logger: quietLogger)
+    }
+
+    func cancel(_ database: FakeDatabase) -> APIGatewayV2Response {
+        APIController(CancelOrderApi(eventStore: enveloped(database, correlationId: nil)))
+            .respond(toBody: #"{"orderId":"ORD001"}"#, headers: [:], logger: quietLogger)
+    }
+
+    @Test func aFailureAfterTheAdoptionAnswersUnderTheOrdersId() {
+        // The delivery of a cancelled order's shipment: 409, once the order's id was adopted.
+        let cancelledOrder = database(shipment: .shipped)
+        cancelledOrder.transactionResult = .failure(cancelled(["None", "ConditionalCheckFailed"]))
+        let refused = deliver(cancelledOrder)
+        #expect(refused.statusCode == 409)
+        #expect(refused.headers?["x-correlation-id"] == "order-corr")
+        // The caller's own id is kept, refused or not.
+        #expect(deliver(cancelledOrder, headers: ["x-correlation-id": "mine"]).headers?["x-correlation-id"] == "mine")
+        // A cancellation that fails to be written (500) answers under the order's id too.
+        let unwritten = database()
+        unwritten.transactionResult = .failure(cancelled(["TransactionConflict", "None"]))
+        let failed = cancel(unwritten)
+        #expect(failed.statusCode == 500 && failed.headers?["x-correlation-id"] == "order-corr")
+        // Refused before there is an order to adopt from (no shipment): the id made for the request.
+        let unknown = deliver(FakeDatabase())
+        #expect(unknown.statusCode == 404)
+        let made = unknown.headers?["x-correlation-id"]
+        #expect(made != nil && made != "order-corr")
+    }
+
+    @Test func aSuccessAfterTheAdoptionAnswersAndRaisesUnderTheOrdersId() throws {
+        let again = database()
+        again.transactionResult = .failure(cancelled(["ConditionalCheckFailed", "None"]))
+        let answer = cancel(again)
+        #expect(answer.statusCode == 202 && answer.headers?["x-correlation-id"] == "order-corr")
+        let delivered = database(shipment: .shipped)
+        #expect(deliver(delivered).headers?["x-correlation-id"] == "order-corr")
+        #expect(delivered.puts.last?.item["correlationId"] == .s("order-corr"))
+    }
+
+    @Test func theLinesAfterTheAdoptionCarryTheAdoptedId() {
+        // The request's logger was made under the id made for it; the service logs with the adopted one.
+        let request = LambdaLogger().with("orderId", "ORD001").with("correlationId", "made-for-the-request")
+        var correlation = Correlation(id: "made-for-the-request", isGiven: false)
+        correlation.adopt(orderCorrelation: "order-corr")
+        let line = correlation.logger(request).render(.info, "Order ORD001 was already cancelled", timestamp: fixedNow)
+        #expect(line.hasSuffix("\torderId=ORD001 correlationId=order-corr"), "\(line)")
+        // A caller's own id is never replaced.
+        var given = Correlation(id: "mine", isGiven: true)
+        given.adopt(orderCorrelation: "order-corr")
+        #expect(given.id == "mine")
+        // An order placed before the envelope (no id of its own) keeps the request's.
+        var old = Correlation(id: "made-for-the-request", isGiven: false)
+        old.adopt(orderCorrelation: nil)
+        #expect(old.id == "made-for-the-request")
     }
 }

@@ -83,6 +83,9 @@ public struct NotifyOrderWorker: WorkerService {
         guard let kind = NotificationKind(event.eventName) else { return }
         let data = event.eventData
         let now = now()
+        // The event it was made from is `sourceEvent`, never `eventName`: the table's stream goes to the bus, whose
+        // rules route every INSERT by `NewImage.eventName`, so a record named like an event would reach the workers
+        // as one (NotifyOrderWorker itself could not render it and sent it to its DLQ).
         var item = Keys.notification(orderId: data.orderId, kind: kind.rawValue)
             .merging(
                 Keys.typeAttributes(
@@ -90,7 +93,7 @@ public struct NotifyOrderWorker: WorkerService {
             )
             .merging([
                 "orderId": .s(data.orderId), "userId": .s(data.userId), "kind": .s(kind.rawValue),
-                "channel": .s("EMAIL"), "message": .s(message), "eventName": .s(event.eventName.rawValue),
+                "channel": .s("EMAIL"), "message": .s(message), "sourceEvent": .s(event.eventName.rawValue),
                 "createdAt": .s(now), "updatedAt": .s(now),
             ])
         if let correlationId = event.correlationId { item["correlationId"] = .s(correlationId) }

@@ -26,6 +26,7 @@ public struct CancelOrderApi: CorrelatedAPIService {
         else { throw CommerceError(.notFound, "order \(orderId) was never placed") }
         let data = try OrderData(validating: Fields(Fields(members: unmarshalled(placed)).members["eventData"]))
         correlation.adopt(orderCorrelation: placed.string("correlationId"))
+        let logger = correlation.logger(logger)
         let correlationId = correlation.id
         let eventStore = eventStore.correlated(correlationId)
         let now = eventStore.now()

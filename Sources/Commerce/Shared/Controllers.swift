@@ -65,10 +65,15 @@ public struct Correlation: Sendable, Equatable {
         self.isGiven = isGiven
     }
 
-    /// A request about an order: the order's own id unless the caller named one.
+    /// A request about an order: the order's own id unless the caller named one. A service that logs after it
+    /// logs with ``logger(_:)``; the controller logs its answer or the failure, and returns the header, with the id
+    /// adopted.
     mutating func adopt(orderCorrelation: String?) {
         if !isGiven, let orderCorrelation { id = orderCorrelation }
     }
+
+    /// `logger` with this id on its lines (the request's logger was made before an adoption).
+    func logger(_ logger: LambdaLogger) -> LambdaLogger { logger.with("correlationId", id) }
 }
 
 /// The controller of every HTTP API (API Gateway HTTP API, payload 2.0): `InvalidArgumentsError` → 400
@@ -124,8 +129,9 @@ public struct APIController<Service: APIService>: LambdaHandler {
             if let userService = service as? any UserAPIService, let userId {
                 output = try userService.handle(body: json, userId: userId, logger: logger.with("userId", userId))
             } else if var known = correlation {
+                // The id the service adopted (the order's own), whether it answers or fails.
+                defer { correlation = known }
                 output = try service.handle(body: json, correlation: &known, logger: logger)
-                correlation = known
             } else {
                 output = try service.handle(body: json, logger: logger)
             }
