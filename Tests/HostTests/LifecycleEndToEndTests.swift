@@ -136,12 +136,22 @@ extension CommerceEndToEndTests {
     }
 
     /// The events of `orderId` as the table holds them, checked against `schemas/order-event.schema.json` by
-    /// Python's jsonschema (Draft 2020-12, with format checks).
-    func expectFitTheSchema(_ port: Int, orderId: String) async throws {
+    /// Python's jsonschema (Draft 2020-12, with format checks); `including` must be among them.
+    func expectFitTheSchema(_ port: Int, orderId: String, including: Set<String> = []) async throws {
+        try await expectFitTheSchema(port, pk: "EVENTS#ORDER_ID#\(orderId)", including: including)
+    }
+
+    /// The events of one partition of the event store (an order's, or a SKU's restocks: `EVENTS#SKU#<sku>`),
+    /// checked against the schema; `including` must be among their names.
+    func expectFitTheSchema(_ port: Int, pk: String, including: Set<String> = []) async throws {
         let answer = try await awsJSON(
             port, "DynamoDB_20120810.Query",
-            #"{"TableName":"commerce","KeyConditionExpression":"pk = :pk","ExpressionAttributeValues":{":pk":{"S":"EVENTS#ORDER_ID#\#(orderId)"}}}"#
+            #"{"TableName":"commerce","KeyConditionExpression":"pk = :pk","ExpressionAttributeValues":{":pk":{"S":"\#(pk)"}},"ConsistentRead":true}"#
         )
+        let names = Set(
+            (answer["Items"] as? [[String: Any]] ?? []).compactMap { Ledger.plain($0)["eventName"] as? String })
+        #expect(
+            names.isSuperset(of: including), "\(pk): \(names.sorted()) lacks \(including.subtracting(names).sorted())")
         let items = try JSONSerialization.data(withJSONObject: answer["Items"] ?? [])
         let file = NSTemporaryDirectory() + "events-\(UUID().uuidString).json"
         try items.write(to: URL(fileURLWithPath: file))
@@ -230,7 +240,25 @@ extension CommerceEndToEndTests {
             let refund = try #require(try await ledger.refund("PAID01"))
             #expect(refund["amount"] as? Double == 10 && refund["refundStatus"] as? String == "REFUNDED")
             #expect(try await ledger.refund("REJE01") == nil, "no refund without an accepted payment")
-            try await expectFitTheSchema(ports.aws, orderId: "DELV01")
+            // Every kind of event these orders raised fits the schema, the restocks' too (each compensation raises
+            // its event just after its write).
+            try await shop.eventually("the compensations' events are stored") {
+                let shipped = try await ledger.events("SHIP01").compactMap { $0["eventName"] as? String }
+                let delivered = try await ledger.events("DELV01").compactMap { $0["eventName"] as? String }
+                return shipped.contains("ORDER_SHIPMENT_CANCELED_EVENT")
+                    && shipped.contains("ORDER_STOCK_RETURNED_EVENT")
+                    && delivered.contains("ORDER_SHIPMENT_RETURNED_EVENT")
+                    && delivered.contains("ORDER_PAYMENT_REFUNDED_EVENT")
+            }
+            try await expectFitTheSchema(
+                ports.aws, orderId: "DELV01",
+                including: ["ORDER_DELIVERED_EVENT", "ORDER_SHIPMENT_RETURNED_EVENT", "ORDER_PAYMENT_REFUNDED_EVENT"])
+            try await expectFitTheSchema(
+                ports.aws, orderId: "SHIP01",
+                including: ["ORDER_SHIPMENT_CANCELED_EVENT", "ORDER_STOCK_RETURNED_EVENT", "ORDER_CANCELED_EVENT"])
+            try await expectFitTheSchema(ports.aws, orderId: "DEPL01", including: ["ORDER_STOCK_DEPLETED_EVENT"])
+            try await expectFitTheSchema(ports.aws, orderId: "REJE01", including: ["ORDER_PAYMENT_REJECTED_EVENT"])
+            try await expectFitTheSchema(ports.aws, pk: "EVENTS#SKU#PEARS", including: ["SKU_RESTOCKED_EVENT"])
         }
     }
 
