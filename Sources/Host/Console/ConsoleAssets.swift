@@ -23,7 +23,7 @@ enum ConsoleAssets {
         table { border-collapse:collapse; background:#fff; width:100%; margin:6px 0; }
         th, td { border-bottom:1px solid var(--line); padding:5px 8px; text-align:left; vertical-align:top; }
         th { background:#eef1f5; font-weight:600; font-size:12px; color:var(--muted); }
-        td form, form.inline { display:inline; }
+        td form, form.inline { display:inline; } td button { white-space:nowrap; }
         tr.off td { color:var(--muted); } tr.off code { text-decoration:line-through; }
         pre { background:#0f172a; color:#e2e8f0; padding:8px; border-radius:4px; overflow:auto; max-height:420px; font-size:12px; }
         pre.log { max-height:600px; white-space:pre-wrap; }
