@@ -74,10 +74,16 @@ public final class FaultInjector: Sendable {
         state.withLock { $0.entries = rules.map { ($0, true) } + $0.entries.filter { !$0.on } }
     }
 
-    /// Switches the rule at `index` of `entries` on or off; false when there is none.
-    func setSwitch(_ index: Int, on: Bool) -> Bool {
+    /// Switches the first rule written as `text` (its JSON, as `entries` shows it) that is not yet `on` on or off;
+    /// false when there is none. By its text, not its place: a page read before the list changed switches the
+    /// rule it showed, or nothing.
+    func setSwitch(rule text: String, on: Bool) -> Bool {
         state.withLock { state in
-            guard state.entries.indices.contains(index) else { return false }
+            guard
+                let index = state.entries.firstIndex(where: {
+                    $0.on != on && EventBridgeInput.text($0.rule.original) == text
+                })
+            else { return false }
             state.entries[index].on = on
             return true
         }
@@ -106,7 +112,9 @@ public final class FaultInjector: Sendable {
             return state.latencyMilliseconds
         }
         if milliseconds > 0 {
-            record("latency", resource: resource, detail: "\(milliseconds) ms of latency", trace: header)
+            record(
+                "latency", resource: resource, detail: "\(milliseconds) ms of latency", trace: header,
+                duration: Double(milliseconds) / 1000)
         }
         return milliseconds
     }
@@ -235,13 +243,15 @@ public final class FaultInjector: Sendable {
     }
 
     /// An injected fault as a hop of the trace it hit (or of none).
-    private func record(_ kind: String, resource: String, detail: String, trace header: String? = nil) {
+    private func record(
+        _ kind: String, resource: String, detail: String, trace header: String? = nil, duration: Double = 0
+    ) {
         guard let tracer else { return }
         let context = (header ?? AWSRequestTrace.header).flatMap(TraceSegment.parse)
         tracer.record(
             TraceHop(
                 traceID: context?.root, parentID: context?.parent, service: "chaos", operation: kind,
-                resource: resource, source: "fault injection", start: Date().timeIntervalSince1970, duration: 0,
+                resource: resource, source: "fault injection", start: Date().timeIntervalSince1970, duration: duration,
                 status: .fault, error: "injected fault: \(detail)"))
     }
 }

@@ -528,10 +528,11 @@ struct Console: Sendable {
                 + "value=\"\(value)\"><button id=\"\(id)\"\(danger ? " class=\"danger\"" : "")>\(label)</button></form>"
         }
         let rows = entries.enumerated().map { index, entry in
-            "<tr class=\"\(entry.on ? "on" : "off")\"><td>\(index + 1)</td><td>\(entry.on ? "on" : "off")</td>"
-                + "<td><code>\(HTML.escape(EventBridgeInput.text(entry.rule.original)))</code></td><td>"
+            let text = EventBridgeInput.text(entry.rule.original)
+            return "<tr class=\"\(entry.on ? "on" : "off")\"><td>\(index + 1)</td><td>\(entry.on ? "on" : "off")</td>"
+                + "<td><code>\(HTML.escape(text))</code></td><td>"
                 + button(
-                    entry.on ? "off" : "on", String(index), entry.on ? "switch off" : "switch on",
+                    entry.on ? "off" : "on", HTML.escape(text), entry.on ? "switch off" : "switch on",
                     id: "switch-\(index)")
                 + "</td></tr>"
         }
@@ -744,11 +745,11 @@ struct Console: Sendable {
             } else if let all = form["all"] {
                 faults.setAllSwitches(on: all == "on")
                 notice = all == "on" ? "Every rule is on." : "Every fault is off (the rules are kept, switched off)."
-            } else if let index = (form["on"] ?? form["off"]).flatMap({ Int($0) }) {
+            } else if let text = form["on"] ?? form["off"] {
                 let on = form["on"] != nil
                 notice =
-                    faults.setSwitch(index, on: on)
-                    ? "Rule \(index + 1) switched \(on ? "on" : "off")." : "There is no rule \(index + 1)."
+                    faults.setSwitch(rule: text, on: on)
+                    ? "Switched \(on ? "on" : "off"): \(text)" : "No rule \(text) to switch \(on ? "on" : "off")."
             } else {
                 do throws(FaultRuleError) {
                     let rules = try FaultInjector.parse(Data((form["rules"] ?? "[]").utf8))

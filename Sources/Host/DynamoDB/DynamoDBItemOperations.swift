@@ -827,6 +827,7 @@ final class DynamoDBItemOperations: Sendable {
             let item = try store.getItem(table: table.name, key: try Self.exactKey(get.key, table: table))
             responses.append(ItemResponse(item: item.map(expressions.project)))
             // A transactional read is a consistent one, twice over.
+            guard DynamoDBCapacity.isAsked(input.returnConsumedCapacity) else { continue }
             spent[table.name, default: DynamoDBCapacity()] =
                 spent[table.name, default: DynamoDBCapacity()]
                 + DynamoDBCapacity.read(item, consistent: true).scaled(by: 2)

@@ -29,7 +29,7 @@ final class FunctionLogShipper: Service, Sendable {
     private let capacity = 100_000
 
     /// The host's clock: lines are stamped by it, and retention counts by it.
-    private let now: @Sendable () -> Date
+    let now: @Sendable () -> Date
 
     init(logs: LogsStore, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.logs = logs

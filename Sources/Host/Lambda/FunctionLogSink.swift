@@ -18,6 +18,9 @@ public final class FunctionLogSink: Sendable {
         self.shipper = shipper
     }
 
+    /// The time function lines are stamped with: the host's clock when they go to CloudWatch Logs.
+    var now: Date { shipper?.now() ?? Date() }
+
     /// Whether anyone reads function lines (the terminal or CloudWatch Logs).
     var isReading: Bool { isEnabled || shipper != nil }
 

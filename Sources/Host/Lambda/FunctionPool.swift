@@ -416,7 +416,7 @@ final class FunctionPool: Sendable {
             server = started
             var environment = settings.environment
             environment["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:\(started.port)"
-            let logStream = Self.logStreamName()
+            let logStream = Self.logStreamName(at: sink.now)
             environment["AWS_LAMBDA_LOG_STREAM_NAME"] = logStream
             state.withLock { $0.slots[slotID]?.logStream = logStream }
             environment["AWS_ENDPOINT_URL"] = awsEndpoint.value
@@ -593,7 +593,7 @@ final class FunctionPool: Sendable {
             shipper.append(
                 group: logGroup, stream: stream,
                 logsJSON
-                    ? #"{"time":"\#(ISO8601.milliseconds(Date()))","type":"platform.start","record":{"requestId":"\#(invocation.requestID)","version":"$LATEST"}}"#
+                    ? #"{"time":"\#(ISO8601.milliseconds(sink.now))","type":"platform.start","record":{"requestId":"\#(invocation.requestID)","version":"$LATEST"}}"#
                     : "START RequestId: \(invocation.requestID) Version: $LATEST")
         }
         let timeout = settings.function.timeout
@@ -690,7 +690,7 @@ final class FunctionPool: Sendable {
                     if let initMilliseconds { metrics += #","initDurationMs":\#(Self.format(initMilliseconds))"# }
                     shipper.append(
                         group: logGroup, stream: completion.logStream,
-                        #"{"time":"\#(ISO8601.milliseconds(Date()))","type":"platform.report","record":{"requestId":"\#(invocation.requestID)","metrics":{\#(metrics)},"status":"\#(status)"}}"#
+                        #"{"time":"\#(ISO8601.milliseconds(sink.now))","type":"platform.report","record":{"requestId":"\#(invocation.requestID)","metrics":{\#(metrics)},"status":"\#(status)"}}"#
                     )
                 } else {
                     shipper.append(group: logGroup, stream: completion.logStream, end)
@@ -768,8 +768,8 @@ final class FunctionPool: Sendable {
         return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
-    private static func logStreamName() -> String {
-        let day = ISO8601.day(Date()).replacingOccurrences(of: "-", with: "/")
+    private static func logStreamName(at date: Date) -> String {
+        let day = ISO8601.day(date).replacingOccurrences(of: "-", with: "/")
         let hex = Identifiers.hex32()
         return "\(day)/[$LATEST]\(hex)"
     }

@@ -318,12 +318,17 @@ final class LogsStore: Sendable, ServiceStore {
                 "Log events in a single PutLogEvents request must be in chronological order.")
         }
         let ingestion = milliseconds
+        // Too old or too new by either clock: the host's (its retention and stamps) or the wall's (what clients and
+        // functions stamp by), so an advance of the host's clock does not refuse a client's events stamped now.
+        let wall = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        let oldest = min(ingestion, wall) - 14 * 86_400_000
+        let newest = max(ingestion, wall) + 2 * 3_600_000
         var result = PutResult()
         var kept: [(timestamp: Int64, message: String)] = []
         for (index, event) in events.enumerated() {
-            if event.timestamp < ingestion - 14 * 86_400_000 {
+            if event.timestamp < oldest {
                 result.tooOldEndIndex = index + 1
-            } else if event.timestamp > ingestion + 2 * 3_600_000 {
+            } else if event.timestamp > newest {
                 if result.tooNewStartIndex == nil { result.tooNewStartIndex = index }
             } else {
                 kept.append(event)

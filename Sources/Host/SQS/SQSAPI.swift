@@ -313,8 +313,9 @@ struct SQSOperations: Sendable {
                 queue: name, maxMessages: max, visibilityTimeout: input.visibilityTimeout)
             let remaining = clock.now.duration(to: deadline)
             if !result.messages.isEmpty || remaining <= .zero || Task.isCancelled {
-                if let attempt, !result.messages.isEmpty { remember(attempt, result.messages) }
-                return render(try await injectFaults(result.messages, queue: queue), input)
+                let messages = try await injectFaults(result.messages, queue: queue)
+                if let attempt, !messages.isEmpty { remember(attempt, messages) }
+                return render(messages, input)
             }
             var timeout = remaining
             if let next = result.nextVisibleAt {
@@ -333,9 +334,10 @@ struct SQSOperations: Sendable {
     /// guarantees).
     private func injectFaults(_ messages: [SQSReceivedMessage], queue: SQSQueue) async throws -> [SQSReceivedMessage] {
         guard let faults, !messages.isEmpty else { return messages }
+        // A single message has no order to change: reorder is not drawn (nor counted) for it.
         let drawn = faults.batchFaults(
             queue: queue.name, trace: messages.lazy.compactMap { $0.attributes["AWSTraceHeader"] }.first,
-            kinds: [.duplicate, .reorder, .delay])
+            kinds: messages.count > 1 ? [.duplicate, .reorder, .delay] : [.duplicate, .delay])
         guard !drawn.isEmpty else { return messages }
         var messages = messages
         if drawn.reorder { messages = faults.shuffled(messages) { $0.attributes["MessageGroupId"] } }
@@ -346,10 +348,14 @@ struct SQSOperations: Sendable {
         return messages
     }
 
-    /// Whether a `lostAck` rule loses this delete: it answers success and the messages stay, to come back after
-    /// their visibility timeout.
-    private func losesDelete(queue: String) -> Bool {
-        faults?.losesAcknowledgement(queue: queue, trace: AWSRequestTrace.header) ?? false
+    /// Whether a `lostAck` rule loses this delete of well-formed receipt handles on a queue that exists: it answers
+    /// success and the messages stay, to come back after their visibility timeout. (A delete that would fail
+    /// fails as it would.)
+    private func losesDelete(queue: String, receiptHandles: [String]) throws -> Bool {
+        guard let faults else { return false }
+        guard try store.queue(named: queue) != nil else { throw SQSError.queueDoesNotExist }
+        guard receiptHandles.allSatisfy({ SQSStore.messageId(ofReceiptHandle: $0) != nil }) else { return false }
+        return faults.losesAcknowledgement(queue: queue, trace: AWSRequestTrace.header)
     }
 
     /// The messages an earlier receive with this attempt id returned, if it was within 5 minutes and every one of
@@ -413,7 +419,7 @@ struct SQSOperations: Sendable {
 
     func deleteMessage(_ input: SQS.DeleteMessageRequest) throws -> AWSEmptyShape {
         let name = try name(of: input.queueUrl)
-        if losesDelete(queue: name) { return AWSEmptyShape() }
+        if try losesDelete(queue: name, receiptHandles: [input.receiptHandle]) { return AWSEmptyShape() }
         try store.delete(queue: name, receiptHandle: input.receiptHandle)
         return AWSEmptyShape()
     }
@@ -422,7 +428,7 @@ struct SQSOperations: Sendable {
         try Self.checkBatchIds(input.entries.map(\.id), entry: "DeleteMessageBatchRequestEntry")
         let name = try name(of: input.queueUrl)
         let results =
-            losesDelete(queue: name)
+            try losesDelete(queue: name, receiptHandles: input.entries.map(\.receiptHandle))
             ? input.entries.map { _ in Result<Void, SQSError>.success(()) }
             : try store.deleteBatch(queue: name, receiptHandles: input.entries.map(\.receiptHandle))
         var output = SQS.DeleteMessageBatchResult(successful: [], failed: [])

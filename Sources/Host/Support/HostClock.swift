@@ -2,9 +2,12 @@
 // (`POST /_host/clock/advance`), kept in the host database so that it survives restarts. It drives EventBridge
 // schedules, SQS (visibility timeouts, delays, retention, receive counts' timestamps), message move task rates, the
 // retries of asynchronous invocations and of EventBridge targets, DynamoDB stream records' creation times (so stream
-// pollers' batching windows, record ages and retry backoff count by it), SQS mappings' batching windows, event times
-// and DynamoDB TTL; an advance wakes every waiter so that what fell due runs at once. Function execution (deadlines,
-// `Lambda-Runtime-Deadline-Ms`), long-poll waits and traces stay in real time.
+// pollers' batching windows, record ages and retry backoff count by it), SQS mappings' batching windows, event times,
+// DynamoDB TTL and TransactWriteItems' idempotency window, CloudWatch Logs (function lines' stamps, their log stream
+// names and JSON records' times, retention), API Gateway's request times and its authorizers' result cache; an
+// advance wakes every waiter so that what fell due runs at once. Function execution (deadlines,
+// `Lambda-Runtime-Deadline-Ms`), long-poll waits and traces stay in real time. A client's PutLogEvents is judged too
+// old or too new by either clock, so an advance does not refuse events stamped by the wall clock.
 
 import Foundation
 import GRDB
