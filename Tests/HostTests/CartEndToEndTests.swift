@@ -145,7 +145,7 @@ extension CommerceEndToEndTests {
                     messages += 1
                 }
             }
-            try await shop.eventually("every message is logged", seconds: 90) {
+            try await shop.eventually("every message is logged") {
                 // Retries back off on the host's clock: moving it on ends the waits.
                 _ = try await http(
                     "POST", "http://127.0.0.1:\(ports.aws)/_host/clock/advance", body: Array(#"{"seconds":5}"#.utf8))

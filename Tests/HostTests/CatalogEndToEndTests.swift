@@ -104,7 +104,7 @@ extension CommerceEndToEndTests {
             }
             let source = try await catalog.source(categories)
             #expect(source.count == live.count)
-            try await shop.eventually("the view equals the catalog", seconds: 60) {
+            try await shop.eventually("the view equals the catalog") {
                 _ = try await http(
                     "POST", "http://127.0.0.1:\(ports.aws)/_host/clock/advance", body: Array(#"{"seconds":5}"#.utf8))
                 return try await catalog.view() == source

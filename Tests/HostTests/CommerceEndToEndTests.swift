@@ -71,10 +71,12 @@ import Testing
             return (listed.json["orderPayments"] as? [[String: Any]])?.first
         }
 
-        /// Waits (up to `seconds`: a bound for a hang, not a measure; a loaded CI machine can take long) until
-        /// `condition` holds; the system is asynchronous end to end.
+        /// Waits (up to `seconds`: a bound for a hang, not a measure) until `condition` holds; the system is
+        /// asynchronous end to end. Generous: in CI some forty hosts and their functions share two cores, the
+        /// commerce tests take about three minutes each there (seconds alone), and the one that delivers every event
+        /// four times once needed more than a minute for a single step.
         func eventually(
-            _ what: String, seconds: Int = 60, _ condition: () async throws -> Bool
+            _ what: String, seconds: Int = 240, _ condition: () async throws -> Bool
         ) async throws {
             let deadline = ContinuousClock.now + .seconds(seconds)
             while try await !condition() {

@@ -384,7 +384,7 @@ extension CommerceEndToEndTests {
                 }
             }
             let live = orders.enumerated().filter { $0.offset % 3 == 2 }.map(\.element)
-            try await shop.eventually("every order settles", seconds: 60) {
+            try await shop.eventually("every order settles") {
                 for id in orders {
                     let status = try await shop.status(id)
                     let expected = live.contains(id) ? "ORDER_PAYMENT_ACCEPTED_STATUS" : "ORDER_CANCELED_STATUS"

@@ -41,7 +41,7 @@ extension CommerceEndToEndTests {
 
             let restocks = ["APPLES": 40, "GRAPES": 25, "ORANGES": 15]
             for (sku, units) in restocks { #expect(try await shop.restock(sku, units, lot: "\(sku)-LOT1") == 202) }
-            try await shop.eventually("the stock is there", seconds: 60) {
+            try await shop.eventually("the stock is there") {
                 for (sku, units) in restocks where try await shop.units(sku) != units { return false }
                 return true
             }
@@ -57,7 +57,7 @@ extension CommerceEndToEndTests {
                 "ORDER_PAYMENT_ACCEPTED_STATUS", "ORDER_PAYMENT_REJECTED_STATUS", "ORDER_STOCK_DEPLETED_STATUS",
             ]
             var statuses: [String: String] = [:]
-            try await shop.eventually("every order reaches a final status", seconds: 120) {
+            try await shop.eventually("every order reaches a final status") {
                 for order in placed where statuses[order.id].map({ finals.contains($0) }) != true {
                     statuses[order.id] = try await shop.status(order.id)
                 }
@@ -74,7 +74,7 @@ extension CommerceEndToEndTests {
                 "POST", "http://127.0.0.1:\(ports.aws)/_host/clock/advance",
                 headers: [("Content-Type", "application/json")], body: Array(#"{"seconds":10}"#.utf8))
             #expect(advanced.status == 200)
-            try await shop.eventually("every work queue is empty", seconds: 60) {
+            try await shop.eventually("every work queue is empty") {
                 for queue in system.queues where !queue.name.hasSuffix("Dlq") {
                     let answer = try await awsJSON(
                         ports.aws, "AmazonSQS.GetQueueAttributes",
