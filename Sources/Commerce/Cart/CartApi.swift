@@ -156,12 +156,8 @@ public struct CartApi: LambdaHandler {
         userId: String?, logger: LambdaLogger = LambdaLogger()
     ) -> APIGatewayV2Response {
         let cartId = pathParameters["cartId"]
-        var logger = logger.with("cartId", cartId).with("userId", userId)
-        var correlationId: String?
-        do throws(CommerceError) {
-            let correlation = try CorrelationID.of(headers: headers)
-            correlationId = correlation
-            logger = logger.with("correlationId", correlation)
+        return correlatedResponse(headers: headers, logger: logger.with("cartId", cartId).with("userId", userId)) {
+            correlation, logger throws(CommerceError) in
             guard let userId else {
                 throw CommerceError(.unauthorized, "no signed-in user: the route has no authorizer")
             }
@@ -180,12 +176,7 @@ public struct CartApi: LambdaHandler {
                 default: throw CommerceError(.notFound, "no cart route \(routeKey)")
                 }
             logger.with("cartId", cart.cartId).info("Answered \(status)")
-            return APIGatewayV2Response(
-                statusCode: status, headers: [CorrelationID.header: correlation], body: cart.json.text)
-        } catch {
-            var response = errorResponse(error, logger: logger)
-            if let correlationId { response.headers = [CorrelationID.header: correlationId] }
-            return response
+            return APIGatewayV2Response(statusCode: status, body: cart.json.text)
         }
     }
 }

@@ -180,12 +180,8 @@ public struct CatalogApi: LambdaHandler {
         logger: LambdaLogger = LambdaLogger()
     ) -> APIGatewayV2Response {
         let productId = pathParameters["productId"]
-        var logger = logger.with("productId", productId)
-        var correlationId: String?
-        do throws(CommerceError) {
-            let correlation = try CorrelationID.of(headers: headers)
-            correlationId = correlation
-            logger = logger.with("correlationId", correlation)
+        return correlatedResponse(headers: headers, logger: logger.with("productId", productId)) {
+            correlation, logger throws(CommerceError) in
             let json = parseJSON(body)
             let (status, output): (Int, JSONOutput) =
                 switch routeKey {
@@ -204,12 +200,7 @@ public struct CatalogApi: LambdaHandler {
                 default: throw CommerceError(.notFound, "no catalog route \(routeKey)")
                 }
             logger.info("Answered \(status)")
-            return APIGatewayV2Response(
-                statusCode: status, headers: [CorrelationID.header: correlation], body: output.text)
-        } catch {
-            var response = errorResponse(error, logger: logger)
-            if let correlationId { response.headers = [CorrelationID.header: correlationId] }
-            return response
+            return APIGatewayV2Response(statusCode: status, body: output.text)
         }
     }
 

@@ -143,6 +143,30 @@ public struct APIController<Service: APIService>: LambdaHandler {
     }
 }
 
+/// Answers a route under the request's correlation id (`x-correlation-id`, made when absent): `answer` gets the id
+/// and a logger whose lines carry it, and the id comes back in the response's header, on a failure too. A malformed
+/// id is a 400 without one.
+func correlatedResponse(
+    headers: [String: String], logger: LambdaLogger,
+    _ answer: (_ correlationId: String, _ logger: LambdaLogger) throws(CommerceError) -> APIGatewayV2Response
+) -> APIGatewayV2Response {
+    let id: String
+    do throws(CommerceError) {
+        id = try CorrelationID.of(headers: headers)
+    } catch {
+        return errorResponse(error, logger: logger)
+    }
+    let logger = logger.with("correlationId", id)
+    var response: APIGatewayV2Response
+    do throws(CommerceError) {
+        response = try answer(id, logger)
+    } catch {
+        response = errorResponse(error, logger: logger)
+    }
+    response.headers = [CorrelationID.header: id]
+    return response
+}
+
 /// An API's answer to a failure, logged: 400 `{"message":"Bad Request"}`, 404, 409, 401, and 500 `{"message":
 /// "Internal Server Error"}` for everything else (the reference's bodies).
 func errorResponse(_ error: CommerceError, logger: LambdaLogger) -> APIGatewayV2Response {
