@@ -215,11 +215,15 @@ public final class FaultInjector: Sendable {
         batchFault(.lostAck, service: "sqs", resource: queue, trace: trace, "delete of \(queue)'s messages lost")
     }
 
+    /// Whether any rule that is on injects `kind` (in memory: what a hot path asks before any other work).
+    func has(_ kind: FaultRule.EventFault) -> Bool {
+        state.withLock { $0.rules.contains { $0.fault == kind } }
+    }
+
     private func batchFault(
         _ kind: FaultRule.EventFault, service: String, resource: String, trace: String?, _ detail: String
     ) -> Bool {
-        guard state.withLock({ $0.rules.contains { $0.fault == kind } }),
-            draw(kinds: [kind], service: service, resource: resource) != nil
+        guard has(kind), draw(kinds: [kind], service: service, resource: resource) != nil
         else { return false }
         record(kind.rawValue, resource: resource, detail: detail, trace: trace)
         return true

@@ -352,7 +352,8 @@ struct SQSOperations: Sendable {
     /// success and the messages stay, to come back after their visibility timeout. (A delete that would fail
     /// fails as it would.)
     private func losesDelete(queue: String, receiptHandles: [String]) throws -> Bool {
-        guard let faults else { return false }
+        // Without a lostAck rule a delete reads nothing more than it did.
+        guard let faults, faults.has(.lostAck) else { return false }
         guard try store.queue(named: queue) != nil else { throw SQSError.queueDoesNotExist }
         guard receiptHandles.allSatisfy({ SQSStore.messageId(ofReceiptHandle: $0) != nil }) else { return false }
         return faults.losesAcknowledgement(queue: queue, trace: AWSRequestTrace.header)
